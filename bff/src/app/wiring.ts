@@ -1,0 +1,43 @@
+import type { Config } from '../config';
+import type { Deps } from '../flows/deps';
+import { createLogger } from '../obs/log';
+import { Keys } from '../store/keys';
+import { connectRedis, type RedisClient } from '../store/redis';
+import { OrderStore } from '../store/order-store';
+import { JobQueue } from '../store/queue';
+import { NationalClient } from '../national/client';
+import { PiiCipher } from '../security/pii';
+import { PayAuthVault } from '../sessions/pay-auth-vault';
+import { Profiles } from '../sessions/profile';
+import { PatientSessions } from '../sessions/patient-sessions';
+import { createHttpHis } from '../his/http-adapter';
+import { createWechatChannel } from '../channels/wechat';
+import { createAlipayChannel } from '../channels/alipay';
+import { RedisTokenCache } from '../channels/token-cache';
+
+/** The composition root: the only place that knows which adapter serves which port. */
+export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
+  const log = createLogger('bff');
+  const redis = opts.redis ?? connectRedis(config.redis.url);
+  const keys = new Keys(config.redis.keyPrefix);
+  const tokens = new RedisTokenCache(redis, keys);
+  return {
+    config,
+    log,
+    redis,
+    keys,
+    orders: new OrderStore(redis, keys),
+    queue: new JobQueue(redis, keys),
+    his: createHttpHis(config.his),
+    national: new NationalClient(config.national),
+    channels: {
+      wechat: createWechatChannel(config.channels.wechat, tokens),
+      alipay: createAlipayChannel(config.channels.alipay),
+    },
+    pii: new PiiCipher(config.security.piiKey),
+    vault: new PayAuthVault(redis, keys),
+    profiles: new Profiles(redis, keys),
+    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds),
+    now: () => new Date(),
+  };
+}

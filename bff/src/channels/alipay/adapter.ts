@@ -1,0 +1,166 @@
+import crypto from 'node:crypto';
+import { fenToYuan } from '@mip/shared';
+import type { AlipayConfig } from '../../config/channels';
+import { PeerError } from '../../peers/http-client';
+import {
+  ChannelRejectedError,
+  ChannelSignatureError,
+  type CashRefundInput,
+  type CashRefundResult,
+  type ChannelBillRow,
+  type ChannelNotification,
+  type ChannelPaymentStatus,
+  type ChannelPort,
+  type ChannelUser,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type InsuranceAuthorization,
+  type MessageInput,
+  type MessageResult,
+  type NotificationAck,
+  type NotificationRequest,
+} from '../port';
+import { chinaPlainToIso } from '../time';
+import { detailCsvFromZip, parseAlipayDetail } from './bill';
+import { AlipayGateway, AlipayRejectedError } from './gateway';
+import { createAndPayBiz, toNotification, toPaymentStatus } from './medical';
+import { verifyNotificationParams } from './sign';
+
+const PAY_AUTH_TTL_SECONDS = 240;
+
+/** Alipay mini-program + 医保移动支付 (alipay.commerce.medical.*) over the v2 gateway. */
+export class AlipayChannel implements ChannelPort {
+  readonly name = 'alipay' as const;
+  readonly gateway: AlipayGateway;
+
+  constructor(private readonly cfg: AlipayConfig, deps: { now?: () => number } = {}) {
+    this.gateway = new AlipayGateway(cfg, deps.now);
+  }
+
+  private async oauth(code: string): Promise<{ userId: string; accessToken?: string }> {
+    // grant_type and code are public parameters, not biz_content
+    const r = await this.gateway.call('alipay.system.oauth.token', { params: { grant_type: 'authorization_code', code }, op: 'oauth.token' });
+    const userId = (r.user_id ?? r.open_id) as string | undefined;
+    if (!userId) throw new ChannelRejectedError('alipay', 'oauth.token', 'NO_USER_ID', 'the answer names no user');
+    return { userId, accessToken: r.access_token as string | undefined };
+  }
+
+  async login(code: string): Promise<ChannelUser> {
+    return { openId: (await this.oauth(code)).userId };
+  }
+
+  async authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization> {
+    const user = await this.oauth(q.authCode);
+    if (user.userId !== q.openId) throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'USER_MISMATCH', 'the auth code belongs to another user');
+    const r = await this.gateway.call('alipay.commerce.medical.authinfo.auth.query', {
+      op: 'authinfo.auth.query',
+      params: user.accessToken ? { auth_token: user.accessToken } : {},
+      biz: {
+        alipay_user_id: user.userId,
+        call_url: this.cfg.authCallUrl,
+        ol_biz_type_code: this.cfg.olBizTypeCode,
+        org_app_id: this.cfg.orgAppId,
+        org_chnl_crtf_code: this.cfg.orgChnlCrtfCode,
+        org_code: this.cfg.orgNo,
+        req_biz_no: crypto.randomUUID().replaceAll('-', ''),
+      },
+    });
+    const info = (typeof r.data === 'object' && r.data !== null ? r.data : r) as Record<string, string | undefined>;
+    if (info.auth_stas === '1' && info.pay_auth_no) {
+      if (!info.pay_auth_no.startsWith('AUTH')) throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'INVALID_PAY_AUTH_NO', 'not an AUTH… number');
+      const family = info.rels_pay_flag === '1';
+      const name = family ? info.rels_pay_user_name : undefined;
+      return { status: 'authorized', payAuthNo: info.pay_auth_no, expiresInSeconds: PAY_AUTH_TTL_SECONDS, payer: { ...(name ? { name } : {}), familyPay: family } };
+    }
+    if (info.auth_url) return { status: 'redirect', authUrl: info.auth_url };
+    throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'NOT_AUTHORIZED', `auth_stas=${info.auth_stas ?? '?'} without auth_url`);
+  }
+
+  async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+    const r = await this.gateway.call('alipay.commerce.medical.trade.createandpay', { op: 'trade.createandpay', biz: createAndPayBiz(q, this.cfg) });
+    const tradeNo = r.trade_no as string | undefined;
+    const payUrl = r.pay_url as string | undefined;
+    if (!tradeNo || !payUrl) throw new ChannelRejectedError('alipay', 'trade.createandpay', 'BAD_RESPONSE', 'trade_no or pay_url missing');
+    return { payParams: { channel: 'alipay', payUrl, tradeNo }, channelRef: tradeNo, outTradeNo: q.orderNo };
+  }
+
+  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus> {
+    const biz: Record<string, string> = { out_trade_no: q.outTradeNo };
+    if (q.channelRef) biz.trade_no = q.channelRef;
+    const r = await this.gateway.call('alipay.commerce.medical.trade.query', { op: 'trade.query', biz });
+    return toPaymentStatus(r, q);
+  }
+
+  async parseNotification(req: NotificationRequest): Promise<ChannelNotification> {
+    const form = new URLSearchParams(req.rawBody.toString('utf8'));
+    const p: Record<string, string> = {};
+    for (const [k, v] of form) p[k] = v;
+    if (p.sign_type && p.sign_type !== 'RSA2') throw new ChannelSignatureError('alipay', `sign_type ${p.sign_type} is not accepted`);
+    if (!verifyNotificationParams(p, this.gateway.alipayKey)) throw new ChannelSignatureError('alipay', 'notification sign does not verify');
+    if (p.app_id !== this.cfg.appId) throw new ChannelSignatureError('alipay', `notification for app ${p.app_id ?? '?'}`);
+    if (!p.notify_id || !p.out_trade_no) throw new ChannelSignatureError('alipay', 'notification lacks notify_id/out_trade_no');
+    return toNotification(p);
+  }
+
+  ackNotification(ok: boolean): NotificationAck {
+    return ok ? { status: 200, contentType: 'text/plain', body: 'success' } : { status: 500, contentType: 'text/plain', body: 'fail' };
+  }
+
+  async refundCash(q: CashRefundInput): Promise<CashRefundResult> {
+    if (!Number.isSafeInteger(q.refundFen) || q.refundFen <= 0 || q.refundFen > q.paidCashFen) {
+      throw new Error(`refund of ${q.refundFen} fen does not fit a cash payment of ${q.paidCashFen} fen`);
+    }
+    try {
+      const r = await this.gateway.call('alipay.commerce.medical.trade.refund', {
+        op: 'trade.refund',
+        biz: { out_trade_no: q.outTradeNo, trade_no: q.channelRef, refund_amount: fenToYuan(q.refundFen), refund_request_no: q.refundNo, refund_reason: q.reason.slice(0, 128) },
+      });
+      const status = String(r.refund_status ?? '');
+      if (status === 'SUCCESS' || status === 'REFUND_SUCCESS') {
+        return { status: 'succeeded', channelRefundId: q.refundNo, refundedAt: r.refund_time ? chinaPlainToIso(String(r.refund_time)) : undefined };
+      }
+      if (status === 'FAIL' || status === 'REFUND_FAIL') return { status: 'failed', code: 'REFUND_FAIL', message: String(r.refund_msg ?? '') };
+      return { status: 'processing', channelRefundId: q.refundNo };
+    } catch (err) {
+      if (err instanceof AlipayRejectedError && !err.systemError) return { status: 'failed', code: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  /** Alipay learns of the insurance refund from the centre: nothing to tell it. */
+  async notifyInsuranceRefund(): Promise<void> {}
+
+  async downloadBill(date: string): Promise<ChannelBillRow[]> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('bill date must be YYYY-MM-DD');
+    const r = await this.gateway.call('alipay.data.dataservice.bill.downloadurl.query', { op: 'bill.downloadurl.query', biz: { bill_type: 'trade', bill_date: date } });
+    const url = r.bill_download_url as string | undefined;
+    if (!url) throw new ChannelRejectedError('alipay', 'bill.downloadurl.query', 'BAD_RESPONSE', 'no bill_download_url');
+    return parseAlipayDetail(detailCsvFromZip(await this.gateway.download('bill-download', url)));
+  }
+
+  async sendMessage(q: MessageInput): Promise<MessageResult> {
+    const k = this.cfg.subscribeTemplateKeys;
+    const data: Record<string, { value: string }> = {
+      [k.title]: { value: q.fields.title },
+      [k.patientNameMasked]: { value: q.fields.patientNameMasked },
+      [k.amountText]: { value: q.fields.amountText },
+      [k.time]: { value: q.fields.time },
+    };
+    if (k.note && q.fields.note) data[k.note] = { value: q.fields.note };
+    try {
+      await this.gateway.call('alipay.open.app.mini.templatemessage.send', {
+        op: 'templatemessage.send',
+        biz: { to_user_id: q.openId, user_template_id: this.cfg.subscribeTemplates[q.template], page: q.page, data: JSON.stringify(data) },
+      });
+      return { status: 'sent' };
+    } catch (err) {
+      if (err instanceof AlipayRejectedError) {
+        // a business refusal (not subscribed, template or parameter problem) is final; Alipay's own trouble is not
+        if (err.systemError) return { status: 'retry', code: err.code, message: err.message };
+        return { status: 'undeliverable', code: err.code, message: err.message };
+      }
+      if (err instanceof PeerError) return { status: 'retry', code: err.failure, message: err.message };
+      throw err;
+    }
+  }
+}

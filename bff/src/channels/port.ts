@@ -1,0 +1,165 @@
+/**
+ * One payment channel (WeChat or Alipay) as the flows see it: login, the e-voucher pay
+ * authorization, the mixed insurance + self-pay order, its notifications and queries, self-pay
+ * refunds, daily bills and patient messages. Adapters own each channel's wire quirks.
+ */
+import type { Fen, PayParams } from '@mip/shared';
+
+export type ChannelName = 'wechat' | 'alipay';
+
+export interface ChannelUser {
+  /** openid (WeChat) or user_id / open_id (Alipay) under our mini-program */
+  openId: string;
+  unionId?: string;
+}
+
+export type InsuranceAuthorization =
+  | {
+      status: 'authorized';
+      /** AUTH… single-use, short-lived; never persisted beyond its TTL, never sent to the client */
+      payAuthNo: string;
+      expiresInSeconds: number;
+      /** the payer the voucher belongs to (for 亲情付 not the patient), when the channel says */
+      payer?: { name?: string; idNo?: string; familyPay: boolean };
+      /** "lng,lat" reported with the authorization (6201 uldLatlnt / 6202 setlLatlnt) */
+      location?: string;
+    }
+  | { status: 'redirect'; authUrl: string };
+
+export interface CreatePaymentInput {
+  orderNo: string;
+  kind: 'registration' | 'outpatient';
+  title: string;
+  openId: string;
+  payAuthNo: string;
+  payOrdId: string;
+  /** the split fixed by 6202 */
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };
+  payer: { name: string; idNo: string };
+  location?: string;
+  createdAt: string; // ISO time of the insurance order (med_ins_order_create_time)
+  /** where this channel's notification for this order must go */
+  notifyUrl: string;
+  expiresAt: string;
+}
+
+export interface CreatedPayment {
+  payParams: PayParams;
+  /** the channel's order reference (WeChat mix_trade_no / Alipay trade_no) */
+  channelRef: string;
+  /** our out_trade_no at the channel (WeChat requires it equal to the JSAPI self-pay order's) */
+  outTradeNo: string;
+}
+
+/** The channel's view of a payment. 'unknown' covers statuses this code does not recognise. */
+export interface ChannelPaymentStatus {
+  status: 'paid' | 'pending' | 'failed' | 'refunded' | 'unknown';
+  channelRef: string;
+  outTradeNo: string;
+  cashPaidFen?: Fen;
+  insurancePaidFen?: Fen;
+  paidAt?: string;
+  /** WeChat transaction_id / Alipay alipay_trade_no of the self-pay leg, for the bill */
+  cashTradeNo?: string;
+  raw?: Record<string, string | undefined>;
+}
+
+/** A verified, decrypted payment notification. */
+export interface ChannelNotification {
+  kind: 'payment' | 'refund';
+  /** de-duplication key, e.g. event id or notify_id */
+  eventId: string;
+  outTradeNo: string;
+  channelRef?: string;
+  status: ChannelPaymentStatus['status'];
+  cashPaidFen?: Fen;
+  totalFen?: Fen;
+  paidAt?: string;
+  cashTradeNo?: string;
+  refundNo?: string;
+}
+
+export interface NotificationRequest {
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+/** How the adapter must answer the channel (WeChat: 204/JSON, Alipay: plain "success"). */
+export interface NotificationAck {
+  status: number;
+  contentType?: string;
+  body?: string;
+}
+
+export interface CashRefundInput {
+  orderNo: string;
+  outTradeNo: string;
+  channelRef: string;
+  refundNo: string; // our refund number: the channel's idempotency key (out_refund_no / out_request_no)
+  refundFen: Fen;
+  paidCashFen: Fen;
+  reason: string;
+}
+
+export type CashRefundResult =
+  | { status: 'succeeded'; channelRefundId?: string; refundedAt?: string }
+  | { status: 'processing'; channelRefundId?: string }
+  | { status: 'failed'; code: string; message: string };
+
+/** One row of a channel's daily trade bill, normalised to fen. */
+export interface ChannelBillRow {
+  channel: ChannelName;
+  kind: 'payment' | 'refund';
+  outTradeNo: string;
+  cashTradeNo: string;
+  refundNo?: string;
+  amountFen: Fen; // positive for payments and refunds alike
+  time: string;
+  status: string;
+}
+
+export interface MessageInput {
+  openId: string;
+  template: 'registrationPaid' | 'outpatientPaid';
+  page: string;
+  /** already formatted values in template-field order (the adapter maps them to keyword names) */
+  fields: { title: string; patientNameMasked: string; amountText: string; time: string; note?: string };
+}
+
+export type MessageResult =
+  | { status: 'sent'; messageId?: string }
+  /** the patient did not subscribe / refused: recorded, never retried */
+  | { status: 'undeliverable'; code: string; message: string }
+  /** the channel failed in a way worth retrying */
+  | { status: 'retry'; code: string; message: string };
+
+export interface ChannelPort {
+  readonly name: ChannelName;
+  login(code: string): Promise<ChannelUser>;
+  authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization>;
+  createPayment(q: CreatePaymentInput): Promise<CreatedPayment>;
+  queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus>;
+  /** verifies the signature and decrypts BEFORE anything else; throws ChannelSignatureError */
+  parseNotification(req: NotificationRequest): Promise<ChannelNotification>;
+  ackNotification(ok: boolean): NotificationAck;
+  refundCash(q: CashRefundInput): Promise<CashRefundResult>;
+  /** WeChat requires being told of an insurance refund done through the centre; Alipay does nothing */
+  notifyInsuranceRefund(q: { outTradeNo: string; channelRef: string; refundNo: string; amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen }; refundedAt: string }): Promise<void>;
+  downloadBill(date: string): Promise<ChannelBillRow[]>;
+  sendMessage(q: MessageInput): Promise<MessageResult>;
+}
+
+export class ChannelSignatureError extends Error {
+  constructor(readonly channel: ChannelName, message: string) {
+    super(`${channel} notification refused: ${message}`);
+    this.name = 'ChannelSignatureError';
+  }
+}
+
+/** A clear refusal from the channel (bad code, invalid authCode, parameter error…). */
+export class ChannelRejectedError extends Error {
+  constructor(readonly channel: ChannelName, readonly op: string, readonly code: string, message: string) {
+    super(`${channel} ${op}: ${code} ${message}`);
+    this.name = 'ChannelRejectedError';
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Subscribe-message field names per template, in the order of MessageInput.fields. */
+const TemplateKeys = z.object({
+  title: z.string(),
+  patientNameMasked: z.string(),
+  amountText: z.string(),
+  time: z.string(),
+  note: z.string().optional(),
+});
+
+/** WeChat (login, subscribe messages, e-voucher user query) and WeChat Pay med-ins. */
+export const WechatConfig = z.object({
+  appId: z.string().min(1),
+  appSecret: z.string().min(1),
+  /** api.weixin.qq.com: code2Session, stable_token, subscribe/send */
+  apiBaseUrl: z.string().url(),
+  /** api.mch.weixin.qq.com: /v3/pay/transactions/jsapi, /v3/med-ins/orders, refunds, bills */
+  payBaseUrl: z.string().url(),
+  /** mip-receiver.tengmed.com: e-voucher user query (authCode → payAuthNo) */
+  mipBaseUrl: z.string().url(),
+  mipPartnerId: z.string().min(1),
+  mipPartnerSecret: z.string().min(1),
+  mchId: z.string().min(1),
+  merchantSerialNo: z.string().min(1),
+  merchantPrivateKeyPem: z.string().min(1),
+  apiV3Key: z.string().length(32),
+  /** WeChat Pay public key mode (PUB_KEY_ID_…); platform certificates may be listed as well */
+  wechatpayPublicKeyId: z.string().min(1),
+  wechatpayPublicKeyPem: z.string().min(1),
+  /** serial → certificate (or public key) PEM of older platform certificates still in use */
+  platformCertificates: z.record(z.string(), z.string()).default({}),
+  /** Tencent-assigned med-ins city id (not the GB admin code) */
+  cityId: z.string().min(1),
+  /** must be false in production: routes the insurance leg to the test platform */
+  medInsTestEnv: z.boolean().default(false),
+  /** med_inst_name / med_inst_no of the mixed order (医疗机构名称 / 医保局定点编码) */
+  medInstName: z.string().min(1),
+  medInstNo: z.string().min(1),
+  /** "lng,lat" of the hospital, used as geo_location when the authorization gave none */
+  hospitalGeoLocation: z.string().regex(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/).optional(),
+  /** WeChat Pay refund result callback (REFUND.SUCCESS…); omitted → no refund callbacks */
+  refundNotifyUrl: z.string().url().optional(),
+  /** max age of a signed response / notification timestamp, seconds */
+  maxClockSkewSeconds: z.number().int().positive().default(300),
+  subscribeTemplates: z.object({ registrationPaid: z.string(), outpatientPaid: z.string() }),
+  /** data keys of the two templates (thingN/nameN/amountN/timeN as chosen in the mp console) */
+  subscribeTemplateKeys: TemplateKeys.default({ title: 'thing1', patientNameMasked: 'name2', amountText: 'amount3', time: 'time4', note: 'thing5' }),
+  miniprogramState: z.enum(['developer', 'trial', 'formal']).default('formal'),
+  /** the national e-voucher authorization mini-program jump */
+  insuranceAuth: z.object({
+    appId: z.string().default('wxe183cd55df4b4369'),
+    path: z.string(),
+    envVersion: z.enum(['release', 'trial', 'develop']).default('release'),
+  }),
+  timeoutMs: z.number().int().positive().default(8000),
+});
+
+export const AlipayConfig = z.object({
+  appId: z.string().min(1),
+  gatewayUrl: z.string().url(),
+  /** PKCS8 (BEGIN PRIVATE KEY) or PKCS1 PEM, or the bare base64 body Alipay's key tool prints */
+  appPrivateKeyPem: z.string().min(1),
+  alipayPublicKeyPem: z.string().min(1),
+  /** the mini-program page Alipay returns to after the e-voucher authorization */
+  authCallUrl: z.string().min(1),
+  orgAppId: z.string().min(1),
+  orgChnlCrtfCode: z.string().min(1),
+  /** 定点医药机构编码 (org_code / org_no) */
+  orgNo: z.string().min(1),
+  /** 医疗机构名称 shown by Alipay */
+  orgName: z.string().min(1),
+  /** 医保电子凭证 business type: 04107 = 医保移动支付 */
+  olBizTypeCode: z.string().default('04107'),
+  /** the mini-program page Alipay returns to after paying (callback_url of createandpay) */
+  payCallUrl: z.string().optional(),
+  subscribeTemplates: z.object({ registrationPaid: z.string(), outpatientPaid: z.string() }),
+  /** data keys of the templates, in the order of MessageInput.fields */
+  subscribeTemplateKeys: TemplateKeys.default({ title: 'keyword1', patientNameMasked: 'keyword2', amountText: 'keyword3', time: 'keyword4', note: 'keyword5' }),
+  timeoutMs: z.number().int().positive().default(8000),
+});
+
+export const ChannelsConfig = z.object({ wechat: WechatConfig, alipay: AlipayConfig });
+export type ChannelsConfig = z.infer<typeof ChannelsConfig>;
+export type WechatConfig = z.infer<typeof WechatConfig>;
+export type AlipayConfig = z.infer<typeof AlipayConfig>;

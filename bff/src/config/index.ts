@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { NationalConfig } from './national';
+import { HisConfig } from './his';
+import { ChannelsConfig } from './channels';
+import { SecurityConfig } from './security';
+
+/**
+ * The whole BFF configuration, validated at start-up. The sandbox stack writes one of these for
+ * local use; a hospital deployment points MIP_CONFIG at its own file with the real endpoints.
+ */
+export const Config = z.object({
+  env: z.enum(['sandbox', 'test', 'production']).default('sandbox'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** the public https origin peers call back (6302, WeChat/Alipay notifications) */
+  publicBaseUrl: z.string().url(),
+  hospital: z.object({ name: z.string(), code: z.string() }),
+  redis: z.object({ url: z.string(), keyPrefix: z.string().default('mip:') }),
+  national: NationalConfig,
+  his: HisConfig,
+  channels: ChannelsConfig,
+  security: SecurityConfig,
+  /** sandbox only: where the H5 preview finds the sandbox channels (GET /api/config) */
+  sandboxPreview: z.object({ wechatUrl: z.string(), alipayUrl: z.string() }).optional(),
+  /** serve the H5 preview build from this directory on the BFF origin (sandbox only) */
+  h5Dir: z.string().optional(),
+  validateResponses: z.boolean().default(false),
+  /** worker: how many jobs each BFF process works on at once */
+  workerConcurrency: z.number().int().positive().default(8),
+  /** an unpaid order is cancelled (6401) after this long */
+  unpaidOrderTtlMs: z.number().int().positive().default(30 * 60_000),
+});
+export type Config = z.infer<typeof Config>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.MIP_CONFIG;
+  if (!file) throw new Error('MIP_CONFIG is not set: point it at the BFF configuration JSON');
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (env.PORT) raw.port = Number(env.PORT);
+  if (env.REDIS_URL) raw.redis = { ...(raw.redis as object), url: env.REDIS_URL };
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration in ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.env === 'production' && cfg.channels.wechat.medInsTestEnv) {
+    // med_ins_test_env=true in production routes real money to the test insurance platform (资损).
+    throw new Error('channels.wechat.medInsTestEnv must be false in production');
+  }
+  return cfg;
+}

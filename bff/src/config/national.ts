@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** The local mobile-payment centre (医保移动支付中心) and our credentials with it. */
+export const NationalConfig = z.object({
+  baseUrl: z.string().url(),
+  appId: z.string().min(16).describe('渠道ID / chnlId, 32 chars'),
+  appSecret: z.string().min(1),
+  /** our SM2 private key (base64 of d); its public key is registered with the platform */
+  privateKey: z.string().min(1),
+  /** the platform's SM2 public key (base64 of 04||X||Y), verifies responses and 6302 notifications */
+  platformPublicKey: z.string().min(1),
+  /** [I] the default verified against a published callback; some deployments use appSecret */
+  sm2UserId: z.string().default('1234567812345678'),
+  /** [I] epoch-ms per the SDK; Shanxi uses yyyyMMddHHmmss */
+  timestampFormat: z.enum(['epoch-ms', 'yyyyMMddHHmmss']).default('epoch-ms'),
+  version: z.string().default('2.0.1'),
+  orgCodg: z.string().min(1).describe('定点医药机构编码'),
+  orgName: z.string().min(1),
+  /** 6302 notifications older/newer than this are refused; 0 disables the check */
+  maxSkewMs: z.number().int().min(0).default(10 * 60_000),
+  timeoutMs: z.number().int().positive().default(8000),
+  /** [I] ordStas values that count as "settled" (6 = 结算完成); some regions settle at 4/5 */
+  settledOrdStas: z.array(z.string()).default(['6']),
+  /** 6301 polling back-off when the outcome is open: first delay and cap, in ms, and attempts before manual review */
+  pollBaseMs: z.number().int().positive().default(2000),
+  pollMaxMs: z.number().int().positive().default(60_000),
+  pollMaxAttempts: z.number().int().positive().default(12),
+  /** paths differ by province; the defaults are the national REST paths */
+  paths: z
+    .object({
+      feeUpload: z.string().default('/org/local/api/hos/uldFeeInfo'), //       6201
+      payOrder: z.string().default('/org/local/api/hos/pay_order'), //         6202
+      refund: z.string().default('/org/local/api/hos/refund_Order'), //        6203
+      querySettlement: z.string().default('/org/local/api/hos/query_order_info'), // 6301
+      revokeUpload: z.string().default('/org/local/api/hos/revoke_order'), //  6401
+    })
+    .prefault({}),
+  /** the 6302 notification URL path on our side */
+  notifyPath: z.string().default('/notify/national/settlement'),
+});
+export type NationalConfig = z.infer<typeof NationalConfig>;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const SecurityConfig = z.object({
+  /** 32-byte key (base64) that encrypts personal data at rest in Redis */
+  piiKey: z.string().min(40),
+  patientSessionTtlSeconds: z.number().int().positive().default(2 * 3600),
+  staffSessionTtlSeconds: z.number().int().positive().default(30 * 60),
+  /** HIS → BFF calls (message push, refunds, bills): HMAC credentials per client */
+  hisClients: z.array(z.object({ clientId: z.string(), secret: z.string().min(16) })).default([]),
+  /** kiosk devices: HMAC credentials per device */
+  kioskDevices: z.array(z.object({ deviceId: z.string(), secret: z.string().min(16) })).default([]),
+  /** first staff account, created if no staff exists (password is hashed on first start) */
+  bootstrapStaff: z.object({ username: z.string(), password: z.string().min(10), roles: z.array(z.string()) }).optional(),
+  /** allowed clock difference for signed inbound calls */
+  maxSkewMs: z.number().int().positive().default(5 * 60_000),
+});
+export type SecurityConfig = z.infer<typeof SecurityConfig>;

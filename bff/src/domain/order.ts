@@ -1,0 +1,155 @@
+/**
+ * The insurance order as the BFF keeps it. Plain data: no Koa, Redis or peer types.
+ * Personal data (ID number, name) is held only encrypted (`piiSealed`) plus a masked copy.
+ */
+import type { Channel, Fen, OrderKind, OrderState, RefundState, Split } from '@mip/shared';
+import type { FeeItem, PreSettlement } from '../his/port';
+
+export interface TimelineEntry {
+  at: string;
+  /** state before → after, or the same state for a recorded fact */
+  from: OrderState;
+  to: OrderState;
+  /** what happened, in a few words a staff member understands */
+  event: string;
+  reason?: string;
+  by: 'patient' | 'system' | 'centre' | 'channel' | 'his' | 'staff' | 'kiosk';
+}
+
+export interface NationalLeg {
+  payOrdId: string;
+  /** 6201 payToken, needed by 6202/6301/6401 */
+  payToken: string;
+  chrgBchno: string;
+  mdtrtId?: string;
+  /** every orgBizSer sent with 6202 (unique per call) */
+  orgBizSers: string[];
+  lastOrdStas?: string;
+  settledAt?: string;
+  traceTime?: string;
+  setlId?: string;
+  revsToken?: string;
+  /** 6202 answered: the split is the centre's, not HIS's estimate */
+  ordered: boolean;
+}
+
+export interface PaymentLeg {
+  channel: Channel;
+  channelRef: string; // WeChat mix_trade_no / Alipay trade_no / kiosk QR id
+  outTradeNo: string;
+  createdAt: string;
+  expiresAt: string;
+  cashTradeNo?: string;
+}
+
+/** Facts about money, gathered from whichever source reports first (6302, 6301, channel notify, channel query). */
+export interface PaymentEvidence {
+  insuranceSettled?: { source: 'notify_6302' | 'query_6301' | 'staff'; ordStas: string; at: string };
+  cashPaid?: { source: 'channel_notify' | 'channel_query' | 'not_needed' | 'staff'; at: string; cashTradeNo?: string };
+}
+
+export interface WriteBackStatus {
+  attempts: number;
+  firstAttemptAt?: string;
+  lastAttemptAt?: string;
+  lastError?: string;
+  /** unclear answers must be resolved by a booking query before any retry */
+  unclear?: boolean;
+  hisReceiptNo?: string;
+  deadlineAt: string;
+}
+
+export type ReversalStepName = 'his_reversal' | 'insurance_refund' | 'cash_refund' | 'booking_query';
+
+export interface ReversalStep {
+  step: ReversalStepName;
+  at: string;
+  outcome: 'done' | 'rejected' | 'unclear' | 'failed' | 'skipped';
+  detail: string;
+}
+
+export interface Refund {
+  refundNo: string;
+  /** who asked: HIS, a staff member or the reversal policy */
+  requestedBy: 'his' | 'staff' | 'reversal';
+  state: RefundState;
+  amounts: Split;
+  reason: string;
+  createdAt: string;
+  finishedAt?: string;
+  insurance?: { appRefdSn: string; outcome?: 'SUCC' | 'FAIL' | 'EXP' | 'unknown'; refdSn?: string };
+  cash?: { outcome?: 'succeeded' | 'processing' | 'failed' | 'unknown'; channelRefundId?: string };
+  lastError?: string;
+}
+
+export interface ManualReview {
+  reason: string;
+  openedAt: string;
+  fromState: OrderState;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  resolution?: OrderState;
+  note?: string;
+}
+
+export interface Order {
+  orderNo: string;
+  kind: OrderKind;
+  channel: Channel;
+  state: OrderState;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+
+  /** the session subject that owns the order: `${channel}:${openId}` or `kiosk:${deviceId}` */
+  ownerKey: string;
+  openId?: string;
+  hisPatientId: string;
+  regionCode: string;
+  psnNo: string;
+  insutype: string;
+  /** AES-GCM sealed {idNo, name}; needed for 6201/6301/6401/6203 */
+  piiSealed: string;
+  patientMasked: { nameMasked: string; idNoMasked: string };
+  /** keyed hash of the ID number, for staff search (security/pii.ts lookupHash) */
+  patientIdHash: string;
+
+  title: string;
+  detail: { department?: string; doctor?: string; visitTime?: string; slotId?: string; billNos?: string[] };
+  preSettlement: Pick<PreSettlement, 'preSettlementId' | 'visit' | 'expiresAt'> & { items: FeeItem[] };
+
+  amounts: Split;
+  amountsFinal: boolean;
+  national?: NationalLeg;
+  payment?: PaymentLeg;
+  evidence: PaymentEvidence;
+  paidAt?: string;
+  writeBack?: WriteBackStatus;
+  reversal?: { startedAt: string; reason: string; steps: ReversalStep[] };
+  refunds: Refund[];
+  review?: ManualReview;
+  timeline: TimelineEntry[];
+}
+
+export const TIMELINE_LIMIT = 200;
+
+/** Fen refunded so far per component, counting refunds that took money back or may have. */
+export function refundedSoFar(order: Order): Split {
+  const live = order.refunds.filter((r) => r.state !== 'failed');
+  const sum = (k: keyof Split) => live.reduce((n, r) => n + r.amounts[k], 0);
+  return { totalFen: sum('totalFen'), fundFen: sum('fundFen'), acctFen: sum('acctFen'), cashFen: sum('cashFen') };
+}
+
+export function refundableLeft(order: Order): Split {
+  const done = refundedSoFar(order);
+  return {
+    totalFen: order.amounts.totalFen - done.totalFen,
+    fundFen: order.amounts.fundFen - done.fundFen,
+    acctFen: order.amounts.acctFen - done.acctFen,
+    cashFen: order.amounts.cashFen - done.cashFen,
+  };
+}
+
+export function sumItems(items: readonly { amountFen: Fen }[]): Fen {
+  return items.reduce((n, i) => n + i.amountFen, 0);
+}

@@ -1,0 +1,64 @@
+/**
+ * Decisions of the pay step (C12/C13/C14): fee upload (6201), insurance order (6202) and the
+ * channel order. Pure: the flow calls the peers and hands their answers here.
+ */
+import { splitAddsUp, type Split } from '@mip/shared';
+import { type Change, Draft } from './change';
+import { job } from './jobs';
+import type { Order, PaymentLeg } from './order';
+
+export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string }, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (o.state !== 'created') return null;
+  o.national = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno: r.chrgBchno, orgBizSers: [], ordered: false };
+  if (r.mdtrtId) o.national.mdtrtId = r.mdtrtId;
+  return d.moveTo('fee_uploaded', 'fees uploaded (6201)', 'centre', r.payOrdId).done();
+}
+
+/** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
+export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string }, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
+  o.national.orgBizSers.push(r.orgBizSer);
+  o.national.lastOrdStas = r.ordStas;
+  if (!r.split) return d.moveTo('manual_review', 'insurance order without amounts', 'centre', `6202 ordStas=${r.ordStas}`).done();
+  if (!splitAddsUp(r.split)) {
+    return d.moveTo('manual_review', 'insurance split does not add up', 'centre', `6202 金额不平: ${JSON.stringify(r.split)}`).done();
+  }
+  if (r.split.totalFen !== o.amounts.totalFen) {
+    return d.moveTo('manual_review', 'insurance total differs from HIS', 'centre', `6202 总额 ${r.split.totalFen} 分, HIS 预结算 ${o.amounts.totalFen} 分`).done();
+  }
+  o.amounts = r.split;
+  o.amountsFinal = true;
+  o.national.ordered = true;
+  return d.moveTo('awaiting_payment', 'insurance order placed (6202)', 'centre', `ordStas=${r.ordStas}`).done();
+}
+
+/** The channel order exists; the patient now confirms in WeChat/Alipay. Polls start as a backstop. */
+export function onPaymentCreated(order: Order, leg: PaymentLeg, pollAfterMs: number, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (o.state !== 'awaiting_payment' || (o.payment && o.payment.channelRef === leg.channelRef)) return null;
+  o.payment = leg;
+  return d
+    .note(`${leg.channel} order created`, 'channel', leg.channelRef)
+    .enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }), job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }))
+    .done();
+}
+
+/** 6202 refused (e.g. the authorization expired): the order stays payable after a new authorization. */
+export function onInsuranceOrderRefused(order: Order, reason: string, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (d.order.state !== 'fee_uploaded') return null;
+  return d.note('insurance order refused (6202)', 'centre', reason).done();
+}
+
+export function onCancelled(order: Order, reason: string, by: 'patient' | 'system' | 'staff', now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (!['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'].includes(o.state)) return null;
+  if (o.evidence.cashPaid || o.evidence.insuranceSettled) return null;
+  return d.moveTo('cancelled', 'order cancelled', by, reason).enqueue(job('order.release', o.orderNo)).done();
+}

@@ -1,0 +1,83 @@
+import { orderFixture } from './fixtures';
+import { onCashReport, onOutcomeUnknown, onSettlementReport, type SettlementPolicy } from './settlement';
+
+const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
+const now = new Date('2026-11-23T02:05:00.000Z');
+const amounts = { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 };
+const settled = { source: 'notify_6302' as const, payOrdId: 'ORD1', ordStas: '6', amounts };
+
+describe('settlement decisions', () => {
+  it('waits for the self-pay part when only the insurance part is reported settled', () => {
+    const c = onSettlementReport(orderFixture(), settled, policy, now)!;
+    expect(c.order.state).toBe('awaiting_payment');
+    expect(c.order.evidence.insuranceSettled?.source).toBe('notify_6302');
+    expect(c.jobs.map((j) => j.type)).toEqual(['payment.poll']);
+  });
+
+  it('becomes paid and queues exactly one write-back when the second leg arrives', () => {
+    const first = onSettlementReport(orderFixture(), settled, policy, now)!.order;
+    const c = onCashReport(first, { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, now)!;
+    expect(c.transition).toEqual({ from: 'awaiting_payment', to: 'paid' });
+    expect(c.jobs).toEqual([{ type: 'his.writeBack', key: first.orderNo }]);
+  });
+
+  it('reaches the same result when the channel reports first', () => {
+    const first = onCashReport(orderFixture(), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, now)!.order;
+    const c = onSettlementReport(first, settled, policy, now)!;
+    expect(c.order.state).toBe('paid');
+    expect(c.jobs.filter((j) => j.type === 'his.writeBack')).toHaveLength(1);
+  });
+
+  it('decides nothing on a repeated settlement report', () => {
+    const first = onSettlementReport(orderFixture(), settled, policy, now)!.order;
+    expect(onSettlementReport(first, settled, policy, now)).toBeNull();
+  });
+
+  it('does not need the channel when there is nothing to self-pay', () => {
+    const o = orderFixture({ amounts: { totalFen: 7_500, fundFen: 6_000, acctFen: 1_500, cashFen: 0 } });
+    const c = onSettlementReport(o, { ...settled, amounts: o.amounts }, policy, now)!;
+    expect(c.order.state).toBe('paid');
+    expect(c.order.evidence.cashPaid?.source).toBe('not_needed');
+  });
+
+  it('sends a settlement whose amounts differ from the order to manual review, never to paid', () => {
+    const c = onSettlementReport(orderFixture(), { ...settled, amounts: { ...amounts, fundFen: 5_999, cashFen: 2_501 } }, policy, now)!;
+    expect(c.order.state).toBe('manual_review');
+    expect(c.order.review?.reason).toContain('不一致');
+  });
+
+  it('treats an unknown ordStas as awaiting confirmation and starts polling', () => {
+    const c = onSettlementReport(orderFixture(), { source: 'query_6301', payOrdId: 'ORD1', ordStas: '23' }, policy, now)!;
+    expect(c.order.state).toBe('awaiting_confirmation');
+    expect(c.jobs[0]).toMatchObject({ type: 'settlement.poll', attempt: 1 });
+  });
+
+  it('does not count ordStas 4 as settled unless configured', () => {
+    expect(onSettlementReport(orderFixture(), { ...settled, ordStas: '4' }, policy, now)).toBeNull();
+    const c = onSettlementReport(orderFixture(), { ...settled, ordStas: '4' }, { ...policy, settledOrdStas: ['4', '6'] }, now)!;
+    expect(c.order.evidence.insuranceSettled?.ordStas).toBe('4');
+  });
+
+  it('fails an open order whose settlement failed at the centre', () => {
+    expect(onSettlementReport(orderFixture(), { ...settled, ordStas: '15' }, policy, now)!.order.state).toBe('failed');
+  });
+
+  it('sends money reported on a cancelled order to manual review', () => {
+    const c = onCashReport(orderFixture({ state: 'cancelled' }), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, now)!;
+    expect(c.order.state).toBe('manual_review');
+  });
+
+  it('refuses a settlement report for another payment order', () => {
+    expect(onSettlementReport(orderFixture(), { ...settled, payOrdId: 'ORD2' }, policy, now)!.order.state).toBe('manual_review');
+  });
+
+  it('sends a self-pay amount that differs from the order to manual review', () => {
+    expect(onCashReport(orderFixture(), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_400 }, policy, now)!.order.state).toBe('manual_review');
+  });
+
+  it('moves an unanswered step to awaiting confirmation once', () => {
+    const c = onOutcomeUnknown(orderFixture(), 'timeout', policy, now)!;
+    expect(c.order.state).toBe('awaiting_confirmation');
+    expect(onOutcomeUnknown(c.order, 'timeout', policy, now)).toBeNull();
+  });
+});

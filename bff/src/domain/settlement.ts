@@ -1,0 +1,187 @@
+/**
+ * Decisions about payment evidence. The centre (6302 notification, 6301 query) is the authority
+ * for the insurance part, the channel (notification, query) for the self-pay part; the order is
+ * `paid` only when both are known, in whichever order they arrive. Notifications and polls race:
+ * every decision here is deterministic on (order, report), so a repeated report decides nothing.
+ */
+import type { OrderState, Split } from '@mip/shared';
+import { type Change, Draft, type By } from './change';
+import { job } from './jobs';
+import type { Order } from './order';
+import { classifyOrdStas, ordStasText } from './ord-stas';
+
+export interface SettlementPolicy {
+  settledOrdStas: readonly string[];
+  pollBaseMs: number;
+  pollMaxMs: number;
+  pollMaxAttempts: number;
+  writeBackDeadlineMs: number;
+}
+
+export interface SettlementReport {
+  source: 'notify_6302' | 'query_6301';
+  payOrdId: string;
+  medOrgOrd?: string;
+  ordStas: string;
+  amounts?: Split;
+  traceTime?: string;
+  setlId?: string;
+  mdtrtId?: string;
+  revsToken?: string;
+}
+
+export interface CashReport {
+  source: 'channel_notify' | 'channel_query';
+  status: 'paid' | 'pending' | 'failed' | 'refunded' | 'unknown';
+  cashPaidFen?: number;
+  cashTradeNo?: string;
+  paidAt?: string;
+}
+
+/** States in which the outcome of the payment is still open. */
+const OPEN: readonly OrderState[] = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
+const isOpen = (o: Order) => OPEN.includes(o.state);
+/** States where a report of money movement contradicts what we believe. */
+const DEAD: readonly OrderState[] = ['cancelled', 'failed'];
+
+function sameSplit(a: Split, b: Split): boolean {
+  return a.totalFen === b.totalFen && a.fundFen === b.fundFen && a.acctFen === b.acctFen && a.cashFen === b.cashFen;
+}
+
+function toReview(d: Draft, reason: string, by: By): Change | null {
+  if (d.order.state === 'manual_review') return null;
+  return d.moveTo('manual_review', 'sent to manual review', by, reason).done();
+}
+
+/** When both legs are known, the order is paid and the HIS write-back is queued. */
+function completeIfBothKnown(d: Draft, policy: SettlementPolicy, by: By): void {
+  const o = d.order;
+  if (!o.evidence.insuranceSettled) return;
+  if (!o.evidence.cashPaid && o.amounts.cashFen === 0) o.evidence.cashPaid = { source: 'not_needed', at: d.iso };
+  if (!o.evidence.cashPaid) return;
+  o.paidAt = d.iso;
+  o.writeBack = { attempts: 0, deadlineAt: new Date(d.now.getTime() + policy.writeBackDeadlineMs).toISOString() };
+  d.moveTo('paid', 'payment complete', by).enqueue(job('his.writeBack', o.orderNo));
+}
+
+export function onSettlementReport(order: Order, r: SettlementReport, policy: SettlementPolicy, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  const by: By = 'centre';
+  if (!o.national || o.national.payOrdId !== r.payOrdId) {
+    return toReview(d, `结算结果的支付订单号 ${r.payOrdId} 与本单不符`, by);
+  }
+  if (o.national.lastOrdStas === r.ordStas && !isOpen(o)) return null;
+  const cls = classifyOrdStas(r.ordStas, policy.settledOrdStas);
+  const text = ordStasText(r.ordStas);
+
+  if (cls === 'settled') {
+    if (o.evidence.insuranceSettled) return null; // duplicate
+    if (DEAD.includes(o.state)) return toReview(d, `订单已${o.state === 'cancelled' ? '取消' : '失败'}，但医保中心报告已结算 (${text})`, by);
+    if (!isOpen(o)) return null;
+    if (!r.amounts) {
+      // Settled without amounts cannot be checked: confirm through 6301, which must carry them.
+      if (o.state === 'awaiting_confirmation') return null;
+      return d.moveTo('awaiting_confirmation', 'settlement reported without amounts', by, text)
+        .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
+    }
+    if (!sameSplit(r.amounts, o.amounts)) {
+      return toReview(d, `医保结算金额与下单金额不一致: 结算 ${JSON.stringify(r.amounts)} / 下单 ${JSON.stringify(o.amounts)}`, by);
+    }
+    o.national.lastOrdStas = r.ordStas;
+    o.national.settledAt = d.iso;
+    if (r.traceTime) o.national.traceTime = r.traceTime;
+    if (r.setlId) o.national.setlId = r.setlId;
+    if (r.revsToken) o.national.revsToken = r.revsToken;
+    if (r.mdtrtId && !o.national.mdtrtId) o.national.mdtrtId = r.mdtrtId;
+    o.evidence.insuranceSettled = { source: r.source, ordStas: r.ordStas, at: d.iso };
+    d.note(`insurance settled (${text})`, by, r.source);
+    completeIfBothKnown(d, policy, by);
+    if (o.state !== 'paid') {
+      // The centre has settled; the channel's word on the self-pay part is still missing.
+      d.enqueue(job('payment.poll', o.orderNo, { delayMs: 1000, attempt: 1 }));
+    }
+    return d.done();
+  }
+
+  o.national.lastOrdStas = r.ordStas;
+  switch (cls) {
+    case 'processing':
+      // After an unanswered 6202 the query tells whether the insurance order exists.
+      if (o.state === 'awaiting_confirmation' && !o.payment && !o.national.ordered) {
+        if (r.amounts && r.amounts.totalFen === o.amounts.totalFen && r.amounts.fundFen + r.amounts.acctFen + r.amounts.cashFen === r.amounts.totalFen) {
+          o.amounts = r.amounts;
+          o.amountsFinal = true;
+          o.national.ordered = true;
+          return d.moveTo('awaiting_payment', 'insurance order confirmed by query', by, text).done();
+        }
+        if (!r.amounts && r.ordStas === '0') return d.moveTo('fee_uploaded', 'insurance order not placed', by, text).done();
+      }
+      return null;
+    case 'failed':
+      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('failed', 'insurance settlement failed', by, text).done();
+      return toReview(d, `医保中心报告结算失败，但本单状态为 ${o.state} (${text})`, by);
+    case 'cancelled':
+      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('cancelled', 'cancelled at the centre', by, text).done();
+      if (o.state === 'cancelled') return null;
+      return toReview(d, `医保中心报告已撤销，但本单状态为 ${o.state} (${text})`, by);
+    case 'refunded':
+      if (['refunded', 'partially_refunded', 'reversed', 'reversing'].includes(o.state)) return null;
+      return toReview(d, `医保中心报告已退款，但本单状态为 ${o.state} (${text})`, by);
+    case 'anomaly':
+      return toReview(d, `医保中心报告订单异常 (${text})`, by);
+    case 'unknown':
+    default:
+      if (o.state === 'awaiting_confirmation' || !isOpen(o)) return null;
+      return d.moveTo('awaiting_confirmation', 'unknown order status from the centre', by, text)
+        .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
+  }
+}
+
+export function onCashReport(order: Order, r: CashReport, policy: SettlementPolicy, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  const by: By = 'channel';
+  if (r.status === 'pending') return null;
+  if (r.status === 'unknown') {
+    if (o.state === 'awaiting_confirmation' || !isOpen(o)) return null;
+    return d.moveTo('awaiting_confirmation', 'channel reported an unknown status', by)
+      .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
+  }
+  if (r.status === 'failed' || r.status === 'refunded') {
+    if (!isOpen(o) || o.evidence.cashPaid) return null;
+    // A failed mixed payment means neither leg was taken — but only the centre can say so for
+    // the insurance part, so the order waits for 6301 instead of failing on the channel's word.
+    if (o.state === 'awaiting_confirmation') return null;
+    return d.moveTo('awaiting_confirmation', `channel reported the payment ${r.status}`, by)
+      .enqueue(job('settlement.poll', o.orderNo, { delayMs: 0, attempt: 1 })).done();
+  }
+  // paid
+  if (o.evidence.cashPaid) return null;
+  if (DEAD.includes(o.state)) return toReview(d, `订单已${o.state === 'cancelled' ? '取消' : '失败'}，但支付渠道报告已付款`, by);
+  if (!isOpen(o)) return null;
+  if (r.cashPaidFen !== undefined && r.cashPaidFen !== o.amounts.cashFen) {
+    return toReview(d, `自费实付 ${r.cashPaidFen} 分与应付 ${o.amounts.cashFen} 分不一致`, by);
+  }
+  o.evidence.cashPaid = { source: r.source, at: r.paidAt ?? d.iso, cashTradeNo: r.cashTradeNo };
+  if (o.payment && r.cashTradeNo) o.payment.cashTradeNo = r.cashTradeNo;
+  d.note('self-pay collected', by, r.source);
+  completeIfBothKnown(d, policy, by);
+  if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: 500, attempt: 1 }));
+  return d.done();
+}
+
+/** A peer did not answer (timeout, dropped connection): the outcome is open until a query says. */
+export function onOutcomeUnknown(order: Order, what: string, policy: SettlementPolicy, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (d.order.state === 'awaiting_confirmation' || !isOpen(d.order)) return null;
+  return d.moveTo('awaiting_confirmation', what, 'system', 'outcome unknown: confirming with the centre (6301)')
+    .enqueue(job('settlement.poll', d.order.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
+}
+
+/** Polling gave no final answer after the allowed attempts. */
+export function onPollingExhausted(order: Order, attempts: number, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (!isOpen(d.order)) return null;
+  return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
+}

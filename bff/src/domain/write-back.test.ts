@@ -1,0 +1,61 @@
+import { orderFixture } from './fixtures';
+import { onWriteBack } from './write-back';
+
+const policy = { baseDelayMs: 1000, maxDelayMs: 8000 };
+const paid = () =>
+  orderFixture({ state: 'paid', paidAt: '2026-11-23T02:00:00.000Z', writeBack: { attempts: 0, deadlineAt: '2026-11-23T02:10:00.000Z' } });
+const before = new Date('2026-11-23T02:05:00.000Z');
+const after = new Date('2026-11-23T02:11:00.000Z');
+
+describe('write-back policy', () => {
+  it('completes the order when HIS records the settlement', () => {
+    const d = onWriteBack(paid(), { kind: 'recorded', hisReceiptNo: 'R1' }, policy, before);
+    expect(d.change!.order.state).toBe('completed');
+    expect(d.retryInMs).toBeUndefined();
+  });
+
+  it('retries with back-off while HIS is unreachable before the deadline', () => {
+    const d = onWriteBack(paid(), { kind: 'not_delivered', reason: 'ECONNREFUSED' }, policy, before);
+    expect(d.change!.order.state).toBe('paid');
+    expect(d.change!.order.writeBack!.attempts).toBe(1);
+    expect(d.retryInMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('starts the reversal when HIS is still unreachable after the deadline', () => {
+    const d = onWriteBack(paid(), { kind: 'not_delivered', reason: 'ECONNREFUSED' }, policy, after);
+    expect(d.change!.order.state).toBe('reversing');
+    expect(d.change!.jobs).toEqual([{ type: 'reversal.run', key: 'O261123100000ABCDEF' }]);
+    expect(d.change!.order.refunds[0]).toMatchObject({ refundNo: 'O261123100000ABCDEFRV', requestedBy: 'reversal', amounts: { totalFen: 10_000 } });
+  });
+
+  it('starts the reversal at once when HIS clearly refuses', () => {
+    const d = onWriteBack(paid(), { kind: 'rejected', code: '5001', reason: '患者已退号', refusal: 'business' }, policy, before);
+    expect(d.change!.order.state).toBe('reversing');
+    expect(d.change!.order.reversal!.reason).toContain('5001');
+  });
+
+  it('gives a write-back refused as malformed to a person instead of reversing', () => {
+    const d = onWriteBack(paid(), { kind: 'rejected', code: '100', reason: '参数错误', refusal: 'request' }, policy, before);
+    expect(d.change!.order.state).toBe('manual_review');
+  });
+
+  it('marks an unclear answer so that the next attempt asks HIS before writing again', () => {
+    const d = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before);
+    expect(d.change!.order.writeBack!.unclear).toBe(true);
+    expect(d.retryInMs).toBeGreaterThan(0);
+  });
+
+  it('completes without writing again when HIS says it booked it', () => {
+    const o = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before).change!.order;
+    expect(onWriteBack(o, { kind: 'booked', hisReceiptNo: 'R9' }, policy, before).change!.order.state).toBe('completed');
+  });
+
+  it('sends an answer that stays unclear past the deadline to manual review', () => {
+    const o = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before).change!.order;
+    expect(onWriteBack(o, { kind: 'unclear', reason: 'timeout' }, policy, after).change!.order.state).toBe('manual_review');
+  });
+
+  it('ignores a write-back result for an order that is no longer paid', () => {
+    expect(onWriteBack(orderFixture({ state: 'completed' }), { kind: 'recorded', hisReceiptNo: 'R1' }, policy, before).change).toBeNull();
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * M5 write-back and the entry into C6. Policy: retry with back-off while HIS is unreachable;
+ * after an unclear answer, ask HIS whether it booked it before anything else (a blind retry
+ * books twice on a HIS without idempotency); reverse only on a clear refusal, or when the
+ * deadline passed and HIS clearly has not booked it. What stays unclear goes to a person.
+ */
+import { type Change, Draft } from './change';
+import { backoffMs, job } from './jobs';
+import type { Order } from './order';
+
+export type WriteBackOutcome =
+  | { kind: 'recorded'; hisReceiptNo: string } //  HIS booked it (write-back answer)
+  | { kind: 'booked'; hisReceiptNo: string } //    HIS booked it (booking query)
+  | { kind: 'not_booked' } //                     booking query: HIS has no record
+  | { kind: 'rejected'; code: string; reason: string; refusal: 'business' | 'request' } // clear refusal
+  | { kind: 'unclear'; reason: string } //         timeout, garbled answer, 5xx
+  | { kind: 'not_delivered'; reason: string }; //  HIS unreachable: certainly not booked
+
+export interface WriteBackPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface WriteBackDecision {
+  change: Change | null;
+  /** when the job should run again; undefined = the job is finished */
+  retryInMs?: number;
+}
+
+function startReversal(d: Draft, reason: string): void {
+  const o = d.order;
+  o.reversal = { startedAt: d.iso, reason, steps: [] };
+  o.refunds.push({
+    refundNo: `${o.orderNo}RV`,
+    requestedBy: 'reversal',
+    state: 'requested',
+    amounts: { ...o.amounts },
+    reason,
+    createdAt: d.iso,
+  });
+  d.moveTo('reversing', 'one-sided payment: reversing', 'system', reason).enqueue(job('reversal.run', o.orderNo));
+}
+
+export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolicy, now: Date): WriteBackDecision {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (o.state !== 'paid' || !o.writeBack) return { change: null };
+  const wb = o.writeBack;
+  const pastDeadline = now.getTime() >= Date.parse(wb.deadlineAt);
+  const retry = () => backoffMs(wb.attempts, p.baseDelayMs, p.maxDelayMs);
+
+  switch (r.kind) {
+    case 'recorded':
+    case 'booked':
+      wb.hisReceiptNo = r.hisReceiptNo;
+      wb.unclear = false;
+      return { change: d.moveTo('completed', r.kind === 'recorded' ? 'settlement recorded in HIS' : 'HIS confirms it booked the settlement', 'his', r.hisReceiptNo).done() };
+    case 'rejected':
+      wb.lastError = `${r.code} ${r.reason}`;
+      if (r.refusal === 'request') {
+        // HIS calls our request malformed: a defect to fix, not a reason to move money back.
+        d.moveTo('manual_review', 'HIS refused the write-back request as malformed', 'his', `HIS 认为回写请求格式有误: ${r.code} ${r.reason}`);
+        return { change: d.done() };
+      }
+      startReversal(d, `HIS 拒绝入账: ${r.code} ${r.reason}`);
+      return { change: d.done() };
+    case 'not_booked':
+      wb.unclear = false;
+      if (pastDeadline) {
+        startReversal(d, `HIS 在期限内未能入账 (${wb.attempts} 次尝试)`);
+        return { change: d.done() };
+      }
+      d.note('HIS has no record: writing again', 'his');
+      return { change: d.done(), retryInMs: 0 };
+    case 'unclear':
+      wb.attempts++;
+      wb.unclear = true;
+      wb.lastAttemptAt = d.iso;
+      wb.firstAttemptAt ??= d.iso;
+      wb.lastError = r.reason;
+      if (pastDeadline && wb.attempts > 1) {
+        d.moveTo('manual_review', 'HIS write-back unclear past the deadline', 'system', `HIS 无法确认是否已入账: ${r.reason}`);
+        return { change: d.done() };
+      }
+      d.note('HIS answer unclear: will ask whether it booked it', 'his', r.reason);
+      return { change: d.done(), retryInMs: retry() };
+    case 'not_delivered':
+      wb.attempts++;
+      wb.lastAttemptAt = d.iso;
+      wb.firstAttemptAt ??= d.iso;
+      wb.lastError = r.reason;
+      if (pastDeadline) {
+        startReversal(d, `HIS 在期限内无法连接 (${wb.attempts} 次尝试): ${r.reason}`);
+        return { change: d.done() };
+      }
+      d.note('HIS write-back failed: retrying', 'his', r.reason);
+      return { change: d.done(), retryInMs: retry() };
+  }
+}

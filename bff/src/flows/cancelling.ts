@@ -1,0 +1,78 @@
+/**
+ * Cancel before payment (M3): 6401 withdraws the fee upload; HIS then releases the slot/bills.
+ * A 6401 the centre refuses because the order was paid meanwhile turns into a settlement query,
+ * never into a cancellation of money that moved.
+ */
+import { onCancelled } from '../domain/payment';
+import type { Order } from '../domain/order';
+import { AppError } from '../http/app-error';
+import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import { PeerError } from '../peers/http-client';
+import type { PatientSession } from '../sessions/patient-sessions';
+import type { JobOutcome } from '../store/queue';
+import { querySettlement } from './confirming';
+import type { Deps } from './deps';
+import { tracked } from './calls';
+import { ownedOrder } from './access';
+import { withLock } from './lock';
+
+const CANCELLABLE = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
+
+type CancelResult = { cancelled: true; order: Order } | { cancelled: false; order: Order; why: 'paid_or_moving' | 'unclear' };
+
+async function cancel(deps: Deps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
+  let order = await deps.orders.get(orderNo);
+  if (!order) throw new AppError('ORDER_NOT_FOUND');
+  if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) return { cancelled: false, order, why: 'paid_or_moving' };
+  if (order.national) {
+    const identity = deps.pii.open(order.piiSealed);
+    const n = order.national;
+    try {
+      await tracked(deps, orderNo, 'national', '6401', () => deps.national.revokeUpload({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
+    } catch (err) {
+      if (err instanceof NationalRejectedError) {
+        // Most likely paid in the meantime: find out from the centre instead of guessing.
+        order = await querySettlement(deps, order).catch(() => order!);
+        return { cancelled: false, order, why: 'paid_or_moving' };
+      }
+      if (isUnknownOutcome(err) || err instanceof PeerError) return { cancelled: false, order, why: 'unclear' };
+      throw err;
+    }
+  }
+  const res = await deps.orders.update(orderNo, (o) => onCancelled(o, reason, by, deps.now()));
+  await deps.vault.dropOrder(orderNo);
+  return res.order.state === 'cancelled' ? { cancelled: true, order: res.order } : { cancelled: false, order: res.order, why: 'paid_or_moving' };
+}
+
+export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: string): Promise<Order> {
+  await ownedOrder(deps, s, orderNo);
+  return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
+    const r = await cancel(deps, orderNo, '患者取消', 'patient');
+    if (r.cancelled) return r.order;
+    if (r.why === 'unclear') throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
+    throw new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消');
+  });
+}
+
+/** Job order.expire: an order left unpaid is cancelled so the slot/bills are free again. */
+export async function expireJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+  const order = await deps.orders.get(orderNo);
+  if (!order || !CANCELLABLE.includes(order.state)) return 'done';
+  if (order.state === 'awaiting_confirmation') return 'done'; // polling decides this one
+  const r = await withLock(deps, `pay:${orderNo}`, 30_000, () => cancel(deps, orderNo, '超时未支付', 'system')).catch((e: Error) => {
+    deps.log.warn({ orderNo, err: e.message }, 'expiry could not run');
+    return null;
+  });
+  if (r?.cancelled || r?.why === 'paid_or_moving') return 'done';
+  return attempt >= 20 ? 'done' : { retryInMs: 30_000 };
+}
+
+/** Job order.release: HIS unlocks the slot/bills of a cancelled order. */
+export async function releaseJob(deps: Deps, orderNo: string): Promise<JobOutcome> {
+  const order = await deps.orders.get(orderNo);
+  if (!order || order.state !== 'cancelled') return 'done';
+  await tracked(deps, orderNo, 'his', 'release', () =>
+    deps.his.releasePreSettlement({ preSettlementId: order.preSettlement.preSettlementId }, { idempotencyKey: `${orderNo}REL` }),
+  );
+  return 'done';
+}

@@ -1,0 +1,161 @@
+/**
+ * M4 and the notifications: 6302 from the centre, payment notifications from the channels, and
+ * the polls that stand in when a notification is late or lost. All of them end in the same
+ * pure decisions (domain/settlement.ts) applied with a version check, so any number of copies,
+ * in any order, make one transition.
+ */
+import type { Order } from '../domain/order';
+import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
+import { backoffMs } from '../domain/jobs';
+import { ChannelSignatureError, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
+import { EnvelopeError, open } from '../national/envelope';
+import { parseOrderAnswer, NationalFormatError } from '../national/messages';
+import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import type { JobOutcome } from '../store/queue';
+import { settlementPolicy, type Deps } from './deps';
+import { tracked } from './calls';
+
+const OPEN = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
+
+export interface Ack {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** POST /notify/national/settlement — 6302. Verified before anything else is read. */
+export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
+  const cfg = deps.config.national;
+  let data: Record<string, unknown>;
+  try {
+    const body: unknown = JSON.parse(raw.toString('utf8'));
+    data = open(body, { appId: cfg.appId, appSecret: cfg.appSecret, peerPublicKey: cfg.platformPublicKey, userId: cfg.sm2UserId }, cfg.maxSkewMs ? { maxSkewMs: cfg.maxSkewMs } : {}) as Record<string, unknown>;
+  } catch (err) {
+    const code = err instanceof EnvelopeError ? err.code : 'MALFORMED';
+    deps.log.warn({ code }, '6302 notification refused');
+    return { status: 400, body: { code: code === 'SIGNATURE_INVALID' ? 'SIGNATURE_INVALID' : code, message: 'notification refused' } };
+  }
+  let answer;
+  try {
+    answer = parseOrderAnswer('6302', data);
+  } catch (err) {
+    if (err instanceof NationalFormatError) return { status: 400, body: { code: 'MALFORMED', message: err.message } };
+    throw err;
+  }
+  const orderNo = answer.medOrgOrd ?? (await deps.orders.byRef('payOrdId', answer.payOrdId));
+  const order = orderNo ? await deps.orders.get(orderNo) : null;
+  if (!order) {
+    // Not ours, or lost on our side: refuse so the centre keeps it, and alert a person.
+    deps.log.error({ payOrdId: answer.payOrdId, medOrgOrd: answer.medOrgOrd }, '6302 for an unknown order');
+    return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'unknown order' } };
+  }
+  const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
+  await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()));
+  return { status: 200, body: { code: 0, message: '成功' } };
+}
+
+/** POST /notify/:channel/payment — verified and decrypted by the channel adapter first. */
+export async function onChannelNotification(deps: Deps, channel: ChannelName, req: NotificationRequest): Promise<NotificationAck> {
+  const adapter = deps.channels[channel];
+  let n;
+  try {
+    n = await adapter.parseNotification(req);
+  } catch (err) {
+    if (err instanceof ChannelSignatureError) {
+      deps.log.warn({ channel, reason: err.message }, 'channel notification refused');
+      return adapter.ackNotification(false);
+    }
+    throw err;
+  }
+  if (n.kind !== 'payment') return adapter.ackNotification(true); // refund notifications: the refund job polls
+  const orderNo = (await deps.orders.byRef(`${channel}-out`, n.outTradeNo)) ?? null;
+  const order = orderNo ? await deps.orders.get(orderNo) : null;
+  if (!order) {
+    deps.log.error({ channel, outTradeNo: n.outTradeNo }, 'channel notification for an unknown order');
+    return adapter.ackNotification(false);
+  }
+  if (n.totalFen !== undefined && n.totalFen !== order.amounts.totalFen) {
+    deps.log.error({ channel, orderNo: order.orderNo, totalFen: n.totalFen }, 'channel notification amount differs from the order');
+  }
+  await deps.orders.update(order.orderNo, (o) =>
+    onCashReport(o, { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt }, settlementPolicy(deps.config), deps.now()),
+  );
+  return adapter.ackNotification(true);
+}
+
+/** Asks the centre (6301) and applies the answer. Returns the order after. */
+export async function querySettlement(deps: Deps, order: Order): Promise<Order> {
+  if (!order.national) return order;
+  const identity = deps.pii.open(order.piiSealed);
+  const answer = await tracked(deps, order.orderNo, 'national', '6301', () =>
+    deps.national.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
+  );
+  const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
+  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()))).order;
+}
+
+/** Asks the channel and applies the answer. */
+export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
+  if (!order.payment || order.payment.channel === 'kiosk') return order;
+  const ch = order.payment.channel;
+  const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
+    deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef }),
+  );
+  return (
+    await deps.orders.update(order.orderNo, (o) =>
+      onCashReport(o, { source: 'channel_query', status: st.status, cashPaidFen: st.cashPaidFen, cashTradeNo: st.cashTradeNo, paidAt: st.paidAt }, settlementPolicy(deps.config), deps.now()),
+    )
+  ).order;
+}
+
+/**
+ * GET of an open order: the patient is looking at the result page, so ask now instead of
+ * waiting for the next poll (at most once every 2 s per order across all instances).
+ */
+export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
+  if (!OPEN.includes(order.state) || !order.national?.ordered) return order;
+  const gate = await deps.redis.set(deps.keys.lock(`confirm:${order.orderNo}`), '1', 'PX', 2000, 'NX');
+  if (gate !== 'OK') return order;
+  try {
+    let o = order;
+    if (o.payment && !o.evidence.cashPaid) o = await queryChannel(deps, o);
+    if (OPEN.includes(o.state) && !o.evidence.insuranceSettled) o = await querySettlement(deps, o);
+    return o;
+  } catch (err) {
+    deps.log.warn({ orderNo: order.orderNo, err: (err as Error).message }, 'confirmation query failed; polling continues');
+    return (await deps.orders.get(order.orderNo)) ?? order;
+  }
+}
+
+/** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. */
+export async function settlementPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+  const order = await deps.orders.get(orderNo);
+  if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled) return 'done';
+  const p = deps.config.national;
+  try {
+    const after = await querySettlement(deps, order);
+    if (!OPEN.includes(after.state) || after.evidence.insuranceSettled) return 'done';
+  } catch (err) {
+    if (!(isUnknownOutcome(err) || err instanceof NationalRejectedError)) throw err;
+    deps.log.warn({ orderNo, attempt, err: (err as Error).message }, '6301 query failed');
+  }
+  if (attempt >= p.pollMaxAttempts) {
+    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now()));
+    return 'done';
+  }
+  return { retryInMs: backoffMs(attempt, p.pollBaseMs, p.pollMaxMs) };
+}
+
+/** Job payment.poll: the channel's notification is missing; ask the channel. */
+export async function paymentPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+  const order = await deps.orders.get(orderNo);
+  if (!order || !OPEN.includes(order.state) || order.evidence.cashPaid || !order.payment) return 'done';
+  try {
+    const after = await queryChannel(deps, order);
+    if (!OPEN.includes(after.state) || after.evidence.cashPaid) return 'done';
+  } catch (err) {
+    deps.log.warn({ orderNo, attempt, err: (err as Error).message }, 'channel query failed');
+  }
+  // An unpaid order is cancelled by its expiry job; polling stops with it.
+  if (attempt >= 12) return 'done';
+  return { retryInMs: backoffMs(attempt, 15_000, 5 * 60_000) };
+}

@@ -1,0 +1,42 @@
+import type { Config } from '../config';
+import type { ChannelName, ChannelPort } from '../channels/port';
+import type { HisPort } from '../his/port';
+import type { NationalClient } from '../national/client';
+import type { Logger } from '../obs/log';
+import type { PiiCipher } from '../security/pii';
+import type { PayAuthVault } from '../sessions/pay-auth-vault';
+import type { Profiles } from '../sessions/profile';
+import type { PatientSessions } from '../sessions/patient-sessions';
+import type { OrderStore } from '../store/order-store';
+import type { JobQueue } from '../store/queue';
+import type { RedisClient } from '../store/redis';
+import type { Keys } from '../store/keys';
+import type { SettlementPolicy } from '../domain/settlement';
+
+/** Everything a flow may use. Built once in the composition root (app/wiring.ts). */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  redis: RedisClient;
+  keys: Keys;
+  orders: OrderStore;
+  queue: JobQueue;
+  his: HisPort;
+  national: NationalClient;
+  channels: Record<ChannelName, ChannelPort>;
+  pii: PiiCipher;
+  vault: PayAuthVault;
+  profiles: Profiles;
+  sessions: PatientSessions;
+  now: () => Date;
+}
+
+export function settlementPolicy(c: Config): SettlementPolicy {
+  return {
+    settledOrdStas: c.national.settledOrdStas,
+    pollBaseMs: c.national.pollBaseMs,
+    pollMaxMs: c.national.pollMaxMs,
+    pollMaxAttempts: c.national.pollMaxAttempts,
+    writeBackDeadlineMs: c.his.writeBack.deadlineMs,
+  };
+}

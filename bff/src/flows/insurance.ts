@@ -1,0 +1,119 @@
+/**
+ * C7–C11: region, insurance status, benefit choice (written back to HIS) and the e-voucher pay
+ * authorization. The identity the patient typed is checked, sealed into their profile and never
+ * returned except masked.
+ */
+import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefit, type Region } from '@mip/shared';
+import { ChannelRejectedError } from '../channels/port';
+import { HisUnclearError, type HisBenefit } from '../his/port';
+import { AppError } from '../http/app-error';
+import type { PatientSession } from '../sessions/patient-sessions';
+import type { PatientProfile } from '../sessions/profile';
+import type { Deps } from './deps';
+import { PeerError } from '../peers/http-client';
+
+let regionCache: { at: number; regions: Region[] } | undefined;
+
+export async function listRegions(deps: Deps): Promise<Region[]> {
+  if (regionCache && Date.now() - regionCache.at < 60_000) return regionCache.regions;
+  const regions = (await deps.his.listRegions()).map((r) => ({ code: r.code, name: r.name }));
+  regionCache = { at: Date.now(), regions };
+  return regions;
+}
+
+function toBenefit(b: HisBenefit): Benefit {
+  return { code: b.code, name: b.name, insutype: b.insutype, insutypeName: b.insutypeName, description: b.description };
+}
+
+export async function checkStatus(deps: Deps, s: PatientSession, q: { regionCode: string; idNo: string; name: string }) {
+  const idNo = normalizeIdNumber(q.idNo);
+  if (!isValidIdNumber(idNo)) throw new AppError('INVALID_ID_NUMBER');
+  const region = (await listRegions(deps)).find((r) => r.code === q.regionCode);
+  if (!region) throw new AppError('UNKNOWN_REGION');
+  const name = q.name.trim();
+  const status = await deps.his.insuranceStatus({ patient: { idNo, name }, regionCode: region.code });
+  const profile: PatientProfile = {
+    identitySealed: deps.pii.seal({ idNo, name }),
+    nameMasked: maskName(name),
+    idNoMasked: maskIdNumber(idNo),
+    regionCode: region.code,
+    regionName: region.name,
+    insured: status.insured,
+    benefits: status.insured ? status.benefits : [],
+    updatedAt: deps.now().toISOString(),
+  };
+  if (status.insured) profile.psnNo = status.psnNo;
+  await deps.profiles.put(s.ownerKey, profile);
+  const base = { region, patient: { nameMasked: profile.nameMasked, idNoMasked: profile.idNoMasked } };
+  if (!status.insured) {
+    const notice =
+      status.reason === 'suspended'
+        ? `您在${region.name}的医保目前处于暂停参保状态，暂时不能使用医保支付。您可以选择其他参保地，或到医院收费窗口咨询。`
+        : `没有查到您在${region.name}的医保参保信息。请确认参保地是否选对；如果您在其他地方参保，请选择对应的参保地，或到医院收费窗口咨询。`;
+    return { insured: false, ...base, benefits: [], notice };
+  }
+  return { insured: true, ...base, benefits: status.benefits.map(toBenefit) };
+}
+
+export async function chooseBenefit(deps: Deps, s: PatientSession, q: { benefitCode: string }) {
+  const profile = await deps.profiles.get(s.ownerKey);
+  if (!profile) throw new AppError('IDENTITY_REQUIRED');
+  if (!profile.insured || !profile.psnNo) throw new AppError('NOT_INSURED');
+  const benefit = profile.benefits.find((b) => b.code === q.benefitCode);
+  if (!benefit) throw new AppError('UNKNOWN_BENEFIT');
+  const identity = deps.pii.open(profile.identitySealed);
+  let hisPatientId: string;
+  try {
+    ({ hisPatientId } = await deps.his.registerInsuredPatient(
+      { patient: identity, regionCode: profile.regionCode, psnNo: profile.psnNo, benefit },
+      { idempotencyKey: `${s.ownerKey}:${profile.regionCode}:${benefit.code}` },
+    ));
+  } catch (err) {
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    throw err;
+  }
+  await deps.profiles.put(s.ownerKey, { ...profile, chosen: benefit, hisPatientId, updatedAt: deps.now().toISOString() });
+  return { registered: true as const, benefit: toBenefit(benefit), region: { code: profile.regionCode, name: profile.regionName } };
+}
+
+export async function authorize(deps: Deps, s: PatientSession, q: { authCode: string }) {
+  const profile = await deps.profiles.get(s.ownerKey);
+  if (!profile?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
+  let result;
+  try {
+    result = await deps.channels[s.channel].authorizeInsurance({ openId: s.openId, authCode: q.authCode });
+  } catch (err) {
+    if (err instanceof ChannelRejectedError) throw new AppError('AUTHORIZATION_FAILED');
+    throw err;
+  }
+  if (result.status === 'redirect') return { status: 'redirect' as const, authUrl: result.authUrl };
+  const identity = deps.pii.open(profile.identitySealed);
+  const payerId = result.payer?.idNo ? normalizeIdNumber(result.payer.idNo) : undefined;
+  if (payerId && payerId !== identity.idNo && !result.payer?.familyPay) {
+    throw new AppError('AUTHORIZATION_FAILED', '医保电子凭证与就诊人身份不一致，请使用就诊人本人的电子凭证授权');
+  }
+  const expiresInSeconds = Math.max(1, result.expiresInSeconds);
+  await deps.vault.hold(
+    s.ownerKey,
+    {
+      payAuthNo: result.payAuthNo,
+      expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
+      ...(result.location ? { location: result.location } : {}),
+      ...(result.payer ? { payer: { familyPay: result.payer.familyPay } } : {}),
+    },
+    expiresInSeconds,
+  );
+  return { status: 'authorized' as const, expiresInSeconds };
+}
+
+export async function profileView(deps: Deps, s: PatientSession) {
+  const p = await deps.profiles.get(s.ownerKey);
+  if (!p) return { ready: false as const };
+  const region = { code: p.regionCode, name: p.regionName };
+  const patient = { nameMasked: p.nameMasked, idNoMasked: p.idNoMasked };
+  const authorized = await deps.vault.has(s.ownerKey);
+  if (p.insured && p.chosen && p.hisPatientId) {
+    return { ready: true as const, region, patient, insured: true as const, benefit: toBenefit(p.chosen), authorized };
+  }
+  return { ready: false as const, region, patient, insured: p.insured, ...(p.chosen ? { benefit: toBenefit(p.chosen) } : {}), authorized };
+}

@@ -1,0 +1,105 @@
+/**
+ * C4/C5: HIS tells us a registration or outpatient payment went through; the patient gets one
+ * WeChat subscribe message or Alipay mini-program message per event, through the durable queue.
+ * A patient who did not subscribe is recorded as undeliverable and not retried.
+ */
+import crypto from 'node:crypto';
+import { fenToYuan } from '@mip/shared';
+import { job } from '../domain/jobs';
+import { AppError } from '../http/app-error';
+import { PeerError } from '../peers/http-client';
+import { ChannelSignatureError } from '../channels/port';
+import type { JobOutcome } from '../store/queue';
+import type { Deps } from './deps';
+
+export interface PaidEvent {
+  eventId: string;
+  type: 'registration_paid' | 'outpatient_paid';
+  orderNo: string;
+  occurredAt: string;
+  summary: { title: string; amountFen: number };
+}
+
+interface MessageRecord extends PaidEvent {
+  status: 'queued' | 'sent' | 'undeliverable' | 'failed';
+  attempts: number;
+  detail?: string;
+  clientId: string;
+}
+
+const TTL = 90 * 24 * 3600;
+const MAX_ATTEMPTS = 8;
+
+function recordKey(deps: Deps, eventId: string): string {
+  return deps.keys.seen('message', eventId) + ':record';
+}
+
+export async function acceptPaidEvent(deps: Deps, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
+  const fp = crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
+  const seen = await deps.redis.seenOnce(deps.keys.seen('message', e.eventId), TTL, fp);
+  if (seen === 'DIFFERENT') throw new AppError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
+  if (seen === 'SAME') return { accepted: true, duplicate: true };
+  const rec: MessageRecord = { ...e, status: 'queued', attempts: 0, clientId };
+  await deps.redis.set(recordKey(deps, e.eventId), JSON.stringify(rec), 'EX', TTL);
+  await deps.queue.enqueue(job('message.deliver', e.eventId));
+  return { accepted: true, duplicate: false };
+}
+
+export async function messageStatus(deps: Deps, eventId: string) {
+  const raw = await deps.redis.get(recordKey(deps, eventId));
+  if (!raw) throw new AppError('NOT_FOUND');
+  const r = JSON.parse(raw) as MessageRecord;
+  return { eventId, status: r.status, attempts: r.attempts, ...(r.detail ? { detail: r.detail } : {}) };
+}
+
+function chinaTimeText(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Job message.deliver. */
+export async function deliverJob(deps: Deps, eventId: string, attempt: number): Promise<JobOutcome> {
+  const key = recordKey(deps, eventId);
+  const raw = await deps.redis.get(key);
+  if (!raw) return 'done';
+  const rec = JSON.parse(raw) as MessageRecord;
+  if (rec.status !== 'queued') return 'done';
+  const save = (r: Partial<MessageRecord>) => deps.redis.set(key, JSON.stringify({ ...rec, ...r, attempts: attempt }), 'EX', TTL);
+  const order = await deps.orders.get(rec.orderNo);
+  if (!order || !order.openId || order.channel === 'kiosk') {
+    await save({ status: 'undeliverable', detail: order ? 'order was not made in a mini-program' : 'unknown order number' });
+    return 'done';
+  }
+  const channel = deps.channels[order.channel];
+  let result;
+  try {
+    result = await channel.sendMessage({
+      openId: order.openId,
+      template: rec.type === 'registration_paid' ? 'registrationPaid' : 'outpatientPaid',
+      page: `pages/order-detail/index?orderNo=${order.orderNo}`,
+      fields: {
+        title: rec.summary.title.slice(0, 20),
+        patientNameMasked: order.patientMasked.nameMasked,
+        amountText: `${fenToYuan(rec.summary.amountFen)}元`,
+        time: chinaTimeText(rec.occurredAt),
+        note: rec.type === 'registration_paid' ? '请按预约时间到院就诊' : '请按医嘱取药或检查',
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof PeerError) && !(err instanceof ChannelSignatureError)) throw err;
+    result = { status: 'retry' as const, code: 'PEER', message: (err as Error).message };
+  }
+  if (result.status === 'sent') {
+    await save({ status: 'sent', detail: result.messageId ?? '' });
+    return 'done';
+  }
+  if (result.status === 'undeliverable') {
+    await save({ status: 'undeliverable', detail: `${result.code} ${result.message}` });
+    return 'done';
+  }
+  if (attempt >= MAX_ATTEMPTS) {
+    await save({ status: 'failed', detail: `${result.code} ${result.message}` });
+    return 'done';
+  }
+  await save({ detail: `${result.code} ${result.message}` });
+  return { retryInMs: Math.min(10 * 60_000, 2000 * 2 ** (attempt - 1)) };
+}

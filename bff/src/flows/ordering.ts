@@ -1,0 +1,120 @@
+/**
+ * C13/C14: HIS pre-settlement and the creation of the insurance order. Idempotent on the
+ * client's Idempotency-Key: the same key always answers with the same order; the key is taken
+ * before HIS is called so that two concurrent taps pre-settle once.
+ */
+import crypto from 'node:crypto';
+import { assertFen, maskIdNumber, maskName, type OrderKind } from '@mip/shared';
+import { job } from '../domain/jobs';
+import { sumItems, type Order } from '../domain/order';
+import { HisRejectedError, HisUnclearError, type PreSettlement } from '../his/port';
+import { AppError } from '../http/app-error';
+import { PeerError } from '../peers/http-client';
+import type { PatientSession } from '../sessions/patient-sessions';
+import type { Deps } from './deps';
+
+export type CreateOrderBody = { kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] };
+
+/** R/O + yyMMddHHmmss (China time) + 6 random characters: unique, sortable, no personal data. */
+export function newOrderNo(kind: OrderKind, now: Date): string {
+  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(2, 14);
+  const rand = crypto.randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(6, '0').slice(-6);
+  return `${kind === 'registration' ? 'R' : 'O'}${t}${rand}`;
+}
+
+function fingerprint(body: CreateOrderBody): string {
+  const norm = body.kind === 'registration' ? body : { ...body, billNos: [...body.billNos].sort() };
+  return crypto.createHash('sha256').update(JSON.stringify(norm)).digest('hex').slice(0, 16);
+}
+
+export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', '缺少有效的请求编号 (Idempotency-Key)');
+  const profile = await deps.profiles.get(s.ownerKey);
+  if (!profile || !profile.insured || !profile.chosen || !profile.hisPatientId || !profile.psnNo) throw new AppError('IDENTITY_REQUIRED');
+
+  const now = deps.now();
+  const orderNo = newOrderNo(body.kind, now);
+  const fp = fingerprint(body);
+  const idemKey = deps.keys.idempotency(s.ownerKey, idempotencyKey);
+  const taken = await deps.redis.set(idemKey, `${fp}:${orderNo}`, 'EX', 24 * 3600, 'NX');
+  if (taken !== 'OK') return existingFor(deps, idemKey, fp);
+
+  let pre: PreSettlement;
+  try {
+    const q = { hisPatientId: profile.hisPatientId, insutype: profile.chosen.insutype, psnNo: profile.psnNo };
+    pre =
+      body.kind === 'registration'
+        ? await deps.his.preSettleRegistration({ ...q, slotId: body.slotId }, { idempotencyKey: orderNo })
+        : await deps.his.preSettleOutpatient({ ...q, billNos: body.billNos }, { idempotencyKey: orderNo });
+  } catch (err) {
+    await deps.redis.del(idemKey); // nothing was created: the same key may be used again
+    if (err instanceof HisRejectedError) {
+      if (err.code === 'SLOT_UNAVAILABLE') throw new AppError('SLOT_UNAVAILABLE');
+      // NOT_OWNER is answered like NOT_FOUND: nobody learns that someone else's bill exists
+      if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new AppError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
+      throw new AppError('PEER_REJECTED', err.message.replace(/^HIS \w+: /, ''));
+    }
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    throw err;
+  }
+
+  // HIS's own numbers must agree before anything goes to the centre.
+  const itemsTotal = sumItems(pre.items);
+  assertFen(pre.totalFen);
+  if (pre.items.length === 0 || itemsTotal !== pre.totalFen) {
+    await deps.redis.del(idemKey);
+    throw new AppError('AMOUNT_MISMATCH', undefined, { totalFen: pre.totalFen, itemsTotalFen: itemsTotal });
+  }
+  const est = pre.estimate;
+  const estimateOk = est && est.fundFen + est.acctFen + est.cashFen === pre.totalFen && est.fundFen >= 0 && est.acctFen >= 0 && est.cashFen >= 0;
+
+  const identity = deps.pii.open(profile.identitySealed);
+  const v = pre.visit;
+  const order: Order = {
+    orderNo,
+    kind: body.kind,
+    channel: s.channel,
+    state: 'created',
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    ownerKey: s.ownerKey,
+    openId: s.openId,
+    hisPatientId: profile.hisPatientId,
+    regionCode: profile.regionCode,
+    psnNo: profile.psnNo,
+    insutype: profile.chosen.insutype,
+    piiSealed: deps.pii.seal(identity),
+    patientMasked: { nameMasked: maskName(identity.name), idNoMasked: maskIdNumber(identity.idNo) },
+    patientIdHash: deps.pii.lookupHash(identity.idNo),
+    title: body.kind === 'registration' ? `挂号：${v.deptName} ${v.drName}` : `门诊缴费：${v.deptName} ${pre.items.length}项`,
+    detail: {
+      department: v.deptName,
+      doctor: v.drName,
+      visitTime: v.begntime,
+      ...(body.kind === 'registration' ? { slotId: body.slotId } : { billNos: body.billNos }),
+    },
+    preSettlement: { preSettlementId: pre.preSettlementId, visit: v, expiresAt: pre.expiresAt, items: pre.items },
+    amounts: estimateOk ? { totalFen: pre.totalFen, ...est } : { totalFen: pre.totalFen, fundFen: 0, acctFen: 0, cashFen: pre.totalFen },
+    amountsFinal: false,
+    evidence: {},
+    refunds: [],
+    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'order created after HIS pre-settlement', by: 'patient', reason: pre.preSettlementId }],
+  };
+  await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);
+  await deps.orders.addToOwner(s.ownerKey, orderNo, now.getTime());
+  return order;
+}
+
+async function existingFor(deps: Deps, idemKey: string, fp: string): Promise<Order> {
+  for (let i = 0; i < 50; i++) {
+    const v = await deps.redis.get(idemKey);
+    if (!v) break;
+    const [storedFp, orderNo] = v.split(':');
+    if (storedFp !== fp) throw new AppError('IDEMPOTENCY_CONFLICT');
+    const order = await deps.orders.get(orderNo);
+    if (order) return order;
+    await new Promise((r) => setTimeout(r, 100)); // the first request is still pre-settling
+  }
+  throw new AppError('ORDER_STATE_CONFLICT', '上一次请求仍在处理中，请稍后查看订单');
+}

@@ -1,0 +1,156 @@
+/**
+ * C12: the pay step. 6201 fee upload → 6202 insurance order (a fresh orgBizSer each call) →
+ * the channel's mixed order → the parameters the client's pay call needs. One pay step per order
+ * at a time (a short Redis lock); every stage is recorded before the next starts, so a repeated
+ * tap resumes where the last one stopped and never orders twice.
+ */
+import crypto from 'node:crypto';
+import type { PayParams } from '@mip/shared';
+import { onFeeUploaded, onInsuranceOrdered, onInsuranceOrderRefused, onPaymentCreated } from '../domain/payment';
+import { onOutcomeUnknown } from '../domain/settlement';
+import type { Order } from '../domain/order';
+import { ChannelRejectedError, ChannelSignatureError } from '../channels/port';
+import { AppError } from '../http/app-error';
+import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import { PeerError } from '../peers/http-client';
+import type { PatientSession } from '../sessions/patient-sessions';
+import { settlementPolicy, type Deps } from './deps';
+import { tracked } from './calls';
+import { ownedOrder } from './access';
+import { withLock } from './lock';
+
+/** Where the hospital is, used when the patient's own location is unknown (6201 uldLatlnt). */
+const HOSPITAL_LOCATION = '113.283456,23.096012';
+
+export interface PayResult {
+  order: Order;
+  payment: PayParams | null;
+}
+
+export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
+  await ownedOrder(deps, s, orderNo);
+  return withLock(deps, `pay:${orderNo}`, 30_000, () => payLocked(deps, s, orderNo, body));
+}
+
+async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
+  let order = await ownedOrder(deps, s, orderNo);
+  const now = () => deps.now();
+  const policy = settlementPolicy(deps.config);
+
+  if (order.payment && order.state === 'awaiting_payment') {
+    const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
+    if (params) return { order, payment: params };
+  }
+  if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
+
+  const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
+  if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
+  const identity = deps.pii.open(order.piiSealed);
+  const location = body.location ?? auth.location ?? HOSPITAL_LOCATION;
+
+  if (order.state === 'created') {
+    const chrgBchno = `${orderNo}B1`;
+    try {
+      const r = await tracked(deps, orderNo, 'national', '6201', () =>
+        deps.national.uploadFees({
+          orderNo,
+          chrgBchno,
+          psnNo: order.psnNo,
+          insutype: order.insutype,
+          regionCode: order.regionCode,
+          identity,
+          payAuthNo: auth.payAuthNo,
+          location,
+          preSettlement: order.preSettlement,
+          totalFen: order.amounts.totalFen,
+        }),
+      );
+      await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
+      order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, { ...r, chrgBchno }, now()))).order;
+    } catch (err) {
+      // Nothing is payable after a refused or unanswered upload; 6201 is keyed by medOrgOrd, so
+      // the patient's next tap repeats it safely.
+      throw peerFailure(err);
+    }
+  }
+
+  if (order.state === 'fee_uploaded') {
+    const n = order.national!;
+    const orgBizSer = `${orderNo}${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
+    try {
+      const r = await tracked(deps, orderNo, 'national', '6202', () =>
+        deps.national.placeOrder({ payAuthNo: auth.payAuthNo, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }),
+      );
+      order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, { ordStas: r.ordStas, split: r.split, orgBizSer }, now()))).order;
+    } catch (err) {
+      if (isUnknownOutcome(err)) {
+        order = (await deps.orders.update(orderNo, (o) => onOutcomeUnknown(o, 'no answer to the insurance order (6202)', policy, now()))).order;
+        throw new AppError('PEER_TIMEOUT');
+      }
+      if (err instanceof NationalRejectedError) {
+        await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, `${err.code} ${err.detail}`, now()));
+        if (err.code === '2001') await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
+        throw new AppError(err.code === '2001' ? 'AUTHORIZATION_FAILED' : 'PEER_REJECTED', err.code === '2001' ? undefined : `医保中心未受理：${err.detail}`);
+      }
+      throw peerFailure(err);
+    }
+    if (order.state === 'manual_review') throw new AppError('AMOUNT_MISMATCH');
+  }
+
+  if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
+  const channel = deps.channels[s.channel];
+  const expiresAt = new Date(Math.min(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs, Date.now() + deps.config.unpaidOrderTtlMs)).toISOString();
+  let created;
+  try {
+    created = await tracked(deps, orderNo, s.channel, 'createPayment', () =>
+      channel.createPayment({
+        orderNo,
+        kind: order.kind,
+        title: order.title,
+        openId: s.openId,
+        payAuthNo: auth.payAuthNo,
+        payOrdId: order.national!.payOrdId,
+        amounts: order.amounts,
+        payer: identity,
+        location,
+        createdAt: order.createdAt,
+        notifyUrl: `${deps.config.publicBaseUrl}/notify/${s.channel}/payment`,
+        expiresAt,
+      }),
+    );
+  } catch (err) {
+    // The insurance order stands; the channel order can be created again with the same
+    // out_trade_no on the next tap (the adapter finds an existing one instead of doubling it).
+    if (err instanceof ChannelRejectedError) throw new AppError('PEER_REJECTED', '支付渠道未受理，请稍后重试');
+    throw peerFailure(err);
+  }
+  await Promise.all([
+    deps.orders.setRef(`${s.channel}-out`, created.outTradeNo, orderNo),
+    deps.orders.setRef(`${s.channel}-ref`, created.channelRef, orderNo),
+  ]);
+  const leg = { channel: s.channel, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
+  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
+  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfter, now()));
+  await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
+  return { order: res.order, payment: created.payParams };
+}
+
+function payParamsKey(deps: Deps, orderNo: string): string {
+  return deps.keys.vault('payparams', orderNo);
+}
+
+/** A repeated tap gets the same pay parameters, never a second channel order. */
+export async function existingPayParams(deps: Deps, orderNo: string): Promise<PayParams | null> {
+  const raw = await deps.redis.get(payParamsKey(deps, orderNo));
+  return raw ? (JSON.parse(raw) as PayParams) : null;
+}
+
+export function peerFailure(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof NationalRejectedError) return new AppError('PEER_REJECTED', `医保中心未受理：${err.detail}`, undefined, err);
+  if (err instanceof PeerError) return new AppError(err.failure === 'timeout' ? 'PEER_TIMEOUT' : 'PEER_UNAVAILABLE', undefined, undefined, err);
+  // an answer that failed its signature check is no answer: the outcome is unknown
+  if (err instanceof ChannelSignatureError) return new AppError('PEER_UNAVAILABLE', undefined, undefined, err);
+  if (isUnknownOutcome(err)) return new AppError('PEER_TIMEOUT', undefined, undefined, err);
+  throw err;
+}

@@ -1,0 +1,41 @@
+import { ORDER_STATE_LABEL, type OrderView } from '@mip/shared';
+import type { Order } from '../domain/order';
+
+const PAYABLE = ['created', 'fee_uploaded', 'awaiting_payment'];
+
+/** The patient's view of an order: no tokens, no identity beyond the masked copies. */
+export function toOrderView(o: Order, now = new Date()): OrderView {
+  const expired = o.payment ? Date.parse(o.payment.expiresAt) < now.getTime() : false;
+  const view: OrderView = {
+    orderNo: o.orderNo,
+    kind: o.kind,
+    channel: o.channel,
+    title: o.title,
+    state: o.state,
+    stateLabel: ORDER_STATE_LABEL[o.state],
+    amounts: { ...o.amounts },
+    amountsFinal: o.amountsFinal,
+    createdAt: o.createdAt,
+    patient: { ...o.patientMasked },
+    detail: {
+      ...(o.detail.department ? { department: o.detail.department } : {}),
+      ...(o.detail.doctor ? { doctor: o.detail.doctor } : {}),
+      ...(o.detail.visitTime ? { visitTime: o.detail.visitTime } : {}),
+      items: o.preSettlement.items.map((i) => ({ name: i.name, amountFen: i.amountFen })),
+    },
+    refunds: o.refunds
+      .filter((r) => r.requestedBy !== 'reversal' || o.state === 'reversed' || o.state === 'reversing')
+      .map((r) => ({
+        refundNo: r.refundNo,
+        state: r.state,
+        amounts: { ...r.amounts },
+        reason: r.reason,
+        createdAt: r.createdAt,
+        ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+      })),
+    canPay: PAYABLE.includes(o.state) && !expired,
+    canCancel: PAYABLE.includes(o.state),
+  };
+  if (o.paidAt) view.paidAt = o.paidAt;
+  return view;
+}

@@ -1,0 +1,69 @@
+/**
+ * Job his.writeBack (M5): record the settlement in HIS. After an unclear answer the next run
+ * first asks HIS whether it booked it (queryBooking) — a blind retry would book twice on a HIS
+ * that is not idempotent. The policy itself is domain/write-back.ts.
+ */
+import { onWriteBack, type WriteBackOutcome } from '../domain/write-back';
+import { HisUnclearError, type SettlementRecord } from '../his/port';
+import { PeerError } from '../peers/http-client';
+import type { Order } from '../domain/order';
+import type { JobOutcome } from '../store/queue';
+import type { Deps } from './deps';
+import { tracked } from './calls';
+
+function settlementRecord(o: Order): SettlementRecord {
+  const n = o.national!;
+  return {
+    orderNo: o.orderNo,
+    preSettlementId: o.preSettlement.preSettlementId,
+    payOrdId: n.payOrdId,
+    amounts: { ...o.amounts },
+    traceTime: n.traceTime ?? o.paidAt ?? new Date().toISOString(),
+    ...(n.setlId ? { setlId: n.setlId } : {}),
+    ...(n.mdtrtId ? { mdtrtId: n.mdtrtId } : {}),
+    channel: o.channel,
+    ...(o.payment?.cashTradeNo ? { cashTradeNo: o.payment.cashTradeNo } : {}),
+  };
+}
+
+function classify(err: unknown): WriteBackOutcome {
+  if (err instanceof PeerError && err.failure === 'not_delivered') return { kind: 'not_delivered', reason: err.message };
+  if (err instanceof HisUnclearError || err instanceof PeerError) return { kind: 'unclear', reason: (err as Error).message };
+  throw err;
+}
+
+export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutcome> {
+  const policy = { baseDelayMs: deps.config.his.writeBack.baseDelayMs, maxDelayMs: deps.config.his.writeBack.maxDelayMs };
+  for (let round = 0; round < 3; round++) {
+    const order = await deps.orders.get(orderNo);
+    if (!order || order.state !== 'paid' || !order.writeBack) return 'done';
+    let outcome: WriteBackOutcome;
+    if (order.writeBack.unclear) {
+      try {
+        const check = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
+        outcome = check.booked ? { kind: 'booked', hisReceiptNo: check.hisReceiptNo } : { kind: 'not_booked' };
+      } catch (err) {
+        outcome = classify(err);
+      }
+    } else if (Date.now() >= Date.parse(order.writeBack.deadlineAt)) {
+      // Past the deadline with no unclear answer outstanding: HIS certainly has not booked it.
+      outcome = { kind: 'not_booked' };
+    } else {
+      try {
+        const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order), { idempotencyKey: orderNo }));
+        outcome = r.outcome === 'recorded' ? { kind: 'recorded', hisReceiptNo: r.hisReceiptNo } : { kind: 'rejected', code: r.code, reason: r.reason, refusal: r.refusal };
+      } catch (err) {
+        outcome = classify(err);
+      }
+    }
+    let decision: ReturnType<typeof onWriteBack> = { change: null };
+    await deps.orders.update(orderNo, (o) => {
+      decision = onWriteBack(o, outcome, policy, deps.now());
+      return decision.change;
+    });
+    if (decision.retryInMs === undefined) return 'done';
+    if (decision.retryInMs > 0) return { retryInMs: decision.retryInMs };
+    // retryInMs 0: HIS has no record, write again right away
+  }
+  return { retryInMs: policy.baseDelayMs };
+}

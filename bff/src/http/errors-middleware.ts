@@ -1,0 +1,36 @@
+import crypto from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { ERRORS } from '@mip/shared';
+import type { Logger } from '../obs/log';
+import { requestContext } from '../obs/log';
+import { AppError } from './app-error';
+import { toAppError } from './peer-errors';
+
+/** Request id in and out, and the one place where errors become HTTP answers. */
+export function errorsMiddleware(log: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = /^[A-Za-z0-9._-]{6,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    ctx.set('x-request-id', requestId);
+    await requestContext.run({ requestId }, async () => {
+      try {
+        await next();
+        if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
+      } catch (err) {
+        const e = toAppError(err);
+        if (!e) log.error({ err: (err as Error).stack ?? String(err), path: ctx.path }, 'unhandled error');
+        const code = e?.code ?? 'INTERNAL';
+        ctx.status = e?.status ?? ERRORS.INTERNAL.status;
+        if (e && e.status >= 500) log.warn({ errorCode: code, path: ctx.path, cause: describeCause(err) }, 'peer failure');
+        ctx.body = { error: { code, message: e?.message ?? ERRORS.INTERNAL.message, requestId, ...(e?.details ? { details: e.details } : {}) } };
+      }
+    });
+  };
+}
+
+function describeCause(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e instanceof Error; i++, e = e.cause) parts.push(`${e.name}: ${e.message}`);
+  return parts.join(' <- ');
+}

@@ -1,0 +1,40 @@
+import type Router from '@koa/router';
+import { hisApi as api } from '@mip/shared';
+import type { Deps } from '../../flows/deps';
+import { acceptPaidEvent, messageStatus } from '../../flows/messages';
+import { createRefund } from '../../flows/refunding';
+import { refundableLeft } from '../../domain/order';
+import { AppError } from '../app-error';
+import { bind, type RouteOptions } from '../route';
+
+/** HIS-facing API (shared/src/contract/his.ts): message events and refunds. */
+export function hisRoutes(router: Router, deps: Deps, opts: RouteOptions): void {
+  bind(router, api.pushMessage, opts, async ({ principal, body }) => acceptPaidEvent(deps, principal.clientId, body));
+  bind(router, api.messageStatus, opts, async ({ params }) => messageStatus(deps, params.eventId));
+
+  bind(router, api.createRefund, opts, async ({ body }) => {
+    const order = await deps.orders.get(body.orderNo);
+    if (!order) throw new AppError('ORDER_NOT_FOUND');
+    let amounts = body.amounts;
+    if (body.all) {
+      if (amounts) throw new AppError('VALIDATION_FAILED', 'give either amounts or all, not both');
+      const left = refundableLeft(order);
+      amounts = { fundFen: left.fundFen, acctFen: left.acctFen, cashFen: left.cashFen };
+    }
+    if (!amounts) throw new AppError('VALIDATION_FAILED', 'amounts or all is required');
+    const after = await createRefund(deps, body.orderNo, { refundNo: body.refundNo, amounts, reason: body.reason, requestedBy: 'his' });
+    const refund = after.refunds.find((r) => r.refundNo === body.refundNo)!;
+    return { orderNo: after.orderNo, orderState: after.state, refund: view(refund) };
+  });
+
+  bind(router, api.getRefund, opts, async ({ params }) => {
+    const order = await deps.orders.get(params.orderNo);
+    const refund = order?.refunds.find((r) => r.refundNo === params.refundNo);
+    if (!order || !refund) throw new AppError('NOT_FOUND');
+    return { orderNo: order.orderNo, orderState: order.state, refund: view(refund) };
+  });
+}
+
+function view(r: import('../../domain/order').Refund) {
+  return { refundNo: r.refundNo, state: r.state, amounts: { ...r.amounts }, reason: r.reason, createdAt: r.createdAt, ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}) };
+}

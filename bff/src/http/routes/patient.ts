@@ -1,0 +1,115 @@
+import type Router from '@koa/router';
+import { patientApi as api } from '@mip/shared';
+import { ChannelRejectedError } from '../../channels/port';
+import type { Deps } from '../../flows/deps';
+import { authorize, checkStatus, chooseBenefit, listRegions, profileView } from '../../flows/insurance';
+import { createOrder } from '../../flows/ordering';
+import { pay } from '../../flows/paying';
+import { cancelByPatient } from '../../flows/cancelling';
+import { confirmNow } from '../../flows/confirming';
+import { ownedOrder } from '../../flows/access';
+import { toOrderView } from '../../flows/views';
+import type { PatientSession } from '../../sessions/patient-sessions';
+import { AppError } from '../app-error';
+import type { PrincipalOf } from '../principal';
+import { bind, type RouteOptions } from '../route';
+
+function session(p: PrincipalOf<'patient'>): PatientSession {
+  return { sessionId: p.sessionId, channel: p.channel, openId: p.openId, ownerKey: p.patientKey, createdAt: '', expiresAt: '' };
+}
+
+/** The patient API (shared/src/contract/patient.ts) bound to the flows. */
+export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): void {
+  bind(router, api.login, opts, async ({ body }) => {
+    let user;
+    try {
+      user = await deps.channels[body.channel].login(body.code);
+    } catch (err) {
+      if (err instanceof ChannelRejectedError) throw new AppError('LOGIN_FAILED');
+      throw err;
+    }
+    const { token, session: s } = await deps.sessions.create(body.channel, user.openId);
+    return { token, expiresAt: s.expiresAt, channel: body.channel };
+  });
+
+  bind(router, api.clientConfig, opts, async () => {
+    const c = deps.config;
+    return {
+      hospitalName: c.hospital.name,
+      subscribeTemplateIds: {
+        wechat: [c.channels.wechat.subscribeTemplates.registrationPaid, c.channels.wechat.subscribeTemplates.outpatientPaid],
+        alipay: [c.channels.alipay.subscribeTemplates.registrationPaid, c.channels.alipay.subscribeTemplates.outpatientPaid],
+      },
+      insuranceAuth: { wechat: { ...c.channels.wechat.insuranceAuth } },
+      ...(c.env === 'sandbox' && c.sandboxPreview ? { sandbox: c.sandboxPreview } : {}),
+    };
+  });
+
+  bind(router, api.listRegions, opts, async () => ({ regions: await listRegions(deps) }));
+  bind(router, api.insuranceStatus, opts, async ({ principal, body }) => checkStatus(deps, session(principal), body));
+  bind(router, api.chooseBenefit, opts, async ({ principal, body }) => chooseBenefit(deps, session(principal), body));
+  bind(router, api.authorizeInsurance, opts, async ({ principal, body }) => authorize(deps, session(principal), body));
+  bind(router, api.insuranceProfile, opts, async ({ principal }) => profileView(deps, session(principal)));
+
+  bind(router, api.departments, opts, async () => ({
+    departments: (await deps.his.listDepartments()).map((d) => ({ code: d.code, name: d.name, ...(d.location ? { location: d.location } : {}) })),
+  }));
+  bind(router, api.doctors, opts, async ({ params }) => ({
+    doctors: (await deps.his.listDoctors(params.deptCode)).map((d) => ({
+      code: d.code,
+      name: d.name,
+      title: d.title,
+      available: d.available,
+      ...(d.specialty ? { specialty: d.specialty } : {}),
+    })),
+  }));
+  bind(router, api.slots, opts, async ({ params }) => ({
+    slots: (await deps.his.listSlots(params.doctorCode)).map(({ doctorCode, deptCode, ...s }) => s),
+  }));
+
+  bind(router, api.bills, opts, async ({ principal }) => {
+    const p = await deps.profiles.get(principal.patientKey);
+    if (!p?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
+    return { bills: await deps.his.listUnpaidBills({ hisPatientId: p.hisPatientId }) };
+  });
+  bind(router, api.bill, opts, async ({ principal, params }) => {
+    const p = await deps.profiles.get(principal.patientKey);
+    if (!p?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
+    const b = await deps.his.getBill({ hisPatientId: p.hisPatientId, billNo: params.billNo });
+    return {
+      bill: {
+        ...b,
+        items: b.items.map((i) => ({
+          code: i.medListCodg,
+          name: i.name,
+          quantity: i.quantity,
+          unitPriceFen: i.unitPriceFen,
+          amountFen: i.amountFen,
+          category: i.category,
+          ...(i.spec ? { spec: i.spec } : {}),
+          ...(i.unit ? { unit: i.unit } : {}),
+        })),
+      },
+    };
+  });
+
+  bind(router, api.createOrder, opts, async ({ principal, body, ctx }) => {
+    const order = await createOrder(deps, session(principal), body, ctx.get('idempotency-key'));
+    return { order: toOrderView(order) };
+  });
+  bind(router, api.payOrder, opts, async ({ principal, params, body }) => {
+    const r = await pay(deps, session(principal), params.orderNo, body);
+    return { order: toOrderView(r.order), payment: r.payment };
+  });
+  bind(router, api.getOrder, opts, async ({ principal, params }) => {
+    const order = await confirmNow(deps, await ownedOrder(deps, session(principal), params.orderNo));
+    return { order: toOrderView(order) };
+  });
+  bind(router, api.listOrders, opts, async ({ principal }) => {
+    const nos = await deps.orders.ownerOrderNos(principal.patientKey);
+    return { orders: (await deps.orders.getMany(nos)).map((o) => toOrderView(o)) };
+  });
+  bind(router, api.cancelOrder, opts, async ({ principal, params }) => ({
+    order: toOrderView(await cancelByPatient(deps, session(principal), params.orderNo)),
+  }));
+}

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+
+/** The console's three files, read once: they ship with the BFF and never change at run time. */
+const WEB = path.join(__dirname, 'web');
+const FILES: Record<string, { file: string; type: string }> = {
+  '/staff/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/staff/console.js': { file: 'console.js', type: 'application/javascript; charset=utf-8' },
+  '/staff/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+/**
+ * The page loads only its own script and style (no inline code, no third-party origin) and may
+ * not be framed, so injected markup cannot run and the console cannot be click-jacked.
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Headers for everything under /staff: order data must not be cached, sniffed or framed. */
+export function staffHeaders() {
+  return async (ctx: Context, next: Next) => {
+    if (ctx.path !== '/staff' && !ctx.path.startsWith('/staff/')) return next();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Content-Security-Policy', CSP);
+    return next();
+  };
+}
+
+export function staffPage(router: Router): void {
+  const cache = new Map(Object.entries(FILES).map(([route, f]) => [route, { type: f.type, body: fs.readFileSync(path.join(WEB, f.file)) }]));
+  for (const [route, f] of cache) {
+    router.get(route, (ctx) => {
+      // The router matches '/staff' for '/staff/' too; relative URLs need the slash, so redirect.
+      if (ctx.path === '/staff') return ctx.redirect('/staff/');
+      ctx.type = f.type;
+      ctx.body = f.body;
+    });
+  }
+}

@@ -1,0 +1,286 @@
+// @ts-check
+/* The staff console (C15): plain DOM, no framework, no build step. Talks to /staff/api with the
+ * HttpOnly session cookie; the CSRF token from sign-in is kept in memory only (never storage). */
+'use strict';
+
+const STATES = {
+  created: '已预结算', fee_uploaded: '已上传费用', awaiting_payment: '待患者支付', awaiting_confirmation: '支付结果确认中',
+  paid: '已支付，待HIS入账', completed: '已完成', reversing: '冲正中', reversed: '已冲正退回', partially_refunded: '部分退款',
+  refunded: '已全额退款', cancelled: '已取消', failed: '支付失败', manual_review: '待人工核对',
+};
+/** @type {Record<string, string>} */
+const WORDS = {
+  wechat: '微信', alipay: '支付宝', kiosk: '自助机', centre: '医保中心', national: '医保中心', his: 'HIS', registration: '挂号', outpatient: '门诊缴费',
+  insurance: '医保部分', self_pay: '自费部分', pending: '未完成', paid: '已支付', not_needed: '无需支付', patient: '患者', system: '系统',
+  channel: '支付渠道', staff: '工作人员', reversal: '冲正', booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费(6203)',
+  cash_refund: '自费退款', done: '完成', rejected: '被拒绝', unclear: '结果不明', skipped: '跳过', requested: '已受理', insurance_refunded: '医保已退',
+  succeeded: '成功', awaiting_confirmation: '确认中', manual_review: '待人工核对', ok: '成功', timeout: '超时', not_delivered: '未送达', broken: '连接中断', http_status: 'HTTP错误',
+  ...STATES,
+};
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+/** @param {unknown} v */
+const word = (v) => (v === undefined || v === null ? '' : WORDS[String(v)] ?? String(v));
+/** @param {number} fen */
+const yuan = (fen) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+/** @param {string | undefined} iso Beijing time, whatever the office PC's zone */
+const time = (iso) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
+const today = () => time(new Date().toISOString()).slice(0, 10);
+
+const state = { csrf: '', roles: /** @type {string[]} */ ([]), page: 1, pageSize: 20, total: 0, current: /** @type {any} */ (null) };
+
+/**
+ * @param {string} method @param {string} path @param {unknown} [body]
+ * @returns {Promise<Response>}
+ */
+function send(method, path, body) {
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = state.csrf;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** @param {string} method @param {string} path @param {unknown} [body] */
+async function api(method, path, body) {
+  const res = await send(method, path, body);
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 401 && path !== '/staff/api/session') showLogin('登录已过期，请重新登录');
+  if (!res.ok) {
+    const e = data.error ?? {};
+    const detail = Array.isArray(e.details) ? e.details.map((/** @type {{message: string}} */ d) => d.message).join('；') : '';
+    throw new Error(detail ? `${e.message ?? '请求失败'}：${detail}` : e.message ?? `请求失败 (${res.status})`);
+  }
+  return data;
+}
+
+/** @param {string} tag @param {string | number} [text] @param {string} [cls] */
+function el(tag, text, cls) {
+  const n = document.createElement(tag);
+  if (text !== undefined) n.textContent = String(text); // textContent only: order data is never HTML
+  if (cls) n.className = cls;
+  return n;
+}
+
+/** @param {HTMLElement} tbody @param {(string | number | HTMLElement)[][]} rows @param {number[]} [numCols] */
+function fill(tbody, rows, numCols = []) {
+  tbody.replaceChildren(
+    ...rows.map((cells) => {
+      const tr = el('tr');
+      cells.forEach((c, i) => {
+        const td = el('td', typeof c === 'object' ? undefined : c, numCols.includes(i) ? 'num' : undefined);
+        if (typeof c === 'object') td.append(c);
+        tr.append(td);
+      });
+      return tr;
+    }),
+  );
+}
+
+/** @param {string} orderNo */
+function openButton(orderNo) {
+  const b = el('button', '查看', 'secondary open-order');
+  b.dataset.orderNo = orderNo;
+  b.addEventListener('click', () => void openOrder(orderNo));
+  return b;
+}
+
+/** @param {string} s */
+const stateCell = (s) => el('span', word(s), `state-${s}`);
+
+/** @param {string} [message] */
+function showLogin(message) {
+  $('app-view').hidden = true;
+  $('who').hidden = true;
+  $('login-view').hidden = false;
+  $('login-error').textContent = message ?? '';
+  input('login-username').focus();
+}
+
+/** @param {{ staff: { username: string, roles: string[] }, csrfToken: string }} s */
+function showApp(s) {
+  state.csrf = s.csrfToken;
+  state.roles = s.staff.roles;
+  $('whoami').textContent = `${s.staff.username}（${s.staff.roles.join('、')}）`;
+  $('login-view').hidden = true;
+  $('who').hidden = false;
+  $('app-view').hidden = false;
+  void loadReviews();
+}
+
+function criteria() {
+  /** @type {Record<string, string>} */
+  const c = {};
+  const pairs = [['from', 'search-from'], ['to', 'search-to'], ['idNo', 'search-idno'], ['orderNo', 'search-orderno'], ['channel', 'search-channel'], ['state', 'search-state']];
+  for (const [k, id] of pairs) {
+    const v = input(id).value.trim();
+    if (v) c[k] = v;
+  }
+  return c;
+}
+
+async function search() {
+  $('search-error').textContent = '';
+  try {
+    const r = await api('POST', '/staff/api/orders/search', { ...criteria(), page: state.page, pageSize: state.pageSize });
+    state.total = r.total;
+    fill(
+      $('results').querySelector('tbody') ?? $('results'),
+      r.orders.map((/** @type {any} */ o) => [o.orderNo, time(o.createdAt), word(o.kind), word(o.channel), `${o.patient.nameMasked} ${o.patient.idNoMasked}`, stateCell(o.state), yuan(o.amounts.totalFen), yuan(o.amounts.fundFen + o.amounts.acctFen), yuan(o.amounts.cashFen), yuan(o.refundedFen), openButton(o.orderNo)]),
+      [6, 7, 8, 9],
+    );
+    const pages = Math.max(1, Math.ceil(r.total / state.pageSize));
+    $('results-summary').textContent = `共 ${r.total} 笔订单`;
+    $('page-info').textContent = `第 ${state.page} / ${pages} 页`;
+    /** @type {HTMLButtonElement} */ ($('page-prev')).disabled = state.page <= 1;
+    /** @type {HTMLButtonElement} */ ($('page-next')).disabled = state.page >= pages;
+  } catch (err) {
+    $('search-error').textContent = /** @type {Error} */ (err).message;
+  }
+}
+
+async function exportCsv() {
+  $('search-error').textContent = '';
+  const res = await send('POST', '/staff/api/orders/export', criteria());
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    $('search-error').textContent = data.error?.message ?? `导出失败 (${res.status})`;
+    return;
+  }
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'orders.csv';
+  const url = URL.createObjectURL(await res.blob());
+  const a = /** @type {HTMLAnchorElement} */ (el('a'));
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function loadReviews() {
+  try {
+    const r = await api('GET', '/staff/api/reviews');
+    $('review-count').textContent = r.reviews.length ? `(${r.reviews.length})` : '';
+    $('reviews-empty').hidden = r.reviews.length > 0;
+    fill(
+      $('reviews').querySelector('tbody') ?? $('reviews'),
+      r.reviews.map((/** @type {any} */ o) => [o.orderNo, time(o.review.openedAt), o.patient.nameMasked, o.review.reason, yuan(o.amounts.totalFen), openButton(o.orderNo)]),
+      [4],
+    );
+  } catch (err) {
+    $('reviews-empty').hidden = false;
+    $('reviews-empty').textContent = /** @type {Error} */ (err).message;
+  }
+}
+
+/** @param {HTMLElement} dl @param {[string, string | undefined][]} pairs */
+function facts(dl, pairs) {
+  dl.replaceChildren(...pairs.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
+}
+
+/** @param {string} orderNo */
+async function openOrder(orderNo) {
+  const { order: o } = await api('GET', `/staff/api/orders/${encodeURIComponent(orderNo)}`);
+  state.current = o;
+  const d = $('order-detail');
+  d.dataset.orderNo = o.orderNo;
+  $('detail-title').textContent = `订单 ${o.orderNo}`;
+  $('detail-state').replaceChildren('当前状态：', stateCell(o.state));
+  facts($('detail-facts'), [['项目', o.title], ['类型', word(o.kind)], ['渠道', word(o.channel)], ['患者', `${o.patient.nameMasked} ${o.patient.idNoMasked}`],
+    ['HIS患者号', o.hisPatientId], ['参保地', o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
+  const a = o.amounts;
+  fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['已退款', yuan(o.refundedFen)]], [1]);
+  fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {any} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', word(p.status), time(p.at)]), [2]);
+  fill(/** @type {HTMLElement} */ ($('detail-refunds').querySelector('tbody')), o.refunds.map((/** @type {any} */ r) => [r.refundNo, word(r.requestedBy), word(r.state), yuan(r.amounts.totalFen), r.lastError ? `${r.reason}（${r.lastError}）` : r.reason, time(r.createdAt)]), [3]);
+  $('detail-reversal').hidden = !o.reversal;
+  if (o.reversal) {
+    $('detail-reversal-reason').textContent = `开始于 ${time(o.reversal.startedAt)}：${o.reversal.reason}`;
+    fill(/** @type {HTMLElement} */ ($('detail-reversal').querySelector('tbody')), o.reversal.steps.map((/** @type {any} */ s) => [time(s.at), word(s.step), word(s.outcome), s.detail]));
+  }
+  renderReview(o);
+  fill(/** @type {HTMLElement} */ ($('detail-timeline').querySelector('tbody')), o.timeline.map((/** @type {any} */ t) => [time(t.at), t.from === t.to ? word(t.to) : `${word(t.from)} → ${word(t.to)}`, t.event, t.reason ?? '', word(t.by)]));
+  fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {any} */ c) => [time(c.at), word(c.peer), c.op, Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
+  d.hidden = false;
+  d.scrollIntoView({ block: 'start' });
+}
+
+/** @param {any} o */
+function renderReview(o) {
+  const box = $('detail-review');
+  box.hidden = !o.review;
+  $('resolve-done').hidden = true;
+  if (!o.review) return;
+  const r = o.review;
+  facts(/** @type {HTMLElement} */ (box.querySelector('dl')), [['原因', r.reason], ['进入核对', time(r.openedAt)], ['之前状态', word(r.fromState)],
+    ['处理时间', time(r.resolvedAt)], ['处理人', r.resolvedBy], ['处理结果', r.resolution && word(r.resolution)], ['处理说明', r.note]]);
+  const mayResolve = state.roles.includes('finance') || state.roles.includes('admin');
+  const form = $('resolve-form');
+  form.hidden = !(o.reviewTargets.length && mayResolve);
+  $('resolve-error').textContent = '';
+  input('resolve-note').value = '';
+  $('resolve-to').replaceChildren(...o.reviewTargets.map((/** @type {string} */ s) => Object.assign(el('option', word(s)), { value: s })));
+}
+
+async function resolve() {
+  const o = state.current;
+  $('resolve-error').textContent = '';
+  try {
+    const body = { to: input('resolve-to').value, note: input('resolve-note').value, version: o.version };
+    await api('POST', `/staff/api/orders/${encodeURIComponent(o.orderNo)}/review`, body);
+    await openOrder(o.orderNo);
+    $('resolve-done').hidden = false;
+    $('resolve-done').textContent = `已处理为「${word(body.to)}」`;
+    void loadReviews();
+  } catch (err) {
+    $('resolve-error').textContent = /** @type {Error} */ (err).message;
+  }
+}
+
+/** @param {'search' | 'reviews'} which */
+function tab(which) {
+  $('search-view').hidden = which !== 'search';
+  $('reviews-view').hidden = which !== 'reviews';
+  $('tab-search').classList.toggle('active', which === 'search');
+  $('tab-reviews').classList.toggle('active', which === 'reviews');
+  if (which === 'reviews') void loadReviews();
+}
+
+function start() {
+  const sel = $('search-state');
+  for (const [v, label] of Object.entries(STATES)) sel.append(Object.assign(el('option', label), { value: v }));
+  input('search-from').value = today();
+  input('search-to').value = today();
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      showApp(await api('POST', '/staff/api/session', { username: input('login-username').value, password: input('login-password').value }));
+      input('login-password').value = '';
+    } catch (err) {
+      $('login-error').textContent = /** @type {Error} */ (err).message;
+    }
+  });
+  $('logout').addEventListener('click', async () => {
+    await api('DELETE', '/staff/api/session').catch(() => undefined);
+    state.csrf = '';
+    showLogin('已退出登录');
+  });
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.page = 1;
+    void search();
+  });
+  $('export-csv').addEventListener('click', () => void exportCsv());
+  $('page-prev').addEventListener('click', () => { state.page -= 1; void search(); });
+  $('page-next').addEventListener('click', () => { state.page += 1; void search(); });
+  $('tab-search').addEventListener('click', () => tab('search'));
+  $('tab-reviews').addEventListener('click', () => tab('reviews'));
+  $('detail-close').addEventListener('click', () => { $('order-detail').hidden = true; });
+  $('resolve-form').addEventListener('submit', (e) => { e.preventDefault(); void resolve(); });
+  api('GET', '/staff/api/session').then(showApp, () => showLogin());
+}
+
+document.addEventListener('DOMContentLoaded', start);

@@ -1,0 +1,149 @@
+import { isFinal } from '@mip/shared';
+import type { Change } from '../domain/change';
+import type { Job } from '../domain/jobs';
+import type { Order } from '../domain/order';
+import { Keys, SHARDS, shardOf } from './keys';
+import type { RedisClient } from './redis';
+
+export class OrderExistsError extends Error {
+  constructor(orderNo: string) {
+    super(`order ${orderNo} already exists`);
+  }
+}
+
+export class ConcurrentUpdateError extends Error {
+  constructor(orderNo: string) {
+    super(`order ${orderNo}: too many concurrent updates`);
+  }
+}
+
+export type Decision = (order: Order) => Change | null;
+
+export interface PeerCallRecord {
+  at: string;
+  peer: string;
+  op: string;
+  ms: number;
+  outcome: string;
+  requestId?: string;
+  detail?: string;
+}
+
+/** yyyymmdd in China time, the day an order belongs to for bills and staff search. */
+export function dayOf(iso: string | Date): string {
+  const t = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function jobArgs(jobs: Job[], now: number): (string | number)[] {
+  const out: (string | number)[] = [jobs.length];
+  for (const j of jobs) {
+    const { delayMs, ...rest } = j;
+    out.push(JSON.stringify({ ...rest, attempt: j.attempt ?? 1 }), now + (delayMs ?? 0));
+  }
+  return out;
+}
+
+/**
+ * Orders in Redis. Every change is one Lua step: compare the version, write the new document,
+ * update the indexes and append the follow-up jobs to the shard's durable queue — all or nothing.
+ * Decisions are pure functions re-run on the fresh order after a lost race.
+ */
+export class OrderStore {
+  constructor(readonly redis: RedisClient, readonly keys: Keys) {}
+
+  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number): (string | number)[] {
+    const shard = shardOf(order.orderNo);
+    const k = this.keys;
+    return [
+      k.order(order.orderNo), k.jobs(shard), k.delayed(shard), k.states(shard), k.review(shard), k.open(shard),
+      k.day(shard, dayOf(order.createdAt)),
+      String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
+      isFinal(order.state) ? '1' : '0', Date.parse(order.createdAt), now,
+      ...jobArgs(jobs, now),
+    ];
+  }
+
+  async create(order: Order, jobs: Job[] = []): Promise<void> {
+    const o = { ...order, version: 1 };
+    const r = await this.redis.orderWrite(...this.writeArgs(o, 0, '', jobs, Date.now()));
+    if (r === 'EXISTS') throw new OrderExistsError(order.orderNo);
+  }
+
+  async get(orderNo: string): Promise<Order | null> {
+    const doc = await this.redis.hget(this.keys.order(orderNo), 'doc');
+    return doc ? (JSON.parse(doc) as Order) : null;
+  }
+
+  async getMany(orderNos: string[]): Promise<Order[]> {
+    const docs = await Promise.all(orderNos.map((n) => this.get(n)));
+    return docs.filter((d): d is Order => d !== null);
+  }
+
+  /**
+   * Applies a decision with optimistic concurrency. Returns the stored order and the change
+   * (null when the decision found nothing to do).
+   */
+  async update(orderNo: string, decide: Decision): Promise<{ order: Order; change: Change | null }> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = await this.get(orderNo);
+      if (!current) throw new Error(`order ${orderNo} not found`);
+      const change = decide(current);
+      if (!change) return { order: current, change: null };
+      const next = { ...change.order, version: current.version + 1 };
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now()));
+      if (r === 'OK') return { order: next, change: { ...change, order: next } };
+      if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));
+    }
+    throw new ConcurrentUpdateError(orderNo);
+  }
+
+  async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
+    const key = this.keys.calls(orderNo);
+    await this.redis.multi().rpush(key, JSON.stringify(call)).ltrim(key, -500, -1).exec();
+  }
+
+  async calls(orderNo: string): Promise<PeerCallRecord[]> {
+    const rows = await this.redis.lrange(this.keys.calls(orderNo), 0, -1);
+    return rows.map((r) => JSON.parse(r) as PeerCallRecord);
+  }
+
+  async setRef(kind: string, ref: string, orderNo: string): Promise<void> {
+    await this.redis.set(this.keys.ref(kind, ref), orderNo, 'EX', 400 * 24 * 3600);
+  }
+
+  async byRef(kind: string, ref: string): Promise<string | null> {
+    return this.redis.get(this.keys.ref(kind, ref));
+  }
+
+  async addToOwner(ownerKey: string, orderNo: string, createdAtMs: number): Promise<void> {
+    await this.redis.zadd(this.keys.ownerOrders(ownerKey), createdAtMs, orderNo);
+  }
+
+  async ownerOrderNos(ownerKey: string, limit = 50): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.ownerOrders(ownerKey), 0, limit - 1);
+  }
+
+  async orderNosOfDay(yyyymmdd: string): Promise<string[]> {
+    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.zrange(this.keys.day(s, yyyymmdd), '0', '-1')));
+    return all.flat();
+  }
+
+  async reviewOrderNos(): Promise<string[]> {
+    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.zrange(this.keys.review(s), '0', '-1')));
+    return all.flat();
+  }
+
+  async openOrderNos(olderThanMs?: number): Promise<string[]> {
+    const max = olderThanMs === undefined ? '+inf' : String(Date.now() - olderThanMs);
+    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.zrangebyscore(this.keys.open(s), '-inf', max)));
+    return all.flat();
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
+    const out: Record<string, number> = {};
+    for (const h of all) for (const [k, v] of Object.entries(h)) out[k] = (out[k] ?? 0) + Number(v);
+    return out;
+  }
+}

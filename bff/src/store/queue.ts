@@ -1,0 +1,218 @@
+import os from 'node:os';
+import type { Job, JobType } from '../domain/jobs';
+import { backoffMs } from '../domain/jobs';
+import type { Logger } from '../obs/log';
+import { requestContext } from '../obs/log';
+import { Keys, SHARDS, shardOf } from './keys';
+import { duplicateClient, type RedisClient } from './redis';
+
+/**
+ * The durable queue: one Redis Stream per shard read through a consumer group, a delayed-job
+ * sorted set per shard, and a dead-letter list. A job leaves the stream only when its handler
+ * finished (XACK in the same Lua step that schedules a retry); a job held by a crashed process
+ * stays pending and is claimed by another consumer after `claimIdleMs`.
+ */
+export const GROUP = 'workers';
+
+export type JobOutcome = 'done' | { retryInMs: number; reason?: string } | { dead: string };
+export type JobHandler = (job: Job & { attempt: number }) => Promise<JobOutcome>;
+
+export interface WorkerOptions {
+  consumer?: string;
+  concurrency: number;
+  claimIdleMs: number;
+  /** default retry delay for a thrown error */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  blockMs?: number;
+}
+
+export class JobQueue {
+  constructor(readonly redis: RedisClient, readonly keys: Keys) {}
+
+  async enqueue(...jobs: Job[]): Promise<void> {
+    const now = Date.now();
+    const byShard = new Map<number, Job[]>();
+    for (const j of jobs) {
+      const s = shardOf(j.key);
+      byShard.set(s, [...(byShard.get(s) ?? []), j]);
+    }
+    await Promise.all(
+      [...byShard].map(([s, js]) => {
+        const args: (string | number)[] = [this.keys.jobs(s), this.keys.delayed(s), now, js.length];
+        for (const j of js) {
+          const { delayMs, ...rest } = j;
+          args.push(JSON.stringify({ ...rest, attempt: j.attempt ?? 1 }), now + (delayMs ?? 0));
+        }
+        return this.redis.enqueueJobs(...args);
+      }),
+    );
+  }
+
+  async ensureGroups(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: SHARDS }, async (_, s) => {
+        try {
+          await this.redis.xgroup('CREATE', this.keys.jobs(s), GROUP, '0', 'MKSTREAM');
+        } catch (err) {
+          if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+        }
+      }),
+    );
+  }
+
+  /** Jobs waiting in streams, pending with consumers, and delayed — for metrics and tests. */
+  async depth(): Promise<{ ready: number; pending: number; delayed: number; dead: number }> {
+    const out = { ready: 0, pending: 0, delayed: 0, dead: 0 };
+    await Promise.all(
+      Array.from({ length: SHARDS }, async (_, s) => {
+        const [len, pend, del, dead] = await Promise.all([
+          this.redis.xlen(this.keys.jobs(s)),
+          this.redis.xpending(this.keys.jobs(s), GROUP).catch(() => [0]) as Promise<unknown[]>,
+          this.redis.zcard(this.keys.delayed(s)),
+          this.redis.llen(this.keys.dead(s)),
+        ]);
+        const pending = Number((pend as unknown[])[0] ?? 0);
+        out.pending += pending;
+        out.ready += Math.max(0, len - pending);
+        out.delayed += del;
+        out.dead += dead;
+      }),
+    );
+    return out;
+  }
+}
+
+export class Worker {
+  private running = false;
+  private inFlight = 0;
+  private readonly loops: Promise<void>[] = [];
+  private readonly blocking: RedisClient[] = [];
+  private readonly consumer: string;
+  private wake: (() => void)[] = [];
+  /** entries this process is working on: never claimed back from ourselves */
+  private readonly inFlightIds = new Set<string>();
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handlers: Partial<Record<JobType, JobHandler>>,
+    private readonly opts: WorkerOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = opts.consumer ?? `${os.hostname()}-${process.pid}`;
+  }
+
+  async start(): Promise<void> {
+    await this.queue.ensureGroups();
+    this.running = true;
+    for (let s = 0; s < SHARDS; s++) {
+      const conn = duplicateClient(this.queue.redis);
+      this.blocking.push(conn);
+      this.loops.push(this.readLoop(s, conn));
+    }
+    this.loops.push(this.timerLoop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const w of this.wake.splice(0)) w();
+    for (const c of this.blocking) c.disconnect();
+    await Promise.allSettled(this.loops);
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private async slot(): Promise<void> {
+    while (this.inFlight >= this.opts.concurrency) await new Promise<void>((r) => this.wake.push(r));
+    this.inFlight++;
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.wake.shift()?.();
+  }
+
+  private async readLoop(shard: number, conn: RedisClient): Promise<void> {
+    const stream = this.queue.keys.jobs(shard);
+    while (this.running) {
+      try {
+        const res = (await conn.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', 16, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', stream, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        if (!res) continue;
+        for (const [, entries] of res) for (const [id, fields] of entries) await this.dispatch(shard, id, fields);
+      } catch (err) {
+        if (!this.running) return;
+        this.log.warn({ err: (err as Error).message, shard }, 'queue read failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** Moves due delayed jobs and claims jobs abandoned by dead consumers. */
+  private async timerLoop(): Promise<void> {
+    const r = this.queue.redis;
+    const k = this.queue.keys;
+    let tick = 0;
+    while (this.running) {
+      try {
+        const now = Date.now();
+        await Promise.all(Array.from({ length: SHARDS }, (_, s) => r.moveDue(k.delayed(s), k.jobs(s), now, 200)));
+        if (tick++ % 5 === 0) {
+          for (let s = 0; s < SHARDS && this.running; s++) {
+            const res = (await r.xautoclaim(k.jobs(s), GROUP, this.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', 50)) as [string, [string, string[]][]];
+            for (const [id, fields] of res[1] ?? []) if (fields) await this.dispatch(s, id, fields);
+          }
+        }
+      } catch (err) {
+        if (this.running) this.log.warn({ err: (err as Error).message }, 'queue timer failed; retrying');
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  private async dispatch(shard: number, id: string, fields: string[]): Promise<void> {
+    if (this.inFlightIds.has(id)) return;
+    this.inFlightIds.add(id);
+    await this.slot();
+    void this.run(shard, id, fields)
+      .catch((err: Error) => this.log.error({ err: err.message, id }, 'job bookkeeping failed; the entry stays pending'))
+      .finally(() => {
+        this.inFlightIds.delete(id);
+        this.release();
+      });
+  }
+
+  private async run(shard: number, id: string, fields: string[]): Promise<void> {
+    const k = this.queue.keys;
+    const raw = fields[fields.indexOf('job') + 1];
+    let job: Job & { attempt: number };
+    try {
+      job = JSON.parse(raw) as Job & { attempt: number };
+    } catch {
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', raw ?? '', 0);
+      return;
+    }
+    const handler = this.handlers[job.type];
+    let outcome: JobOutcome;
+    const started = Date.now();
+    try {
+      if (!handler) throw new Error(`no handler for ${job.type}`);
+      outcome = await requestContext.run({ requestId: `job-${job.type}-${job.key}-${job.attempt}` }, () => handler(job));
+    } catch (err) {
+      this.log.warn({ job: job.type, key: job.key, attempt: job.attempt, err: (err as Error).message }, 'job failed');
+      outcome = { retryInMs: backoffMs(job.attempt, this.opts.retryBaseMs, this.opts.retryMaxMs), reason: (err as Error).message };
+    }
+    this.log.debug({ job: job.type, key: job.key, ms: Date.now() - started, outcome }, 'job ran');
+    if (outcome === 'done') {
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'done', '', 0);
+    } else if ('dead' in outcome || job.attempt >= this.opts.maxAttempts) {
+      const reason = 'dead' in outcome ? outcome.dead : `gave up after ${job.attempt} attempts`;
+      this.log.error({ job: job.type, key: job.key, reason }, 'job moved to dead letters');
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', JSON.stringify({ ...job, reason }), 0);
+    } else {
+      const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'retry', next, Date.now() + outcome.retryInMs);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Lua steps. Each runs atomically in Redis and touches keys of one shard only.
+ */
+
+/**
+ * Writes an order version and its follow-up jobs, or nothing.
+ * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset
+ * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState, final('1'|'0'),
+ *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs
+ * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
+ */
+export const ORDER_WRITE = `
+local expected = ARGV[1]
+local cur = redis.call('HGET', KEYS[1], 'v')
+if expected == '0' then
+  if cur then return 'EXISTS' end
+else
+  if cur ~= expected then return 'CONFLICT' end
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
+local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
+local now = tonumber(ARGV[9])
+if oldState ~= newState then
+  if oldState ~= '' then redis.call('HINCRBY', KEYS[4], oldState, -1) end
+  redis.call('HINCRBY', KEYS[4], newState, 1)
+end
+if newState == 'manual_review' then
+  redis.call('ZADD', KEYS[5], now, orderNo)
+else
+  redis.call('ZREM', KEYS[5], orderNo)
+end
+if ARGV[7] == '1' then
+  redis.call('ZREM', KEYS[6], orderNo)
+else
+  redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
+end
+if expected == '0' then redis.call('ZADD', KEYS[7], tonumber(ARGV[8]), orderNo) end
+local n = tonumber(ARGV[10])
+for i = 0, n - 1 do
+  local fields = ARGV[11 + i * 2]
+  local due = tonumber(ARGV[12 + i * 2])
+  if due <= now then
+    redis.call('XADD', KEYS[2], '*', 'job', fields)
+  else
+    redis.call('ZADD', KEYS[3], due, fields)
+  end
+end
+return 'OK'
+`;
+
+/**
+ * Moves due delayed jobs into the stream.
+ * KEYS: delayed zset, jobs stream; ARGV: nowMs, limit. Returns the number moved.
+ */
+export const MOVE_DUE = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, fields in ipairs(due) do
+  redis.call('XADD', KEYS[2], '*', 'job', fields)
+  redis.call('ZREM', KEYS[1], fields)
+end
+return #due
+`;
+
+/**
+ * Acknowledges a stream entry and, atomically, schedules its follow-up (a retry, or nothing).
+ * KEYS: jobs stream, delayed zset, dead list; ARGV: group, entryId, mode ('done'|'retry'|'dead'), fieldsJson, dueMs
+ */
+export const JOB_SETTLE = `
+local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if acked == 0 then return 0 end
+if ARGV[3] == 'retry' then
+  redis.call('ZADD', KEYS[2], tonumber(ARGV[5]), ARGV[4])
+elseif ARGV[3] == 'dead' then
+  redis.call('LPUSH', KEYS[3], ARGV[4])
+  redis.call('LTRIM', KEYS[3], 0, 9999)
+end
+return 1
+`;
+
+/**
+ * Enqueues standalone jobs (not tied to an order write) for one shard.
+ * KEYS: jobs stream, delayed zset; ARGV: nowMs, count, then fieldsJson, dueMs pairs.
+ */
+export const ENQUEUE = `
+local now = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do
+  local fields = ARGV[3 + i * 2]
+  local due = tonumber(ARGV[4 + i * 2])
+  if due <= now then
+    redis.call('XADD', KEYS[1], '*', 'job', fields)
+  else
+    redis.call('ZADD', KEYS[2], due, fields)
+  end
+end
+return n
+`;
+
+/**
+ * Records an inbound event id once. KEYS: seen key; ARGV: ttlSeconds, fingerprint.
+ * Returns 'NEW', 'SAME' (a duplicate with the same content) or 'DIFFERENT' (same id, other content).
+ */
+export const SEEN_ONCE = `
+local prev = redis.call('GET', KEYS[1])
+if not prev then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]))
+  return 'NEW'
+end
+if prev == ARGV[2] then return 'SAME' end
+return 'DIFFERENT'
+`;

@@ -1,0 +1,24 @@
+import type { JobType } from '../domain/jobs';
+import type { Deps } from '../flows/deps';
+import { paymentPollJob, settlementPollJob } from '../flows/confirming';
+import { writeBackJob } from '../flows/write-back';
+import { reversalJob } from '../flows/reversal';
+import { refundJob } from '../flows/refunding';
+import { expireJob, releaseJob } from '../flows/cancelling';
+import { deliverJob } from '../flows/messages';
+import type { JobHandler } from '../store/queue';
+
+/** Which flow carries out which job. */
+export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandler>> = {}): Partial<Record<JobType, JobHandler>> {
+  return {
+    'his.writeBack': (j) => writeBackJob(deps, j.key),
+    'settlement.poll': (j) => settlementPollJob(deps, j.key, j.attempt),
+    'payment.poll': (j) => paymentPollJob(deps, j.key, j.attempt),
+    'reversal.run': (j) => reversalJob(deps, j.key),
+    'refund.run': (j) => refundJob(deps, j.key, j.data?.refundNo ?? ''),
+    'order.expire': (j) => expireJob(deps, j.key, j.attempt),
+    'order.release': (j) => releaseJob(deps, j.key),
+    'message.deliver': (j) => deliverJob(deps, j.key, j.attempt),
+    ...extra,
+  };
+}

@@ -1,0 +1,25 @@
+import type { RefundState } from '@mip/shared/src/order-state';
+
+export const PERIOD_LABEL: Record<string, string> = { morning: '上午', afternoon: '下午', evening: '晚上' };
+
+export const REFUND_STATE_LABEL: Record<RefundState, string> = {
+  requested: '退款申请中',
+  insurance_refunded: '医保部分已退回，自付部分退款中',
+  succeeded: '退款成功',
+  awaiting_confirmation: '退款确认中',
+  failed: '退款未成功，医院会与您联系',
+  manual_review: '退款人工核对中',
+};
+
+/** "2025-03-01T08:30:00+08:00" → "2025-03-01 08:30" (no time-zone games on the device). */
+export function shortTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/** "¥12.30" → "12.30元" for screen readers. */
+export function spokenFen(fen: number): string {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '负' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}元`;
+}

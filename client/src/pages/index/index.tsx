@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { View, Text, Button } from '@tarojs/components';
+import { call, ensureSession, getConfig } from '../../lib/api';
+import { useLoad, useShownAgain } from '../../lib/hooks';
+import { useLargeText } from '../../lib/large-text';
+import { getPendingAuth, getProgress, isAuthorized, isVerified, mergeProfile } from '../../lib/progress';
+import { PAGES, go, url } from '../../lib/nav';
+import { Page } from '../../components/Page';
+import { ErrorView, Loading } from '../../components/States';
+
+/** Home: logs in, then shows the ONE next step (verify → authorize) and the services. */
+export default function Home() {
+  const [progress, setProgressState] = useState(getProgress);
+  const state = useLoad(async () => {
+    await ensureSession();
+    // what the BFF already knows about this patient; without it the local memory still works
+    const [config, profile] = await Promise.all([getConfig(), call('insuranceProfile').catch(() => null)]);
+    setProgressState(profile ? mergeProfile(profile) : getProgress());
+    // back from the e-voucher mini-program after a restart: finish the authorization first
+    const pending = getPendingAuth();
+    if (pending) go(url(PAGES.auth, { returnTo: pending.returnTo, resume: 1 }));
+    return config;
+  });
+  useShownAgain(() => setProgressState(getProgress()));
+  const [large, setLarge] = useLargeText();
+
+  const verified = isVerified(progress);
+  const authorized = isAuthorized(progress);
+
+  return (
+    <Page id='page-home' title={state.status === 'success' ? state.data.hospitalName : '医保缴费'}>
+      {state.status === 'loading' ? <Loading text='正在进入，请稍候…' /> : null}
+      {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
+      {state.status === 'success' ? (
+        <View>
+          <View className='card' id='home-steps'>
+            <Text className='card__title'>用医保支付前的两步</Text>
+            <Text className='card__line' id='step-verify-state'>
+              第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
+            </Text>
+            <Text className='card__line' id='step-auth-state'>
+              第二步 医保电子凭证授权：{authorized ? '已完成' : '未完成'}
+            </Text>
+          </View>
+
+          {!verified ? (
+            <Button id='start-verify' className='btn btn--primary' ariaLabel='第一步，核验医保身份' onClick={() => go(PAGES.region)}>
+              第一步：核验医保身份
+            </Button>
+          ) : !authorized ? (
+            <Button id='go-auth' className='btn btn--primary' ariaLabel='第二步，授权医保电子凭证' onClick={() => go(PAGES.auth)}>
+              第二步：授权医保电子凭证
+            </Button>
+          ) : null}
+
+          <Text className='section-title'>我要办理</Text>
+          <Button id='go-registration' className={`btn ${verified && authorized ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='预约挂号' onClick={() => go(PAGES.departments)}>
+            预约挂号
+          </Button>
+          <Button id='go-outpatient' className={`btn ${verified && authorized ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='门诊缴费' onClick={() => go(PAGES.bills)}>
+            门诊缴费
+          </Button>
+          <Button id='go-orders' className='btn btn--secondary' ariaLabel='我的订单' onClick={() => go(PAGES.orders)}>
+            我的订单
+          </Button>
+          {verified ? (
+            <Button id='reverify' className='btn btn--secondary' ariaLabel='重新核验医保身份' onClick={() => go(PAGES.region)}>
+              重新核验医保身份
+            </Button>
+          ) : null}
+        </View>
+      ) : null}
+
+      <Button
+        id='large-text-toggle'
+        className='btn btn--secondary'
+        ariaLabel={large ? '大字模式已开启，点按关闭' : '大字模式已关闭，点按开启'}
+        onClick={() => setLarge(!large)}
+      >
+        {large ? '大字模式：已开启（点按关闭）' : '大字模式：已关闭（点按开启）'}
+      </Button>
+    </Page>
+  );
+}

@@ -1,0 +1,160 @@
+import { useState } from 'react';
+import Taro, { useRouter } from '@tarojs/taro';
+import { View, Text, Button } from '@tarojs/components';
+import type { OrderView } from '@mip/shared/src/contract/schemas';
+import { formatFen } from '@mip/shared/src/money';
+import { platform } from '../../platform';
+import { call, messageOf } from '../../lib/api';
+import { useGuardedAction, useLoad, useShownAgain } from '../../lib/hooks';
+import { REFUND_STATE_LABEL, shortTime, spokenFen } from '../../lib/labels';
+import { PAGES, go, param, url } from '../../lib/nav';
+import { Page } from '../../components/Page';
+import { AmountsBlock } from '../../components/Amounts';
+import { ErrorView, Loading, Notice } from '../../components/States';
+
+/** One order: what it was for, the split, the payment and every refund. */
+export default function OrderPage() {
+  const { params } = useRouter();
+  const orderNo = param(params, 'orderNo') ?? '';
+  const state = useLoad(() => call('getOrder', { params: { orderNo } }), [orderNo]);
+  const [updated, setUpdated] = useState<OrderView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const { busy, run } = useGuardedAction();
+  useShownAgain(() => {
+    setUpdated(null);
+    state.reload();
+  });
+
+  const order = updated ?? (state.status === 'success' ? state.data.order : null);
+
+  const cancel = () =>
+    run(async () => {
+      setError(null);
+      const ok = await Taro.showModal({ title: '取消订单', content: '确定要取消这笔订单吗？取消后不会扣款。', confirmText: '确定取消', cancelText: '不取消' }).then(
+        (r) => !!r.confirm,
+        () => false,
+      );
+      if (!ok) return;
+      try {
+        const res = await call('cancelOrder', { params: { orderNo } });
+        setUpdated(res.order);
+      } catch (e) {
+        setError(e);
+      }
+    });
+
+  return (
+    <Page id='page-order' title='订单详情'>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
+      {order ? (
+        <View>
+          <View className='card' id='order-summary'>
+            <Text className='card__title'>{order.title}</Text>
+            <View className='kv'>
+              <Text className='kv__k'>状态</Text>
+              <Text className='kv__v' id='order-state' data-state={order.state}>
+                {order.stateLabel}
+              </Text>
+            </View>
+            <View className='kv'>
+              <Text className='kv__k'>订单号</Text>
+              <Text className='kv__v'>{order.orderNo}</Text>
+            </View>
+            <View className='kv'>
+              <Text className='kv__k'>就诊人</Text>
+              <Text className='kv__v'>
+                {order.patient.nameMasked} {order.patient.idNoMasked}
+              </Text>
+            </View>
+            {order.detail.department ? (
+              <View className='kv'>
+                <Text className='kv__k'>科室</Text>
+                <Text className='kv__v'>{order.detail.department}</Text>
+              </View>
+            ) : null}
+            {order.detail.doctor ? (
+              <View className='kv'>
+                <Text className='kv__k'>医生</Text>
+                <Text className='kv__v'>{order.detail.doctor}</Text>
+              </View>
+            ) : null}
+            {order.detail.visitTime ? (
+              <View className='kv'>
+                <Text className='kv__k'>就诊时间</Text>
+                <Text className='kv__v'>{order.detail.visitTime}</Text>
+              </View>
+            ) : null}
+            <View className='kv'>
+              <Text className='kv__k'>下单时间</Text>
+              <Text className='kv__v'>{shortTime(order.createdAt)}</Text>
+            </View>
+            {order.paidAt ? (
+              <View className='kv'>
+                <Text className='kv__k'>支付时间</Text>
+                <Text className='kv__v' id='order-paid-at'>
+                  {shortTime(order.paidAt)}
+                </Text>
+              </View>
+            ) : null}
+          </View>
+
+          <Text className='section-title'>{order.paidAt ? '支付明细' : '费用'}</Text>
+          <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
+
+          {order.detail.items && order.detail.items.length > 0 ? (
+            <View className='card' id='order-items'>
+              {order.detail.items.map((it, i) => (
+                <View key={`${it.name}-${i}`} className='kv' ariaLabel={`${it.name}${spokenFen(it.amountFen)}`}>
+                  <Text className='kv__k'>{it.name}</Text>
+                  <Text className='kv__v'>{formatFen(it.amountFen)}</Text>
+                </View>
+              ))}
+            </View>
+          ) : null}
+
+          <Text className='section-title'>退款</Text>
+          {order.refunds.length === 0 ? (
+            <Text className='muted' id='order-no-refunds'>
+              没有退款记录。
+            </Text>
+          ) : (
+            <View id='order-refunds'>
+              {order.refunds.map((r) => (
+                <View key={r.refundNo} id={`refund-${r.refundNo}`} className='card' ariaLabel={`退款${spokenFen(r.amounts.totalFen)}，${REFUND_STATE_LABEL[r.state] ?? r.state}`}>
+                  <Text className='card__title'>
+                    退款 {formatFen(r.amounts.totalFen)} · {REFUND_STATE_LABEL[r.state] ?? r.state}
+                  </Text>
+                  <Text className='card__line'>
+                    医保退回 {formatFen(r.amounts.fundFen + r.amounts.acctFen)} · 自付退回 {formatFen(r.amounts.cashFen)}
+                  </Text>
+                  {r.reason ? <Text className='card__line'>原因：{r.reason}</Text> : null}
+                  <Text className='card__line'>
+                    申请时间 {shortTime(r.createdAt)}
+                    {r.finishedAt ? ` · 完成时间 ${shortTime(r.finishedAt)}` : ''}
+                  </Text>
+                </View>
+              ))}
+            </View>
+          )}
+
+          {error ? (
+            <Notice id='order-error' kind='error' label={messageOf(error)}>
+              {messageOf(error)}
+            </Notice>
+          ) : null}
+          {order.canPay ? (
+            <Button id='order-pay' className='btn btn--primary' ariaLabel='去支付' onClick={() => go(url(PAGES.pay, { orderNo }))}>
+              去支付
+            </Button>
+          ) : null}
+          {order.canCancel ? (
+            <Button id='order-cancel' className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`} disabled={busy} ariaLabel='取消订单' onClick={cancel}>
+              {busy ? '正在取消…' : '取消订单'}
+            </Button>
+          ) : null}
+        </View>
+      ) : null}
+    </Page>
+  );
+}

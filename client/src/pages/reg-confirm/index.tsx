@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { View, Text, Button } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import { formatFen } from '@mip/shared/src/money';
+import { ApiError, messageOf } from '../../lib/api';
+import { createOrderOnce } from '../../lib/attempt';
+import { useGuardedAction } from '../../lib/hooks';
+import { PERIOD_LABEL } from '../../lib/labels';
+import { nextStepFor } from '../../lib/next-step';
+import { getSelection } from '../../lib/progress';
+import { PAGES, back, go, param, replace, url } from '../../lib/nav';
+import { Page } from '../../components/Page';
+import { Empty, Notice } from '../../components/States';
+
+/** C14 step 4: check the booking, then create the order (HIS pre-settlement) and go to pay. */
+export default function RegConfirmPage() {
+  const { params } = useRouter();
+  const sel = getSelection();
+  const slotId = param(params, 'slotId') ?? sel.slot?.slotId;
+  const [error, setError] = useState<unknown>(null);
+  const { busy, run } = useGuardedAction();
+
+  if (!slotId || !sel.slot || sel.slot.slotId !== slotId) {
+    return (
+      <Page id='page-reg-confirm' title='确认挂号'>
+        <Empty text='没有找到您选择的号源，请重新选择。'>
+          <Button id='choose-again' className='btn btn--primary' ariaLabel='重新选择科室' onClick={() => replace(PAGES.departments)}>
+            重新选择
+          </Button>
+        </Empty>
+      </Page>
+    );
+  }
+  const slot = sel.slot;
+  const here = url(PAGES.regConfirm, { slotId });
+
+  const confirm = () =>
+    run(async () => {
+      setError(null);
+      try {
+        const order = await createOrderOnce({ kind: 'registration', slotId });
+        replace(url(PAGES.pay, { orderNo: order.orderNo }));
+      } catch (e) {
+        setError(e);
+      }
+    });
+
+  const step = error ? nextStepFor(error, here) : undefined;
+  const slotGone = error instanceof ApiError && error.code === 'SLOT_UNAVAILABLE';
+  return (
+    <Page id='page-reg-confirm' title='请确认挂号信息'>
+      <View id='reg-summary' className='card'>
+        <View className='kv'>
+          <Text className='kv__k'>科室</Text>
+          <Text className='kv__v'>{sel.dept?.name ?? ''}</Text>
+        </View>
+        <View className='kv'>
+          <Text className='kv__k'>医生</Text>
+          <Text className='kv__v'>
+            {sel.doctor?.name ?? ''} {sel.doctor?.title ?? ''}
+          </Text>
+        </View>
+        <View className='kv'>
+          <Text className='kv__k'>就诊时间</Text>
+          <Text className='kv__v'>
+            {slot.date} {PERIOD_LABEL[slot.period] ?? ''} {slot.startTime}-{slot.endTime}
+          </Text>
+        </View>
+        {sel.dept?.location ? (
+          <View className='kv'>
+            <Text className='kv__k'>就诊地点</Text>
+            <Text className='kv__v'>{sel.dept.location}</Text>
+          </View>
+        ) : null}
+        <View className='kv'>
+          <Text className='kv__k'>挂号费</Text>
+          <Text className='kv__v' id='reg-fee'>
+            {formatFen(slot.feeFen)}
+          </Text>
+        </View>
+      </View>
+      <Text className='muted'>下一步会显示医保报销和需要您自付的金额。</Text>
+      {error ? (
+        <View>
+          <Notice id='reg-error' kind='error' label={messageOf(error)}>
+            {messageOf(error)}
+          </Notice>
+          {step ? (
+            <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
+              {step.label}
+            </Button>
+          ) : null}
+          {slotGone ? (
+            <Button id='choose-again' className='btn btn--secondary' ariaLabel='重新选择时间' onClick={() => back(PAGES.departments)}>
+              重新选择时间
+            </Button>
+          ) : null}
+        </View>
+      ) : null}
+      <Button id='confirm-registration' className={`btn btn--primary${busy || slotGone ? ' btn--disabled' : ''}`} disabled={busy || slotGone} ariaLabel='确认挂号，去支付' onClick={confirm}>
+        {busy ? '正在提交…' : '确认挂号，去支付'}
+      </Button>
+    </Page>
+  );
+}

@@ -1,0 +1,112 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import OrdersPage from '../../src/pages/orders/index';
+import OrderPage from '../../src/pages/order/index';
+import { apiError, mockApi, nav, never, setParams } from '../helpers';
+import { order } from '../fixtures';
+
+const q = (id: string) => document.getElementById(id);
+const ORDER = 'MIP20250301000001';
+const down = apiError(502, 'PEER_UNAVAILABLE', '医院或医保服务暂时无法连接，请稍后重试');
+
+const refunded = order({
+  state: 'partially_refunded',
+  stateLabel: '部分退款',
+  canPay: false,
+  canCancel: false,
+  amountsFinal: true,
+  paidAt: '2025-03-01T08:05:00+08:00',
+  refunds: [
+    {
+      refundNo: 'R1',
+      state: 'succeeded',
+      amounts: { totalFen: 1000, fundFen: 600, acctFen: 200, cashFen: 200 },
+      reason: '退药',
+      createdAt: '2025-03-02T10:00:00+08:00',
+      finishedAt: '2025-03-02T10:05:00+08:00',
+    },
+  ],
+});
+
+describe('my orders page', () => {
+  test('shows a loading state while orders load', () => {
+    mockApi({ 'GET /api/orders': never });
+    render(<OrdersPage />);
+    expect(q('state-loading')).not.toBeNull();
+  });
+
+  test('says so when there are no orders yet', async () => {
+    mockApi({ 'GET /api/orders': { data: { orders: [] } } });
+    render(<OrdersPage />);
+    expect(await screen.findByText('您还没有订单。')).toBeTruthy();
+  });
+
+  test('shows the error with a retry button', async () => {
+    mockApi({ 'GET /api/orders': down });
+    render(<OrdersPage />);
+    expect(await screen.findByText('医院或医保服务暂时无法连接，请稍后重试')).toBeTruthy();
+  });
+
+  test('lists orders with their state in words and opens one', async () => {
+    mockApi({ 'GET /api/orders': { data: { orders: [refunded] } } });
+    render(<OrdersPage />);
+    expect(await screen.findByText('部分退款')).toBeTruthy();
+    expect(q(`order-${ORDER}`)!.textContent).toContain('退款 1 笔');
+    fireEvent.click(q(`order-${ORDER}`)!);
+    expect(nav.navigateTo()).toEqual([`/pages/order/index?orderNo=${ORDER}`]);
+  });
+});
+
+describe('order detail page', () => {
+  beforeEach(() => setParams({ orderNo: ORDER }));
+
+  test('shows a loading state while the order loads', () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: never });
+    render(<OrderPage />);
+    expect(q('state-loading')).not.toBeNull();
+  });
+
+  test('shows the error with a retry button', async () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: apiError(404, 'ORDER_NOT_FOUND', '没有找到这笔订单') });
+    render(<OrderPage />);
+    expect(await screen.findByText('没有找到这笔订单')).toBeTruthy();
+  });
+
+  test('says there are no refunds when there are none', async () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: { data: { order: order() } } });
+    render(<OrderPage />);
+    expect(await screen.findByText('没有退款记录。')).toBeTruthy();
+  });
+
+  test('shows the payment split, the paid time and every refund', async () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: { data: { order: refunded } } });
+    render(<OrderPage />);
+    await screen.findByText('部分退款');
+    expect(q('order-paid-at')!.textContent).toBe('2025-03-01 08:05');
+    expect(q('refund-R1')!.textContent).toContain('退款 ¥10.00 · 退款成功');
+    expect(q('refund-R1')!.textContent).toContain('医保退回 ¥8.00 · 自付退回 ¥2.00');
+    expect(q('refund-R1')!.textContent).toContain('原因：退药');
+    expect(q('order-pay')).toBeNull();
+    expect(q('order-cancel')).toBeNull();
+  });
+
+  test('cancels an unpaid order after the patient confirms', async () => {
+    const calls = mockApi({
+      [`GET /api/orders/${ORDER}`]: { data: { order: order() } },
+      [`POST /api/orders/${ORDER}/cancel`]: { data: { order: order({ state: 'cancelled', stateLabel: '已取消', canPay: false, canCancel: false }) } },
+    });
+    render(<OrderPage />);
+    fireEvent.click((await screen.findByText('取消订单')).closest('button')!);
+    expect(await screen.findByText('已取消')).toBeTruthy();
+    expect(Taro.showModal).toHaveBeenCalled();
+    expect(calls.filter((c) => c.url === `/api/orders/${ORDER}/cancel`)).toHaveLength(1);
+    await waitFor(() => expect(q('order-cancel')).toBeNull());
+  });
+
+  test('offers to pay an unpaid order', async () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: { data: { order: order() } } });
+    render(<OrderPage />);
+    fireEvent.click((await screen.findByText('去支付')).closest('button')!);
+    expect(nav.navigateTo()).toEqual([`/pages/pay/index?orderNo=${ORDER}`]);
+  });
+});

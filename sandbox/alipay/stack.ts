@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import type { PeerStackModule } from '../../scripts/stack/types';
+
+const digits = (n: number) => Array.from({ length: n }, () => crypto.randomInt(0, 10)).join('');
+
+function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+export interface AlipayCredentials {
+  appId: string;
+  pid: string;
+  appPrivateKeyPem: string;
+  appPublicKeyPem: string;
+  alipayPrivateKeyPem: string;
+  alipayPublicKeyPem: string;
+  templates: { registrationPaid: string; outpatientPaid: string };
+}
+
+/** Fresh PKCS8 key pairs for the app and for "Alipay" in every new stack. */
+export function makeAlipayCredentials(): AlipayCredentials {
+  const app = rsaPair();
+  const alipay = rsaPair();
+  return {
+    appId: `2021${digits(12)}`,
+    pid: `2088${digits(12)}`,
+    appPrivateKeyPem: app.privateKeyPem,
+    appPublicKeyPem: app.publicKeyPem,
+    alipayPrivateKeyPem: alipay.privateKeyPem,
+    alipayPublicKeyPem: alipay.publicKeyPem,
+    templates: { registrationPaid: crypto.randomBytes(16).toString('hex'), outpatientPaid: crypto.randomBytes(16).toString('hex') },
+  };
+}
+
+const credsOf = (c: Record<string, unknown>) => c as unknown as AlipayCredentials;
+
+export function alipaySandboxConfig(c: AlipayCredentials, nationalUrl: string): Record<string, unknown> {
+  return {
+    appId: c.appId,
+    pid: c.pid,
+    appPublicKeyPem: c.appPublicKeyPem,
+    alipayPrivateKeyPem: c.alipayPrivateKeyPem,
+    subscribeTemplateIds: [c.templates.registrationPaid, c.templates.outpatientPaid],
+    urls: { national: nationalUrl },
+  };
+}
+
+/** The `channels.alipay` section of the BFF configuration. */
+export function alipayBffConfig(c: AlipayCredentials, alipayUrl: string): Record<string, unknown> {
+  return {
+    appId: c.appId,
+    gatewayUrl: `${alipayUrl}/gateway.do`,
+    appPrivateKeyPem: c.appPrivateKeyPem,
+    alipayPublicKeyPem: c.alipayPublicKeyPem,
+    authCallUrl: `alipays://platformapi/startapp?appId=${c.appId}&page=${encodeURIComponent('pages/insurance/authorized')}`,
+    orgAppId: `sandbox-${c.appId}`,
+    orgChnlCrtfCode: 'BqK1kMStlhVDgN2uHf4EsLK/F2LjZPYJ81nK2eYQqxv',
+    orgNo: 'H44010600001',
+    orgName: '乐于医院',
+    subscribeTemplates: c.templates,
+    timeoutMs: 5000,
+  };
+}
+
+export const alipayStack: PeerStackModule = {
+  name: 'alipay',
+  entry: 'sandbox/alipay/main.ts',
+  makeCredentials: () => ({ ...makeAlipayCredentials() }),
+  sandboxConfig: (creds, urls) => alipaySandboxConfig(credsOf(creds.alipay), urls.national),
+  bffConfig: (creds, urls) => ({ channels: { alipay: alipayBffConfig(credsOf(creds.alipay), urls.alipay) } }),
+};

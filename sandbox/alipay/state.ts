@@ -1,0 +1,92 @@
+import type { BillMutation, DeliveryLog } from '../wechat/state';
+
+export interface AuthCodeRec {
+  userId: string;
+  scopes: string[];
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface TokenRec {
+  userId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+export interface TradeRefund {
+  refund_request_no: string;
+  amountFen: number;
+  reason?: string;
+  time: string;
+}
+
+export interface Trade {
+  trade_no: string;
+  alipay_trade_no?: string;
+  out_trade_no: string;
+  med_org_ord: string;
+  pay_order_id: string;
+  pay_auth_no: string;
+  user_id: string;
+  subject: string;
+  order_type: string;
+  totalFen: number;
+  govFen: number;
+  accountFen: number;
+  otherFen: number;
+  realFen: number;
+  result_notify_url: string;
+  status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED';
+  medical_pay_status: 'INIT' | 'SUCCESS' | 'FAIL' | 'NONE';
+  own_pay_status: 'INIT' | 'SUCCESS' | 'FAIL' | 'NONE' | 'REFUND';
+  created: string;
+  paid?: string;
+  fail_reason?: string;
+  refunds: TradeRefund[];
+  paying?: boolean;
+}
+
+export interface AlipayMessage {
+  to_user_id: string;
+  user_template_id: string;
+  page?: string;
+  data: unknown;
+  at: string;
+}
+
+/** Everything the Alipay sandbox remembers (in memory). */
+export class AlipayState {
+  readonly authCodes = new Map<string, AuthCodeRec>();
+  readonly tokens = new Map<string, TokenRec>();
+  /** users who activated/authorized their e-voucher for this app */
+  readonly voucherAuthorized = new Set<string>();
+  /** pay_auth_no issued through authinfo.auth.query → user */
+  readonly payAuths = new Map<string, string>();
+  readonly trades = new Map<string, Trade>();
+  readonly tradesByNo = new Map<string, string>();
+  readonly subscriptions = new Map<string, Map<string, number>>();
+  readonly messages: AlipayMessage[] = [];
+  readonly mutations: BillMutation[] = [];
+  readonly deliveries: DeliveryLog[] = [];
+  readonly billFiles = new Map<string, { data: Buffer; expiresAt: number }>();
+
+  trade(outTradeNo?: string, tradeNo?: string): Trade | undefined {
+    if (outTradeNo) return this.trades.get(outTradeNo);
+    const out = tradeNo ? this.tradesByNo.get(tradeNo) : undefined;
+    return out ? this.trades.get(out) : undefined;
+  }
+
+  subscribe(userId: string, templateId: string): void {
+    const m = this.subscriptions.get(userId) ?? new Map<string, number>();
+    m.set(templateId, (m.get(templateId) ?? 0) + 1);
+    this.subscriptions.set(userId, m);
+  }
+
+  consumeSubscription(userId: string, templateId: string): boolean {
+    const m = this.subscriptions.get(userId);
+    const left = m?.get(templateId) ?? 0;
+    if (left <= 0) return false;
+    m!.set(templateId, left - 1);
+    return true;
+  }
+}

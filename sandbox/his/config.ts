@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The sandbox HIS's own configuration (SANDBOX_CONFIG), written by sandbox/his/stack.ts. */
+export const HisSandboxConfig = z.object({
+  /** BFF -> HIS HMAC credentials this HIS accepts */
+  clients: z.array(z.object({ clientId: z.string().min(1), secret: z.string().min(8) })).min(1),
+  maxSkewMs: z.number().int().positive().default(5 * 60_000),
+  /**
+   * false (default), like many real HIS products: a second write-back of the same order books a
+   * second settlement. true: the Idempotency-Key (order number) de-duplicates write-backs.
+   */
+  idempotentWriteBack: z.boolean().default(false),
+  /** false: the reversal (冲正) route answers 507 "not supported" */
+  supportsReversal: z.boolean().default(true),
+  /** how long a pre-settlement holds its slot / bills */
+  preSettlementTtlMs: z.number().int().positive().default(15 * 60_000),
+  /** HIS -> BFF patient message push (C4/C5) */
+  push: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** the BFF's base URL; messages go to {bffUrl}/his/v1/messages */
+      bffUrl: z.string().url().optional(),
+      clientId: z.string().default(''),
+      secret: z.string().default(''),
+      /** waits before each re-send after a failed push */
+      retryDelaysMs: z.array(z.number().int().nonnegative()).default([500, 2000, 5000]),
+      timeoutMs: z.number().int().positive().default(5000),
+    })
+    .prefault({}),
+});
+export type HisSandboxConfig = z.infer<typeof HisSandboxConfig>;
+export type HisSandboxConfigInput = z.input<typeof HisSandboxConfig>;

@@ -1,0 +1,76 @@
+/**
+ * The sandbox HIS open API's answer format and code table (documented for integrators; the
+ * hosita-docs bands): every answer is `{code, message, data}`.
+ *
+ *   0    成功                                   HTTP 200
+ *   100  参数错误 (missing/format)              HTTP 400
+ *   101  参数错误 (values inconsistent)         HTTP 400
+ *   103  签名错误                               HTTP 401
+ *   104  请求时间戳超出有效期                   HTTP 401
+ *   105  重复请求 (nonce replay)                HTTP 401
+ *   2xx  处理中/部分完成 (outcome unknown)
+ *   3xx  服务停用/维护 (e.g. 302)
+ *   4xx  内部通讯异常
+ *   5xx  业务错误 (below)                       HTTP 200
+ *   -1   未知异常                               HTTP 500
+ */
+import type { z } from 'zod';
+
+export const CODES = {
+  OK: '0',
+  PARAM: '100',
+  PARAM_VALUE: '101',
+  SIGNATURE: '103',
+  STALE: '104',
+  REPLAY: '105',
+  BUSINESS: '500',
+  NOT_FOUND: '501',
+  NOT_OWNER: '502',
+  SLOT_UNAVAILABLE: '503',
+  BILL_UNAVAILABLE: '504',
+  PRESETTLEMENT_GONE: '505',
+  AMOUNT_MISMATCH: '506',
+  REVERSAL_NOT_SUPPORTED: '507',
+  ALREADY_SETTLED: '508',
+  SETTLEMENT_NOT_FOUND: '509',
+  REFUND_EXCEEDS: '510',
+  REGION_NOT_SUPPORTED: '511',
+  INSURANCE_MISMATCH: '512',
+  PATIENT_MISMATCH: '513',
+  UNKNOWN: '-1',
+} as const;
+
+/** An answer the HIS gives instead of data. Thrown by the business code, sent by the route. */
+export class HisFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus = code.startsWith('1') ? 400 : 200,
+  ) {
+    super(message);
+    this.name = 'HisFailure';
+  }
+}
+
+export const refuse = (code: string, message: string) => new HisFailure(code, message);
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+export const okReply = (data: unknown): Reply => ({ status: 200, body: { code: CODES.OK, message: '成功', data } });
+
+export const failureReply = (f: HisFailure): Reply => ({ status: f.httpStatus, body: { code: f.code, message: f.message, data: null } });
+
+/** Request validation: the 1xx band with the offending field names (never their values). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const fields = r.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
+  throw new HisFailure(CODES.PARAM, `参数错误：${fields}`);
+}

@@ -1,0 +1,177 @@
+/**
+ * The sandbox HIS open API (/api/...). Order of checks for every call: signature (auth.ts),
+ * input (1xx), then the fault book, then the operation. Mutating calls need Idempotency-Key.
+ */
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { z } from 'zod';
+import type { FaultBook } from '../common/faults';
+import { jsonBody } from './auth';
+import type { HisSandboxConfig } from './config';
+import { refund, reverse, tradeCheck, writeBack } from './ledger';
+import { insuranceStatus, registerInsured, regions } from './patients';
+import { perform } from './perform';
+import { preSettleOutpatient, preSettleRegistration, releasePreSettlement } from './presettle';
+import { CODES, HisFailure, parseInput, refuse } from './protocol';
+import type { MessagePusher } from './push';
+import { departments, doctors, slots } from './schedule';
+import type { HisWorld } from './world';
+
+export interface HisDeps {
+  world: HisWorld;
+  faults: FaultBook;
+  config: HisSandboxConfig;
+  pusher: MessagePusher;
+}
+
+const str = z.string().trim().min(1).max(64);
+const fen = z.int().nonnegative();
+const PatientRef = z.object({
+  index_type: z.enum(['id_no', 'outpatient_no', 'card_no']),
+  index_value: str,
+  id_no: z.string().regex(/^\d{17}[\dXx]$/),
+  name: z.string().trim().min(1).max(50),
+});
+const Amounts = { total_fen: fen, fund_fen: fen, acct_fen: fen, cash_fen: fen };
+const Insurance = { patient_id: str, insutype: z.enum(['310', '390']), psn_no: str };
+
+const StatusIn = z.object({ patient: PatientRef, region_code: z.string().regex(/^\d{6}$/) });
+const RegisterIn = StatusIn.extend({ psn_no: str, benefit: z.object({ benefit_code: str, insutype: str, psn_type: str.optional() }) });
+const RegPreSettleIn = z.object({ ...Insurance, slot_id: str });
+const OutPreSettleIn = z.object({ ...Insurance, bill_nos: z.array(str).min(1).max(20) });
+const WriteBackIn = z.object({
+  order_no: str,
+  pre_settlement_id: str,
+  pay_ord_id: str,
+  ...Amounts,
+  trace_time: str,
+  setl_id: str.optional(),
+  mdtrt_id: str.optional(),
+  channel: z.enum(['wechat', 'alipay', 'kiosk']),
+  cash_trade_no: str.optional(),
+});
+const ReversalIn = z.object({ pay_ord_id: str, revs_token: z.string().max(256).optional(), ...Amounts });
+const RefundIn = z.object({ order_no: str, refund_no: str, ...Amounts });
+const TradeCheckIn = z.object({ trade_no: str, business: z.enum(['settlement', 'reversal', 'refund']), refund_no: str.optional() });
+
+function idempotencyKey(ctx: Koa.Context): string {
+  const key = ctx.get('idempotency-key').trim();
+  if (!key || key.length > 64) throw new HisFailure(CODES.PARAM, '参数错误：缺少 Idempotency-Key 请求头');
+  return key;
+}
+
+const query = (ctx: Koa.Context, name: string): string => parseInput(z.object({ [name]: str }), ctx.query)[name];
+
+export function registerApiRoutes(router: Router, d: HisDeps): void {
+  const { world, faults, config } = d;
+  const run = (ctx: Koa.Context, op: string, key: string | undefined, act: () => unknown) => perform(ctx, faults, op, key, act);
+
+  router.get('/api/regions', (ctx) => run(ctx, 'regions', undefined, regions));
+
+  router.post('/api/insurance/status', (ctx) => {
+    const b = parseInput(StatusIn, jsonBody(ctx));
+    return run(ctx, 'status', b.patient.id_no, () => insuranceStatus(world, b.patient, b.region_code));
+  });
+
+  router.post('/api/patients/insured', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(RegisterIn, jsonBody(ctx));
+    return run(ctx, 'registerPatient', key, () => registerInsured(world, b));
+  });
+
+  router.get('/api/registration/departments', (ctx) => run(ctx, 'departments', undefined, departments));
+
+  router.get('/api/registration/doctors', (ctx) => {
+    const dept = query(ctx, 'dept_code');
+    return run(ctx, 'doctors', dept, () => doctors(dept));
+  });
+
+  router.get('/api/registration/slots', (ctx) => {
+    const doctor = query(ctx, 'doctor_code');
+    return run(ctx, 'slots', doctor, () => slots(world, doctor));
+  });
+
+  router.post('/api/registration/pre-settle', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(RegPreSettleIn, jsonBody(ctx));
+    return run(ctx, 'preSettleRegistration', key, () => preSettleRegistration(world, config.preSettlementTtlMs, b, key));
+  });
+
+  router.get('/api/outpatient/unpaid', (ctx) => {
+    const patientId = query(ctx, 'patient_id');
+    return run(ctx, 'bills', patientId, () => {
+      if (!world.patients.has(patientId)) throw refuse(CODES.NOT_FOUND, '患者不存在');
+      return [...world.bills.values()]
+        .filter((b) => b.patientId === patientId && !b.paidBy)
+        .map((b) => ({
+          bill_no: b.billNo,
+          bill_title: b.title,
+          dept_name: b.deptName,
+          doctor_name: b.doctorName,
+          created_at: b.createdAt,
+          total_fen: b.totalFen,
+          item_count: b.items.length,
+        }));
+    });
+  });
+
+  router.get('/api/outpatient/bills/:billNo', (ctx) => {
+    const patientId = query(ctx, 'patient_id');
+    const billNo = ctx.params.billNo ?? '';
+    return run(ctx, 'bill', billNo, () => {
+      const b = world.bills.get(billNo);
+      if (!b) throw refuse(CODES.NOT_FOUND, '处方/申请单不存在');
+      if (b.patientId !== patientId) throw refuse(CODES.NOT_OWNER, '该处方/申请单不属于当前患者');
+      return {
+        bill_no: b.billNo,
+        bill_title: b.title,
+        dept_name: b.deptName,
+        doctor_name: b.doctorName,
+        created_at: b.createdAt,
+        total_fen: b.totalFen,
+        item_count: b.items.length,
+        fee_list: b.items,
+      };
+    });
+  });
+
+  router.post('/api/outpatient/pre-settle', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(OutPreSettleIn, jsonBody(ctx));
+    return run(ctx, 'preSettleOutpatient', key, () => preSettleOutpatient(world, config.preSettlementTtlMs, b, key));
+  });
+
+  router.post('/api/pre-settlements/:id/release', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const id = ctx.params.id ?? '';
+    return run(ctx, 'release', key, () => releasePreSettlement(world, id));
+  });
+
+  router.post('/api/settlements', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(WriteBackIn, jsonBody(ctx));
+    return run(ctx, 'writeBack', key, () => {
+      const r = writeBack(world, b, { idempotent: config.idempotentWriteBack });
+      if (r.booked) d.pusher.settled(r.booked);
+      return r.data;
+    });
+  });
+
+  router.post('/api/settlements/:orderNo/reversal', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const orderNo = ctx.params.orderNo ?? '';
+    const b = parseInput(ReversalIn, jsonBody(ctx));
+    return run(ctx, 'reverse', key, () => reverse(world, orderNo, b, { supported: config.supportsReversal }));
+  });
+
+  router.post('/api/refunds', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(RefundIn, jsonBody(ctx));
+    return run(ctx, 'refund', key, () => refund(world, b));
+  });
+
+  router.post('/api/trade-check', (ctx) => {
+    const b = parseInput(TradeCheckIn, jsonBody(ctx));
+    return run(ctx, 'tradeCheck', b.trade_no, () => tradeCheck(world, b));
+  });
+}

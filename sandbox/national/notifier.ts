@@ -1,0 +1,54 @@
+/**
+ * Sends 6302 settlement notifications to the hospital, retrying until it answers HTTP 200 with
+ * code 0 ([I]: the real acknowledgement format is not public). Faults on op 'notify':
+ * drop (lost: never sent, the hospital must poll 6301), duplicate (sent `count` times at once),
+ * delay / reorder (sent late, after later notifications).
+ */
+import type { FaultBook } from '../common/faults';
+import { sleep } from '../common/faults';
+
+export class Notifier {
+  sent = 0;
+  acked = 0;
+
+  constructor(
+    private readonly cfg: { url: string; retries: number; baseMs: number },
+    private readonly faults: FaultBook,
+    private readonly sealData: (data: Record<string, unknown>) => Record<string, unknown>,
+  ) {}
+
+  send(key: string, data: () => Record<string, unknown>, remember: (envelope: Record<string, unknown>) => void): void {
+    const fault = this.faults.take('notify', key);
+    if (fault?.kind === 'drop') return;
+    const copies = fault?.kind === 'duplicate' ? Math.max(1, fault.count ?? 2) : 1;
+    const delay = fault?.kind === 'delay' || fault?.kind === 'reorder' ? (fault.ms ?? 2000) : 0;
+    const envelope = this.sealData(data());
+    remember(envelope);
+    void (async () => {
+      if (delay) await sleep(delay);
+      await Promise.all(Array.from({ length: copies }, () => this.deliver(envelope)));
+    })();
+  }
+
+  private async deliver(envelope: Record<string, unknown>): Promise<void> {
+    for (let attempt = 0; attempt <= this.cfg.retries; attempt++) {
+      this.sent++;
+      try {
+        const res = await fetch(this.cfg.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope),
+          signal: AbortSignal.timeout(10_000),
+        });
+        const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+        if (res.status === 200 && String(body.code) === '0') {
+          this.acked++;
+          return;
+        }
+      } catch {
+        // the hospital is down or slow: retry
+      }
+      await sleep(this.cfg.baseMs * 2 ** attempt);
+    }
+  }
+}

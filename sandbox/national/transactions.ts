@@ -1,0 +1,266 @@
+/**
+ * What the sandbox centre does with each transaction once the envelope is verified. Errors are
+ * CentreError with the centre-style code and a Chinese message ([I]: the real code table is not
+ * public; these codes are ours and documented in sandbox/national/README.md).
+ */
+import crypto from 'node:crypto';
+import { fenToYuan, yuanToFen } from '@mip/shared';
+import { personByIdNo } from '../seed/persons';
+import { computeSplit, type SplitPolicy } from './policy';
+import { CentreStore, type CentreOrder } from './store';
+
+export class CentreError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type Data = Record<string, unknown>;
+
+const s = (d: Data, k: string): string | undefined => (typeof d[k] === 'string' ? (d[k] as string) : typeof d[k] === 'number' ? String(d[k]) : undefined);
+
+function need(d: Data, fields: string[]): void {
+  const missing = fields.filter((f) => s(d, f) === undefined || s(d, f) === '');
+  if (missing.length) throw new CentreError('1001', `参数校验失败: 缺少 ${missing.join(',')}`);
+}
+
+function fen(d: Data, k: string): number {
+  try {
+    return yuanToFen(s(d, k) ?? '');
+  } catch {
+    throw new CentreError('1001', `参数校验失败: ${k} 金额格式错误`);
+  }
+}
+
+function sha(v: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex');
+}
+
+const compactNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+
+export class Centre {
+  constructor(readonly store: CentreStore, private readonly cfg: { orgCodg: string; policy: SplitPolicy; refundRequiresPayAuthNo: boolean }) {}
+
+  private order(d: Data, needToken: boolean): CentreOrder {
+    const o = this.store.orders.get(s(d, 'payOrdId') ?? '');
+    if (!o) throw new CentreError('2002', '支付订单不存在');
+    if (needToken && s(d, 'payToken') !== o.payToken) throw new CentreError('2006', 'payToken 不正确');
+    return o;
+  }
+
+  private checkOrg(d: Data): void {
+    if (s(d, 'orgCodg') !== this.cfg.orgCodg) throw new CentreError('1003', '定点医药机构编码不符');
+  }
+
+  /** 6201 费用明细上传 */
+  feeUpload(d: Data): Data {
+    need(d, ['orgCodg', 'psnNo', 'insutype', 'medOrgOrd', 'begntime', 'idNo', 'userName', 'idType', 'insuCode', 'iptOtpNo', 'deptCode',
+      'deptName', 'caty', 'medType', 'feeType', 'medfeeSumamt', 'psnSetlway', 'chrgBchno', 'pubHospRfomFlag', 'uldLatlnt', 'mdtrtCertType']);
+    this.checkOrg(d);
+    const list = d.feedetailList;
+    if (!Array.isArray(list) || list.length === 0) throw new CentreError('1001', '参数校验失败: feedetailList 不能为空');
+    const lines = list.map((raw, i) => {
+      const l = raw as Data;
+      need(l, ['feedetlSn', 'medListCodg', 'detItemFeeSumamt', 'cnt', 'pric']);
+      const amountFen = fen(l, 'detItemFeeSumamt');
+      if (amountFen < 0) throw new CentreError('1001', `参数校验失败: 第${i + 1}条明细金额为负`);
+      return { code: s(l, 'medListCodg')!, amountFen };
+    });
+    const totalFen = fen(d, 'medfeeSumamt');
+    if (lines.reduce((n, l) => n + l.amountFen, 0) !== totalFen) throw new CentreError('2003', '医疗费总额与明细合计不一致');
+    const person = personByIdNo(s(d, 'idNo')!);
+    if (!person || person.name !== s(d, 'userName')) throw new CentreError('2010', '人员信息不符');
+    const ins = person.insurance.find((i) => i.regionCode === s(d, 'insuCode') && i.psnNo === s(d, 'psnNo'));
+    if (!ins || ins.status !== 'insured') throw new CentreError('2011', '人员参保信息不符或已停保');
+    if (!ins.insutypes?.includes(s(d, 'insutype')!)) throw new CentreError('2012', '险种类型不符');
+    const payAuthNo = s(d, 'payAuthNo');
+    const ecToken = s(d, 'ecToken');
+    if (!payAuthNo && !ecToken) throw new CentreError('1001', '参数校验失败: payAuthNo 与 ecToken 必填其一');
+    const authNo = payAuthNo ?? ecToken!;
+    const auth = this.store.auths.get(authNo);
+    if (!auth || auth.expiresAt < Date.now()) throw new CentreError('2001', '支付授权码无效或已过期');
+    if (auth.idNo !== person.idNo) throw new CentreError('2001', '支付授权码与参保人不符');
+
+    const fingerprint = sha({ lines, totalFen, psnNo: s(d, 'psnNo'), chrgBchno: s(d, 'chrgBchno') });
+    const existing = this.store.byMedOrgOrd.get(s(d, 'medOrgOrd')!);
+    if (existing) {
+      const o = this.store.orders.get(existing)!;
+      if (o.uploadFingerprint !== fingerprint) throw new CentreError('2005', '医疗机构订单号重复且内容不同');
+      if (['0', '1', '2'].includes(o.ordStas)) o.payAuthNo = authNo;
+      return { payOrdId: o.payOrdId, payToken: o.payToken, extData: { mdtrtId: o.mdtrtId } };
+    }
+    const o: CentreOrder = {
+      payOrdId: this.store.nextPayOrdId(),
+      payToken: CentreStore.token(),
+      medOrgOrd: s(d, 'medOrgOrd')!,
+      chrgBchno: s(d, 'chrgBchno')!,
+      mdtrtId: s(d, 'mdtrtId') ?? `MDT${Date.now()}${crypto.randomInt(1000, 9999)}`,
+      psnNo: s(d, 'psnNo')!,
+      insutype: s(d, 'insutype')!,
+      idNo: person.idNo,
+      name: person.name,
+      regionCode: s(d, 'insuCode')!,
+      payAuthNo: authNo,
+      lines,
+      totalFen,
+      uploadFingerprint: fingerprint,
+      ordStas: '0',
+      orgBizSers: [],
+      createdAt: new Date().toISOString(),
+      refunds: [],
+    };
+    this.store.orders.set(o.payOrdId, o);
+    this.store.byMedOrgOrd.set(o.medOrgOrd, o.payOrdId);
+    return { payOrdId: o.payOrdId, payToken: o.payToken, extData: { mdtrtId: o.mdtrtId } };
+  }
+
+  /** 6202 支付下单 */
+  payOrder(d: Data): Data {
+    need(d, ['payAuthNo', 'payOrdId', 'payToken', 'orgCodg', 'orgBizSer', 'chrgBchno', 'feeType']);
+    this.checkOrg(d);
+    const o = this.order(d, true);
+    const orgBizSer = s(d, 'orgBizSer')!;
+    for (const other of this.store.orders.values()) {
+      if (other.orgBizSers.includes(orgBizSer)) throw new CentreError('2007', '机构业务流水号重复');
+    }
+    if (!['0', '1', '2'].includes(o.ordStas)) throw new CentreError('2004', `订单状态不允许下单 (ordStas=${o.ordStas})`);
+    const auth = this.store.auths.get(s(d, 'payAuthNo')!);
+    if (!auth || auth.expiresAt < Date.now() || auth.idNo !== o.idNo) throw new CentreError('2001', '支付授权码无效或已过期');
+    if (auth.usedBy && auth.usedBy !== o.payOrdId) throw new CentreError('2001', '支付授权码已使用');
+    auth.usedBy = o.payOrdId;
+    o.payAuthNo = auth.payAuthNo;
+    o.orgBizSers.push(orgBizSer);
+    const useAcct = s(d, 'acctUsedFlag') !== '0';
+    o.split = computeSplit(o.lines, o.insutype, this.store.balances.get(o.psnNo) ?? 0, useAcct, this.cfg.policy);
+    o.ordStas = '1';
+    return { ...this.amounts(o), extData: { preSetl: { mdtrt_id: o.mdtrtId, psn_no: o.psnNo, insutype: o.insutype, medfee_sumamt: fenToYuan(o.totalFen) } } };
+  }
+
+  private amounts(o: CentreOrder): Data {
+    const out: Data = { payOrdId: o.payOrdId, ordStas: o.ordStas, medOrgOrd: o.medOrgOrd };
+    if (o.split) {
+      out.feeSumamt = fenToYuan(o.split.totalFen);
+      out.ownPayAmt = fenToYuan(o.split.cashFen);
+      out.psnAcctPay = fenToYuan(o.split.acctFen);
+      out.fundPay = fenToYuan(o.split.fundFen);
+    }
+    return out;
+  }
+
+  /** The patient confirmed in the channel: settle (called by the channel sandboxes). */
+  settle(q: { payOrdId: string; payAuthNo: string; cashFen: number; channel: string; cashTradeNo?: string }): CentreOrder {
+    const o = this.store.orders.get(q.payOrdId);
+    if (!o) throw new CentreError('2002', '支付订单不存在');
+    if (o.ordStas === '6') return o; // paying twice settles once
+    if (!['1', '2'].includes(o.ordStas) || !o.split) throw new CentreError('2004', `订单状态不允许支付 (ordStas=${o.ordStas})`);
+    if (o.payAuthNo !== q.payAuthNo) throw new CentreError('2001', '支付授权码不符');
+    if (q.cashFen !== o.split.cashFen) throw new CentreError('2003', '自费金额不符');
+    const balance = this.store.balances.get(o.psnNo) ?? 0;
+    if (balance < o.split.acctFen) throw new CentreError('2013', '个人账户余额不足');
+    this.store.balances.set(o.psnNo, balance - o.split.acctFen);
+    o.ordStas = '6';
+    o.traceTime = compactNow();
+    o.setlId = `SETL${o.payOrdId.slice(-12)}`;
+    o.revsToken = `REVS${crypto.randomBytes(8).toString('hex')}`;
+    o.channel = q.channel;
+    o.cashTradeNo = q.cashTradeNo;
+    return o;
+  }
+
+  fail(payOrdId: string): CentreOrder {
+    const o = this.store.orders.get(payOrdId);
+    if (!o) throw new CentreError('2002', '支付订单不存在');
+    if (['1', '2'].includes(o.ordStas)) o.ordStas = '15';
+    return o;
+  }
+
+  /** The 6302 body and the 6301 answer once settled. */
+  settlementData(o: CentreOrder): Data {
+    const out = this.amounts(o);
+    if (['6', '7', '8', '9', '10', '11'].includes(o.ordStas)) {
+      Object.assign(out, {
+        callType: '02',
+        traceTime: o.traceTime,
+        setlType: 'ALL',
+        revsToken: o.revsToken,
+        orgCode: this.cfg.orgCodg,
+        hiChrgTime: o.traceTime,
+        hiDocSn: o.setlId,
+        extData: { setlinfo: { setl_id: o.setlId, mdtrt_id: o.mdtrtId, psn_no: o.psnNo, insutype: o.insutype } },
+      });
+    }
+    return out;
+  }
+
+  /** 6301 */
+  query(d: Data): Data {
+    need(d, ['payOrdId', 'orgCodg', 'payToken', 'idNo', 'userName', 'idType']);
+    this.checkOrg(d);
+    const o = this.order(d, true);
+    if (s(d, 'idNo') !== o.idNo) throw new CentreError('2010', '人员信息不符');
+    return this.settlementData(o);
+  }
+
+  /** 6401 */
+  revoke(d: Data): Data {
+    need(d, ['payOrdId', 'orgCodg', 'payToken', 'idNo', 'userName', 'idType']);
+    this.checkOrg(d);
+    const o = this.order(d, true);
+    if (o.ordStas === '12') return { success: true, message: '已撤销' };
+    if (!['0', '1', '2'].includes(o.ordStas)) throw new CentreError('2004', `订单已结算或已撤销，不能撤销 (ordStas=${o.ordStas})`);
+    o.ordStas = '12';
+    if (o.payAuthNo) {
+      const a = this.store.auths.get(o.payAuthNo);
+      if (a && a.usedBy === o.payOrdId) a.usedBy = undefined;
+    }
+    return { success: true, message: '撤销成功' };
+  }
+
+  /** 6203 */
+  refund(d: Data): Data {
+    need(d, ['payOrdId', 'appRefdSn', 'appRefdTime', 'totlRefdAmt', 'cashRefdAmt', 'refdType']);
+    if (this.cfg.refundRequiresPayAuthNo && !s(d, 'payAuthNo') && !s(d, 'ecToken')) throw new CentreError('1001', '参数校验失败: 缺少 payAuthNo');
+    const o = this.order(d, false);
+    const amounts = {
+      cashFen: fen(d, 'cashRefdAmt'),
+      acctFen: s(d, 'psnAcctRefdAmt') ? fen(d, 'psnAcctRefdAmt') : 0,
+      fundFen: s(d, 'fundRefdAmt') ? fen(d, 'fundRefdAmt') : 0,
+    };
+    const total = fen(d, 'totlRefdAmt');
+    const fingerprint = sha({ amounts, total, type: s(d, 'refdType') });
+    const prev = o.refunds.find((r) => r.appRefdSn === s(d, 'appRefdSn'));
+    if (prev) {
+      if (prev.fingerprint !== fingerprint) throw new CentreError('2005', '退款流水号重复且内容不同');
+      return prev.answer;
+    }
+    if (!o.split || !['6', '7', '8', '9', '10', '11'].includes(o.ordStas)) throw new CentreError('2004', `订单未结算，不能退费 (ordStas=${o.ordStas})`);
+    if (Object.values(amounts).some((v) => v < 0) || amounts.cashFen + amounts.acctFen + amounts.fundFen !== total) {
+      throw new CentreError('2003', '退费金额不一致');
+    }
+    const type = s(d, 'refdType');
+    if (type === 'CASH' && (amounts.acctFen || amounts.fundFen)) throw new CentreError('2003', 'CASH 退费只能退现金');
+    if (type === 'HI' && amounts.cashFen) throw new CentreError('2003', 'HI 退费不能退现金');
+    if (type !== 'ALL' && type !== 'CASH' && type !== 'HI') throw new CentreError('1001', '参数校验失败: refdType');
+    const done = o.refunds.reduce((a, r) => ({ cashFen: a.cashFen + r.amounts.cashFen, acctFen: a.acctFen + r.amounts.acctFen, fundFen: a.fundFen + r.amounts.fundFen }), { cashFen: 0, acctFen: 0, fundFen: 0 });
+    if (done.cashFen + amounts.cashFen > o.split.cashFen || done.acctFen + amounts.acctFen > o.split.acctFen || done.fundFen + amounts.fundFen > o.split.fundFen) {
+      throw new CentreError('2014', '退费金额超过可退金额');
+    }
+    this.store.balances.set(o.psnNo, (this.store.balances.get(o.psnNo) ?? 0) + amounts.acctFen);
+    const after = { cashFen: done.cashFen + amounts.cashFen, acctFen: done.acctFen + amounts.acctFen, fundFen: done.fundFen + amounts.fundFen };
+    const hiAll = after.acctFen === o.split.acctFen && after.fundFen === o.split.fundFen;
+    const cashAll = after.cashFen === o.split.cashFen;
+    o.ordStas = hiAll && cashAll ? '7' : hiAll ? (after.cashFen > 0 ? '11' : '8') : cashAll ? '9' : '10';
+    const now = compactNow();
+    const answer: Data = {
+      refdSn: `ORD${now}${String(crypto.randomInt(0, 1e13)).padStart(13, '0')}`,
+      hiTrnsDate: now.slice(0, 8),
+      hiTrnsTime: now.slice(8),
+      refStatus: 'SUCC',
+      // the real centre answers these amounts as JSON numbers (notes §11)
+      extData: { setlInfo: { setl_id: o.setlId, mdtrt_id: o.mdtrtId, medfee_sumamt: -total / 100, fund_pay_sumamt: -amounts.fundFen / 100, acct_pay: -amounts.acctFen / 100, psn_cash_pay: -amounts.cashFen / 100 } },
+    };
+    if (amounts.fundFen + amounts.acctFen > 0) answer.hiFefdSn = String(crypto.randomInt(1e11, 1e12 - 1));
+    o.refunds.push({ appRefdSn: s(d, 'appRefdSn')!, fingerprint, answer, amounts });
+    return answer;
+  }
+}

@@ -1,0 +1,146 @@
+import type { SandboxPerson } from '../seed/persons';
+
+export interface JsapiTxn {
+  appid: string;
+  mchid: string;
+  out_trade_no: string;
+  description: string;
+  notify_url: string;
+  openid: string;
+  total: number;
+  prepay_id: string;
+  time_expire?: string;
+  trade_state: 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED';
+  transaction_id?: string;
+  success_time?: string;
+  created_at: string;
+}
+
+export interface MedOrder {
+  mix_trade_no: string;
+  out_trade_no: string;
+  openid: string;
+  /** the request as received (payer fields still encrypted) */
+  request: Record<string, unknown>;
+  mix_pay_status: 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_FAIL' | 'MIX_PAY_REFUND';
+  self_pay_status: string;
+  med_ins_pay_status: string;
+  paid_time?: string;
+  med_ins_fail_reason?: string;
+  passthrough_response_content?: string;
+  created_at: string;
+  paying?: boolean;
+}
+
+export interface RefundRec {
+  refund_id: string;
+  out_refund_no: string;
+  out_trade_no: string;
+  transaction_id: string;
+  reason?: string;
+  notify_url?: string;
+  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  create_time: string;
+  success_time?: string;
+  amount: { refund: number; total: number };
+}
+
+export interface MedRefundNotice {
+  mix_trade_no: string;
+  out_refund_no: string;
+  med_refund_total_fee: number;
+  med_refund_gov_fee: number;
+  med_refund_self_fee: number;
+  med_refund_other_fee: number;
+  refund_time: string;
+  received_at: string;
+}
+
+export interface SentMessage {
+  msgid: number;
+  touser: string;
+  template_id: string;
+  page?: string;
+  data: unknown;
+  at: string;
+}
+
+export interface BillMutation {
+  /** YYYY-MM-DD; absent = every bill generated from now on */
+  date?: string;
+  op: 'drop' | 'amount' | 'add';
+  outTradeNo?: string;
+  kind?: 'payment' | 'refund';
+  amountFen?: number;
+}
+
+export interface DeliveryLog {
+  op: string;
+  key?: string;
+  url: string;
+  eventId?: string;
+  attempt: number;
+  status?: number;
+  error?: string;
+  at: string;
+}
+
+/** Everything the WeChat sandbox remembers (in memory; a restart forgets, like a fresh test account). */
+export class WechatState {
+  readonly loginCodes = new Map<string, { openid: string; expiresAt: number; used: boolean }>();
+  readonly authCodes = new Map<string, { openid: string; person: SandboxPerson; expiresAt: number; used: boolean }>();
+  /** payAuthNo issued through userQuery → who it belongs to */
+  readonly payAuths = new Map<string, { openid: string; person: SandboxPerson }>();
+  token?: { value: string; expiresAt: number };
+  readonly txns = new Map<string, JsapiTxn>();
+  readonly orders = new Map<string, MedOrder>();
+  readonly ordersByOut = new Map<string, string>();
+  readonly refunds = new Map<string, RefundRec>();
+  readonly medRefunds = new Map<string, MedRefundNotice>();
+  readonly subscriptions = new Map<string, Map<string, number>>();
+  readonly messages: SentMessage[] = [];
+  readonly mutations: BillMutation[] = [];
+  readonly deliveries: DeliveryLog[] = [];
+  readonly billFiles = new Map<string, { data: Buffer; expiresAt: number }>();
+  private seq = 0;
+
+  next(): number {
+    return ++this.seq;
+  }
+
+  orderByOut(outTradeNo: string): MedOrder | undefined {
+    const id = this.ordersByOut.get(outTradeNo);
+    return id ? this.orders.get(id) : undefined;
+  }
+
+  subscribe(openid: string, templateId: string): void {
+    const m = this.subscriptions.get(openid) ?? new Map<string, number>();
+    m.set(templateId, (m.get(templateId) ?? 0) + 1);
+    this.subscriptions.set(openid, m);
+  }
+
+  /** one-time subscription: each acceptance allows one message */
+  consumeSubscription(openid: string, templateId: string): boolean {
+    const m = this.subscriptions.get(openid);
+    const left = m?.get(templateId) ?? 0;
+    if (left <= 0) return false;
+    m!.set(templateId, left - 1);
+    return true;
+  }
+}
+
+/** 2026-01-02T11:04:05+08:00 */
+export function rfc3339(d = new Date()): string {
+  const t = new Date(d.getTime() + 8 * 3600_000).toISOString();
+  return `${t.slice(0, 19)}+08:00`;
+}
+
+/** YYYY-MM-DD in China time of an RFC 3339 / ISO time */
+export function chinaDate(time: string): string {
+  return new Date(new Date(time).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function chinaPlain(time: string): string {
+  const t = new Date(new Date(time).getTime() + 8 * 3600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 19)}`;
+}

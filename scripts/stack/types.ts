@@ -1,0 +1,30 @@
+/**
+ * How the local stack (npm start, the tests, the benchmark) wires the BFF to its sandbox peers.
+ * Each peer folder under sandbox/ exports a `stack.ts` implementing PeerStackModule: it makes
+ * fresh credentials for both sides (no private key of anyone else is ever committed), the
+ * sandbox's own configuration, and the BFF configuration section that points at it.
+ */
+export interface StackUrls {
+  /** the first BFF instance (also the public base URL peers call back) */
+  bff: string;
+  national: string;
+  his: string;
+  wechat: string;
+  alipay: string;
+}
+
+export type PeerName = 'national' | 'his' | 'wechat' | 'alipay';
+
+/** Credentials of every peer, as generated for one stack. */
+export type StackCredentials = Record<PeerName, Record<string, unknown>>;
+
+export interface PeerStackModule {
+  name: PeerName;
+  /** entry point of the sandbox server, relative to the repository root */
+  entry: string;
+  makeCredentials(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** written to a JSON file passed to the sandbox as SANDBOX_CONFIG */
+  sandboxConfig(creds: StackCredentials, urls: StackUrls): Record<string, unknown>;
+  /** merged into the BFF configuration (e.g. { national: {...} } or { channels: { wechat: {...} } }) */
+  bffConfig(creds: StackCredentials, urls: StackUrls): Record<string, unknown>;
+}

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { endpoint } from './define';
+import { Benefit, FenAmount, OrderNo, OrderView, PayParams, Region, RegionCode } from './schemas';
+
+/** The patient API used by the WeChat and Alipay mini-programs (and the H5 preview). */
+
+const IdNumber = z.string().trim().min(15).max(18);
+const PersonName = z.string().trim().min(1).max(30).regex(/^[\p{Script=Han}A-Za-z·. ]+$/u, '姓名只能包含汉字或字母');
+
+export const login = endpoint({
+  id: 'session.login',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/session',
+  auth: 'none',
+  summary: 'Exchange a WeChat wx.login code or an Alipay my.getAuthCode code for a BFF session',
+  body: z.object({ channel: z.enum(['wechat', 'alipay']), code: z.string().min(1).max(128) }),
+  response: z.object({ token: z.string(), expiresAt: z.string(), channel: z.enum(['wechat', 'alipay']) }),
+});
+
+export const clientConfig = endpoint({
+  id: 'config.get',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/config',
+  auth: 'none',
+  summary: 'Public client settings: subscribe-message templates and the e-voucher authorization jump',
+  response: z.object({
+    hospitalName: z.string(),
+    subscribeTemplateIds: z.object({ wechat: z.array(z.string()), alipay: z.array(z.string()) }),
+    insuranceAuth: z.object({
+      /** WeChat: the national e-voucher mini-program to navigate to */
+      wechat: z.object({ appId: z.string(), path: z.string(), envVersion: z.enum(['release', 'trial', 'develop']) }),
+    }),
+    /** Only in the sandbox deployment: where the H5 preview finds the sandbox channels */
+    sandbox: z.object({ wechatUrl: z.string(), alipayUrl: z.string() }).optional(),
+  }),
+});
+
+export const listRegions = endpoint({
+  id: 'insurance.regions',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/regions',
+  auth: 'patient',
+  summary: 'Insured regions (参保地) the hospital supports (C7)',
+  response: z.object({ regions: z.array(Region) }),
+});
+
+export const insuranceStatus = endpoint({
+  id: 'insurance.status',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/insurance/status',
+  auth: 'patient',
+  summary: 'Check insurance enrolment and benefits for an ID number in a region (C8)',
+  body: z.object({ regionCode: RegionCode, idNo: IdNumber, name: PersonName }),
+  response: z.object({
+    insured: z.boolean(),
+    region: Region,
+    patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }),
+    benefits: z.array(Benefit),
+    /** plain-language notice when not insured or when something needs the patient's attention */
+    notice: z.string().optional(),
+  }),
+});
+
+export const chooseBenefit = endpoint({
+  id: 'insurance.chooseBenefit',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/insurance/benefit',
+  auth: 'patient',
+  summary: 'Choose one benefit and register the patient as insured in HIS (C9, C10)',
+  body: z.object({ benefitCode: z.string().min(1).max(32) }),
+  response: z.object({ registered: z.literal(true), benefit: Benefit, region: Region }),
+});
+
+export const authorizeInsurance = endpoint({
+  id: 'insurance.authorize',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/insurance/authorization',
+  auth: 'patient',
+  summary: 'Turn the e-voucher authCode into a pay authorization held by the BFF (C11)',
+  body: z.object({ authCode: z.string().min(1).max(256) }),
+  response: z.discriminatedUnion('status', [
+    z.object({ status: z.literal('authorized'), expiresInSeconds: z.number().int() }),
+    /** Alipay: voucher not authorized or not activated yet; send the patient here, then call again */
+    z.object({ status: z.literal('redirect'), authUrl: z.string() }),
+  ]),
+});
+
+export const insuranceProfile = endpoint({
+  id: 'insurance.profile',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/insurance/profile',
+  auth: 'patient',
+  summary: 'What this patient already established (region, benefit, authorization), so a returning patient skips steps',
+  response: z.discriminatedUnion('ready', [
+    z.object({ ready: z.literal(false), region: Region.optional(), patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }).optional(), insured: z.boolean().optional(), benefit: Benefit.optional(), authorized: z.boolean().optional() }),
+    z.object({ ready: z.literal(true), region: Region, patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }), insured: z.literal(true), benefit: Benefit, authorized: z.boolean() }),
+  ]),
+});
+
+export const departments = endpoint({
+  id: 'registration.departments',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/registration/departments',
+  auth: 'patient',
+  summary: 'Departments that take registrations (C14)',
+  response: z.object({ departments: z.array(z.object({ code: z.string(), name: z.string(), location: z.string().optional() })) }),
+});
+
+export const doctors = endpoint({
+  id: 'registration.doctors',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/registration/departments/:deptCode/doctors',
+  auth: 'patient',
+  summary: "Doctors of a department with today's and the coming days' availability",
+  params: z.object({ deptCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
+  response: z.object({
+    doctors: z.array(z.object({ code: z.string(), name: z.string(), title: z.string(), specialty: z.string().optional(), available: z.boolean() })),
+  }),
+});
+
+export const Slot = z.object({
+  slotId: z.string(),
+  date: z.string().describe('yyyy-MM-dd'),
+  period: z.enum(['morning', 'afternoon', 'evening']),
+  startTime: z.string().describe('HH:mm'),
+  endTime: z.string(),
+  feeFen: FenAmount,
+  remaining: z.number().int().min(0),
+});
+
+export const slots = endpoint({
+  id: 'registration.slots',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/registration/doctors/:doctorCode/slots',
+  auth: 'patient',
+  summary: 'Bookable slots of a doctor',
+  params: z.object({ doctorCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
+  response: z.object({ slots: z.array(Slot) }),
+});
+
+export const BillSummary = z.object({
+  billNo: z.string(),
+  title: z.string(),
+  deptName: z.string(),
+  doctorName: z.string(),
+  createdAt: z.string(),
+  totalFen: FenAmount,
+  itemCount: z.number().int(),
+});
+
+export const BillItem = z.object({
+  code: z.string().describe('医保目录编码'),
+  name: z.string(),
+  spec: z.string().optional(),
+  unit: z.string().optional(),
+  quantity: z.string().describe('decimal text, e.g. "2" or "0.5"'),
+  unitPriceFen: FenAmount,
+  amountFen: FenAmount,
+  category: z.string().describe('甲类/乙类/丙类 or 自费'),
+});
+
+export const bills = endpoint({
+  id: 'outpatient.bills',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/outpatient/bills',
+  auth: 'patient',
+  summary: "The patient's unpaid outpatient bills (C13)",
+  response: z.object({ bills: z.array(BillSummary) }),
+});
+
+export const bill = endpoint({
+  id: 'outpatient.bill',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/outpatient/bills/:billNo',
+  auth: 'patient',
+  summary: 'One unpaid bill with its fee details',
+  params: z.object({ billNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }),
+  response: z.object({ bill: BillSummary.extend({ items: z.array(BillItem) }) }),
+});
+
+export const CreateOrderBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20) }),
+]);
+
+const idempotencyHeader = {
+  'Idempotency-Key': { required: true, description: 'Client-generated key; the same key returns the same order' },
+};
+
+export const createOrder = endpoint({
+  id: 'orders.create',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/orders',
+  auth: 'patient',
+  summary: 'Pre-settle in HIS and create an insurance order (C13, C14)',
+  headers: idempotencyHeader,
+  body: CreateOrderBody,
+  response: z.object({ order: OrderView }),
+});
+
+export const payOrder = endpoint({
+  id: 'orders.pay',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/orders/:orderNo/pay',
+  auth: 'patient',
+  summary: 'Upload fees (6201), place the insurance order (6202) and the channel order; returns what the pay call needs (C12)',
+  params: z.object({ orderNo: OrderNo }),
+  body: z.object({
+    /** "lng,lat" where the patient is, when the mini-program may read it (6201 uldLatlnt) */
+    location: z.string().regex(/^-?\d{1,3}\.\d+,-?\d{1,2}\.\d+$/).optional(),
+  }),
+  response: z.object({ order: OrderView, payment: PayParams.nullable().describe('null when nothing is left to pay in the channel') }),
+});
+
+export const getOrder = endpoint({
+  id: 'orders.get',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/orders/:orderNo',
+  auth: 'patient',
+  summary: 'One of my orders; asks the centre (6301) when the outcome is still open',
+  params: z.object({ orderNo: OrderNo }),
+  response: z.object({ order: OrderView }),
+});
+
+export const listOrders = endpoint({
+  id: 'orders.list',
+  tag: 'patient',
+  method: 'GET',
+  path: '/api/orders',
+  auth: 'patient',
+  summary: 'My orders, newest first, with their payments and refunds',
+  response: z.object({ orders: z.array(OrderView) }),
+});
+
+export const cancelOrder = endpoint({
+  id: 'orders.cancel',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/orders/:orderNo/cancel',
+  auth: 'patient',
+  summary: 'Cancel an unpaid order (6401 when fees were uploaded)',
+  params: z.object({ orderNo: OrderNo }),
+  response: z.object({ order: OrderView }),
+});
+
+export const patientApi = {
+  login,
+  clientConfig,
+  listRegions,
+  insuranceStatus,
+  chooseBenefit,
+  authorizeInsurance,
+  insuranceProfile,
+  departments,
+  doctors,
+  slots,
+  bills,
+  bill,
+  createOrder,
+  payOrder,
+  getOrder,
+  listOrders,
+  cancelOrder,
+} as const;

@@ -1,0 +1,50 @@
+/**
+ * Stable error codes of the BFF API. The code is for programs (never renamed once shipped);
+ * the message is for the person looking at the screen, in plain Chinese.
+ */
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, message: '请求内容有误，请检查后重试' },
+  VALIDATION_FAILED: { status: 400, message: '填写的信息有误，请检查后重试' },
+  BODY_TOO_LARGE: { status: 413, message: '请求内容过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求格式不受支持' },
+  MALFORMED_JSON: { status: 400, message: '请求内容格式有误' },
+  INVALID_ID_NUMBER: { status: 400, message: '身份证号码格式不正确，请核对后重新输入' },
+  UNKNOWN_REGION: { status: 400, message: '暂不支持所选参保地，请重新选择' },
+  UNKNOWN_BENEFIT: { status: 400, message: '所选医保待遇无效，请重新选择' },
+  AMOUNT_MISMATCH: { status: 422, message: '金额核对不一致，请稍后重试或到窗口办理' },
+  NOT_INSURED: { status: 422, message: '未查询到您在所选参保地的医保参保信息' },
+  IDENTITY_REQUIRED: { status: 409, message: '请先完成医保身份核验' },
+  AUTHORIZATION_REQUIRED: { status: 409, message: '请先完成医保电子凭证授权' },
+  AUTHORIZATION_FAILED: { status: 422, message: '医保电子凭证授权未成功，请重新授权' },
+
+  UNAUTHENTICATED: { status: 401, message: '登录已过期，请重新进入' },
+  LOGIN_FAILED: { status: 401, message: '登录失败，请重新进入小程序' },
+  FORBIDDEN: { status: 403, message: '没有权限进行此操作' },
+  SIGNATURE_INVALID: { status: 401, message: 'signature verification failed' },
+  REPLAYED: { status: 409, message: 'request already seen' },
+  RATE_LIMITED: { status: 429, message: '操作太频繁，请稍后再试' },
+
+  NOT_FOUND: { status: 404, message: '没有找到相关记录' },
+  ORDER_NOT_FOUND: { status: 404, message: '没有找到这笔订单' },
+  BILL_NOT_FOUND: { status: 404, message: '没有找到这笔待缴费用' },
+  SLOT_UNAVAILABLE: { status: 409, message: '该号源已约满，请选择其他时间' },
+  ORDER_STATE_CONFLICT: { status: 409, message: '订单状态已变化，请刷新后查看' },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: '同一请求编号对应了不同的内容' },
+  REFUND_EXCEEDS_PAYMENT: { status: 422, message: '退款金额超过可退金额' },
+  REFUND_NOT_ALLOWED: { status: 409, message: '当前订单不能退款' },
+
+  PEER_UNAVAILABLE: { status: 502, message: '医院或医保服务暂时无法连接，请稍后重试' },
+  PEER_TIMEOUT: { status: 504, message: '医保服务响应超时，请稍后查看订单结果' },
+  PEER_REJECTED: { status: 502, message: '医保或医院系统未受理本次请求' },
+  INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId?: string; details?: unknown };
+}
+
+export function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, v);
+}

@@ -1,0 +1,5 @@
+export * from './money';
+export * from './order-state';
+export * from './errors';
+export * from './id-number';
+export * from './contract';

@@ -1,0 +1,71 @@
+import { Keys, shardOf } from '../../bff/src/store/keys';
+import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
+import { OrderStore } from '../../bff/src/store/order-store';
+import { orderFixture } from '../../bff/src/domain/fixtures';
+import { onCashReport, onSettlementReport, type SettlementPolicy } from '../../bff/src/domain/settlement';
+import { testRedis } from '../support/redis';
+
+const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
+const amounts = { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 };
+
+describe('orders in Redis', () => {
+  let redis: Awaited<ReturnType<typeof testRedis>>;
+  let client: RedisClient;
+  let store: OrderStore;
+  const keys = new Keys('t:');
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    client = connectRedis(redis.url);
+    store = new OrderStore(client, keys);
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.cleanup();
+  });
+
+  async function paidByChannel(orderNo: string) {
+    await store.create(orderFixture({ orderNo, version: 1 }));
+    await store.update(orderNo, (o) => onCashReport(o, { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, new Date()));
+  }
+
+  it('applies 50 concurrent copies of one settlement notification as exactly one transition and one queued job', async () => {
+    const orderNo = 'O2611231000000CONC50';
+    await paidByChannel(orderNo);
+    const stream = keys.jobs(shardOf(orderNo));
+    const before = await client.xlen(stream);
+    const report = { source: 'notify_6302' as const, payOrdId: 'ORD1', ordStas: '6', amounts };
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.update(orderNo, (o) => onSettlementReport(o, report, policy, new Date()))));
+    const transitions = results.filter((r) => r.change?.transition).map((r) => r.change!.transition);
+    expect(transitions).toEqual([{ from: 'awaiting_payment', to: 'paid' }]);
+    const entries = await client.xrange(stream, '-', '+');
+    const jobs = entries.slice(before).map(([, f]) => JSON.parse(f[1]) as { type: string; key: string }).filter((j) => j.key === orderNo);
+    expect(jobs.map((j) => j.type)).toEqual(['his.writeBack']);
+    const stored = (await store.get(orderNo))!;
+    expect(stored.state).toBe('paid');
+    expect(stored.timeline.filter((t) => t.event === 'payment complete')).toHaveLength(1);
+  });
+
+  it('refuses to create an order number twice', async () => {
+    await store.create(orderFixture({ orderNo: 'O2611231000000TWICE1' }));
+    await expect(store.create(orderFixture({ orderNo: 'O2611231000000TWICE1' }))).rejects.toThrow('already exists');
+  });
+
+  it('keeps the state counters and the manual-review list in step with the orders', async () => {
+    await store.create(orderFixture({ orderNo: 'O2611231000000REVIEW' }));
+    await store.update('O2611231000000REVIEW', (o) => onSettlementReport(o, { source: 'notify_6302', payOrdId: 'OTHER', ordStas: '6' }, policy, new Date()));
+    expect(await store.reviewOrderNos()).toContain('O2611231000000REVIEW');
+    const counts = await store.countByState();
+    expect(counts.manual_review).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps an acknowledged order across a Redis crash and restart (AOF)', async () => {
+    const orderNo = 'O2611231000000AOFOK1';
+    await paidByChannel(orderNo);
+    await redis.restart(); // SIGKILL, then start on the same data directory
+    const back = await store.get(orderNo);
+    expect(back?.state).toBe('awaiting_payment');
+    expect(back?.evidence.cashPaid?.source).toBe('channel_notify');
+    expect(back?.version).toBe(2);
+  });
+});

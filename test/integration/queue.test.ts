@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Keys } from '../../bff/src/store/keys';
+import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
+import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
+import { createLogger } from '../../bff/src/obs/log';
+import { job } from '../../bff/src/domain/jobs';
+import { testRedis } from '../support/redis';
+
+const log = createLogger('queue-test', 'silent');
+const opts = { concurrency: 4, claimIdleMs: 400, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 4, blockMs: 100 };
+
+function waitFor(pred: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (pred()) return clearInterval(t), resolve();
+      if (Date.now() > until) return clearInterval(t), reject(new Error('timed out waiting'));
+    }, 20);
+  });
+}
+
+describe('the durable job queue', () => {
+  let redis: Awaited<ReturnType<typeof testRedis>>;
+  let client: RedisClient;
+  let queue: JobQueue;
+  const prefix = 'q:';
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    client = connectRedis(redis.url);
+    queue = new JobQueue(client, new Keys(prefix));
+    await queue.ensureGroups();
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.cleanup();
+  });
+
+  it('gives the pending job of a killed worker process to another worker', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/worker-child.ts')], {
+      env: { ...process.env, REDIS_URL: redis.url, PREFIX: prefix, CONSUMER: 'doomed' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('"started"'), 20_000);
+    await queue.enqueue(job('his.writeBack', 'ORDER-KILLED-1'));
+    await waitFor(() => out.includes('ORDER-KILLED-1'));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const seen: string[] = [];
+    const handler: JobHandler = async (j) => (seen.push(j.key), 'done');
+    const survivor = new Worker(queue, { 'his.writeBack': handler }, { ...opts, consumer: 'survivor' }, log);
+    await survivor.start();
+    await waitFor(() => seen.includes('ORDER-KILLED-1'));
+    await survivor.stop();
+    expect(seen.filter((k) => k === 'ORDER-KILLED-1')).toHaveLength(1);
+    expect((await queue.depth()).pending).toBe(0);
+  });
+
+  it('retries a failing job with back-off and stops once it succeeds', async () => {
+    let calls = 0;
+    const w = new Worker(queue, { 'settlement.poll': async () => (++calls < 3 ? { retryInMs: 50 } : 'done') }, { ...opts, consumer: 'retry' }, log);
+    await w.start();
+    await queue.enqueue(job('settlement.poll', 'ORDER-RETRY-1'));
+    await waitFor(() => calls === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await w.stop();
+    expect(calls).toBe(3);
+  });
+
+  it('runs a delayed job no earlier than its time', async () => {
+    let ranAt = 0;
+    const w = new Worker(queue, { 'order.expire': async () => ((ranAt = Date.now()), 'done') }, { ...opts, consumer: 'delay' }, log);
+    await w.start();
+    const queuedAt = Date.now();
+    await queue.enqueue(job('order.expire', 'ORDER-DELAY-1', { delayMs: 500 }));
+    await waitFor(() => ranAt > 0);
+    await w.stop();
+    expect(ranAt - queuedAt).toBeGreaterThanOrEqual(500);
+  });
+
+  it('moves a job that keeps failing to the dead letters after its last attempt', async () => {
+    const w = new Worker(queue, { 'message.deliver': async () => { throw new Error('channel down'); } }, { ...opts, consumer: 'dead' }, log);
+    await w.start();
+    await queue.enqueue(job('message.deliver', 'EVENT-DEAD-1'));
+    let dead = 0;
+    const poll = setInterval(() => void queue.depth().then((d) => (dead = d.dead)), 50);
+    await waitFor(() => dead === 1).finally(() => clearInterval(poll));
+    await w.stop();
+    expect((await queue.depth()).dead).toBe(1);
+  });
+
+  it('keeps queued jobs across a Redis crash and restart', async () => {
+    await queue.enqueue(job('refund.run', 'ORDER-AOF-1', { delayMs: 60_000 }));
+    await redis.restart();
+    const depth = await queue.depth();
+    expect(depth.delayed).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,56 @@
+import { buildPath, type Endpoint } from '@mip/shared';
+import type { z } from 'zod';
+
+export interface ApiResult<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type ErrorBody = { error: { code: string; message: string; requestId?: string } };
+
+/** A typed HTTP client of the BFF API for tests: real HTTP, the contract's paths and types. */
+export class Api {
+  constructor(readonly base: string, public token?: string) {}
+
+  async call<E extends Endpoint>(
+    e: E,
+    input: { params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResult<z.output<E['response']> & Partial<ErrorBody>>> {
+    const headers: Record<string, string> = { ...(input.headers ?? {}) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (e.method !== 'GET') headers['content-type'] = 'application/json';
+    const res = await fetch(this.base + buildPath(e.path, input.params), {
+      method: e.method,
+      headers,
+      body: e.method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : {} };
+  }
+
+  /** Like call, but fails the test with the error body when the status is not 2xx. */
+  async ok<E extends Endpoint>(e: E, input: Parameters<Api['call']>[1] = {}): Promise<z.output<E['response']>> {
+    const r = await this.call(e, input);
+    if (r.status >= 300) throw new Error(`${e.id} → ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} → ${res.status}`);
+  return res.json();
+}
