@@ -44,7 +44,9 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
   const { app, router, faults } = createSandboxApp('national-sandbox');
   const store = new CentreStore();
   const policy: SplitPolicy = { ...DEFAULT_POLICY, ...(cfg.policy ?? {}) };
-  const centre = new Centre(store, { orgCodg: cfg.orgCodg, policy, refundRequiresPayAuthNo: cfg.refundRequiresPayAuthNo ?? false });
+  const centre = new Centre(store, { orgCodg: cfg.orgCodg, policy, refundRequiresPayAuthNo: cfg.refundRequiresPayAuthNo ?? false }, {
+    take: (op, key) => faults.take(op, key),
+  });
   const creds = { appId: cfg.appId, appSecret: cfg.appSecret, privateKey: cfg.platformPrivateKey, userId: cfg.sm2UserId };
   const notifier = new Notifier({ url: cfg.notifyUrl, retries: cfg.notifyRetries ?? 6, baseMs: cfg.notifyBaseMs ?? 1000 }, faults, (data) => seal(data, creds, { timestamp: String(Date.now()) }));
 

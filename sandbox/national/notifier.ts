@@ -18,12 +18,12 @@ export class Notifier {
   ) {}
 
   send(key: string, data: () => Record<string, unknown>, remember: (envelope: Record<string, unknown>) => void): void {
+    const envelope = this.sealData(data());
+    remember(envelope); // kept even when the fault loses it, so tests can replay the real thing
     const fault = this.faults.take('notify', key);
     if (fault?.kind === 'drop') return;
     const copies = fault?.kind === 'duplicate' ? Math.max(1, fault.count ?? 2) : 1;
     const delay = fault?.kind === 'delay' || fault?.kind === 'reorder' ? (fault.ms ?? 2000) : 0;
-    const envelope = this.sealData(data());
-    remember(envelope);
     void (async () => {
       if (delay) await sleep(delay);
       await Promise.all(Array.from({ length: copies }, () => this.deliver(envelope)));

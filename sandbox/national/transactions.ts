@@ -38,8 +38,17 @@ function sha(v: unknown): string {
 
 const compactNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
 
+/** Lets tests make the centre misreport: a settlement whose amounts differ, or an unknown ordStas. */
+export interface Misreport {
+  take(op: 'amounts' | 'ordStas', key: string): { code?: string } | undefined;
+}
+
 export class Centre {
-  constructor(readonly store: CentreStore, private readonly cfg: { orgCodg: string; policy: SplitPolicy; refundRequiresPayAuthNo: boolean }) {}
+  constructor(
+    readonly store: CentreStore,
+    private readonly cfg: { orgCodg: string; policy: SplitPolicy; refundRequiresPayAuthNo: boolean },
+    private readonly misreport?: Misreport,
+  ) {}
 
   private order(d: Data, needToken: boolean): CentreOrder {
     const o = this.store.orders.get(s(d, 'payOrdId') ?? '');
@@ -177,6 +186,13 @@ export class Centre {
   /** The 6302 body and the 6301 answer once settled. */
   settlementData(o: CentreOrder): Data {
     const out = this.amounts(o);
+    if (o.split && this.misreport?.take('amounts', o.payOrdId)) {
+      // one fen moved from self-pay to the fund: adds up, but is not what was ordered
+      out.fundPay = fenToYuan(o.split.fundFen + 1);
+      out.ownPayAmt = fenToYuan(o.split.cashFen - 1);
+    }
+    const odd = this.misreport?.take('ordStas', o.payOrdId);
+    if (odd) out.ordStas = odd.code ?? '23';
     if (['6', '7', '8', '9', '10', '11'].includes(o.ordStas)) {
       Object.assign(out, {
         callType: '02',

@@ -45,7 +45,7 @@ export interface PaymentLeg {
 /** Facts about money, gathered from whichever source reports first (6302, 6301, channel notify, channel query). */
 export interface PaymentEvidence {
   insuranceSettled?: { source: 'notify_6302' | 'query_6301' | 'staff'; ordStas: string; at: string };
-  cashPaid?: { source: 'channel_notify' | 'channel_query' | 'not_needed' | 'staff'; at: string; cashTradeNo?: string };
+  cashPaid?: { source: 'channel_notify' | 'channel_query' | 'not_needed' | 'centre_cashier' | 'staff'; at: string; cashTradeNo?: string };
 }
 
 export interface WriteBackStatus {

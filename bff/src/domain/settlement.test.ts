@@ -40,6 +40,13 @@ describe('settlement decisions', () => {
     expect(c.order.evidence.cashPaid?.source).toBe('not_needed');
   });
 
+  it('counts the centre cashier as the self-pay leg of a kiosk order', () => {
+    const o = orderFixture({ channel: 'kiosk', payment: { channel: 'kiosk', channelRef: 'Q1', outTradeNo: 'O1', createdAt: '', expiresAt: '' } });
+    const c = onSettlementReport(o, settled, policy, now)!;
+    expect(c.order.state).toBe('paid');
+    expect(c.order.evidence.cashPaid?.source).toBe('centre_cashier');
+  });
+
   it('sends a settlement whose amounts differ from the order to manual review, never to paid', () => {
     const c = onSettlementReport(orderFixture(), { ...settled, amounts: { ...amounts, fundFen: 5_999, cashFen: 2_501 } }, policy, now)!;
     expect(c.order.state).toBe('manual_review');
