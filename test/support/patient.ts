@@ -52,6 +52,33 @@ export class WechatPatient {
     return order.orderNo;
   }
 
+  /** The first bookable slot of the first available doctor of a department. */
+  async createRegistrationOrder(deptIndex = 0): Promise<string> {
+    const { departments } = await this.api.ok(api.departments);
+    const dept = departments[deptIndex % departments.length];
+    const { doctors } = await this.api.ok(api.doctors, { params: { deptCode: dept.code } });
+    for (const d of doctors.filter((x) => x.available)) {
+      const { slots } = await this.api.ok(api.slots, { params: { doctorCode: d.code } });
+      const slot = slots.find((x) => x.remaining > 0);
+      if (!slot) continue;
+      const { order } = await this.api.ok(api.createOrder, {
+        body: { kind: 'registration', slotId: slot.slotId },
+        headers: { 'idempotency-key': `k-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+      });
+      return order.orderNo;
+    }
+    throw new Error(`no bookable slot in ${dept.name}`);
+  }
+
+  /** Authorize, order a registration, pay, confirm in WeChat. */
+  async payRegistration(deptIndex = 0): Promise<string> {
+    await this.authorize();
+    const orderNo = await this.createRegistrationOrder(deptIndex);
+    const { payment } = await this.pay(orderNo);
+    await this.confirmInWechat(payment as Record<string, unknown>);
+    return orderNo;
+  }
+
   async pay(orderNo: string) {
     return this.api.ok(api.payOrder, { params: { orderNo }, body: {} });
   }

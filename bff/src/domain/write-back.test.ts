@@ -50,9 +50,22 @@ describe('write-back policy', () => {
     expect(onWriteBack(o, { kind: 'booked', hisReceiptNo: 'R9' }, policy, before).change!.order.state).toBe('completed');
   });
 
-  it('sends an answer that stays unclear past the deadline to manual review', () => {
+  it('keeps asking HIS for a while after the deadline when its answers are unclear', () => {
     const o = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before).change!.order;
-    expect(onWriteBack(o, { kind: 'unclear', reason: 'timeout' }, policy, after).change!.order.state).toBe('manual_review');
+    const d = onWriteBack(o, { kind: 'unclear', reason: 'timeout' }, policy, after);
+    expect(d.change!.order.state).toBe('paid');
+    expect(d.retryInMs).toBeGreaterThan(0);
+  });
+
+  it('reverses when HIS, asked after the deadline, has no record', () => {
+    const o = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before).change!.order;
+    expect(onWriteBack(o, { kind: 'not_booked' }, policy, after).change!.order.state).toBe('reversing');
+  });
+
+  it('sends an answer that stays unclear well past the deadline to manual review', () => {
+    const o = onWriteBack(paid(), { kind: 'unclear', reason: 'timeout' }, policy, before).change!.order;
+    const muchLater = new Date(Date.parse('2026-11-23T02:10:00.000Z') + 6 * 60_000);
+    expect(onWriteBack(o, { kind: 'unclear', reason: 'timeout' }, policy, muchLater).change!.order.state).toBe('manual_review');
   });
 
   it('ignores a write-back result for an order that is no longer paid', () => {

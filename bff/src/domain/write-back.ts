@@ -16,6 +16,9 @@ export type WriteBackOutcome =
   | { kind: 'unclear'; reason: string } //         timeout, garbled answer, 5xx
   | { kind: 'not_delivered'; reason: string }; //  HIS unreachable: certainly not booked
 
+/** How long after the deadline the booking query keeps trying before a person decides. */
+export const UNCLEAR_GRACE_MS = 5 * 60_000;
+
 export interface WriteBackPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
@@ -78,7 +81,9 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
       wb.lastAttemptAt = d.iso;
       wb.firstAttemptAt ??= d.iso;
       wb.lastError = r.reason;
-      if (pastDeadline && wb.attempts > 1) {
+      // Past the deadline the next run only asks HIS (it never writes again); an answer that
+      // stays unclear for a while after the deadline is for a person to settle.
+      if (pastDeadline && now.getTime() >= Date.parse(wb.deadlineAt) + UNCLEAR_GRACE_MS) {
         d.moveTo('manual_review', 'HIS write-back unclear past the deadline', 'system', `HIS 无法确认是否已入账: ${r.reason}`);
         return { change: d.done() };
       }

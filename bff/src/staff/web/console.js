@@ -11,12 +11,16 @@ const STATES = {
 /** @type {Record<string, string>} */
 const WORDS = {
   wechat: '微信', alipay: '支付宝', kiosk: '自助机', centre: '医保中心', national: '医保中心', his: 'HIS', registration: '挂号', outpatient: '门诊缴费',
-  insurance: '医保部分', self_pay: '自费部分', pending: '未完成', paid: '已支付', not_needed: '无需支付', patient: '患者', system: '系统',
+  insurance: '医保部分', self_pay: '自费部分', patient: '患者', system: '系统',
   channel: '支付渠道', staff: '工作人员', reversal: '冲正', booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费(6203)',
-  cash_refund: '自费退款', done: '完成', rejected: '被拒绝', unclear: '结果不明', skipped: '跳过', requested: '已受理', insurance_refunded: '医保已退',
-  succeeded: '成功', awaiting_confirmation: '确认中', manual_review: '待人工核对', ok: '成功', timeout: '超时', not_delivered: '未送达', broken: '连接中断', http_status: 'HTTP错误',
-  ...STATES,
+  cash_refund: '自费退款', done: '完成', rejected: '被拒绝', unclear: '结果不明', skipped: '跳过', ok: '成功', timeout: '超时', not_delivered: '未送达',
+  broken: '连接中断', http_status: 'HTTP错误', ...STATES,
 };
+/** payment parts and refunds have their own states, some spelled like order states */
+/** @type {Record<string, string>} */
+const PAY_STATUS = { pending: '未完成', paid: '已支付', not_needed: '无需支付' };
+/** @type {Record<string, string>} */
+const REFUND_STATE = { requested: '已受理', insurance_refunded: '医保已退', succeeded: '成功', awaiting_confirmation: '确认中', failed: '失败', manual_review: '待人工核对' };
 
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -194,8 +198,8 @@ async function openOrder(orderNo) {
     ['HIS患者号', o.hisPatientId], ['参保地', o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
   const a = o.amounts;
   fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['已退款', yuan(o.refundedFen)]], [1]);
-  fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {any} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', word(p.status), time(p.at)]), [2]);
-  fill(/** @type {HTMLElement} */ ($('detail-refunds').querySelector('tbody')), o.refunds.map((/** @type {any} */ r) => [r.refundNo, word(r.requestedBy), word(r.state), yuan(r.amounts.totalFen), r.lastError ? `${r.reason}（${r.lastError}）` : r.reason, time(r.createdAt)]), [3]);
+  fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {any} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', PAY_STATUS[p.status] ?? p.status, time(p.at)]), [2]);
+  fill(/** @type {HTMLElement} */ ($('detail-refunds').querySelector('tbody')), o.refunds.map((/** @type {any} */ r) => [r.refundNo, word(r.requestedBy), REFUND_STATE[r.state] ?? r.state, yuan(r.amounts.totalFen), r.lastError ? `${r.reason}（${r.lastError}）` : r.reason, time(r.createdAt)]), [3]);
   $('detail-reversal').hidden = !o.reversal;
   if (o.reversal) {
     $('detail-reversal-reason').textContent = `开始于 ${time(o.reversal.startedAt)}：${o.reversal.reason}`;

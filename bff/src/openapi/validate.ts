@@ -1,0 +1,80 @@
+/**
+ * Checks a real answer against the published document — for tests (ajv is a dev dependency;
+ * nothing in the running BFF imports this file). Usage from any integration test:
+ *
+ *   const r = validateAgainstOpenApi(doc, 'GET', '/api/orders/O123…', 200, body);
+ *   expect(r.errors).toEqual([]);
+ */
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { JsonSchema, OpenApiDoc, Operation } from './generate';
+
+export interface OpenApiCheck {
+  ok: boolean;
+  /** operationId of the matched operation */
+  operationId?: string;
+  errors: string[];
+}
+
+/** Refs point into the document; inside one compiled schema they must point into its $defs. */
+function rewriteRefs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(rewriteRefs);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k === '$ref' && typeof x === 'string' ? x.replace('#/components/schemas/', '#/$defs/') : rewriteRefs(x);
+  return out;
+}
+
+const compiled = new WeakMap<OpenApiDoc, { ajv: Ajv2020; cache: Map<string, ValidateFunction> }>();
+
+function compiler(doc: OpenApiDoc) {
+  let c = compiled.get(doc);
+  if (!c) {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(ajv);
+    c = { ajv, cache: new Map() };
+    compiled.set(doc, c);
+  }
+  return c;
+}
+
+/** The document path template matching a concrete path ("/api/orders/O1" → "/api/orders/{orderNo}"). */
+export function matchPath(doc: OpenApiDoc, path: string, method?: string): string | undefined {
+  const clean = path.split('?')[0];
+  // Literal paths win over templates: /staff/api/orders/search is not an order number.
+  const templates = Object.keys(doc.paths)
+    .filter((t) => !method || doc.paths[t][method.toLowerCase()])
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+  return templates.find((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(clean));
+}
+
+function resolveResponse(doc: OpenApiDoc, r: JsonSchema | undefined): JsonSchema | undefined {
+  const ref = r?.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/responses/')) return doc.components.responses[ref.slice('#/components/responses/'.length)];
+  return r;
+}
+
+export function validateAgainstOpenApi(doc: OpenApiDoc, method: string, path: string, status: number, body: unknown, contentType = 'application/json'): OpenApiCheck {
+  const template = matchPath(doc, path, method) ?? matchPath(doc, path);
+  if (!template) return { ok: false, errors: [`no path in the document matches ${path}`] };
+  const op: Operation | undefined = doc.paths[template][method.toLowerCase()];
+  if (!op) return { ok: false, errors: [`${method} ${template} is not in the document`] };
+  const responses = op.responses;
+  const declared = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+  const response = resolveResponse(doc, declared);
+  if (!response) return { ok: false, operationId: op.operationId, errors: [`${op.operationId}: status ${status} is not documented`] };
+  const content = (response.content ?? {}) as Record<string, { schema?: JsonSchema }>;
+  const mediaKey = Object.keys(content).find((k) => k.split(';')[0].trim() === contentType.split(';')[0].trim());
+  if (!mediaKey) return { ok: false, operationId: op.operationId, errors: [`${op.operationId} ${status}: no ${contentType} content documented`] };
+  const schema = content[mediaKey].schema ?? {};
+  const c = compiler(doc);
+  const key = `${op.operationId} ${status} ${mediaKey}`;
+  let validate = c.cache.get(key);
+  if (!validate) {
+    validate = c.ajv.compile({ ...(rewriteRefs(schema) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
+    c.cache.set(key, validate);
+  }
+  const ok = validate(body) as boolean;
+  const errors = ok ? [] : (validate.errors ?? []).map((e) => `${op.operationId} ${status}: ${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return { ok, operationId: op.operationId, errors };
+}

@@ -1,0 +1,36 @@
+import type Router from '@koa/router';
+import { health, metrics } from '@mip/shared/src/contract/ops';
+import { AppError } from '../http/app-error';
+import { bind, type RouteOptions } from '../http/route';
+import { isOpsCaller } from './access';
+import type { HealthReport } from './health';
+import type { Registry } from './metrics';
+
+export interface OpsRouteDeps {
+  checkHealth: () => Promise<HealthReport>;
+  registry: Registry;
+  /** security.opsToken: lets a monitoring host that is not on loopback read details and metrics */
+  opsToken?: string;
+}
+
+/** GET /health (readiness) and GET /metrics. GET /healthz (liveness) is app.ts's own. */
+export function opsRoutes(router: Router, deps: OpsRouteDeps, opts: RouteOptions): void {
+  bind(router, health, opts, async ({ ctx }) => {
+    const report = await deps.checkHealth();
+    // Outsiders learn only whether the instance is ready, not which peer is down or how slow Redis is.
+    const body = isOpsCaller(ctx, deps.opsToken) ? report : { status: report.status, checkedAt: report.checkedAt };
+    ctx.set('Cache-Control', 'no-store');
+    // Set before returning: bind() turns an empty-bodied answer into a 200.
+    ctx.status = report.status === 'down' ? 503 : 200;
+    ctx.body = body;
+    return body;
+  });
+
+  bind(router, metrics, opts, async ({ ctx }) => {
+    if (!isOpsCaller(ctx, deps.opsToken)) throw new AppError('FORBIDDEN', 'metrics are for loopback or the ops token');
+    const text = await deps.registry.render();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
+    return text;
+  });
+}

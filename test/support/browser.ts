@@ -1,0 +1,156 @@
+/**
+ * Headless Chromium (Debian's /usr/bin/chromium through playwright-core; never a downloaded
+ * browser) driving the client's H5 preview served by the BFF. One persistent context per
+ * `openPreview`, in a fresh temp user-data dir, so every patient starts with empty storage.
+ *
+ * Selectors: Taro's H5 keeps earlier pages hidden in the DOM, so everything a page shows is
+ * looked up under `.taro_page_show`; the simulated WeChat sheet (`#sim-sheet`) lives on <body>.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const H5_DIR = path.resolve(__dirname, '../../client/dist/h5');
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+
+/** The flags measured in /work/shared/TOOLCHAIN.md (no sandbox in a container, nothing phoning home). */
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Generous: 2 cores shared with other test runs, a minified Taro bundle and real peers behind the BFF. */
+export const UI_TIMEOUT_MS = 20_000;
+
+/**
+ * Fails (never skips) when the preview cannot run: a missing H5 build or browser is a broken
+ * test set-up, and `npm test` builds the client before jest starts.
+ */
+export function assertPreviewPrerequisites(): void {
+  const index = path.join(H5_DIR, 'index.html');
+  if (!fs.existsSync(index)) {
+    throw new Error(`The H5 build is missing (${index}). Build it first: npm run build:h5 -w @mip/client (npm test does this).`);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's: bash scripts/setup.sh --browser (apt-get install -y chromium).`);
+  }
+}
+
+export interface Preview {
+  page: Page;
+  context: BrowserContext;
+  /** what the page printed to the console (errors and warnings), and failed requests */
+  problems: string[];
+  /** an element of the page on screen */
+  $(selector: string): Locator;
+  /** click an element of the page on screen, after it is visible and enabled */
+  tap(selector: string): Promise<void>;
+  /** type into a Taro <taro-input-core> by its id (the inner <input>) */
+  fill(id: string, text: string): Promise<void>;
+  /** wait for the page on screen to be `#page-<name>` (and its loading state to be gone) */
+  onPage(name: string): Promise<void>;
+  /** text content of a page element, trimmed */
+  text(selector: string): Promise<string>;
+  /** choose in the simulated WeChat sheet: `#sim-auth-ok`, `#sim-pay-fail`, … */
+  sheet(buttonId: string): Promise<void>;
+  /** full-page screenshot as test-artifacts/e2e/<suite>/<nn>-<name>.png; returns the file */
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const shotsTaken: string[] = [];
+/** Every screenshot file written in this jest worker (for a summary). */
+export function screenshots(): readonly string[] {
+  return shotsTaken;
+}
+
+export async function openPreview(baseUrl: string, opts: { patient: string; suite: string }): Promise<Preview> {
+  assertPreviewPrerequisites();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-chromium-'));
+  const shotDir = path.join(ARTIFACTS, 'e2e', opts.suite);
+  fs.mkdirSync(shotDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    // a phone-sized viewport: the mini-program's own layout
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+
+  let n = 0;
+  const $ = (selector: string) => page.locator(`.taro_page_show ${selector}`).first();
+  const preview: Preview = {
+    page,
+    context,
+    problems,
+    $,
+    async tap(selector) {
+      const el = $(selector);
+      await el.waitFor({ state: 'visible' });
+      await el.click();
+    },
+    async fill(id, text) {
+      const input = page.locator(`.taro_page_show #${id} input`).first();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(text);
+    },
+    async onPage(name) {
+      await page.locator(`.taro_page_show #page-${name}`).first().waitFor({ state: 'visible' });
+      await page.locator(`.taro_page_show #page-${name} #state-loading`).first().waitFor({ state: 'detached' });
+    },
+    async text(selector) {
+      const el = $(selector);
+      await el.waitFor({ state: 'visible' });
+      return ((await el.textContent()) ?? '').trim();
+    },
+    async sheet(buttonId) {
+      const btn = page.locator(`#sim-sheet #${buttonId.replace(/^#/, '')}`);
+      await btn.waitFor({ state: 'visible' });
+      await btn.click();
+      await page.locator('#sim-sheet').waitFor({ state: 'detached' });
+    },
+    async shot(name) {
+      n += 1;
+      const file = path.join(shotDir, `${String(n).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      shotsTaken.push(file);
+      return file;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  await page.goto(`${baseUrl}/?patient=${encodeURIComponent(opts.patient)}#/pages/index/index`, { waitUntil: 'domcontentloaded' });
+  return preview;
+}
+
+/** "¥15.00" / "15.00元" / "15.00" → 1500 fen (the first amount in the text). */
+export function fenOf(text: string): number {
+  const m = text.replace(/,/g, '').match(/(\d+)(?:\.(\d{1,2}))?/);
+  if (!m) throw new Error(`no amount in "${text}"`);
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
