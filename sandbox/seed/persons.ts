@@ -26,7 +26,7 @@ export interface SandboxPerson {
   insurance: SandboxInsurance[];
 }
 
-export const PERSONS: SandboxPerson[] = [
+const NAMED: SandboxPerson[] = [
   {
     key: 'zhang',
     name: '张建国',
@@ -100,21 +100,53 @@ export const PERSONS: SandboxPerson[] = [
   },
 ];
 
+/**
+ * The crowd: many more insured people (employees in Guangzhou), for load and fault runs where
+ * hundreds of patients pay at once. Keys crowd0001…; ID numbers synthetic with valid checks.
+ */
+function crowd(n: number): SandboxPerson[] {
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const C = '10X98765432';
+  const family = ['林', '何', '郭', '马', '罗', '梁', '宋', '郑', '谢', '韩'];
+  const given = ['志明', '秀兰', '建华', '丽娟', '国强', '美玲', '文杰', '淑珍', '海涛', '晓燕'];
+  return Array.from({ length: n }, (_, i) => {
+    const seq = String(i + 1).padStart(4, '0');
+    const first17 = `440106198${String(i % 10)}${String((i % 12) + 1).padStart(2, '0')}${String((i % 28) + 1).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`;
+    let sum = 0;
+    for (let k = 0; k < 17; k++) sum += Number(first17[k]) * W[k];
+    return {
+      key: `crowd${seq}`,
+      name: family[i % 10] + given[Math.floor(i / 10) % 10],
+      idNo: first17 + C[sum % 11],
+      wechatOpenId: `sandbox-crowd${seq}`,
+      alipayUserId: `2088100000${String(i + 1).padStart(6, '0')}`,
+      insurance: [{ regionCode: '440100', status: 'insured' as const, psnNo: `4400000000001${String(i + 1).padStart(7, '0')}`, insutypes: ['310'], acctBalanceFen: 5_000_000 }],
+    };
+  });
+}
+
+export const CROWD_SIZE = 400;
+export const PERSONS: SandboxPerson[] = [...NAMED, ...crowd(CROWD_SIZE)];
+
+const byKey = new Map(PERSONS.map((p) => [p.key, p]));
+const byId = new Map(PERSONS.map((p) => [p.idNo, p]));
+const byOpenId = new Map(PERSONS.map((p) => [p.wechatOpenId, p]));
+const byAlipay = new Map(PERSONS.map((p) => [p.alipayUserId, p]));
+
 export function personByKey(key: string): SandboxPerson | undefined {
-  return PERSONS.find((p) => p.key === key);
+  return byKey.get(key);
 }
 
 export function personByIdNo(idNo: string): SandboxPerson | undefined {
-  const id = idNo.trim().toUpperCase();
-  return PERSONS.find((p) => p.idNo === id);
+  return byId.get(idNo.trim().toUpperCase());
 }
 
 export function personByWechatOpenId(openId: string): SandboxPerson | undefined {
-  return PERSONS.find((p) => p.wechatOpenId === openId);
+  return byOpenId.get(openId);
 }
 
 export function personByAlipayUserId(userId: string): SandboxPerson | undefined {
-  return PERSONS.find((p) => p.alipayUserId === userId);
+  return byAlipay.get(userId);
 }
 
 /** Regions the hospital's HIS supports (C7): 广州 locally, 深圳 and 杭州 through 异地 settlement. */

@@ -88,6 +88,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await fetch(`${stack.urls.wechat}/sandbox/bill-mutations`, { method: 'DELETE' });
+  await stack.faults('national').clear();
 });
 
 const sum = (list: Amounts[], k: keyof Amounts) => list.reduce((n, a) => n + a[k], 0);
@@ -166,5 +167,14 @@ describe('reconciliation runs over HTTP', () => {
     await mutate({ op: 'amount', outTradeNo: fullyRefunded, kind: 'refund', amountFen: 1 });
     const r = await run();
     expect(r.differences.map((d) => [d.kind, d.refundNo, d.theirsFen])).toEqual([['refund_amount_mismatch', 'RFALL0001', 1]]);
+  });
+
+  it('leaves the payments unverified and the run incomplete when the centre cannot be asked', async () => {
+    await stack.faults('national').add({ op: '6301', kind: 'fail', times: -1, code: '9999', message: '系统繁忙' });
+    const r = await run();
+    expect(r.differences).toEqual([]);
+    expect(r.complete).toBe(false);
+    expect(r.sources.find((s) => s.source === 'centre')).toMatchObject({ ok: false, failed: 4 });
+    expect(r.summary).toMatchObject({ unverified: 4, matched: 2 });
   });
 });

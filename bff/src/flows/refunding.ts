@@ -12,12 +12,18 @@ import { ChannelSignatureError } from '../channels/port';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';
+import { noteRefundDay } from '../reconciliation/run-store';
+import { chinaDay } from '../reconciliation/days';
 
 export async function createRefund(deps: Deps, orderNo: string, req: RefundRequest): Promise<Order> {
   const order = await deps.orders.get(orderNo);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   try {
-    return (await deps.orders.update(orderNo, (o) => requestRefund(o, req, deps.now()))).order;
+    const after = (await deps.orders.update(orderNo, (o) => requestRefund(o, req, deps.now()))).order;
+    // the day's bill lists refunds by the day they were asked for, not the day the order was made
+    const r = after.refunds.find((x) => x.refundNo === req.refundNo);
+    if (r) await noteRefundDay(deps.redis, deps.keys, orderNo, chinaDay(r.createdAt)).catch((e: Error) => deps.log.warn({ err: e.message, orderNo }, 'refund-day index not written'));
+    return after;
   } catch (err) {
     if (err instanceof RefundRefused) throw new AppError(err.code, err.message);
     throw err;

@@ -6,6 +6,7 @@ import { errorsMiddleware } from './errors-middleware';
 import { patientRoutes } from './routes/patient';
 import { notifyRoutes } from './routes/notify';
 import { hisRoutes } from './routes/his';
+import { billRoutes } from './routes/bills';
 import { staticFiles } from './static';
 import type { RouteOptions } from './route';
 
@@ -32,6 +33,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}): Koa {
   patientRoutes(router, deps, opts);
   notifyRoutes(router, deps);
   hisRoutes(router, deps, opts);
+  billRoutes(router, deps, opts);
   for (const m of extras.mount ?? []) m(router, opts);
 
   app.use(errorsMiddleware(deps.log));

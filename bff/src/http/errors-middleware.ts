@@ -12,7 +12,9 @@ export function errorsMiddleware(log: Logger) {
     const incoming = ctx.get('x-request-id');
     const requestId = /^[A-Za-z0-9._-]{6,64}$/.test(incoming) ? incoming : crypto.randomUUID();
     ctx.set('x-request-id', requestId);
-    await requestContext.run({ requestId }, async () => {
+    const started = performance.now();
+    const store = { requestId, peerMs: 0 };
+    await requestContext.run(store, async () => {
       try {
         await next();
         if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
@@ -25,6 +27,8 @@ export function errorsMiddleware(log: Logger) {
         ctx.body = { error: { code, message: e?.message ?? ERRORS.INTERNAL.message, requestId, ...(e?.details ? { details: e.details } : {}) } };
       }
     });
+    // How long the BFF itself took versus waiting on peers (read by the benchmark).
+    ctx.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}, peer;dur=${store.peerMs.toFixed(2)}`);
   };
 }
 

@@ -5,6 +5,8 @@ import { maskDeep, maskText } from './mask';
 /** Request id carried across every peer call made while serving one request or queue job. */
 export interface RequestContext {
   requestId: string;
+  /** time spent waiting on peers while serving this request (for Server-Timing) */
+  peerMs?: number;
 }
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 

@@ -42,7 +42,8 @@ export function contractEndpoints(sources: unknown[] = [shared, staffApi, opsApi
       byId.set(v.id, v);
       return;
     }
-    if (depth > 2 || !isPlain(v)) return;
+    // The roots are walked whatever they are (a module's exports object differs between loaders).
+    if (depth > 2 || !v || typeof v !== 'object' || (depth > 0 && !isPlain(v))) return;
     for (const child of Object.values(v)) visit(child, depth + 1);
   };
   for (const s of sources) visit(s, 0);

