@@ -62,6 +62,7 @@ export function order(over: Partial<OrderView> = {}): OrderView {
     createdAt: '2025-03-01T08:00:00+08:00',
     patient: { nameMasked: '张**', idNoMasked: '440106********2134' },
     detail: { department: '内科', doctor: '李医生', visitTime: '2025-03-01 08:00-08:30' },
+    payments: [],
     refunds: [],
     canPay: true,
     canCancel: true,

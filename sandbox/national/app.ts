@@ -12,6 +12,7 @@ import { DEFAULT_POLICY, type SplitPolicy } from './policy';
 import { CentreStore } from './store';
 import { Centre, CentreError } from './transactions';
 import { Notifier } from './notifier';
+import { mountKioskSandbox, type KioskSandboxConfig } from './kiosk';
 
 export interface NationalSandboxConfig {
   appId: string;
@@ -28,6 +29,7 @@ export interface NationalSandboxConfig {
   refundRequiresPayAuthNo?: boolean;
   policy?: Partial<SplitPolicy>;
   paths?: Partial<Record<'6201' | '6202' | '6203' | '6301' | '6401', string>>;
+  kiosk?: KioskSandboxConfig;
 }
 
 const DEFAULT_PATHS = {
@@ -57,8 +59,9 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
     ctx.body = { code, message };
   };
 
+  const kiosk = mountKioskSandbox(router, { cfg, store, centre, notifier, faults });
   const handlers: Record<Infno, (d: Record<string, unknown>) => Record<string, unknown>> = {
-    '6201': (d) => centre.feeUpload(d),
+    '6201': (d) => kiosk.withCashierUrl(centre.feeUpload(d)),
     '6202': (d) => centre.payOrder(d),
     '6203': (d) => centre.refund(d),
     '6301': (d) => centre.query(d),

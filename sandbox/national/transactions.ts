@@ -125,7 +125,9 @@ export class Centre {
 
   /** 6202 支付下单 */
   payOrder(d: Data): Data {
-    need(d, ['payAuthNo', 'payOrdId', 'payToken', 'orgCodg', 'orgBizSer', 'chrgBchno', 'feeType']);
+    need(d, ['payOrdId', 'payToken', 'orgCodg', 'orgBizSer', 'chrgBchno', 'feeType']);
+    const authNo = s(d, 'payAuthNo') ?? s(d, 'ecToken'); // ecToken: the e-voucher QR path (kiosk.ts)
+    if (!authNo) throw new CentreError('1001', '参数校验失败: 缺少 payAuthNo');
     this.checkOrg(d);
     const o = this.order(d, true);
     const orgBizSer = s(d, 'orgBizSer')!;
@@ -133,7 +135,7 @@ export class Centre {
       if (other.orgBizSers.includes(orgBizSer)) throw new CentreError('2007', '机构业务流水号重复');
     }
     if (!['0', '1', '2'].includes(o.ordStas)) throw new CentreError('2004', `订单状态不允许下单 (ordStas=${o.ordStas})`);
-    const auth = this.store.auths.get(s(d, 'payAuthNo')!);
+    const auth = this.store.auths.get(authNo);
     if (!auth || auth.expiresAt < Date.now() || auth.idNo !== o.idNo) throw new CentreError('2001', '支付授权码无效或已过期');
     if (auth.usedBy && auth.usedBy !== o.payOrdId) throw new CentreError('2001', '支付授权码已使用');
     auth.usedBy = o.payOrdId;

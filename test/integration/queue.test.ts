@@ -60,6 +60,17 @@ describe('the durable job queue', () => {
     expect((await queue.depth()).pending).toBe(0);
   });
 
+  it('runs a burst of jobs across shards at once, even when two shards hand out the same entry id', async () => {
+    const ran = new Set<string>();
+    const w = new Worker(queue, { 'payment.poll': async (j) => (ran.add(j.key), 'done') }, { ...opts, consumer: 'burst', claimIdleMs: 60_000 }, log);
+    await w.start();
+    const keys = Array.from({ length: 200 }, (_, i) => `BURST-${i}`);
+    await Promise.all(keys.map((k) => queue.enqueue(job('payment.poll', k))));
+    await waitFor(() => ran.size === keys.length, 5000);
+    await w.stop();
+    expect(ran.size).toBe(200);
+  });
+
   it('retries a failing job with back-off and stops once it succeeds', async () => {
     let calls = 0;
     const w = new Worker(queue, { 'settlement.poll': async () => (++calls < 3 ? { retryInMs: 50 } : 'done') }, { ...opts, consumer: 'retry' }, log);

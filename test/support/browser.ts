@@ -12,7 +12,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const H5_DIR = path.resolve(__dirname, '../../client/dist/h5');
+/** The H5 build under test (MIP_H5_DIR overrides, e.g. to check the missing-build failure). */
+export const H5_DIR = process.env.MIP_H5_DIR ? path.resolve(process.env.MIP_H5_DIR) : path.resolve(__dirname, '../../client/dist/h5');
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
 /** The flags measured in /work/shared/TOOLCHAIN.md (no sandbox in a container, nothing phoning home). */
@@ -50,6 +51,8 @@ export interface Preview {
   context: BrowserContext;
   /** what the page printed to the console (errors and warnings), and failed requests */
   problems: string[];
+  /** uncaught exceptions in the page: a test fails when there are any */
+  pageErrors: string[];
   /** an element of the page on screen */
   $(selector: string): Locator;
   /** click an element of the page on screen, after it is visible and enabled */
@@ -66,6 +69,16 @@ export interface Preview {
   shot(name: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** In the page (a string: the root tsconfig has no DOM types): the height of everything, scroll containers included. */
+const CONTENT_HEIGHT = `(() => {
+  let h = document.documentElement.scrollHeight;
+  for (const el of document.querySelectorAll('body *')) {
+    const oy = getComputedStyle(el).overflowY;
+    if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight) h = Math.max(h, el.scrollHeight + el.getBoundingClientRect().top);
+  }
+  return Math.ceil(h);
+})()`;
 
 const shotsTaken: string[] = [];
 /** Every screenshot file written in this jest worker (for a summary). */
@@ -91,10 +104,14 @@ export async function openPreview(baseUrl: string, opts: { patient: string; suit
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
+  const pageErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => {
+    problems.push(`pageerror: ${e.message}`);
+    pageErrors.push(e.stack ?? e.message);
+  });
   page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
@@ -106,6 +123,7 @@ export async function openPreview(baseUrl: string, opts: { patient: string; suit
     page,
     context,
     problems,
+    pageErrors,
     $,
     async tap(selector) {
       const el = $(selector);
@@ -135,11 +153,22 @@ export async function openPreview(baseUrl: string, opts: { patient: string; suit
     async shot(name) {
       n += 1;
       const file = path.join(shotDir, `${String(n).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      // Taro's pages scroll inside their own container, which fullPage does not see: grow the
+      // viewport to the content for the picture, then put it back.
+      const vp = page.viewportSize() ?? { width: 390, height: 844 };
+      const height = Number(await page.evaluate(CONTENT_HEIGHT));
+      if (height > vp.height) await page.setViewportSize({ width: vp.width, height: Math.min(height, 4000) });
+      try {
+        await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      } finally {
+        if (height > vp.height) await page.setViewportSize(vp);
+      }
       shotsTaken.push(file);
       return file;
     },
     async close() {
+      // E2E_PROBLEMS=1 prints what each page complained about (console errors, failed requests)
+      if (process.env.E2E_PROBLEMS) process.stderr.write(`[${opts.suite}] ${problems.join('\n  ') || '(nothing)'}\n`);
       await context.close().catch(() => undefined);
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
@@ -153,4 +182,25 @@ export function fenOf(text: string): number {
   const m = text.replace(/,/g, '').match(/(\d+)(?:\.(\d{1,2}))?/);
   if (!m) throw new Error(`no amount in "${text}"`);
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+/**
+ * The previews of one test file: `open` in a test, `closeAll` in afterEach. An uncaught exception
+ * in any page fails the test that caused it.
+ */
+export function previewPool(baseUrl: () => string) {
+  const open: Preview[] = [];
+  return {
+    async open(patient: string, suite: string): Promise<Preview> {
+      const p = await openPreview(baseUrl(), { patient, suite });
+      open.push(p);
+      return p;
+    },
+    async closeAll(): Promise<void> {
+      const closing = open.splice(0);
+      await Promise.all(closing.map((p) => p.close()));
+      const errors = closing.flatMap((p) => p.pageErrors);
+      if (errors.length) throw new Error(`uncaught errors in the page:\n${errors.join('\n')}`);
+    },
+  };
 }

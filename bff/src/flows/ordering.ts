@@ -4,7 +4,7 @@
  * before HIS is called so that two concurrent taps pre-settle once.
  */
 import crypto from 'node:crypto';
-import { assertFen, maskIdNumber, maskName, type OrderKind } from '@mip/shared';
+import { assertFen, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { sumItems, type Order } from '../domain/order';
 import { HisRejectedError, HisUnclearError, type PreSettlement } from '../his/port';
@@ -27,21 +27,66 @@ function fingerprint(body: CreateOrderBody): string {
   return crypto.createHash('sha256').update(JSON.stringify(norm)).digest('hex').slice(0, 16);
 }
 
-export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+export function assertIdempotencyKey(idempotencyKey: string): void {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', '缺少有效的请求编号 (Idempotency-Key)');
+}
+
+export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+  assertIdempotencyKey(idempotencyKey);
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile || !profile.insured || !profile.chosen || !profile.hisPatientId || !profile.psnNo) throw new AppError('IDENTITY_REQUIRED');
+  const owner: OrderOwner = {
+    ownerKey: s.ownerKey,
+    idempotencyScope: s.ownerKey,
+    channel: s.channel,
+    openId: s.openId,
+    by: 'patient',
+    identitySealed: profile.identitySealed,
+    hisPatientId: profile.hisPatientId,
+    regionCode: profile.regionCode,
+    psnNo: profile.psnNo,
+    insutype: profile.chosen.insutype,
+  };
+  return buildOrder(deps, owner, body, idempotencyKey, (order, now) => deps.orders.addToOwner(s.ownerKey, order.orderNo, now.getTime()));
+}
 
+/** Who an order is made for and under which insurance: a mini-program patient or a kiosk visit. */
+export interface OrderOwner {
+  /** Order.ownerKey: `${channel}:${openId}` or `kiosk:${deviceId}` */
+  ownerKey: string;
+  /** the scope the Idempotency-Key is unique in (the patient; a kiosk visit) */
+  idempotencyScope: string;
+  channel: Channel;
+  openId?: string;
+  by: 'patient' | 'kiosk';
+  identitySealed: string;
+  hisPatientId: string;
+  regionCode: string;
+  psnNo: string;
+  insutype: string;
+}
+
+/**
+ * The order-building core both paths share: idempotency, HIS pre-settlement, the amount checks
+ * and the stored order with its expiry job. `afterCreate` runs once, for a new order only.
+ */
+export async function buildOrder(
+  deps: Deps,
+  owner: OrderOwner,
+  body: CreateOrderBody,
+  idempotencyKey: string,
+  afterCreate: (order: Order, now: Date) => Promise<void>,
+): Promise<Order> {
   const now = deps.now();
   const orderNo = newOrderNo(body.kind, now);
   const fp = fingerprint(body);
-  const idemKey = deps.keys.idempotency(s.ownerKey, idempotencyKey);
+  const idemKey = deps.keys.idempotency(owner.idempotencyScope, idempotencyKey);
   const taken = await deps.redis.set(idemKey, `${fp}:${orderNo}`, 'EX', 24 * 3600, 'NX');
   if (taken !== 'OK') return existingFor(deps, idemKey, fp);
 
   let pre: PreSettlement;
   try {
-    const q = { hisPatientId: profile.hisPatientId, insutype: profile.chosen.insutype, psnNo: profile.psnNo };
+    const q = { hisPatientId: owner.hisPatientId, insutype: owner.insutype, psnNo: owner.psnNo };
     pre =
       body.kind === 'registration'
         ? await deps.his.preSettleRegistration({ ...q, slotId: body.slotId }, { idempotencyKey: orderNo })
@@ -68,22 +113,22 @@ export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrd
   const est = pre.estimate;
   const estimateOk = est && est.fundFen + est.acctFen + est.cashFen === pre.totalFen && est.fundFen >= 0 && est.acctFen >= 0 && est.cashFen >= 0;
 
-  const identity = deps.pii.open(profile.identitySealed);
+  const identity = deps.pii.open(owner.identitySealed);
   const v = pre.visit;
   const order: Order = {
     orderNo,
     kind: body.kind,
-    channel: s.channel,
+    channel: owner.channel,
     state: 'created',
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    ownerKey: s.ownerKey,
-    openId: s.openId,
-    hisPatientId: profile.hisPatientId,
-    regionCode: profile.regionCode,
-    psnNo: profile.psnNo,
-    insutype: profile.chosen.insutype,
+    ownerKey: owner.ownerKey,
+    ...(owner.openId !== undefined ? { openId: owner.openId } : {}),
+    hisPatientId: owner.hisPatientId,
+    regionCode: owner.regionCode,
+    psnNo: owner.psnNo,
+    insutype: owner.insutype,
     piiSealed: deps.pii.seal(identity),
     patientMasked: { nameMasked: maskName(identity.name), idNoMasked: maskIdNumber(identity.idNo) },
     patientIdHash: deps.pii.lookupHash(identity.idNo),
@@ -99,10 +144,10 @@ export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrd
     amountsFinal: false,
     evidence: {},
     refunds: [],
-    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'order created after HIS pre-settlement', by: 'patient', reason: pre.preSettlementId }],
+    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'order created after HIS pre-settlement', by: owner.by, reason: pre.preSettlementId }],
   };
   await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);
-  await deps.orders.addToOwner(s.ownerKey, orderNo, now.getTime());
+  await afterCreate(order, now);
   return order;
 }
 

@@ -1,7 +1,27 @@
-import { ORDER_STATE_LABEL, type OrderView } from '@mip/shared';
+import { ORDER_STATE_LABEL, type OrderView, type PaymentView } from '@mip/shared';
 import type { Order } from '../domain/order';
 
 const PAYABLE = ['created', 'fee_uploaded', 'awaiting_payment'];
+
+/**
+ * The payments actually taken, from the order's evidence (the centre's settlement for the
+ * insurance part, the channel's word for the self-pay part). A part that is zero, or a self-pay
+ * leg the order never needed, is no payment. Amounts are the order's (fixed by 6202 and checked
+ * against the settlement before the evidence was recorded).
+ */
+export function paymentsOf(o: Order): PaymentView[] {
+  const channel = o.payment?.channel ?? o.channel;
+  const out: PaymentView[] = [];
+  const insuranceFen = o.amounts.fundFen + o.amounts.acctFen;
+  if (o.evidence.insuranceSettled && insuranceFen > 0) {
+    out.push({ kind: 'insurance', amountFen: insuranceFen, at: o.evidence.insuranceSettled.at, channel });
+  }
+  const cash = o.evidence.cashPaid;
+  if (cash && cash.source !== 'not_needed' && o.amounts.cashFen > 0) {
+    out.push({ kind: 'self_pay', amountFen: o.amounts.cashFen, at: cash.at, channel });
+  }
+  return out;
+}
 
 /** The patient's view of an order: no tokens, no identity beyond the masked copies. */
 export function toOrderView(o: Order, now = new Date()): OrderView {
@@ -23,6 +43,7 @@ export function toOrderView(o: Order, now = new Date()): OrderView {
       ...(o.detail.visitTime ? { visitTime: o.detail.visitTime } : {}),
       items: o.preSettlement.items.map((i) => ({ name: i.name, amountFen: i.amountFen })),
     },
+    payments: paymentsOf(o),
     refunds: o.refunds
       .filter((r) => r.requestedBy !== 'reversal' || o.state === 'reversed' || o.state === 'reversing')
       .map((r) => ({

@@ -23,10 +23,15 @@ import {
   type RefundAnswer,
   type RefundType,
   chinaTime,
+  cashierUrlOf,
+  parseVoucher,
+  voucherQueryData,
+  type VoucherIdentity,
 } from './messages';
 import type { Split } from '@mip/shared';
 
-export type Infno = '6201' | '6202' | '6203' | '6301' | '6401';
+/** 'ecQuery': [I] the e-voucher QR decoding of the kiosk path (same envelope, path by configuration) */
+export type Infno = '6201' | '6202' | '6203' | '6301' | '6401' | 'ecQuery';
 
 export class NationalRejectedError extends Error {
   constructor(readonly infno: Infno, readonly code: string, readonly detail: string) {
@@ -117,15 +122,36 @@ export class NationalClient {
   }
 
   /** 6201 费用明细上传 */
-  async uploadFees(i: Omit<FeeUploadInput, 'orgCodg'>): Promise<{ payOrdId: string; payToken: string; mdtrtId?: string }> {
+  async uploadFees(i: Omit<FeeUploadInput, 'orgCodg'>): Promise<{ payOrdId: string; payToken: string; mdtrtId?: string; cashierUrl?: string }> {
     const d = await this.call('6201', this.cfg.paths.feeUpload, feeUploadData({ ...i, orgCodg: this.cfg.orgCodg }));
     return parseFeeUpload(d);
   }
 
   /** 6202 支付下单: orgBizSer must be new for every call */
-  async placeOrder(i: { payAuthNo: string; payOrdId: string; payToken: string; orgBizSer: string; chrgBchno: string; mdtrtId?: string; location: string }): Promise<OrderAnswer> {
+  async placeOrder(i: {
+    payAuthNo?: string;
+    /** instead of payAuthNo on the e-voucher QR path (kiosk) */
+    ecToken?: string;
+    payOrdId: string;
+    payToken: string;
+    orgBizSer: string;
+    chrgBchno: string;
+    mdtrtId?: string;
+    location: string;
+  }): Promise<OrderAnswer & { cashierUrl?: string }> {
     const d = await this.call('6202', this.cfg.paths.payOrder, payOrderData({ ...i, orgCodg: this.cfg.orgCodg }));
-    return parseOrderAnswer('6202', d);
+    const cashierUrl = cashierUrlOf(d);
+    return { ...parseOrderAnswer('6202', d), ...(cashierUrl ? { cashierUrl } : {}) };
+  }
+
+  /**
+   * [I] 电子凭证二维码解码: the content of the e-voucher QR a patient shows at a kiosk → who they
+   * are and a short-lived ecToken (used in 6201/6202 instead of payAuthNo). The path differs by
+   * province and comes from the kiosk configuration.
+   */
+  async queryVoucher(i: { qrCode: string; businessType: string; deviceId: string }, path: string): Promise<VoucherIdentity> {
+    const d = await this.call('ecQuery', path, voucherQueryData({ ...i, orgCodg: this.cfg.orgCodg, orgName: this.cfg.orgName }));
+    return parseVoucher(d);
   }
 
   /** 6301 医保订单结算结果查询 */

@@ -108,6 +108,7 @@ export function checkOpenApiDocument(doc: OpenApiDoc): string[] {
   const errors: string[] = [];
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
+  ajv.addFormat('media-range', true); // an OpenAPI-only format: any text/type is accepted here
   const validDoc = ajv.compile(officialSchema());
   if (!validDoc(doc)) errors.push(...(validDoc.errors ?? []).map((e) => `document ${e.instancePath} ${e.message ?? ''}`));
 

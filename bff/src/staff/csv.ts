@@ -11,7 +11,7 @@ export const BOM = '\uFEFF';
 const KIND: Record<StaffOrderRow['kind'], string> = { registration: '挂号', outpatient: '门诊缴费' };
 const CHANNEL: Record<StaffOrderRow['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机' };
 
-export const CSV_HEADER = ['订单号', '下单时间', '支付时间', '类型', '渠道', '状态', '项目', '患者', '证件号', '总金额(元)', '统筹支付(元)', '个人账户(元)', '自费(元)', '已退款(元)', '待人工核对'];
+export const CSV_HEADER = ['订单号', '下单时间', '支付时间', '类型', '渠道', '状态', '项目', '患者', '证件号', '总金额(元)', '统筹支付(元)', '个人账户(元)', '自费(元)', '退款含处理中(元)', '待人工核对'];
 
 /** Beijing time as "yyyy-MM-dd HH:mm:ss", which Excel recognises as a date-time. */
 export function chinaTime(iso: string | undefined): string {

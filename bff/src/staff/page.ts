@@ -32,10 +32,13 @@ export function staffHeaders() {
 
 export function staffPage(router: Router): void {
   const cache = new Map(Object.entries(FILES).map(([route, f]) => [route, { type: f.type, body: fs.readFileSync(path.join(WEB, f.file)) }]));
+  router.get('/staff', (ctx, next) => {
+    // The page's relative links need the slash. Guarded in case the router also matches '/staff/' here.
+    if (ctx.path !== '/staff') return next();
+    ctx.redirect('/staff/');
+  });
   for (const [route, f] of cache) {
     router.get(route, (ctx) => {
-      // The router matches '/staff' for '/staff/' too; relative URLs need the slash, so redirect.
-      if (ctx.path === '/staff') return ctx.redirect('/staff/');
       ctx.type = f.type;
       ctx.body = f.body;
     });

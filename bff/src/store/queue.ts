@@ -91,7 +91,7 @@ export class Worker {
   private readonly blocking: RedisClient[] = [];
   private readonly consumer: string;
   private wake: (() => void)[] = [];
-  /** entries this process is working on: never claimed back from ourselves */
+  /** `${shard}:${entryId}` of entries this process is working on: never claimed back from ourselves */
   private readonly inFlightIds = new Set<string>();
 
   constructor(
@@ -172,13 +172,15 @@ export class Worker {
   }
 
   private async dispatch(shard: number, id: string, fields: string[]): Promise<void> {
-    if (this.inFlightIds.has(id)) return;
-    this.inFlightIds.add(id);
+    // Entry ids are per stream: two shards can hand out the same id in the same millisecond.
+    const ref = `${shard}:${id}`;
+    if (this.inFlightIds.has(ref)) return;
+    this.inFlightIds.add(ref);
     await this.slot();
     void this.run(shard, id, fields)
       .catch((err: Error) => this.log.error({ err: err.message, id }, 'job bookkeeping failed; the entry stays pending'))
       .finally(() => {
-        this.inFlightIds.delete(id);
+        this.inFlightIds.delete(ref);
         this.release();
       });
   }

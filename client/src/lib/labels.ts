@@ -11,12 +11,28 @@ export const REFUND_STATE_LABEL: Record<RefundState, string> = {
   manual_review: '退款人工核对中',
 };
 
-/** "2025-03-01T08:30:00+08:00" → "2025-03-01 08:30" (no time-zone games on the device). */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * "2025-03-01T08:30:00+08:00" or "2025-03-01T00:30:00.000Z" → "2025-03-01 08:30": an instant with
+ * an offset (the BFF sends UTC, `…Z`) is shown in China time (UTC+8) whatever the device's zone;
+ * a local "yyyy-MM-dd HH:mm:ss" (HIS) is shown as written.
+ */
 export function shortTime(iso: string | undefined): string {
   if (!iso) return '';
+  if (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso)) {
+    const t = Date.parse(iso);
+    if (!Number.isNaN(t)) {
+      const china = new Date(t + CHINA_OFFSET_MS).toISOString();
+      return `${china.slice(0, 10)} ${china.slice(11, 16)}`;
+    }
+  }
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
   return m ? `${m[1]} ${m[2]}` : iso;
 }
+
+/** How the money of a payment record moved, in words. */
+export const PAY_CHANNEL_LABEL: Record<string, string> = { wechat: '微信支付', alipay: '支付宝', kiosk: '自助机' };
 
 /** "¥12.30" → "12.30元" for screen readers. */
 export function spokenFen(fen: number): string {

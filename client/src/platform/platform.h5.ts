@@ -176,7 +176,12 @@ const h5: Platform = {
       const { channel: _channel, ...fields } = params;
       const r = await post<{ errMsg?: string }>(`${base}/sandbox/dev/pay`, { openid: openid(), ...fields, outcome: choice });
       if (r.errMsg === 'requestMedicalInsurancePay:ok') return { outcome: 'ok' };
-      return mapPayFail(r.errMsg);
+      const mapped = mapPayFail(r.errMsg);
+      // The person chose "支付失败" in the sheet ("取消" returned above): that is a failure even
+      // though the sandbox's errMsg mentions it ("…:fail user cancelled or payment failed"),
+      // which mapPayFail alone would read as a cancellation.
+      if (choice === 'fail' && mapped.outcome === 'cancel') return { outcome: 'fail', message: '支付没有完成' };
+      return mapped;
     } catch (e) {
       return { outcome: 'fail', message: (e as Error).message };
     }

@@ -90,6 +90,38 @@ describe('order detail page', () => {
     expect(q('order-cancel')).toBeNull();
   });
 
+  test('lists the payments taken: insurance and self-pay, with amounts and China time', async () => {
+    const paid = order({
+      state: 'completed',
+      stateLabel: '支付成功',
+      canPay: false,
+      canCancel: false,
+      amountsFinal: true,
+      paidAt: '2025-03-01T00:05:00.000Z',
+      payments: [
+        { kind: 'insurance', amountFen: 2000, at: '2025-03-01T00:04:58.000Z', channel: 'wechat' },
+        { kind: 'self_pay', amountFen: 500, at: '2025-03-01T08:04:59+08:00', channel: 'wechat' },
+      ],
+    });
+    mockApi({ [`GET /api/orders/${ORDER}`]: { data: { order: paid } } });
+    render(<OrderPage />);
+    await screen.findByText('支付记录');
+    expect(q('payment-insurance')!.textContent).toContain('医保支付¥20.00');
+    expect(q('payment-insurance')!.textContent).toContain('支付时间 2025-03-01 08:04');
+    expect(q('payment-self_pay')!.textContent).toContain('个人自付（微信支付）¥5.00');
+    expect(q('payment-self_pay')!.textContent).toContain('支付时间 2025-03-01 08:04');
+    // the BFF's UTC times are shown in China time
+    expect(q('order-paid-at')!.textContent).toBe('2025-03-01 08:05');
+  });
+
+  test('shows no payment records for an unpaid order', async () => {
+    mockApi({ [`GET /api/orders/${ORDER}`]: { data: { order: order() } } });
+    render(<OrderPage />);
+    await screen.findByText('去支付');
+    expect(q('order-payments')).toBeNull();
+    expect(screen.queryByText('支付记录')).toBeNull();
+  });
+
   test('cancels an unpaid order after the patient confirms', async () => {
     const calls = mockApi({
       [`GET /api/orders/${ORDER}`]: { data: { order: order() } },

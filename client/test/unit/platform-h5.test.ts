@@ -52,6 +52,22 @@ describe('H5 preview platform (sandbox WeChat)', () => {
     expect(f.mock.calls[0][0]).toBe('http://127.0.0.1:7101/sandbox/dev/pay');
   });
 
+  test("reports the sheet's 支付失败 as failed even when the sandbox's errMsg mentions cancelling", async () => {
+    // the sandbox WeChat's own wording for outcome 'fail'
+    fetchReturning({ errMsg: 'requestMedicalInsurancePay:fail user cancelled or payment failed' });
+    const p = h5.pay(wechatPayment, config);
+    await click('sim-pay-fail');
+    await expect(p).resolves.toEqual({ outcome: 'fail', message: '支付没有完成' });
+  });
+
+  test("reports the sheet's 取消 as cancelled without asking the sandbox", async () => {
+    const f = fetchReturning({});
+    const p = h5.pay(wechatPayment, config);
+    await click('sim-pay-cancel');
+    await expect(p).resolves.toEqual({ outcome: 'cancel' });
+    expect(f).not.toHaveBeenCalled();
+  });
+
   test('confirms a payment through the sandbox pay endpoint', async () => {
     fetchReturning({ errMsg: 'requestMedicalInsurancePay:ok' });
     const p = h5.pay(wechatPayment, config);

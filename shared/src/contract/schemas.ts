@@ -29,6 +29,20 @@ export const RefundView = z.object({
 });
 export type RefundView = z.infer<typeof RefundView>;
 
+/**
+ * One payment actually taken for an order: the insurance part (统筹基金 + 个人账户, settled by
+ * the centre) or the self-pay part (WeChat Pay / Alipay / kiosk). Only facts, never intentions:
+ * an order that was not paid has none.
+ */
+export const PaymentView = z.object({
+  kind: z.enum(['insurance', 'self_pay']),
+  amountFen: FenAmount,
+  /** when the centre settled (insurance) or the channel took the money (self-pay) */
+  at: z.string(),
+  channel: Channel,
+});
+export type PaymentView = z.infer<typeof PaymentView>;
+
 export const OrderView = z.object({
   orderNo: OrderNo,
   kind: OrderKind,
@@ -48,6 +62,8 @@ export const OrderView = z.object({
     visitTime: z.string().optional(),
     items: z.array(z.object({ name: z.string(), amountFen: FenAmount })).optional(),
   }),
+  /** the payments taken (insurance first); empty until money moved */
+  payments: z.array(PaymentView),
   refunds: z.array(RefundView),
   canPay: z.boolean(),
   canCancel: z.boolean(),

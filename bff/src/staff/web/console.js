@@ -34,7 +34,20 @@ const yuan = (fen) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2
 const time = (iso) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
 const today = () => time(new Date().toISOString()).slice(0, 10);
 
-const state = { csrf: '', roles: /** @type {string[]} */ ([]), page: 1, pageSize: 20, total: 0, current: /** @type {any} */ (null) };
+/** @typedef {{ totalFen: number, fundFen: number, acctFen: number, cashFen: number }} Amounts */
+/** @typedef {{ reason: string, openedAt: string, fromState: string, resolvedAt?: string, resolvedBy?: string, resolution?: string, note?: string }} Review */
+/** @typedef {{ orderNo: string, kind: string, channel: string, state: string, title: string, createdAt: string, paidAt?: string,
+ *   patient: { nameMasked: string, idNoMasked: string }, amounts: Amounts, refundedFen: number }} Row */
+/** @typedef {{ part: string, via: string, amountFen: number, reference: string, tradeNo?: string, status: string, at?: string }} Payment */
+/** @typedef {{ refundNo: string, requestedBy: string, state: string, amounts: Amounts, reason?: string, lastError?: string, createdAt: string }} Refund */
+/** @typedef {{ step: string, at: string, outcome: string, detail: string }} Step */
+/** @typedef {{ at: string, from: string, to: string, event: string, reason?: string, by: string }} Entry */
+/** @typedef {{ at: string, peer: string, op: string, ms: number, outcome: string, requestId?: string, detail?: string }} Call */
+/** @typedef {Row & { version: number, hisPatientId: string, regionCode: string, detail: { department?: string, doctor?: string },
+ *   payments: Payment[], refunds: Refund[], reversal: { startedAt: string, reason: string, steps: Step[] } | null,
+ *   review: Review | null, reviewTargets: string[], timeline: Entry[], calls: Call[] }} Detail */
+
+const state = { csrf: '', roles: /** @type {string[]} */ ([]), page: 1, pageSize: 20, total: 0, current: /** @type {Detail | null} */ (null) };
 
 /**
  * @param {string} method @param {string} path @param {unknown} [body]
@@ -133,7 +146,7 @@ async function search() {
     state.total = r.total;
     fill(
       $('results').querySelector('tbody') ?? $('results'),
-      r.orders.map((/** @type {any} */ o) => [o.orderNo, time(o.createdAt), word(o.kind), word(o.channel), `${o.patient.nameMasked} ${o.patient.idNoMasked}`, stateCell(o.state), yuan(o.amounts.totalFen), yuan(o.amounts.fundFen + o.amounts.acctFen), yuan(o.amounts.cashFen), yuan(o.refundedFen), openButton(o.orderNo)]),
+      r.orders.map((/** @type {Row} */ o) => [o.orderNo, time(o.createdAt), word(o.kind), word(o.channel), `${o.patient.nameMasked} ${o.patient.idNoMasked}`, stateCell(o.state), yuan(o.amounts.totalFen), yuan(o.amounts.fundFen + o.amounts.acctFen), yuan(o.amounts.cashFen), yuan(o.refundedFen), openButton(o.orderNo)]),
       [6, 7, 8, 9],
     );
     const pages = Math.max(1, Math.ceil(r.total / state.pageSize));
@@ -172,7 +185,7 @@ async function loadReviews() {
     $('reviews-empty').hidden = r.reviews.length > 0;
     fill(
       $('reviews').querySelector('tbody') ?? $('reviews'),
-      r.reviews.map((/** @type {any} */ o) => [o.orderNo, time(o.review.openedAt), o.patient.nameMasked, o.review.reason, yuan(o.amounts.totalFen), openButton(o.orderNo)]),
+      r.reviews.map((/** @type {Row & { review: Review }} */ o) => [o.orderNo, time(o.review.openedAt), o.patient.nameMasked, o.review.reason, yuan(o.amounts.totalFen), openButton(o.orderNo)]),
       [4],
     );
   } catch (err) {
@@ -188,7 +201,8 @@ function facts(dl, pairs) {
 
 /** @param {string} orderNo */
 async function openOrder(orderNo) {
-  const { order: o } = await api('GET', `/staff/api/orders/${encodeURIComponent(orderNo)}`);
+  /** @type {Detail} */
+  const o = (await api('GET', `/staff/api/orders/${encodeURIComponent(orderNo)}`)).order;
   state.current = o;
   const d = $('order-detail');
   d.dataset.orderNo = o.orderNo;
@@ -197,22 +211,22 @@ async function openOrder(orderNo) {
   facts($('detail-facts'), [['项目', o.title], ['类型', word(o.kind)], ['渠道', word(o.channel)], ['患者', `${o.patient.nameMasked} ${o.patient.idNoMasked}`],
     ['HIS患者号', o.hisPatientId], ['参保地', o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
   const a = o.amounts;
-  fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['已退款', yuan(o.refundedFen)]], [1]);
-  fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {any} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', PAY_STATUS[p.status] ?? p.status, time(p.at)]), [2]);
-  fill(/** @type {HTMLElement} */ ($('detail-refunds').querySelector('tbody')), o.refunds.map((/** @type {any} */ r) => [r.refundNo, word(r.requestedBy), REFUND_STATE[r.state] ?? r.state, yuan(r.amounts.totalFen), r.lastError ? `${r.reason}（${r.lastError}）` : r.reason, time(r.createdAt)]), [3]);
+  fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['退款（含处理中）', yuan(o.refundedFen)]], [1]);
+  fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {Payment} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', PAY_STATUS[p.status] ?? p.status, time(p.at)]), [2]);
+  fill(/** @type {HTMLElement} */ ($('detail-refunds').querySelector('tbody')), o.refunds.map((/** @type {Refund} */ r) => [r.refundNo, word(r.requestedBy), REFUND_STATE[r.state] ?? r.state, yuan(r.amounts.totalFen), r.lastError ? `${r.reason ?? ''}（${r.lastError}）` : r.reason ?? '', time(r.createdAt)]), [3]);
   $('detail-reversal').hidden = !o.reversal;
   if (o.reversal) {
     $('detail-reversal-reason').textContent = `开始于 ${time(o.reversal.startedAt)}：${o.reversal.reason}`;
-    fill(/** @type {HTMLElement} */ ($('detail-reversal').querySelector('tbody')), o.reversal.steps.map((/** @type {any} */ s) => [time(s.at), word(s.step), word(s.outcome), s.detail]));
+    fill(/** @type {HTMLElement} */ ($('detail-reversal').querySelector('tbody')), o.reversal.steps.map((/** @type {Step} */ s) => [time(s.at), word(s.step), word(s.outcome), s.detail]));
   }
   renderReview(o);
-  fill(/** @type {HTMLElement} */ ($('detail-timeline').querySelector('tbody')), o.timeline.map((/** @type {any} */ t) => [time(t.at), t.from === t.to ? word(t.to) : `${word(t.from)} → ${word(t.to)}`, t.event, t.reason ?? '', word(t.by)]));
-  fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {any} */ c) => [time(c.at), word(c.peer), c.op, Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
+  fill(/** @type {HTMLElement} */ ($('detail-timeline').querySelector('tbody')), o.timeline.map((/** @type {Entry} */ t) => [time(t.at), t.from === t.to ? word(t.to) : `${word(t.from)} → ${word(t.to)}`, t.event, t.reason ?? '', word(t.by)]));
+  fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {Call} */ c) => [time(c.at), word(c.peer), c.op, Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
   d.hidden = false;
   d.scrollIntoView({ block: 'start' });
 }
 
-/** @param {any} o */
+/** @param {Detail} o */
 function renderReview(o) {
   const box = $('detail-review');
   box.hidden = !o.review;
@@ -231,6 +245,7 @@ function renderReview(o) {
 
 async function resolve() {
   const o = state.current;
+  if (!o) return;
   $('resolve-error').textContent = '';
   try {
     const body = { to: input('resolve-to').value, note: input('resolve-note').value, version: o.version };

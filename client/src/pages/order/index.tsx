@@ -6,13 +6,13 @@ import { formatFen } from '@mip/shared/src/money';
 import { platform } from '../../platform';
 import { call, messageOf } from '../../lib/api';
 import { useGuardedAction, useLoad, useShownAgain } from '../../lib/hooks';
-import { REFUND_STATE_LABEL, shortTime, spokenFen } from '../../lib/labels';
+import { PAY_CHANNEL_LABEL, REFUND_STATE_LABEL, shortTime, spokenFen } from '../../lib/labels';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
 import { AmountsBlock } from '../../components/Amounts';
 import { ErrorView, Loading, Notice } from '../../components/States';
 
-/** One order: what it was for, the split, the payment and every refund. */
+/** One order: what it was for, the split, the payments taken and every refund. */
 export default function OrderPage() {
   const { params } = useRouter();
   const orderNo = param(params, 'orderNo') ?? '';
@@ -26,6 +26,8 @@ export default function OrderPage() {
   });
 
   const order = updated ?? (state.status === 'success' ? state.data.order : null);
+  // money actually taken (insurance, self-pay); an older BFF without the field shows none
+  const payments = order?.payments ?? [];
 
   const cancel = () =>
     run(async () => {
@@ -100,7 +102,29 @@ export default function OrderPage() {
           </View>
 
           <Text className='section-title'>{order.paidAt ? '支付明细' : '费用'}</Text>
-          <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
+          <View id='order-amounts'>
+            <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
+          </View>
+
+          {payments.length > 0 ? (
+            <View>
+              <Text className='section-title'>支付记录</Text>
+              <View className='card' id='order-payments'>
+                {payments.map((pm) => {
+                  const label = pm.kind === 'insurance' ? '医保支付' : `个人自付（${PAY_CHANNEL_LABEL[pm.channel] ?? pm.channel}）`;
+                  return (
+                    <View key={pm.kind} id={`payment-${pm.kind}`} className='item' ariaLabel={`${label}${spokenFen(pm.amountFen)}，${shortTime(pm.at)}`}>
+                      <View className='item__top'>
+                        <Text>{label}</Text>
+                        <Text>{formatFen(pm.amountFen)}</Text>
+                      </View>
+                      <Text className='item__line'>支付时间 {shortTime(pm.at)}</Text>
+                    </View>
+                  );
+                })}
+              </View>
+            </View>
+          ) : null}
 
           {order.detail.items && order.detail.items.length > 0 ? (
             <View className='card' id='order-items'>

@@ -1,0 +1,192 @@
+/**
+ * Complete payment flows per second through the BFF against the sandbox peers at zero latency:
+ * e-voucher authorization → registration order (HIS pre-settlement) → pay (6201, 6202, WeChat
+ * mixed order) → the patient confirms in WeChat → 6302 settlement notification (and 6301 when
+ * the patient's confirmation poll comes first) → HIS write-back → completed.
+ *
+ * "BFF-added latency" is read from each response's Server-Timing header: the time the BFF spent
+ * on the request minus the time it waited on peers.
+ *
+ *   npx tsx bench/flows.ts [--concurrency 100] [--seconds 20]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { patientApi as api, buildPath, type Endpoint } from '@mip/shared';
+import { startStack, type Stack } from '../scripts/stack';
+import { CROWD_SIZE } from '../sandbox/seed/persons';
+
+/** how often the bench's "result page" asks for the order (the real client polls from 1 s up) */
+const POLL_MS = 250;
+
+interface Sample {
+  endpoint: string;
+  appMs: number;
+  peerMs: number;
+}
+
+class Client {
+  token = '';
+  constructor(readonly base: string, readonly samples: Sample[]) {}
+
+  async call<T = Record<string, unknown>>(e: Endpoint, opts: { params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+    const res = await fetch(this.base + buildPath(e.path, opts.params), {
+      method: e.method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, ...(opts.headers ?? {}) },
+      body: e.method === 'GET' ? undefined : JSON.stringify(opts.body ?? {}),
+    });
+    const timing = res.headers.get('server-timing') ?? '';
+    const app = Number(/app;dur=([\d.]+)/.exec(timing)?.[1] ?? NaN);
+    const peer = Number(/peer;dur=([\d.]+)/.exec(timing)?.[1] ?? 0);
+    if (!Number.isNaN(app)) this.samples.push({ endpoint: e.id, appMs: app, peerMs: peer });
+    const body = (await res.json()) as T & { error?: { code: string } };
+    if (res.status >= 300) throw new Error(`${e.id} ${res.status} ${JSON.stringify(body.error)}`);
+    return body;
+  }
+}
+
+async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
+}
+
+/** Every bookable slot, repeated by its remaining capacity. */
+async function slotPool(c: Client): Promise<string[]> {
+  const pool: string[] = [];
+  const { departments } = await c.call<{ departments: { code: string }[] }>(api.departments);
+  for (const d of departments) {
+    const { doctors } = await c.call<{ doctors: { code: string; available: boolean }[] }>(api.doctors, { params: { deptCode: d.code } });
+    for (const doc of doctors) {
+      const { slots } = await c.call<{ slots: { slotId: string; remaining: number }[] }>(api.slots, { params: { doctorCode: doc.code } });
+      for (const s of slots) for (let i = 0; i < s.remaining; i++) pool.push(s.slotId);
+    }
+  }
+  return pool;
+}
+
+export async function benchFlows(opts: { concurrency?: number; seconds?: number } = {}): Promise<object> {
+  const concurrency = opts.concurrency ?? 100;
+  const seconds = opts.seconds ?? 20;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
+  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false }, bffEnv: { LOG_LEVEL: 'warn' } });
+  const samples: Sample[] = [];
+  try {
+    const wechat = stack.urls.wechat;
+    const login = async (key: string) => {
+      const c = new Client(stack.urls.bff, samples);
+      const { code } = (await post(`${wechat}/sandbox/dev/login-code`, { openid: `sandbox-${key}` })) as { code: string };
+      c.token = (await c.call<{ token: string }>(api.login, { body: { channel: 'wechat', code } })).token;
+      return c;
+    };
+    // Untimed preparation: every crowd patient logs in and registers their benefit once.
+    const patients: { key: string; c: Client }[] = [];
+    for (let i = 0; i < CROWD_SIZE; i += 20) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(20, CROWD_SIZE - i) }, async (_, j) => {
+          const key = `crowd${String(i + j + 1).padStart(4, '0')}`;
+          const c = await login(key);
+          const st = (await c.call<{ benefits: { code: string }[] }>(api.insuranceStatus, { body: { regionCode: '440100', ...(await identity(key)) } })).benefits;
+          await c.call(api.chooseBenefit, { body: { benefitCode: st[0].code } });
+          return { key, c };
+        }),
+      );
+      patients.push(...batch);
+    }
+    const slots = await slotPool(patients[0].c);
+    samples.length = 0;
+
+    let next = 0;
+    let done = 0;
+    let failed = 0;
+    const errors: Record<string, number> = {};
+    const flowMs: number[] = [];
+    const deadline = Date.now() + seconds * 1000;
+    const started = Date.now();
+
+    async function flow(p: { key: string; c: Client }, slotId: string): Promise<void> {
+      const t0 = performance.now();
+      const { authCode } = (await post(`${wechat}/sandbox/dev/insurance-auth`, { openid: `sandbox-${p.key}` })) as { authCode: string };
+      await p.c.call(api.authorizeInsurance, { body: { authCode } });
+      const { order } = await p.c.call<{ order: { orderNo: string } }>(api.createOrder, {
+        body: { kind: 'registration', slotId },
+        headers: { 'idempotency-key': `bench-${p.key}-${next}-${Date.now()}` },
+      });
+      const { payment } = await p.c.call<{ payment: Record<string, unknown> }>(api.payOrder, { params: { orderNo: order.orderNo }, body: {} });
+      await post(`${wechat}/sandbox/dev/pay`, { ...payment, openid: `sandbox-${p.key}`, outcome: 'ok' });
+      for (;;) {
+        const { order: o } = await p.c.call<{ order: { state: string } }>(api.getOrder, { params: { orderNo: order.orderNo } });
+        if (o.state === 'completed') break;
+        if (['failed', 'cancelled', 'manual_review', 'reversed'].includes(o.state)) throw new Error(`ended ${o.state}`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+      flowMs.push(performance.now() - t0);
+    }
+
+    // Worker w only uses patients w, w+C, w+2C…: one patient never has two flows at once.
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, w) => {
+        const mine = patients.filter((_, i) => i % concurrency === w);
+        for (let j = 0; Date.now() < deadline && mine.length; j++) {
+          const slotId = slots[next++];
+          if (!slotId) return;
+          try {
+            await flow(mine[j % mine.length], slotId);
+            done++;
+          } catch (err) {
+            failed++;
+            const k = (err as Error).message.slice(0, 80);
+            errors[k] = (errors[k] ?? 0) + 1;
+          }
+        }
+      }),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    const added = samples.map((s) => Math.max(0, s.appMs - s.peerMs));
+    const byEndpoint: Record<string, { n: number; p50: number; p99: number }> = {};
+    for (const id of [...new Set(samples.map((s) => s.endpoint))]) {
+      const xs = samples.filter((s) => s.endpoint === id).map((s) => Math.max(0, s.appMs - s.peerMs));
+      byEndpoint[id] = { n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) };
+    }
+    const national = (await (await fetch(`${stack.urls.national}/sandbox/orders`)).json()) as { orders: { ordStas: string }[] };
+    return {
+      concurrency,
+      seconds: elapsed,
+      flowsCompleted: done,
+      flowsFailed: failed,
+      errors,
+      flowsPerSecond: Math.round((done / elapsed) * 10) / 10,
+      flowLatencyMs: { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) },
+      bffAddedLatencyMs: { requests: added.length, p50: percentile(added, 50), p99: percentile(added, 99), byEndpoint },
+      centreOrdersSettled: national.orders.filter((o) => o.ordStas === '6').length,
+    };
+  } finally {
+    await stack.stop();
+    if (process.env.KEEP_STACK) process.stderr.write(`stack kept in ${dir}\n`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function identity(key: string): Promise<{ idNo: string; name: string }> {
+  const { personByKey } = await import('../sandbox/seed/persons');
+  const p = personByKey(key)!;
+  return { idNo: p.idNo, name: p.name };
+}
+
+if (require.main === module) {
+  const arg = (name: string, d: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : d;
+  };
+  benchFlows({ concurrency: arg('concurrency', 100), seconds: arg('seconds', 20) })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
