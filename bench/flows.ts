@@ -74,7 +74,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
-  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false }, bffEnv: { LOG_LEVEL: 'warn' } });
+  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
   const samples: Sample[] = [];
   try {
     const wechat = stack.urls.wechat;

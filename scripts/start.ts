@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { startStack } from './stack';
+import { PERSONS } from '../sandbox/seed/persons';
 
 /** `npm start`: the product with its sandbox peers, until Ctrl-C. Data stays in .run/sandbox. */
 async function main(): Promise<void> {
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   const lines = [
     '',
     '医保移动支付2.0 — running with sandbox peers',
-    `  H5 preview + BFF   ${stack.urls.bff}/`,
+    `  H5 preview + BFF   ${stack.urls.bff}/?patient=zhang`,
+    `                     (?patient= picks the sandbox person: ${PERSONS.map((p) => p.key).join(', ')};`,
+    `                      without it the e-voucher authorization cannot be simulated)`,
     `  BFF API            ${stack.urls.bff}/api/config`,
     `  HIS sandbox        ${stack.urls.his}`,
     `  centre sandbox     ${stack.urls.national}`,

@@ -42,7 +42,8 @@ export class MessagePusher {
   settled(rec: SettlementRec): void {
     const cfg = this.config();
     const event: HisMessageEvent = {
-      eventId: `HISEVT-${rec.receiptNo}`,
+      // receipt numbers restart after a sandbox reset; the order number keeps event ids unique
+      eventId: `HISEVT-${rec.orderNo}-${rec.receiptNo}`,
       type: rec.kind === 'registration' ? 'registration_paid' : 'outpatient_paid',
       orderNo: rec.orderNo,
       occurredAt: new Date().toISOString(),

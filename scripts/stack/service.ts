@@ -41,7 +41,9 @@ export function service(opts: { name: string; entry: string; port: number; env: 
     async start() {
       fs.mkdirSync(opts.logDir, { recursive: true });
       const log = fs.createWriteStream(logFile, { flags: 'a' });
-      child = spawn(process.execPath, ['--import', 'tsx', path.resolve(ROOT, opts.entry)], {
+      // MIP_NODE_ARGS: extra Node flags for profiling runs (e.g. --cpu-prof), never set by default
+      const extra = (opts.env.MIP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      child = spawn(process.execPath, [...extra, '--import', 'tsx', path.resolve(ROOT, opts.entry)], {
         cwd: ROOT,
         env: { ...process.env, ...opts.env, PORT: String(opts.port), NODE_ENV: process.env.NODE_ENV ?? 'production' },
         stdio: ['ignore', 'pipe', 'pipe'],

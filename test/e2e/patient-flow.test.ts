@@ -39,6 +39,18 @@ async function asApi(key: string): Promise<WechatPatient> {
   return new WechatPatient(stack, key).login();
 }
 
+/** A registration with `doctorCode`'s first slot, paid in WeChat over the API (uses up the authorization). */
+async function payRegistrationOverApi(patient: WechatPatient, doctorCode: string): Promise<string> {
+  const { slots } = await patient.api.ok(api.slots, { params: { doctorCode } });
+  const { order } = await patient.api.ok(api.createOrder, {
+    body: { kind: 'registration', slotId: slots[0].slotId },
+    headers: { 'idempotency-key': `e2e-${patient.key}-${Date.now()}` },
+  });
+  const { payment } = await patient.pay(order.orderNo);
+  await patient.confirmInWechat(payment as Record<string, unknown>);
+  return order.orderNo;
+}
+
 function addsUp(a: OrderView['amounts']): void {
   expect(a.fundFen + a.acctFen + a.cashFen).toBe(a.totalFen);
 }
@@ -170,18 +182,61 @@ test('an insured, authorized patient pays an outpatient bill: bills, bill detail
   expect(bills.map((b) => b.billNo)).not.toContain(billNo);
 });
 
+test('a second payment asks for a fresh e-voucher authorization, then comes back to the same order and pays it', async () => {
+  const patient = await asApi('liu');
+  await patient.onboard();
+  await patient.authorize();
+  const first = await payRegistrationOverApi(patient, 'D1001');
+  await patient.waitForState(first, ['completed'], 60_000);
+
+  const p = await preview('liu', 'second-payment');
+  await step(p, 'pay-page', async () => {
+    await p.onPage('home');
+    await p.$('#go-auth').waitFor(); // the home page knows the authorization was used up
+    await p.tap('#go-outpatient');
+    await p.onPage('bills');
+    const [bill] = await idsStartingWith(p, 'bill-');
+    await p.tap(`#${bill}`);
+    await p.onPage('bill');
+    await p.tap('#bill-pay');
+    await p.onPage('pay');
+  });
+  const orderNo = orderNoInUrl(p);
+  await step(p, 'authorization-needed', async () => {
+    await p.tap('#pay-button');
+    await p.$('#pay-error').waitFor();
+  });
+  expect(await p.text('#pay-error')).toContain('请先完成医保电子凭证授权');
+  await step(p, 'auth-again', async () => {
+    await p.tap('#error-action');
+    await p.onPage('auth');
+    await p.tap('#auth-start');
+    await p.sheet('sim-auth-ok');
+    await p.$('#auth-done').waitFor();
+  });
+  await step(p, 'back-on-pay-page', async () => {
+    await p.tap('#auth-continue');
+    await p.onPage('pay');
+    await p.$('#pay-button').waitFor();
+  });
+  expect(orderNoInUrl(p)).toBe(orderNo);
+  await step(p, 'result-paid', async () => {
+    await p.tap('#pay-button');
+    await p.sheet('sim-pay-ok');
+    await resultSettles(p, 'completed');
+  });
+  expect((await patient.order(orderNo)).state).toBe('completed');
+});
+
 test("my orders lists the patient's paid orders with their amounts, and an order shows its payments", async () => {
   // two orders paid over the API (the browser tests above cover paying in the page)
   const patient = await asApi('chen');
   await patient.onboard('440100');
   const paidNos: string[] = [];
   paidNos.push(await patient.payOutpatient());
-  await patient.authorize();
-  const { slots } = await patient.api.ok(api.slots, { params: { doctorCode: 'D1002' } });
-  const { order: reg } = await patient.api.ok(api.createOrder, { body: { kind: 'registration', slotId: slots[0].slotId }, headers: { 'idempotency-key': `e2e-orders-${Date.now()}` } });
-  const { payment } = await patient.pay(reg.orderNo);
-  await patient.confirmInWechat(payment as Record<string, unknown>);
-  paidNos.push(reg.orderNo);
+  await patient.authorize(); // every payment uses up the e-voucher authorization
+  const regNo = await payRegistrationOverApi(patient, 'D1002');
+  paidNos.push(regNo);
   const orders = await Promise.all(paidNos.map((no) => patient.waitForState(no, ['completed'], 60_000)));
 
   const p = await preview('chen', 'my-orders');
@@ -200,7 +255,7 @@ test("my orders lists the patient's paid orders with their amounts, and an order
   }
   // newest first
   const listed = (await idsStartingWith(p, 'order-')).map((id) => id.slice('order-'.length));
-  expect(listed.indexOf(reg.orderNo)).toBeLessThan(listed.indexOf(paidNos[0]));
+  expect(listed.indexOf(regNo)).toBeLessThan(listed.indexOf(paidNos[0]));
 
   const shownOrder = orders[1];
   await step(p, 'order-detail', async () => {

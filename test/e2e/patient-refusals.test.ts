@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, 180_000);
 afterEach(async () => {
   await previews.closeAll();
-  await stack.faults('wechat').clear();
+  if (stack) await stack.faults('wechat').clear();
 });
 afterAll(async () => {
   await stack?.cleanup();

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import { testRedis } from '../support/redis';
 import { redisOnlyDeps, startStaffApp, type StaffTestApp } from '../support/staff';
+import { expectOpenApiMatch } from '../support/staff-openapi';
 
 const OPS_TOKEN = 'ops-token-for-tests-0123456789';
 let redis: Awaited<ReturnType<typeof testRedis>>;
@@ -76,7 +77,9 @@ describe('liveness and readiness', () => {
       await lost.kill();
       const r = await fetch(`${other.url}/health`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toMatchObject({ status: 'down', redis: { ok: false } });
+      const body = await r.json();
+      expect(body).toMatchObject({ status: 'down', redis: { ok: false } });
+      expectOpenApiMatch('GET', '/health', 503, body);
     } finally {
       await other.close();
       deps.redis.disconnect();

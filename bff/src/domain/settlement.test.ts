@@ -82,6 +82,10 @@ describe('settlement decisions', () => {
     expect(onCashReport(orderFixture(), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_400 }, policy, now)!.order.state).toBe('manual_review');
   });
 
+  it('sends a channel total that differs from the order to manual review', () => {
+    expect(onCashReport(orderFixture(), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500, totalFen: 9_999 }, policy, now)!.order.state).toBe('manual_review');
+  });
+
   it('moves an unanswered step to awaiting confirmation once', () => {
     const c = onOutcomeUnknown(orderFixture(), 'timeout', policy, now)!;
     expect(c.order.state).toBe('awaiting_confirmation');

@@ -34,6 +34,8 @@ export interface CashReport {
   source: 'channel_notify' | 'channel_query';
   status: 'paid' | 'pending' | 'failed' | 'refunded' | 'unknown';
   cashPaidFen?: number;
+  /** the order total as the channel has it, when it says */
+  totalFen?: number;
   cashTradeNo?: string;
   paidAt?: string;
 }
@@ -164,6 +166,9 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
   if (!isOpen(o)) return null;
   if (r.cashPaidFen !== undefined && r.cashPaidFen !== o.amounts.cashFen) {
     return toReview(d, `自费实付 ${r.cashPaidFen} 分与应付 ${o.amounts.cashFen} 分不一致`, by);
+  }
+  if (r.totalFen !== undefined && r.totalFen !== o.amounts.totalFen) {
+    return toReview(d, `支付渠道的订单总额 ${r.totalFen} 分与本单 ${o.amounts.totalFen} 分不一致`, by);
   }
   o.evidence.cashPaid = { source: r.source, at: r.paidAt ?? d.iso, cashTradeNo: r.cashTradeNo };
   if (o.payment && r.cashTradeNo) o.payment.cashTradeNo = r.cashTradeNo;

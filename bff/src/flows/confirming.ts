@@ -73,11 +73,13 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
     deps.log.error({ channel, outTradeNo: n.outTradeNo }, 'channel notification for an unknown order');
     return adapter.ackNotification(false);
   }
-  if (n.totalFen !== undefined && n.totalFen !== order.amounts.totalFen) {
-    deps.log.error({ channel, orderNo: order.orderNo, totalFen: n.totalFen }, 'channel notification amount differs from the order');
-  }
   await deps.orders.update(order.orderNo, (o) =>
-    onCashReport(o, { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt }, settlementPolicy(deps.config), deps.now()),
+    onCashReport(
+      o,
+      { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, totalFen: n.totalFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt },
+      settlementPolicy(deps.config),
+      deps.now(),
+    ),
   );
   return adapter.ackNotification(true);
 }

@@ -4,8 +4,9 @@ import type { Config } from '../config';
 /**
  * The kiosk settings. Everything the notes do not fix is an inference ([I]) and can be changed
  * per deployment. Read from `config.kiosk` once the configuration schema carries it (see the
- * report: `kiosk: KioskConfig.prefault({})` in config/index.ts); until then from MIP_KIOSK_*
- * environment variables, the way ops/extras.ts reads MIP_OPS_TOKEN.
+ * report: `kiosk: KioskConfig.prefault({})` in config/index.ts) and from MIP_KIOSK_* environment
+ * variables, which win (until the schema has the field they are the only way, as MIP_OPS_TOKEN
+ * is in ops/extras.ts).
  */
 export const KioskConfig = z.object({
   /** [I] path of the e-voucher QR decoding at the centre (same envelope as 6201), modelled on FSI 1101 */
@@ -48,7 +49,8 @@ export function kioskConfigOf(config: Pick<Config, 'env'>, env: NodeJS.ProcessEn
   const raw: Record<string, unknown> = fromConfig && typeof fromConfig === 'object' ? { ...(fromConfig as Record<string, unknown>) } : {};
   for (const [name, key] of Object.entries(ENV)) {
     const v = env[name];
-    if (v !== undefined && v !== '' && raw[key] === undefined) raw[key] = NUMERIC.has(key) ? Number(v) : v;
+    // the environment wins, as PORT and REDIS_URL do over the file (config/index.ts)
+    if (v !== undefined && v !== '') raw[key] = NUMERIC.has(key) ? Number(v) : v;
   }
   const parsed = KioskConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid kiosk configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

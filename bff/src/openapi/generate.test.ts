@@ -14,6 +14,15 @@ describe('the published OpenAPI document', () => {
     expect(checkOpenApiDocument(doc)).toEqual([]);
   });
 
+  it('would be refused by the checker if it broke the OpenAPI schema or left a path parameter undeclared', () => {
+    const broken = structuredClone(doc) as unknown as { info: Record<string, unknown>; paths: Record<string, Record<string, { parameters?: unknown }>> };
+    delete broken.info.version;
+    delete broken.paths['/api/orders/{orderNo}'].get.parameters;
+    const errors = checkOpenApiDocument(broken as unknown as typeof doc);
+    expect(errors.some((e) => e.includes('/info'))).toBe(true);
+    expect(errors.some((e) => e.includes('path parameters'))).toBe(true);
+  });
+
   it('lists every endpoint of the patient, HIS, staff and ops contracts', () => {
     const all = [...Object.values(patientApi), ...Object.values(hisApi), ...Object.values(staffApi), ...Object.values(opsApi)];
     for (const e of all) expect(op(e.method.toLowerCase(), toOpenApiPath(e.path))?.operationId).toBe(e.id);

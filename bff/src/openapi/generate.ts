@@ -96,6 +96,9 @@ export function operation(e: Endpoint, statuses: number[]): Operation {
     if (!isEmptyObject(body)) op.requestBody = { required: true, content: { 'application/json': { schema: body } } };
   }
   for (const s of statuses) op.responses[String(s)] = { $ref: `#/components/responses/Error${s}` };
+  // Statuses answered with the success body (readiness: 503 "down"), declared by the contract.
+  const same = (e as { statuses?: Record<number, string> }).statuses ?? {};
+  for (const [s, description] of Object.entries(same)) op.responses[s] = { description, content: successContent(e) };
   const roles = (e as { roles?: readonly string[] }).roles;
   if (e.auth === 'staff' && roles) op['x-staff-roles'] = roles;
   return op;

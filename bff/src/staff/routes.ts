@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { staffApi as api, type StaffRole } from './contract';
+import type { Order } from '../domain/order';
 import { resolveReview, ReviewError } from '../domain/review';
 import type { Deps } from '../flows/deps';
 import { AppError } from '../http/app-error';
@@ -103,7 +104,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
   bind(router, api.resolveReview, opts, async ({ principal, params, body }) => {
     allow(principal, api.resolveReview);
     if (!(await deps.orders.get(params.orderNo))) throw new AppError('ORDER_NOT_FOUND');
-    let stored;
+    let stored: Order;
     try {
       ({ order: stored } = await deps.orders.update(params.orderNo, (o) =>
         resolveReview(o, { to: body.to, note: body.note, staffId: principal.staffId, expectedVersion: body.version }, deps.now()),

@@ -13,6 +13,9 @@ import { mapPayFail } from './pay-errors';
 
 const OPENID_KEY = 'mip.h5.openid';
 
+export const NOT_A_SANDBOX_PERSON =
+  '预览环境：没有指定沙箱里的就诊人，无法模拟医保电子凭证授权。请在网址后加上 ?patient=zhang（或 wang、chen、huang 等）后重新打开。';
+
 /** What the preview did, for a browser test to read (window.__mipPreview). */
 interface PreviewLog {
   subscribeRequests: string[][];
@@ -63,8 +66,14 @@ async function post<T>(url: string, body: unknown): Promise<T> {
     throw new Error('连接沙箱微信服务失败，请检查沙箱是否已启动');
   }
   const data = (await res.json().catch(() => ({}))) as T;
-  if (!res.ok) throw new Error(`沙箱微信服务返回错误（${res.status}）`);
+  if (!res.ok) throw new SandboxHttpError(res.status);
   return data;
+}
+
+class SandboxHttpError extends Error {
+  constructor(readonly status: number) {
+    super(`沙箱微信服务返回错误（${status}）`);
+  }
 }
 
 interface SheetButton {
@@ -140,10 +149,18 @@ const h5: Platform = {
       { id: 'sim-auth-ok', label: '同意授权', value: 'ok', primary: true },
       { id: 'sim-auth-cancel', label: '取消', value: 'cancel' },
     ]);
-    const r = await post<{ authCode?: string; cancelled?: boolean }>(`${base}/sandbox/dev/insurance-auth`, {
-      openid: openid(),
-      outcome: choice === 'ok' ? 'ok' : 'cancel',
-    });
+    let r: { authCode?: string; cancelled?: boolean };
+    try {
+      r = await post<{ authCode?: string; cancelled?: boolean }>(`${base}/sandbox/dev/insurance-auth`, {
+        openid: openid(),
+        outcome: choice === 'ok' ? 'ok' : 'cancel',
+      });
+    } catch (e) {
+      // The sandbox issues e-voucher codes only to its own people (openid sandbox-<key>): an
+      // anonymous preview openid gets a 404, which would reach the patient as "系统繁忙".
+      if (e instanceof SandboxHttpError && e.status === 404) return { cancelled: true, message: NOT_A_SANDBOX_PERSON };
+      throw e;
+    }
     if (r.authCode) return { authCode: r.authCode };
     return { cancelled: true, message: '您取消了医保电子凭证授权' };
   },

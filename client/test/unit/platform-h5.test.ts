@@ -1,4 +1,4 @@
-import h5, { patientParam } from '../../src/platform/platform.h5';
+import h5, { NOT_A_SANDBOX_PERSON, patientParam } from '../../src/platform/platform.h5';
 import { config, wechatPayment } from '../fixtures';
 
 function fetchReturning(body: unknown) {
@@ -40,6 +40,15 @@ describe('H5 preview platform (sandbox WeChat)', () => {
     await expect(p).resolves.toEqual({ authCode: 'AUTH-9' });
     expect(JSON.parse(f.mock.calls[0][1].body).outcome).toBe('ok');
     expect(document.getElementById('sim-sheet')).toBeNull();
+  });
+
+  test('explains how to pick a sandbox person when the sandbox does not know this openid', async () => {
+    const fn = jest.fn(async () => ({ ok: false, status: 404, json: async () => ({ error: 'no sandbox person has this openid (use sandbox-<key>)' }) }));
+    (global as any).fetch = fn;
+    const p = h5.getInsuranceAuthCode(config);
+    await click('sim-auth-ok');
+    await expect(p).resolves.toEqual({ cancelled: true, message: NOT_A_SANDBOX_PERSON });
+    expect(NOT_A_SANDBOX_PERSON).toContain('?patient=zhang');
   });
 
   test('lets the preview choose a failed payment and reports it as failed', async () => {

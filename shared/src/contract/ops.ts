@@ -29,15 +29,19 @@ export const HealthReport = z.object({
   peers: z.array(Check.extend({ name: z.string(), target: z.string().describe('host:port probed') })).optional(),
 });
 
-export const health = endpoint({
-  id: 'ops.health',
-  tag: 'ops',
-  method: 'GET',
-  path: '/health',
-  auth: 'none',
-  summary: 'Readiness: Redis PING with latency and a TCP reachability probe of each peer (HIS, centre, WeChat, Alipay)',
-  response: HealthReport,
-});
+export const health = Object.assign(
+  endpoint({
+    id: 'ops.health',
+    tag: 'ops',
+    method: 'GET',
+    path: '/health',
+    auth: 'none',
+    summary: 'Readiness: Redis PING with latency and a TCP reachability probe of each peer (HIS, centre, WeChat, Alipay)',
+    response: HealthReport,
+  }),
+  /** other statuses answered with the same body */
+  { statuses: { 503: 'Not ready: Redis is unreachable (status "down")' } as Record<number, string> },
+);
 
 export const metrics = Object.assign(
   endpoint({

@@ -1,0 +1,60 @@
+import { orderFixture } from '../domain/fixtures';
+import { cashierUrlOf, feeUploadData, parseVoucher, payOrderData, type FeeUploadInput } from '../national/messages';
+import { kioskConfigOf } from './config';
+
+const o = orderFixture();
+const upload = (auth: { payAuthNo?: string; ecToken?: string }): FeeUploadInput => ({
+  orgCodg: 'H1',
+  orderNo: o.orderNo,
+  chrgBchno: 'B1',
+  psnNo: o.psnNo,
+  insutype: o.insutype,
+  regionCode: o.regionCode,
+  identity: { idNo: '440106196503122134', name: '张建国' },
+  location: '113.1,23.1',
+  preSettlement: o.preSettlement,
+  totalFen: 0,
+  ...auth,
+});
+const placing = { orgCodg: 'H1', payOrdId: 'ORD1', payToken: 'T', orgBizSer: 'S1', chrgBchno: 'B1', location: '113.1,23.1' };
+
+describe('the centre messages of the kiosk path', () => {
+  it('sends the ecToken instead of payAuthNo in 6201 and 6202', () => {
+    for (const d of [feeUploadData(upload({ ecToken: 'EC1' })), payOrderData({ ...placing, ecToken: 'EC1' })]) {
+      expect(d.ecToken).toBe('EC1');
+      expect('payAuthNo' in d).toBe(false);
+    }
+  });
+
+  it('keeps sending payAuthNo, and only it, on the mini-program path', () => {
+    for (const d of [feeUploadData(upload({ payAuthNo: 'AUTH1' })), payOrderData({ ...placing, payAuthNo: 'AUTH1' })]) {
+      expect(d.payAuthNo).toBe('AUTH1');
+      expect('ecToken' in d).toBe(false);
+    }
+  });
+
+  it('refuses to send both a payAuthNo and an ecToken', () => {
+    expect(() => feeUploadData(upload({ payAuthNo: 'AUTH1', ecToken: 'EC1' }))).toThrow(/exclusive/);
+  });
+
+  it('takes a cashier address only when it is an http(s) URL', () => {
+    expect(cashierUrlOf({ cashierUrl: 'https://spc.example.org/cashier/ORD1' })).toBe('https://spc.example.org/cashier/ORD1');
+    expect(cashierUrlOf({ extData: { cashierUrl: 'http://127.0.0.1:9/cashier/ORD1' } })).toBe('http://127.0.0.1:9/cashier/ORD1');
+    expect(cashierUrlOf({ cashierUrl: 'javascript:alert(1)' })).toBeUndefined();
+  });
+
+  it('refuses a decoded voucher without an ecToken', () => {
+    expect(() => parseVoucher({ idNo: '440106196503122134', userName: '张建国', insuplcAdmdvs: '440100' })).toThrow(/ecToken/);
+  });
+});
+
+describe('the kiosk configuration', () => {
+  it('decodes vouchers at the documented default path', () => {
+    expect(kioskConfigOf({ env: 'test' }, {}).ecQueryPath).toBe('/org/local/api/hos/ec_query');
+  });
+
+  it('lets the environment override the configuration file', () => {
+    const cfg = kioskConfigOf({ env: 'test', kiosk: { pollAfterMs: 5000 } } as { env: 'test' }, { MIP_KIOSK_POLL_AFTER_MS: '700' });
+    expect(cfg.pollAfterMs).toBe(700);
+  });
+});
