@@ -5,7 +5,8 @@
  * cashier (SPC 收银台, notes §13 step 8) whose URL 6201 answers as `cashierUrl`. Paying in the
  * cashier settles exactly like /sandbox/internal/pay: Centre.settle, then the 6302 notification.
  *
- * QR refusal codes are ours [I]: 2020 unknown, 2021 expired, 2022 already used.
+ * QR refusal codes are ours [I]: 2020 unknown, 2021 expired, 2022 already used. Faults on op
+ * 'ec_query' (key: the QR content): kind 'fail' only.
  */
 import crypto from 'node:crypto';
 import type Router from '@koa/router';

@@ -43,7 +43,7 @@ async function asApi(key: string): Promise<WechatPatient> {
 async function payRegistrationOverApi(patient: WechatPatient, doctorCode: string): Promise<string> {
   const { slots } = await patient.api.ok(api.slots, { params: { doctorCode } });
   const { order } = await patient.api.ok(api.createOrder, {
-    body: { kind: 'registration', slotId: slots[0].slotId },
+    body: { kind: 'registration', slotId: slots.find((s) => s.remaining > 0)!.slotId },
     headers: { 'idempotency-key': `e2e-${patient.key}-${Date.now()}` },
   });
   const { payment } = await patient.pay(order.orderNo);
@@ -68,17 +68,17 @@ test('a patient verifies insurance, authorizes the e-voucher, books a registrati
     await p.onPage('departments');
   });
   await step(p, 'doctors', async () => {
-    const [dept] = await idsStartingWith(p, 'dept-');
+    const [dept] = await idsStartingWith(p, 'dept-', { choosable: true });
     await p.tap(`#${dept}`);
     await p.onPage('doctors');
   });
   await step(p, 'slots', async () => {
-    const [doctor] = await idsStartingWith(p, 'doctor-');
+    const [doctor] = await idsStartingWith(p, 'doctor-', { choosable: true });
     await p.tap(`#${doctor}`);
     await p.onPage('slots');
   });
   const fee = await step(p, 'reg-confirm', async () => {
-    const [slot] = await idsStartingWith(p, 'slot-');
+    const [slot] = await idsStartingWith(p, 'slot-', { choosable: true });
     await p.tap(`#${slot}`);
     await p.onPage('reg-confirm');
     return p.text('#reg-fee');
@@ -186,7 +186,7 @@ test('a second payment asks for a fresh e-voucher authorization, then comes back
   const patient = await asApi('liu');
   await patient.onboard();
   await patient.authorize();
-  const first = await payRegistrationOverApi(patient, 'D1001');
+  const first = await payRegistrationOverApi(patient, 'D1003');
   await patient.waitForState(first, ['completed'], 60_000);
 
   const p = await preview('liu', 'second-payment');

@@ -135,7 +135,7 @@ describe('refunds (C2, M6)', () => {
     expect(again.refund.state).toBe('succeeded'); // same number, same content: the same refund
     const tooMuch = await his.call(hisApi.createRefund, { body: { orderNo, refundNo: 'RF-ZHOU-2', amounts: { fundFen: o.amounts.fundFen, acctFen: 0, cashFen: 0 }, reason: 'x' } });
     expect(tooMuch.status).toBe(422);
-    expect((tooMuch.body as { error: { code: string } }).error.code).toBe('REFUND_EXCEEDS_PAYMENT');
+    expect((tooMuch.body as unknown as { error: { code: string } }).error.code).toBe('REFUND_EXCEEDS_PAYMENT');
     await his.ok(hisApi.createRefund, { body: { orderNo, refundNo: 'RF-ZHOU-3', all: true, reason: '全部退费' } });
     await waitRefund(orderNo, 'RF-ZHOU-3');
     const final = await p.waitForState(orderNo, ['refunded']);

@@ -31,9 +31,13 @@ export function orderNoInUrl(p: Preview): string {
   return no;
 }
 
-/** Ids of the page's elements whose id starts with `prefix` (e.g. "dept-"), in page order. */
-export async function idsStartingWith(p: Preview, prefix: string): Promise<string[]> {
-  return p.page.locator(`.taro_page_show [id^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.id));
+/**
+ * Ids of the page's elements whose id starts with `prefix` (e.g. "dept-"), in page order; with
+ * `choosable`, only choices that are not shown as unavailable (`.choice--disabled`: 已约满).
+ */
+export async function idsStartingWith(p: Preview, prefix: string, opts: { choosable?: boolean } = {}): Promise<string[]> {
+  const sel = `.taro_page_show [id^="${prefix}"]${opts.choosable ? ':not(.choice--disabled)' : ''}`;
+  return p.page.locator(sel).evaluateAll((els) => els.map((e) => e.id));
 }
 
 export interface ShownAmounts extends Amounts {

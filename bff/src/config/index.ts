@@ -4,6 +4,7 @@ import { NationalConfig } from './national';
 import { HisConfig } from './his';
 import { ChannelsConfig } from './channels';
 import { SecurityConfig } from './security';
+import { KioskConfig } from '../kiosk/config';
 
 /**
  * The whole BFF configuration, validated at start-up. The sandbox stack writes one of these for
@@ -20,6 +21,7 @@ export const Config = z.object({
   his: HisConfig,
   channels: ChannelsConfig,
   security: SecurityConfig,
+  kiosk: KioskConfig.prefault({}),
   /** sandbox only: where the H5 preview finds the sandbox channels (GET /api/config) */
   sandboxPreview: z.object({ wechatUrl: z.string(), alipayUrl: z.string() }).optional(),
   /** serve the H5 preview build from this directory on the BFF origin (sandbox only) */

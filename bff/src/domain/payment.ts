@@ -42,10 +42,10 @@ export function onPaymentCreated(order: Order, leg: PaymentLeg, pollAfterMs: num
   const o = d.order;
   if (o.state !== 'awaiting_payment' || (o.payment && o.payment.channelRef === leg.channelRef)) return null;
   o.payment = leg;
-  return d
-    .note(`${leg.channel} order created`, 'channel', leg.channelRef)
-    .enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }), job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }))
-    .done();
+  d.note(`${leg.channel} order created`, 'channel', leg.channelRef).enqueue(job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
+  // a kiosk's self-pay part is paid in the centre's cashier: the centre's answer covers it
+  if (leg.channel !== 'kiosk') d.enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
+  return d.done();
 }
 
 /** 6202 refused (e.g. the authorization expired): the order stays payable after a new authorization. */

@@ -18,9 +18,10 @@ import { withLock } from './lock';
 
 const CANCELLABLE = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
 
-type CancelResult = { cancelled: true; order: Order } | { cancelled: false; order: Order; why: 'paid_or_moving' | 'unclear' };
+export type CancelResult = { cancelled: true; order: Order } | { cancelled: false; order: Order; why: 'paid_or_moving' | 'unclear' };
 
-async function cancel(deps: Deps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
+/** Cancels an unpaid order (6401 first when fees were uploaded). Callers hold the order's pay lock. */
+export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
   let order = await deps.orders.get(orderNo);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) return { cancelled: false, order, why: 'paid_or_moving' };
@@ -47,7 +48,7 @@ async function cancel(deps: Deps, orderNo: string, reason: string, by: 'patient'
 export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: string): Promise<Order> {
   await ownedOrder(deps, s, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
-    const r = await cancel(deps, orderNo, '患者取消', 'patient');
+    const r = await cancelUnpaid(deps, orderNo, '患者取消', 'patient');
     if (r.cancelled) return r.order;
     if (r.why === 'unclear') throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
     throw new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消');
@@ -59,7 +60,7 @@ export async function expireJob(deps: Deps, orderNo: string, attempt: number): P
   const order = await deps.orders.get(orderNo);
   if (!order || !CANCELLABLE.includes(order.state)) return 'done';
   if (order.state === 'awaiting_confirmation') return 'done'; // polling decides this one
-  const r = await withLock(deps, `pay:${orderNo}`, 30_000, () => cancel(deps, orderNo, '超时未支付', 'system')).catch((e: Error) => {
+  const r = await withLock(deps, `pay:${orderNo}`, 30_000, () => cancelUnpaid(deps, orderNo, '超时未支付', 'system')).catch((e: Error) => {
     deps.log.warn({ orderNo, err: e.message }, 'expiry could not run');
     return null;
   });

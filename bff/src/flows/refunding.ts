@@ -12,6 +12,7 @@ import { ChannelSignatureError } from '../channels/port';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';
+import { centreCashRefund } from './reversal';
 import { noteRefundDay } from '../reconciliation/run-store';
 import { chinaDay } from '../reconciliation/days';
 
@@ -56,7 +57,12 @@ async function insuranceStep(deps: Deps, o: Order, refundNo: string): Promise<Re
 async function cashStep(deps: Deps, o: Order, refundNo: string): Promise<RefundStepResult> {
   const r = o.refunds.find((x) => x.refundNo === refundNo)!;
   const p = o.payment;
-  if (!p || p.channel === 'kiosk') return { step: 'cash', outcome: 'failed', detail: 'no channel payment on this order' };
+  if (!p) return { step: 'cash', outcome: 'failed', detail: 'no channel payment on this order' };
+  if (p.channel === 'kiosk') {
+    const c = await centreCashRefund(deps, o, refundNo, r.amounts.cashFen, new Date(r.createdAt));
+    if (c.outcome === 'done') return { step: 'cash', outcome: 'succeeded' };
+    return { step: 'cash', outcome: c.outcome === 'failed' ? 'failed' : 'unknown', detail: c.detail };
+  }
   try {
     const res = await tracked(deps, o.orderNo, p.channel, 'refundCash', () =>
       deps.channels[p.channel as 'wechat' | 'alipay'].refundCash({

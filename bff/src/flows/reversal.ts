@@ -74,7 +74,8 @@ async function runStep(deps: Deps, o: Order, step: ReversalStepName): Promise<St
     }
     case 'cash_refund': {
       const p = o.payment;
-      if (!p || p.channel === 'kiosk') return { outcome: 'failed', detail: 'no channel payment to refund' };
+      if (!p) return { outcome: 'failed', detail: 'no channel payment to refund' };
+      if (p.channel === 'kiosk') return centreCashRefund(deps, o, refundNo, o.amounts.cashFen, new Date(o.reversal!.startedAt));
       try {
         const r = await tracked(deps, orderNo, p.channel, 'refundCash', () =>
           deps.channels[p.channel as 'wechat' | 'alipay'].refundCash({
@@ -95,6 +96,32 @@ async function runStep(deps: Deps, o: Order, step: ReversalStepName): Promise<St
         throw err;
       }
     }
+  }
+}
+
+/**
+ * The self-pay part of a kiosk order was paid in the centre's cashier, so it goes back through
+ * the centre too: 6203 with refdType CASH ([I]: the cashier refund path of the provinces).
+ */
+export async function centreCashRefund(deps: Deps, o: Order, refundNo: string, cashFen: number, at: Date): Promise<StepResult> {
+  try {
+    const r = await tracked(deps, o.orderNo, 'national', '6203', () =>
+      deps.national.refund({
+        payOrdId: o.national!.payOrdId,
+        appRefdSn: `${refundNo}C`,
+        at,
+        amounts: { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen },
+        refdType: 'CASH',
+        reason: '自助机自费部分退款',
+      }),
+    );
+    if (r.refStatus === 'SUCC') return { outcome: 'done', detail: `6203 自费退款成功 ${r.refdSn ?? ''}` };
+    if (r.refStatus === 'FAIL') return { outcome: 'failed', detail: '6203 自费退款失败' };
+    return { outcome: 'unclear', detail: `6203 refStatus=${r.refStatus}` };
+  } catch (err) {
+    if (err instanceof NationalRejectedError) return { outcome: 'failed', detail: `${err.code} ${err.detail}` };
+    if (isUnknownOutcome(err) || err instanceof PeerError) return { outcome: 'unclear', detail: unclearDetail(err) };
+    throw err;
   }
 }
 

@@ -7,6 +7,7 @@ import { patientRoutes } from './routes/patient';
 import { notifyRoutes } from './routes/notify';
 import { hisRoutes } from './routes/his';
 import { billRoutes } from './routes/bills';
+import { kioskRoutes } from '../kiosk/routes';
 import { staticFiles } from './static';
 import type { RouteOptions } from './route';
 
@@ -34,6 +35,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}): Koa {
   notifyRoutes(router, deps);
   hisRoutes(router, deps, opts);
   billRoutes(router, deps, opts);
+  kioskRoutes(router, deps, opts);
   for (const m of extras.mount ?? []) m(router, opts);
 
   app.use(errorsMiddleware(deps.log));

@@ -2,11 +2,9 @@ import { z } from 'zod';
 import type { Config } from '../config';
 
 /**
- * The kiosk settings. Everything the notes do not fix is an inference ([I]) and can be changed
- * per deployment. Read from `config.kiosk` once the configuration schema carries it (see the
- * report: `kiosk: KioskConfig.prefault({})` in config/index.ts) and from MIP_KIOSK_* environment
- * variables, which win (until the schema has the field they are the only way, as MIP_OPS_TOKEN
- * is in ops/extras.ts).
+ * The kiosk settings (`config.kiosk`). Everything the notes do not fix is an inference ([I]) and
+ * can be changed per deployment; MIP_KIOSK_* environment variables override the file, as PORT
+ * and REDIS_URL do.
  */
 export const KioskConfig = z.object({
   /** [I] path of the e-voucher QR decoding at the centre (same envelope as 6201), modelled on FSI 1101 */

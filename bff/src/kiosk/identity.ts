@@ -5,7 +5,7 @@
  */
 import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefit } from '@mip/shared';
 // read directly until shared/src/contract/index.ts re-exports the kiosk contract
-import type { KioskVisit } from '@mip/shared/src/contract/kiosk';
+import type { KioskVisit } from '@mip/shared';
 import type { Deps } from '../flows/deps';
 import { listRegions } from '../flows/insurance';
 import { HisRejectedError, HisUnclearError, type HisBenefit, type InsuranceStatus } from '../his/port';

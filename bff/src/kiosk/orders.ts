@@ -1,21 +1,15 @@
 /**
  * Kiosk orders: created through the same order-building core as the mini-programs
  * (flows/ordering.ts), owned by `kiosk:${deviceId}` and visible only within the visit that made
- * them. Cancelling follows flows/cancelling.ts step for step (6401, then the same decision).
+ * them. Cancelling is flows/cancelling.ts's (6401, then the same decision).
  */
 import type { Order } from '../domain/order';
-import { onCancelled } from '../domain/payment';
-import { tracked } from '../flows/calls';
-import { querySettlement } from '../flows/confirming';
+import { cancelUnpaid } from '../flows/cancelling';
 import type { Deps } from '../flows/deps';
 import { withLock } from '../flows/lock';
 import { assertIdempotencyKey, buildOrder, type CreateOrderBody } from '../flows/ordering';
 import { AppError } from '../http/app-error';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import { PeerError } from '../peers/http-client';
 import { kioskOwnerKey, type KioskVisitRecord, type KioskVisits } from './visits';
-
-const CANCELLABLE = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
 
 /** An order of this visit at this device; anything else reads like a missing order. */
 export async function visitOrder(deps: Pick<Deps, 'orders'>, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {
@@ -51,29 +45,13 @@ export async function createKioskOrder(deps: Deps, visits: KioskVisits, visit: K
   return order;
 }
 
-/** POST …/cancel: 6401 when fees were uploaded; a refusal means "maybe paid" and is asked with 6301. */
+/** POST …/cancel: the same cancellation as in the mini-program (6401, then HIS releases the lock). */
 export async function cancelKioskOrder(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {
   await visitOrder(deps, visits, visit, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
-    const order = await visitOrder(deps, visits, visit, orderNo);
-    const paidOrMoving = () => new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消。请稍后查看订单结果。');
-    if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) throw paidOrMoving();
-    const n = order.national;
-    if (n) {
-      const identity = deps.pii.open(order.piiSealed);
-      try {
-        await tracked(deps, orderNo, 'national', '6401', () => deps.national.revokeUpload({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
-      } catch (err) {
-        if (err instanceof NationalRejectedError) {
-          await querySettlement(deps, order).catch(() => order);
-          throw paidOrMoving();
-        }
-        if (isUnknownOutcome(err) || err instanceof PeerError) throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
-        throw err;
-      }
-    }
-    const res = await deps.orders.update(orderNo, (o) => onCancelled(o, '患者在自助机取消', 'patient', deps.now()));
-    if (res.order.state !== 'cancelled') throw paidOrMoving();
-    return res.order;
+    const r = await cancelUnpaid(deps, orderNo, '患者在自助机取消', 'patient');
+    if (r.cancelled) return r.order;
+    if (r.why === 'unclear') throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
+    throw new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消。请稍后查看订单结果。');
   });
 }

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 // read directly until shared/src/contract/index.ts re-exports the kiosk contract
-import { kioskApi as api } from '@mip/shared/src/contract/kiosk';
+import { kioskApi as api } from '@mip/shared';
 import { confirmNow } from '../flows/confirming';
 import type { Deps } from '../flows/deps';
 import { toOrderView } from '../flows/views';

@@ -6,3 +6,5 @@ export * as his from './his';
 export { hisApi } from './his';
 export * as bills from './bills';
 export { billsApi, MISMATCH_KINDS, type BillRecord, type ChannelTotals, type DayBill, type Difference, type Explained, type MismatchKind, type ReconciliationRun, type ReconciliationSummary } from './bills';
+export * as kiosk from './kiosk';
+export { kioskApi, type KioskVisit } from './kiosk';
