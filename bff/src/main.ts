@@ -4,6 +4,7 @@ import { wire } from './app/wiring';
 import { createApp } from './http/app';
 import { Worker } from './store/queue';
 import { jobHandlers } from './worker/handlers';
+import { bffExtras } from './ops/extras';
 
 /**
  * One BFF process: the HTTP API and a queue worker. Several processes share one Redis; the
@@ -12,7 +13,9 @@ import { jobHandlers } from './worker/handlers';
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = wire(config);
-  const app = createApp(deps);
+  // staff console, OpenAPI document, health and metrics
+  const extras = await bffExtras(deps);
+  const app = createApp(deps, extras);
   const worker = new Worker(
     deps.queue,
     jobHandlers(deps),
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     server.close();
+    extras.close();
     await worker.stop();
     deps.redis.disconnect();
     process.exit(0);

@@ -99,7 +99,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     publicBaseUrl: urls.bff,
     hospital: { name: '乐于医院', code: 'H44010600001' },
     redis: { url: opts.redisUrl ?? redis.url, keyPrefix: 'mip:' },
-    security: { piiKey: piiKeyFor(opts.dir) },
+    security: { piiKey: piiKeyFor(opts.dir), bootstrapStaff: { username: 'admin', password: staffPasswordFor(opts.dir), roles: ['admin'] } },
     validateResponses: true,
     sandboxPreview: { wechatUrl: urls.wechat, alipayUrl: urls.alipay },
     ...(opts.h5Dir ? { h5Dir: opts.h5Dir } : {}),
@@ -141,6 +141,13 @@ function mergeSecurity(base: Record<string, unknown>, add: Record<string, unknow
     if (Array.isArray(sec[k]) || Array.isArray(cur[k])) merged[k] = [...((cur[k] as unknown[]) ?? []), ...((sec[k] as unknown[]) ?? [])];
   }
   return { ...add, security: merged };
+}
+
+/** The sandbox's first staff account; the password is generated once and kept beside the data. */
+export function staffPasswordFor(dir: string): string {
+  const file = path.join(dir, 'staff-admin.password');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(12).toString('base64url'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 function piiKeyFor(dir: string): string {

@@ -39,7 +39,7 @@ async function asApi(key: string): Promise<WechatPatient> {
   return new WechatPatient(stack, key).login();
 }
 
-/** A registration with `doctorCode`'s first slot, paid in WeChat over the API (uses up the authorization). */
+/** A registration with `doctorCode`'s first free slot, paid in WeChat over the API (uses up the authorization). */
 async function payRegistrationOverApi(patient: WechatPatient, doctorCode: string): Promise<string> {
   const { slots } = await patient.api.ok(api.slots, { params: { doctorCode } });
   const { order } = await patient.api.ok(api.createOrder, {

@@ -3,7 +3,7 @@
  * the device that opened them, and e-voucher QR codes that expire and work once. Real HTTP, the
  * sandbox processes and a real redis-server.
  */
-import { kioskApi as api } from '@mip/shared/src/contract/kiosk';
+import { kioskApi as api } from '@mip/shared';
 import { signRequest } from '../../bff/src/security/hmac-request';
 import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
 import { postJson, testStack, type TestStack } from '../support/stack';

@@ -4,7 +4,7 @@
  * real redis-server. The patient shows the e-voucher QR, the kiosk shows the cashier QR, the
  * patient pays on the phone, and the order completes through the centre's notification.
  */
-import { kioskApi as api } from '@mip/shared/src/contract/kiosk';
+import { kioskApi as api } from '@mip/shared';
 import { getJson, postJson, testStack, type TestStack } from '../support/stack';
 import { KIOSK_TEST_ENV, KioskDevice, kioskBff, type KioskBff } from '../support/kiosk';
 

@@ -90,6 +90,7 @@ export async function openPreview(baseUrl: string, opts: { patient: string; suit
   assertPreviewPrerequisites();
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-chromium-'));
   const shotDir = path.join(ARTIFACTS, 'e2e', opts.suite);
+  fs.rmSync(shotDir, { recursive: true, force: true }); // no pictures left over from an earlier run
   fs.mkdirSync(shotDir, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,

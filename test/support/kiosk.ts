@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildPath, type Endpoint, type OrderState, type OrderView } from '@mip/shared';
-import { kioskApi as api, type KioskVisit } from '@mip/shared/src/contract/kiosk';
+import { kioskApi as api, type KioskVisit } from '@mip/shared';
 import type { z } from 'zod';
 import { wire } from '../../bff/src/app/wiring';
 import { loadConfig } from '../../bff/src/config';

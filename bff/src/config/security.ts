@@ -11,6 +11,8 @@ export const SecurityConfig = z.object({
   kioskDevices: z.array(z.object({ deviceId: z.string(), secret: z.string().min(16) })).default([]),
   /** first staff account, created if no staff exists (password is hashed on first start) */
   bootstrapStaff: z.object({ username: z.string(), password: z.string().min(10), roles: z.array(z.string()) }).optional(),
+  /** token (X-Ops-Token) for /health details and /metrics from outside loopback */
+  opsToken: z.string().min(24).optional(),
   /** allowed clock difference for signed inbound calls */
   maxSkewMs: z.number().int().positive().default(5 * 60_000),
 });

@@ -11,7 +11,16 @@ export async function tracked<T>(deps: Pick<Deps, 'orders' | 'log'>, orderNo: st
   let outcome = 'ok';
   let detail: string | undefined;
   try {
-    return await fn();
+    const result = await fn();
+    // a refusal is an answer, not an error: record it as what it is (HIS write-back/reversal "rejected",
+    // 6203 refStatus FAIL/EXP, channel refund "failed")
+    const r = result as { outcome?: unknown; refStatus?: unknown; status?: unknown; code?: unknown; reason?: unknown };
+    if (r && typeof r === 'object') {
+      if (r.outcome === 'rejected') (outcome = 'rejected'), (detail = `${String(r.code ?? '')} ${String(r.reason ?? '')}`.trim());
+      else if (r.refStatus !== undefined && r.refStatus !== 'SUCC') outcome = `refStatus ${String(r.refStatus)}`;
+      else if (r.status === 'failed') outcome = 'failed';
+    }
+    return result;
   } catch (err) {
     outcome = err instanceof PeerError ? err.failure : (err as Error).name;
     detail = (err as Error).message.slice(0, 300);

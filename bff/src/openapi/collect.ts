@@ -2,7 +2,7 @@ import { z } from 'zod';
 import * as shared from '@mip/shared';
 import type { Endpoint } from '@mip/shared';
 import { staffApi } from '../staff/contract';
-import { opsApi } from '@mip/shared/src/contract/ops';
+import { opsApi } from '@mip/shared';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 

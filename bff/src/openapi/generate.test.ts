@@ -1,5 +1,5 @@
 import { hisApi, patientApi } from '@mip/shared';
-import { opsApi } from '@mip/shared/src/contract/ops';
+import { opsApi } from '@mip/shared';
 import { staffApi } from '../staff/contract';
 import { contractEndpoints } from './collect';
 import { buildOpenApi, toOpenApiPath, type Operation } from './generate';

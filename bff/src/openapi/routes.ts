@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
 import type { Endpoint } from '@mip/shared';
-import { openapi } from '@mip/shared/src/contract/ops';
+import { opsApi } from '@mip/shared';
+
+const { openapi } = opsApi;
 import { bind, type RouteOptions } from '../http/route';
 import { contractEndpoints } from './collect';
 import { buildOpenApi, toOpenApiPath, type OpenApiDoc } from './generate';

@@ -18,10 +18,9 @@ export interface BffExtras extends AppExtras {
   close(): void;
 }
 
-/** security.opsToken once the config schema has it; MIP_OPS_TOKEN until then. */
+/** security.opsToken, or MIP_OPS_TOKEN from the environment. */
 export function opsTokenOf(config: Pick<Config, 'security'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const fromConfig = (config.security as { opsToken?: unknown }).opsToken;
-  const token = typeof fromConfig === 'string' ? fromConfig : env.MIP_OPS_TOKEN;
+  const token = config.security.opsToken ?? env.MIP_OPS_TOKEN;
   // A short token is as good as none: refuse to protect metrics with it.
   return token && token.length >= 24 ? token : undefined;
 }

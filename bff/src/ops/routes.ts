@@ -1,5 +1,7 @@
 import type Router from '@koa/router';
-import { health, metrics } from '@mip/shared/src/contract/ops';
+import { opsApi } from '@mip/shared';
+
+const { health, metrics } = opsApi;
 import { AppError } from '../http/app-error';
 import { bind, type RouteOptions } from '../http/route';
 import { isOpsCaller } from './access';

@@ -1,5 +1,2 @@
-/**
- * The staff contract. Imported by path until shared/src/contract/index.ts re-exports it; both
- * paths resolve to the same module, so switching to '@mip/shared' later changes nothing else.
- */
+/** The staff contract with all its schemas and types (the package index exports only `staffApi` and the `staff` namespace). */
 export * from '@mip/shared/src/contract/staff';

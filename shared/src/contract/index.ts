@@ -8,3 +8,7 @@ export * as bills from './bills';
 export { billsApi, MISMATCH_KINDS, type BillRecord, type ChannelTotals, type DayBill, type Difference, type Explained, type MismatchKind, type ReconciliationRun, type ReconciliationSummary } from './bills';
 export * as kiosk from './kiosk';
 export { kioskApi, type KioskVisit } from './kiosk';
+export * as staff from './staff';
+export { staffApi } from './staff';
+export * as ops from './ops';
+export { opsApi } from './ops';
