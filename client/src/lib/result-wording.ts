@@ -55,7 +55,8 @@ export function describe(order: OrderView | null, outcome: string, platformMessa
       if (declined && PAYABLE.includes(order.state)) {
         return {
           heading: outcome === 'cancel' ? '您已取消支付' : '支付未完成',
-          text: `${platformMessage ? `${platformMessage}。` : ''}这次没有完成付款。您可以重新支付，或到医院窗口缴费。`,
+          // the platform's own words only when they add something to the heading
+          text: `${platformMessage && !platformMessage.includes('没有完成') ? `${platformMessage}。` : ''}您可以重新支付，或到医院窗口缴费。`,
           actions: order.canPay ? ['retry-pay', 'home'] : ['home'],
         };
       }
