@@ -43,7 +43,7 @@ describe('orders in Redis', () => {
     expect(jobs.map((j) => j.type)).toEqual(['his.writeBack']);
     const stored = (await store.get(orderNo))!;
     expect(stored.state).toBe('paid');
-    expect(stored.timeline.filter((t) => t.event === 'payment complete')).toHaveLength(1);
+    expect(stored.timeline.filter((t) => t.event === '支付完成')).toHaveLength(1);
   });
 
   it('refuses to create an order number twice', async () => {

@@ -13,7 +13,7 @@ export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: str
   if (o.state !== 'created') return null;
   o.national = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno: r.chrgBchno, orgBizSers: [], ordered: false };
   if (r.mdtrtId) o.national.mdtrtId = r.mdtrtId;
-  return d.moveTo('fee_uploaded', 'fees uploaded (6201)', 'centre', r.payOrdId).done();
+  return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
@@ -23,17 +23,17 @@ export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: S
   if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
   o.national.orgBizSers.push(r.orgBizSer);
   o.national.lastOrdStas = r.ordStas;
-  if (!r.split) return d.moveTo('manual_review', 'insurance order without amounts', 'centre', `6202 ordStas=${r.ordStas}`).done();
+  if (!r.split) return d.moveTo('manual_review', '医保下单结果缺少金额', 'centre', `6202 ordStas=${r.ordStas}`).done();
   if (!splitAddsUp(r.split)) {
-    return d.moveTo('manual_review', 'insurance split does not add up', 'centre', `6202 金额不平: ${JSON.stringify(r.split)}`).done();
+    return d.moveTo('manual_review', '医保分账金额不平', 'centre', `6202 金额不平: ${JSON.stringify(r.split)}`).done();
   }
   if (r.split.totalFen !== o.amounts.totalFen) {
-    return d.moveTo('manual_review', 'insurance total differs from HIS', 'centre', `6202 总额 ${r.split.totalFen} 分, HIS 预结算 ${o.amounts.totalFen} 分`).done();
+    return d.moveTo('manual_review', '医保总额与 HIS 预结算不一致', 'centre', `6202 总额 ${r.split.totalFen} 分, HIS 预结算 ${o.amounts.totalFen} 分`).done();
   }
   o.amounts = r.split;
   o.amountsFinal = true;
   o.national.ordered = true;
-  return d.moveTo('awaiting_payment', 'insurance order placed (6202)', 'centre', `ordStas=${r.ordStas}`).done();
+  return d.moveTo('awaiting_payment', '医保支付下单成功 (6202)', 'centre', `ordStas=${r.ordStas}`).done();
 }
 
 /** The channel order exists; the patient now confirms in WeChat/Alipay. Polls start as a backstop. */
@@ -42,7 +42,7 @@ export function onPaymentCreated(order: Order, leg: PaymentLeg, pollAfterMs: num
   const o = d.order;
   if (o.state !== 'awaiting_payment' || (o.payment && o.payment.channelRef === leg.channelRef)) return null;
   o.payment = leg;
-  d.note(`${leg.channel} order created`, 'channel', leg.channelRef).enqueue(job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
+  d.note(`${leg.channel === 'wechat' ? '微信' : leg.channel === 'alipay' ? '支付宝' : '自助机'}支付订单已创建`, 'channel', leg.channelRef).enqueue(job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
   // a kiosk's self-pay part is paid in the centre's cashier: the centre's answer covers it
   if (leg.channel !== 'kiosk') d.enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
   return d.done();
@@ -52,7 +52,7 @@ export function onPaymentCreated(order: Order, leg: PaymentLeg, pollAfterMs: num
 export function onInsuranceOrderRefused(order: Order, reason: string, now: Date): Change | null {
   const d = new Draft(order, now);
   if (d.order.state !== 'fee_uploaded') return null;
-  return d.note('insurance order refused (6202)', 'centre', reason).done();
+  return d.note('医保中心拒绝下单 (6202)', 'centre', reason).done();
 }
 
 export function onCancelled(order: Order, reason: string, by: 'patient' | 'system' | 'staff', now: Date): Change | null {
@@ -60,5 +60,5 @@ export function onCancelled(order: Order, reason: string, by: 'patient' | 'syste
   const o = d.order;
   if (!['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'].includes(o.state)) return null;
   if (o.evidence.cashPaid || o.evidence.insuranceSettled) return null;
-  return d.moveTo('cancelled', 'order cancelled', by, reason).enqueue(job('order.release', o.orderNo)).done();
+  return d.moveTo('cancelled', '订单已取消', by, reason).enqueue(job('order.release', o.orderNo)).done();
 }

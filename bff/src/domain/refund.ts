@@ -57,7 +57,7 @@ export function requestRefund(order: Order, req: RefundRequest, now: Date): Chan
   };
   if (a.fundFen + a.acctFen > 0) refund.insurance = { appRefdSn: `${o.orderNo}${req.refundNo}`.slice(-40) };
   o.refunds.push(refund);
-  return d.note(`refund ${req.refundNo} requested`, req.requestedBy, req.reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: req.refundNo } })).done();
+  return d.note(`退款 ${req.refundNo} 已申请`, req.requestedBy, req.reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: req.refundNo } })).done();
 }
 
 export type RefundStepResult =
@@ -89,7 +89,7 @@ export function onRefundStep(order: Order, refundNo: string, res: RefundStepResu
     if (res.outcome === 'SUCC') {
       if (res.refdSn) r.insurance.refdSn = res.refdSn;
       r.state = 'insurance_refunded';
-      d.note(`refund ${refundNo}: insurance part returned (6203)`, 'centre', res.refdSn);
+      d.note(`退款 ${refundNo}：医保部分已退 (6203)`, 'centre', res.refdSn);
       return { change: d.done(), retryInMs: 0 };
     }
     if (res.outcome === 'FAIL') {
@@ -97,7 +97,7 @@ export function onRefundStep(order: Order, refundNo: string, res: RefundStepResu
       r.state = 'failed';
       r.lastError = res.detail;
       r.finishedAt = d.iso;
-      d.note(`refund ${refundNo} refused by the centre`, 'centre', res.detail);
+      d.note(`退款 ${refundNo} 被医保中心拒绝`, 'centre', res.detail);
       return { change: d.done() };
     }
     // EXP or no answer: the insurance part may or may not have moved. Never retry blindly (notes §11).
@@ -108,7 +108,7 @@ export function onRefundStep(order: Order, refundNo: string, res: RefundStepResu
   r.cash = { ...(r.cash ?? {}), outcome: res.outcome === 'succeeded' ? 'succeeded' : res.outcome };
   if (res.outcome === 'succeeded') {
     if (res.channelRefundId) r.cash.channelRefundId = res.channelRefundId;
-    d.note(`refund ${refundNo}: self-pay part returned`, 'channel', res.channelRefundId);
+    d.note(`退款 ${refundNo}：自费部分已退`, 'channel', res.channelRefundId);
     return { change: d.done(), retryInMs: 0 };
   }
   if (res.outcome === 'failed') {
@@ -119,16 +119,16 @@ export function onRefundStep(order: Order, refundNo: string, res: RefundStepResu
     }
     r.state = 'failed';
     r.finishedAt = d.iso;
-    return { change: d.note(`refund ${refundNo}: channel refused the self-pay refund`, 'channel', res.detail).done() };
+    return { change: d.note(`退款 ${refundNo}：支付渠道拒绝自费退款`, 'channel', res.detail).done() };
   }
   // processing or unknown: the same refund number is asked again; the channel refunds once
-  d.note(`refund ${refundNo}: self-pay refund ${res.outcome}`, 'channel', res.detail);
+  d.note(`退款 ${refundNo}：自费退款${res.outcome === 'processing' ? '处理中' : '结果未知'}`, 'channel', res.detail);
   return { change: d.done(), retryInMs: 5000 };
 }
 
 function toReview(d: Draft, reason: string): Change {
-  if (d.order.state === 'manual_review') return d.note('refund needs a person', 'system', reason).done();
-  return d.moveTo('manual_review', 'refund needs a person', 'system', reason).done();
+  if (d.order.state === 'manual_review') return d.note('退款需人工处理', 'system', reason).done();
+  return d.moveTo('manual_review', '退款需人工处理', 'system', reason).done();
 }
 
 export function onRefundFinished(order: Order, refundNo: string, now: Date): Change | null {
@@ -141,5 +141,5 @@ export function onRefundFinished(order: Order, refundNo: string, now: Date): Cha
   const left = refundableLeft(o);
   const to = left.totalFen === 0 ? 'refunded' : 'partially_refunded';
   if (o.state === to && to === 'refunded') return d.done();
-  return d.moveTo(to, `refund ${refundNo} finished`, 'system', r.reason).done();
+  return d.moveTo(to, `退款 ${refundNo} 完成`, 'system', r.reason).done();
 }

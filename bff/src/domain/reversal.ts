@@ -61,16 +61,16 @@ export function onReversalStep(order: Order, step: ReversalStepName, r: StepResu
       rv.lastError = 'not needed: HIS had booked the settlement';
       rv.finishedAt = d.iso;
     }
-    return { change: d.moveTo('completed', 'HIS had booked the settlement: nothing to reverse', 'his', r.booked.hisReceiptNo).done() };
+    return { change: d.moveTo('completed', 'HIS 实际已入账，无需冲正', 'his', r.booked.hisReceiptNo).done() };
   }
 
   if (r.outcome === 'done' || r.outcome === 'skipped') {
-    d.note(`reversal step ${step} done`, step === 'cash_refund' ? 'channel' : step === 'insurance_refund' ? 'centre' : 'his', r.detail);
+    d.note(`冲正步骤 ${step} 完成`, step === 'cash_refund' ? 'channel' : step === 'insurance_refund' ? 'centre' : 'his', r.detail);
     if (rv && (step === 'his_reversal' || step === 'insurance_refund')) rv.state = 'insurance_refunded';
     return { change: d.done(), retryInMs: 0 };
   }
   if (r.outcome === 'rejected' && step === 'his_reversal') {
-    d.note('HIS refused the reversal: refunding the insurance part through the centre (6203)', 'his', r.detail);
+    d.note('HIS 拒绝冲正：改由医保中心退费 (6203)', 'his', r.detail);
     return { change: d.done(), retryInMs: 0 };
   }
   const unclearCount = o.reversal.steps.filter((s) => s.step === step && (s.outcome === 'unclear' || s.outcome === 'failed')).length;
@@ -79,9 +79,9 @@ export function onReversalStep(order: Order, step: ReversalStepName, r: StepResu
       rv.state = 'manual_review';
       rv.lastError = r.detail;
     }
-    return { change: d.moveTo('manual_review', `reversal step ${step} needs a person`, 'system', `冲正步骤 ${step} 未能完成: ${r.detail}`).done() };
+    return { change: d.moveTo('manual_review', `冲正步骤 ${step} 需人工处理`, 'system', `冲正步骤 ${step} 未能完成: ${r.detail}`).done() };
   }
-  d.note(`reversal step ${step} unclear: retrying`, 'system', r.detail);
+  d.note(`冲正步骤 ${step} 结果不明：稍后重试`, 'system', r.detail);
   return { change: d.done(), retryInMs: Math.min(60_000, 2000 * 2 ** unclearCount) };
 }
 
@@ -94,5 +94,5 @@ export function onReversalFinished(order: Order, now: Date): Change | null {
     rv.state = 'succeeded';
     rv.finishedAt = d.iso;
   }
-  return d.moveTo('reversed', 'one-sided payment reversed', 'system', o.reversal?.reason).done();
+  return d.moveTo('reversed', '单边账已冲正', 'system', o.reversal?.reason).done();
 }

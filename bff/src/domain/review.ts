@@ -57,7 +57,7 @@ export function resolveReview(order: Order, r: Resolution, now: Date): Change {
 
   const d = new Draft(order, now);
   const o = d.order;
-  d.moveTo(r.to, `manual review resolved by staff ${r.staffId}`, 'staff', note);
+  d.moveTo(r.to, `人工核对已处理 (${r.staffId})`, 'staff', note);
   // Draft.moveTo opens a review only when entering manual_review; closing it is ours to record.
   const opened = o.review ?? { reason: 'unknown', openedAt: o.createdAt, fromState: order.state };
   o.review = { ...opened, resolvedAt: d.iso, resolvedBy: r.staffId, resolution: r.to, note };

@@ -52,7 +52,7 @@ function sameSplit(a: Split, b: Split): boolean {
 
 function toReview(d: Draft, reason: string, by: By): Change | null {
   if (d.order.state === 'manual_review') return null;
-  return d.moveTo('manual_review', 'sent to manual review', by, reason).done();
+  return d.moveTo('manual_review', '转人工核对', by, reason).done();
 }
 
 /** When both legs are known, the order is paid and the HIS write-back is queued. */
@@ -65,7 +65,7 @@ function completeIfBothKnown(d: Draft, policy: SettlementPolicy, by: By): void {
   if (!o.evidence.cashPaid) return;
   o.paidAt = d.iso;
   o.writeBack = { attempts: 0, deadlineAt: new Date(d.now.getTime() + policy.writeBackDeadlineMs).toISOString() };
-  d.moveTo('paid', 'payment complete', by).enqueue(job('his.writeBack', o.orderNo));
+  d.moveTo('paid', '支付完成', by).enqueue(job('his.writeBack', o.orderNo));
 }
 
 export function onSettlementReport(order: Order, r: SettlementReport, policy: SettlementPolicy, now: Date): Change | null {
@@ -86,7 +86,7 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     if (!r.amounts) {
       // Settled without amounts cannot be checked: confirm through 6301, which must carry them.
       if (o.state === 'awaiting_confirmation') return null;
-      return d.moveTo('awaiting_confirmation', 'settlement reported without amounts', by, text)
+      return d.moveTo('awaiting_confirmation', '医保中心报告已结算但缺少金额', by, text)
         .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
     }
     if (!sameSplit(r.amounts, o.amounts)) {
@@ -99,7 +99,7 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     if (r.revsToken) o.national.revsToken = r.revsToken;
     if (r.mdtrtId && !o.national.mdtrtId) o.national.mdtrtId = r.mdtrtId;
     o.evidence.insuranceSettled = { source: r.source, ordStas: r.ordStas, at: d.iso };
-    d.note(`insurance settled (${text})`, by, r.source);
+    d.note(`医保已结算 (${text})`, by, r.source);
     completeIfBothKnown(d, policy, by);
     if (o.state !== 'paid') {
       // The centre has settled; the channel's word on the self-pay part is still missing.
@@ -117,16 +117,16 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
           o.amounts = r.amounts;
           o.amountsFinal = true;
           o.national.ordered = true;
-          return d.moveTo('awaiting_payment', 'insurance order confirmed by query', by, text).done();
+          return d.moveTo('awaiting_payment', '查询确认医保已下单 (6301)', by, text).done();
         }
-        if (!r.amounts && r.ordStas === '0') return d.moveTo('fee_uploaded', 'insurance order not placed', by, text).done();
+        if (!r.amounts && r.ordStas === '0') return d.moveTo('fee_uploaded', '医保未下单，可重新支付', by, text).done();
       }
       return null;
     case 'failed':
-      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('failed', 'insurance settlement failed', by, text).done();
+      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('failed', '医保结算失败', by, text).done();
       return toReview(d, `医保中心报告结算失败，但本单状态为 ${o.state} (${text})`, by);
     case 'cancelled':
-      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('cancelled', 'cancelled at the centre', by, text).done();
+      if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('cancelled', '医保中心已撤销', by, text).done();
       if (o.state === 'cancelled') return null;
       return toReview(d, `医保中心报告已撤销，但本单状态为 ${o.state} (${text})`, by);
     case 'refunded':
@@ -137,7 +137,7 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     case 'unknown':
     default:
       if (o.state === 'awaiting_confirmation' || !isOpen(o)) return null;
-      return d.moveTo('awaiting_confirmation', 'unknown order status from the centre', by, text)
+      return d.moveTo('awaiting_confirmation', '医保中心返回未知订单状态', by, text)
         .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
   }
 }
@@ -149,7 +149,7 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
   if (r.status === 'pending') return null;
   if (r.status === 'unknown') {
     if (o.state === 'awaiting_confirmation' || !isOpen(o)) return null;
-    return d.moveTo('awaiting_confirmation', 'channel reported an unknown status', by)
+    return d.moveTo('awaiting_confirmation', '支付渠道返回未知状态', by)
       .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
   }
   if (r.status === 'failed' || r.status === 'refunded') {
@@ -157,7 +157,7 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
     // A failed mixed payment means neither leg was taken — but only the centre can say so for
     // the insurance part, so the order waits for 6301 instead of failing on the channel's word.
     if (o.state === 'awaiting_confirmation') return null;
-    return d.moveTo('awaiting_confirmation', `channel reported the payment ${r.status}`, by)
+    return d.moveTo('awaiting_confirmation', `支付渠道报告支付${r.status === 'failed' ? '失败' : '已退款'}`, by)
       .enqueue(job('settlement.poll', o.orderNo, { delayMs: 0, attempt: 1 })).done();
   }
   // paid
@@ -172,7 +172,7 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
   }
   o.evidence.cashPaid = { source: r.source, at: r.paidAt ?? d.iso, cashTradeNo: r.cashTradeNo };
   if (o.payment && r.cashTradeNo) o.payment.cashTradeNo = r.cashTradeNo;
-  d.note('self-pay collected', by, r.source);
+  d.note('自费部分已收款', by, r.source);
   completeIfBothKnown(d, policy, by);
   if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: 500, attempt: 1 }));
   return d.done();

@@ -41,7 +41,7 @@ function startReversal(d: Draft, reason: string): void {
     reason,
     createdAt: d.iso,
   });
-  d.moveTo('reversing', 'one-sided payment: reversing', 'system', reason).enqueue(job('reversal.run', o.orderNo));
+  d.moveTo('reversing', '单边账：开始冲正', 'system', reason).enqueue(job('reversal.run', o.orderNo));
 }
 
 export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolicy, now: Date): WriteBackDecision {
@@ -62,7 +62,7 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
       wb.lastError = `${r.code} ${r.reason}`;
       if (r.refusal === 'request') {
         // HIS calls our request malformed: a defect to fix, not a reason to move money back.
-        d.moveTo('manual_review', 'HIS refused the write-back request as malformed', 'his', `HIS 认为回写请求格式有误: ${r.code} ${r.reason}`);
+        d.moveTo('manual_review', 'HIS 认为回写请求格式有误', 'his', `HIS 认为回写请求格式有误: ${r.code} ${r.reason}`);
         return { change: d.done() };
       }
       startReversal(d, `HIS 拒绝入账: ${r.code} ${r.reason}`);
@@ -73,7 +73,7 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
         startReversal(d, `HIS 在期限内未能入账 (${wb.attempts} 次尝试)`);
         return { change: d.done() };
       }
-      d.note('HIS has no record: writing again', 'his');
+      d.note('HIS 查无入账：重新回写', 'his');
       return { change: d.done(), retryInMs: 0 };
     case 'unclear':
       wb.attempts++;
@@ -84,10 +84,10 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
       // Past the deadline the next run only asks HIS (it never writes again); an answer that
       // stays unclear for a while after the deadline is for a person to settle.
       if (pastDeadline && now.getTime() >= Date.parse(wb.deadlineAt) + UNCLEAR_GRACE_MS) {
-        d.moveTo('manual_review', 'HIS write-back unclear past the deadline', 'system', `HIS 无法确认是否已入账: ${r.reason}`);
+        d.moveTo('manual_review', 'HIS 回写结果不明且已超期限', 'system', `HIS 无法确认是否已入账: ${r.reason}`);
         return { change: d.done() };
       }
-      d.note('HIS answer unclear: will ask whether it booked it', 'his', r.reason);
+      d.note('HIS 答复不明：将先查询是否已入账', 'his', r.reason);
       return { change: d.done(), retryInMs: retry() };
     case 'not_delivered':
       wb.attempts++;
@@ -98,7 +98,7 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
         startReversal(d, `HIS 在期限内无法连接 (${wb.attempts} 次尝试): ${r.reason}`);
         return { change: d.done() };
       }
-      d.note('HIS write-back failed: retrying', 'his', r.reason);
+      d.note('HIS 回写失败：稍后重试', 'his', r.reason);
       return { change: d.done(), retryInMs: retry() };
   }
 }

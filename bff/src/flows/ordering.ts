@@ -144,7 +144,7 @@ export async function buildOrder(
     amountsFinal: false,
     evidence: {},
     refunds: [],
-    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'order created after HIS pre-settlement', by: owner.by, reason: pre.preSettlementId }],
+    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'HIS 预结算完成，订单已创建', by: owner.by, reason: pre.preSettlementId }],
   };
   await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);
   await afterCreate(order, now);
