@@ -5,7 +5,7 @@ import { config } from './fixtures';
 export interface Req {
   url: string;
   method: string;
-  data: any;
+  data: unknown;
   header: Record<string, string>;
 }
 export type Reply = { status?: number; data?: unknown } | Promise<{ status?: number; data?: unknown }>;

@@ -2,9 +2,35 @@
 
 declare module '*.css';
 
-// The platforms' own globals, used only inside src/platform/platform.<env>.ts
-declare const wx: any;
-declare const my: any;
+/**
+ * The few platform APIs Taro does not wrap, typed as far as we use them. Only
+ * src/platform/platform.<env>.ts touch these globals.
+ */
+interface PlatformCallbacks<T> {
+  success?: (result: T) => void;
+  fail?: (error: { errMsg?: string; error?: number; errorMessage?: string }) => void;
+  complete?: () => void;
+}
+
+/** WeChat: wx.requestMedicalInsurancePay (WeChat ≥ 8.0.44) and wx.requestSubscribeMessage. */
+interface WxGlobal {
+  login?: (opts: PlatformCallbacks<{ code: string }>) => void;
+  requestMedicalInsurancePay?: (
+    opts: { mixTradeNo: string; timeStamp?: string; nonceStr?: string; package?: string; signType?: string; paySign?: string } & PlatformCallbacks<{ errMsg: string }>,
+  ) => void;
+  requestSubscribeMessage?: (opts: { tmplIds: string[] } & PlatformCallbacks<Record<string, string>>) => void;
+}
+
+/** Alipay: my.getAuthCode with the medical scopes, my.ap.navigateToAlipayPage and subscribe messages. */
+interface MyGlobal {
+  getAuthCode: (opts: { scopes: string | string[] } & PlatformCallbacks<{ authCode?: string }>) => void;
+  ap?: { navigateToAlipayPage?: (opts: { path: string } & PlatformCallbacks<unknown>) => void };
+  requestSubscribeMessage?: (opts: { entityIds: string[] } & PlatformCallbacks<Record<string, unknown>>) => void;
+  request?: (opts: Record<string, unknown>) => void;
+}
+
+declare const wx: WxGlobal;
+declare const my: MyGlobal;
 
 declare namespace NodeJS {
   interface ProcessEnv {

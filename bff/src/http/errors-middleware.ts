@@ -28,7 +28,7 @@ export function errorsMiddleware(log: Logger) {
       }
     });
     // How long the BFF itself took versus waiting on peers (read by the benchmark).
-    ctx.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}, peer;dur=${store.peerMs.toFixed(2)}`);
+    ctx.set('server-timing', `app;dur=${Math.round((performance.now() - started) * 100) / 100}, peer;dur=${Math.round(store.peerMs * 100) / 100}`);
   };
 }
 

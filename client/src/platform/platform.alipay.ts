@@ -80,9 +80,10 @@ const alipay: Platform = {
 
   requestSubscribe(config: ClientConfig): Promise<void> {
     const entityIds = config.subscribeTemplateIds.alipay.slice(0, 3);
-    if (entityIds.length === 0 || typeof my === 'undefined' || typeof my.requestSubscribeMessage !== 'function') return Promise.resolve();
+    const subscribe = typeof my === 'undefined' ? undefined : my.requestSubscribeMessage;
+    if (entityIds.length === 0 || typeof subscribe !== 'function') return Promise.resolve();
     return new Promise((resolve) => {
-      my.requestSubscribeMessage({ entityIds, complete: () => resolve() });
+      subscribe({ entityIds, complete: () => resolve() });
     });
   },
 

@@ -89,18 +89,20 @@ const weapp: Platform = {
 
   requestSubscribe(config: ClientConfig): Promise<void> {
     const tmplIds = config.subscribeTemplateIds.wechat.slice(0, 3);
-    if (tmplIds.length === 0 || typeof wx === 'undefined' || typeof wx.requestSubscribeMessage !== 'function') return Promise.resolve();
+    const subscribe = typeof wx === 'undefined' ? undefined : wx.requestSubscribeMessage;
+    if (tmplIds.length === 0 || typeof subscribe !== 'function') return Promise.resolve();
     return new Promise((resolve) => {
-      wx.requestSubscribeMessage({ tmplIds, complete: () => resolve() });
+      subscribe({ tmplIds, complete: () => resolve() });
     });
   },
 
   pay(params: PayParams): Promise<PayOutcome> {
     if (params.channel !== 'wechat') return Promise.resolve({ outcome: 'fail', message: '支付方式与当前小程序不一致，请重新下单' });
-    if (typeof wx === 'undefined' || typeof wx.requestMedicalInsurancePay !== 'function') {
+    const requestPay = typeof wx === 'undefined' ? undefined : wx.requestMedicalInsurancePay;
+    if (typeof requestPay !== 'function') {
       return Promise.resolve({ outcome: 'unsupported', message: '您的微信版本过低，不能使用医保支付。请把微信升级到最新版本后再支付。' });
     }
-    const args: Record<string, string> = { mixTradeNo: params.mixTradeNo };
+    const args: { mixTradeNo: string; timeStamp?: string; nonceStr?: string; package?: string; signType?: string; paySign?: string } = { mixTradeNo: params.mixTradeNo };
     // the five signing fields only when there is a self-pay part (else PARAM_ERROR)
     if (params.paySign) {
       Object.assign(args, {
@@ -112,7 +114,7 @@ const weapp: Platform = {
       });
     }
     return new Promise((resolve) => {
-      wx.requestMedicalInsurancePay({
+      requestPay({
         ...args,
         success: () => resolve({ outcome: 'ok' }),
         fail: (e: { errMsg?: string }) => resolve(mapPayFail(e?.errMsg)),

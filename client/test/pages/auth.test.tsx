@@ -69,7 +69,7 @@ describe('e-voucher authorization page (C11)', () => {
     fireEvent.click(q('auth-start')!);
     expect(await screen.findByText('✔ 医保电子凭证授权成功')).toBeTruthy();
     expect(platformDouble.openAuthUrl).toHaveBeenCalledWith('https://render.alipay.com/p/s/medical-card');
-    expect(calls.filter((c) => c.url === '/api/insurance/authorization').map((c) => c.data.authCode)).toEqual(['FIRST', 'SECOND']);
+    expect(calls.filter((c) => c.url === '/api/insurance/authorization').map((c) => (c.data as { authCode: string }).authCode)).toEqual(['FIRST', 'SECOND']);
   });
 
   test('says kindly that the authorization was cancelled and lets the patient try again', async () => {
