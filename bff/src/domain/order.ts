@@ -31,6 +31,8 @@ export interface NationalLeg {
   revsToken?: string;
   /** 6202 answered: the split is the centre's, not HIS's estimate */
   ordered: boolean;
+  /** the centre's cashier page for the self-pay part, when it answers one (kiosk path, [I]) */
+  cashierUrl?: string;
 }
 
 export interface PaymentLeg {

@@ -7,21 +7,23 @@ import { type Change, Draft } from './change';
 import { job } from './jobs';
 import type { Order, PaymentLeg } from './order';
 
-export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string }, now: Date): Change | null {
+export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string; cashierUrl?: string }, now: Date): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state !== 'created') return null;
   o.national = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno: r.chrgBchno, orgBizSers: [], ordered: false };
   if (r.mdtrtId) o.national.mdtrtId = r.mdtrtId;
+  if (r.cashierUrl) o.national.cashierUrl = r.cashierUrl;
   return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
-export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string }, now: Date): Change | null {
+export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string; cashierUrl?: string }, now: Date): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
   o.national.orgBizSers.push(r.orgBizSer);
+  if (r.cashierUrl) o.national.cashierUrl = r.cashierUrl;
   o.national.lastOrdStas = r.ordStas;
   if (!r.split) return d.moveTo('manual_review', '医保下单结果缺少金额', 'centre', `6202 ordStas=${r.ordStas}`).done();
   if (!splitAddsUp(r.split)) {

@@ -1,21 +1,19 @@
 /**
- * C12: the pay step. 6201 fee upload → 6202 insurance order (a fresh orgBizSer each call) →
+ * C12: the pay step. 6201 fee upload → 6202 insurance order (insurance-order.ts) →
  * the channel's mixed order → the parameters the client's pay call needs. One pay step per order
  * at a time (a short Redis lock); every stage is recorded before the next starts, so a repeated
  * tap resumes where the last one stopped and never orders twice.
  */
-import crypto from 'node:crypto';
 import type { PayParams } from '@mip/shared';
-import { onFeeUploaded, onInsuranceOrdered, onInsuranceOrderRefused, onPaymentCreated } from '../domain/payment';
-import { onOutcomeUnknown } from '../domain/settlement';
+import { onPaymentCreated } from '../domain/payment';
 import type { Order } from '../domain/order';
-import { ChannelRejectedError, ChannelSignatureError } from '../channels/port';
+import { ChannelRejectedError } from '../channels/port';
 import { AppError } from '../http/app-error';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import { PeerError } from '../peers/http-client';
 import type { PatientSession } from '../sessions/patient-sessions';
-import { settlementPolicy, type Deps } from './deps';
+import type { Deps } from './deps';
 import { tracked } from './calls';
+import { placeInsuranceOrder } from './insurance-order';
+import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
 import { withLock } from './lock';
 
@@ -35,7 +33,6 @@ export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: 
 async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   let order = await ownedOrder(deps, s, orderNo);
   const now = () => deps.now();
-  const policy = settlementPolicy(deps.config);
 
   if (order.payment && order.state === 'awaiting_payment') {
     const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
@@ -47,55 +44,11 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
   const identity = deps.pii.open(order.piiSealed);
   const location = body.location ?? auth.location ?? HOSPITAL_LOCATION;
-
-  if (order.state === 'created') {
-    const chrgBchno = `${orderNo}B1`;
-    try {
-      const r = await tracked(deps, orderNo, 'national', '6201', () =>
-        deps.national.uploadFees({
-          orderNo,
-          chrgBchno,
-          psnNo: order.psnNo,
-          insutype: order.insutype,
-          regionCode: order.regionCode,
-          identity,
-          payAuthNo: auth.payAuthNo,
-          location,
-          preSettlement: order.preSettlement,
-          totalFen: order.amounts.totalFen,
-        }),
-      );
-      await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
-      order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, { ...r, chrgBchno }, now()))).order;
-    } catch (err) {
-      // Nothing is payable after a refused or unanswered upload; 6201 is keyed by medOrgOrd, so
-      // the patient's next tap repeats it safely.
-      throw peerFailure(err);
-    }
-  }
-
-  if (order.state === 'fee_uploaded') {
-    const n = order.national!;
-    const orgBizSer = `${orderNo}${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
-    try {
-      const r = await tracked(deps, orderNo, 'national', '6202', () =>
-        deps.national.placeOrder({ payAuthNo: auth.payAuthNo, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }),
-      );
-      order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, { ordStas: r.ordStas, split: r.split, orgBizSer }, now()))).order;
-    } catch (err) {
-      if (isUnknownOutcome(err)) {
-        order = (await deps.orders.update(orderNo, (o) => onOutcomeUnknown(o, 'no answer to the insurance order (6202)', policy, now()))).order;
-        throw new AppError('PEER_TIMEOUT');
-      }
-      if (err instanceof NationalRejectedError) {
-        await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, `${err.code} ${err.detail}`, now()));
-        if (err.code === '2001') await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
-        throw new AppError(err.code === '2001' ? 'AUTHORIZATION_FAILED' : 'PEER_REJECTED', err.code === '2001' ? undefined : `医保中心未受理：${err.detail}`);
-      }
-      throw peerFailure(err);
-    }
-    if (order.state === 'manual_review') throw new AppError('AMOUNT_MISMATCH');
-  }
+  order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async (err) => {
+    if (err.code !== '2001') return null;
+    await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
+    return new AppError('AUTHORIZATION_FAILED');
+  });
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
   const channel = deps.channels[s.channel];
@@ -145,12 +98,3 @@ export async function existingPayParams(deps: Deps, orderNo: string): Promise<Pa
   return raw ? (JSON.parse(raw) as PayParams) : null;
 }
 
-export function peerFailure(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (err instanceof NationalRejectedError) return new AppError('PEER_REJECTED', `医保中心未受理：${err.detail}`, undefined, err);
-  if (err instanceof PeerError) return new AppError(err.failure === 'timeout' ? 'PEER_TIMEOUT' : 'PEER_UNAVAILABLE', undefined, undefined, err);
-  // an answer that failed its signature check is no answer: the outcome is unknown
-  if (err instanceof ChannelSignatureError) return new AppError('PEER_UNAVAILABLE', undefined, undefined, err);
-  if (isUnknownOutcome(err)) return new AppError('PEER_TIMEOUT', undefined, undefined, err);
-  throw err;
-}
