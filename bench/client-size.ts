@@ -12,6 +12,7 @@ import http from 'http';
 import os from 'os';
 import path from 'path';
 import type { AddressInfo } from 'net';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 
 const CLIENT_DIST = path.resolve(__dirname, '..', 'client', 'dist');
 export const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024;
@@ -141,16 +142,6 @@ export function serveH5(root = path.join(CLIENT_DIST, 'h5')): Promise<{ url: str
   });
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -171,7 +162,7 @@ export async function benchH5FirstRender(url?: string, runs = 3): Promise<object
     for (let i = 0; i < runs; i++) {
       const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-chromium-'));
       const ctx = await chromium.launchPersistentContext(profile, {
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
         args: CHROMIUM_ARGS,
         viewport: { width: 390, height: 844 },

@@ -11,9 +11,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WechatPatient } from '../support/patient';
 import { testStack, type TestStack } from '../support/stack';
 import { stackDeps, startStaffApp, type StaffTestApp } from '../support/staff';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM = process.env.CHROMIUM_PATH ?? CHROMIUM_PATH;
 const SHOTS = path.resolve(__dirname, '../../test-artifacts/e2e/staff-console');
 const STAFF = { username: 'caiwu01', password: 'finance-password-2026', roles: ['finance'] };
 

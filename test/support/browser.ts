@@ -10,24 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? CHROMIUM_PATH;
 /** The H5 build under test (MIP_H5_DIR overrides, e.g. to check the missing-build failure). */
 export const H5_DIR = process.env.MIP_H5_DIR ? path.resolve(process.env.MIP_H5_DIR) : path.resolve(__dirname, '../../client/dist/h5');
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
-/** The flags measured in /work/shared/TOOLCHAIN.md (no sandbox in a container, nothing phoning home). */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /** Generous: 2 cores shared with other test runs, a minified Taro bundle and real peers behind the BFF. */
 export const UI_TIMEOUT_MS = 20_000;

@@ -12,6 +12,7 @@ import { chooseBenefit, identify } from './identity';
 import { cancelKioskOrder, createKioskOrder, visitOrder } from './orders';
 import { kioskPay } from './paying';
 import { KioskVisits } from './visits';
+import { departments, doctors, slots } from '../flows/registration';
 
 /**
  * The kiosk API (shared/src/contract/kiosk.ts) bound to the kiosk flows. Mounted next to the
@@ -29,21 +30,9 @@ export function kioskRoutes(router: Router, deps: Deps, opts: RouteOptions, kc: 
     return { ended: true as const };
   });
 
-  bind(router, api.departments, opts, async () => ({
-    departments: (await deps.his.listDepartments()).map((d) => ({ code: d.code, name: d.name, ...(d.location ? { location: d.location } : {}) })),
-  }));
-  bind(router, api.doctors, opts, async ({ params }) => ({
-    doctors: (await deps.his.listDoctors(params.deptCode)).map((d) => ({
-      code: d.code,
-      name: d.name,
-      title: d.title,
-      available: d.available,
-      ...(d.specialty ? { specialty: d.specialty } : {}),
-    })),
-  }));
-  bind(router, api.slots, opts, async ({ params }) => ({
-    slots: (await deps.his.listSlots(params.doctorCode)).map(({ doctorCode, deptCode, ...s }) => s),
-  }));
+  bind(router, api.departments, opts, async () => departments(deps));
+  bind(router, api.doctors, opts, async ({ params }) => doctors(deps, params.deptCode));
+  bind(router, api.slots, opts, async ({ params }) => slots(deps, params.doctorCode));
 
   bind(router, api.bills, opts, async ({ principal, params }) => {
     const v = await visit(principal, params.visitId);

@@ -18,6 +18,7 @@ import {
   parseOrderAnswer,
   parseRefund,
   payOrderData,
+  type PayOrderInput,
   refundData,
   type OrderAnswer,
   type RefundAnswer,
@@ -128,17 +129,7 @@ export class NationalClient {
   }
 
   /** 6202 支付下单: orgBizSer must be new for every call */
-  async placeOrder(i: {
-    payAuthNo?: string;
-    /** instead of payAuthNo on the e-voucher QR path (kiosk) */
-    ecToken?: string;
-    payOrdId: string;
-    payToken: string;
-    orgBizSer: string;
-    chrgBchno: string;
-    mdtrtId?: string;
-    location: string;
-  }): Promise<OrderAnswer & { cashierUrl?: string }> {
+  async placeOrder(i: Omit<PayOrderInput, 'orgCodg'>): Promise<OrderAnswer & { cashierUrl?: string }> {
     const d = await this.call('6202', this.cfg.paths.payOrder, payOrderData({ ...i, orgCodg: this.cfg.orgCodg }));
     const cashierUrl = cashierUrlOf(d);
     return { ...parseOrderAnswer('6202', d), ...(cashierUrl ? { cashierUrl } : {}) };

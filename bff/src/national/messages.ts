@@ -133,18 +133,22 @@ export function cashierUrlOf(d: Data): string | undefined {
   return v && /^https?:\/\/[^\s"'<>]+$/i.test(v) && v.length <= 1024 ? v : undefined;
 }
 
-/** 6202 支付下单 */
-export function payOrderData(i: {
+export interface PayOrderInput {
   orgCodg: string;
   payAuthNo?: string;
+  /** instead of payAuthNo on the e-voucher QR path (kiosk) */
   ecToken?: string;
   payOrdId: string;
   payToken: string;
+  /** new for every 6202 call */
   orgBizSer: string;
   chrgBchno: string;
   mdtrtId?: string;
   location: string;
-}): Data {
+}
+
+/** 6202 支付下单 */
+export function payOrderData(i: PayOrderInput): Data {
   const data: Data = {
     ...authField('6202', i),
     payOrdId: i.payOrdId,

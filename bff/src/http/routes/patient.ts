@@ -13,6 +13,7 @@ import type { PatientSession } from '../../sessions/patient-sessions';
 import { AppError } from '../app-error';
 import type { PrincipalOf } from '../principal';
 import { bind, type RouteOptions } from '../route';
+import { departments, doctors, slots } from '../../flows/registration';
 
 function session(p: PrincipalOf<'patient'>): PatientSession {
   return { sessionId: p.sessionId, channel: p.channel, openId: p.openId, ownerKey: p.patientKey, createdAt: '', expiresAt: '' };
@@ -51,21 +52,9 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   bind(router, api.authorizeInsurance, opts, async ({ principal, body }) => authorize(deps, session(principal), body));
   bind(router, api.insuranceProfile, opts, async ({ principal }) => profileView(deps, session(principal)));
 
-  bind(router, api.departments, opts, async () => ({
-    departments: (await deps.his.listDepartments()).map((d) => ({ code: d.code, name: d.name, ...(d.location ? { location: d.location } : {}) })),
-  }));
-  bind(router, api.doctors, opts, async ({ params }) => ({
-    doctors: (await deps.his.listDoctors(params.deptCode)).map((d) => ({
-      code: d.code,
-      name: d.name,
-      title: d.title,
-      available: d.available,
-      ...(d.specialty ? { specialty: d.specialty } : {}),
-    })),
-  }));
-  bind(router, api.slots, opts, async ({ params }) => ({
-    slots: (await deps.his.listSlots(params.doctorCode)).map(({ doctorCode, deptCode, ...s }) => s),
-  }));
+  bind(router, api.departments, opts, async () => departments(deps));
+  bind(router, api.doctors, opts, async ({ params }) => doctors(deps, params.deptCode));
+  bind(router, api.slots, opts, async ({ params }) => slots(deps, params.doctorCode));
 
   bind(router, api.bills, opts, async ({ principal }) => {
     const p = await deps.profiles.get(principal.patientKey);
