@@ -1,5 +1,5 @@
 import { orderFixture } from './fixtures';
-import { onCashReport, onOutcomeUnknown, onSettlementReport, type SettlementPolicy } from './settlement';
+import { onCashReport, onOutcomeUnknown, onPollingExhausted, onSettlementReport, type SettlementPolicy } from './settlement';
 
 const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
 const now = new Date('2026-11-23T02:05:00.000Z');
@@ -84,6 +84,14 @@ describe('settlement decisions', () => {
 
   it('sends a channel total that differs from the order to manual review', () => {
     expect(onCashReport(orderFixture(), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500, totalFen: 9_999 }, policy, now)!.order.state).toBe('manual_review');
+  });
+
+  it('leaves an order the patient has not paid yet to its expiry when polling runs out', () => {
+    expect(onPollingExhausted(orderFixture({ state: 'awaiting_payment' }), 12, now)).toBeNull();
+  });
+
+  it('gives an outcome that polling could not learn to a person', () => {
+    expect(onPollingExhausted(orderFixture({ state: 'awaiting_confirmation' }), 12, now)!.order.state).toBe('manual_review');
   });
 
   it('moves an unanswered step to awaiting confirmation once', () => {

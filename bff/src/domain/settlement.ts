@@ -186,9 +186,12 @@ export function onOutcomeUnknown(order: Order, what: string, policy: SettlementP
     .enqueue(job('settlement.poll', d.order.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
 }
 
-/** Polling gave no final answer after the allowed attempts. */
+/**
+ * Polling gave no final answer after the allowed attempts. Only an outcome we could not learn
+ * goes to a person; an order the patient simply has not paid yet is left to its expiry (6401).
+ */
 export function onPollingExhausted(order: Order, attempts: number, now: Date): Change | null {
   const d = new Draft(order, now);
-  if (!isOpen(d.order)) return null;
+  if (d.order.state !== 'awaiting_confirmation') return null;
   return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
 }
