@@ -101,6 +101,9 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const slots = await slotPool(patients[0].c);
     samples.length = 0;
 
+    const procs = [...stack.bffs.map((b) => ['bff', b.pid] as const), ...Object.entries(stack.peers).map(([n, h]) => [n, h.pid] as const)];
+    const cpuBefore = procs.map(([, pid]) => cpuSeconds(pid));
+    const benchCpuBefore = process.cpuUsage();
     let next = 0;
     let done = 0;
     let failed = 0;
@@ -147,6 +150,9 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
       }),
     );
     const elapsed = (Date.now() - started) / 1000;
+    const cpu: Record<string, number> = Object.fromEntries(procs.map(([name, pid], i) => [name, Math.round((cpuSeconds(pid) - cpuBefore[i]) * 100) / 100]));
+    const b = process.cpuUsage(benchCpuBefore);
+    cpu.benchClient = Math.round(((b.user + b.system) / 1e6) * 100) / 100;
     const added = samples.map((s) => Math.max(0, s.appMs - s.peerMs));
     const byEndpoint: Record<string, { n: number; p50: number; p99: number }> = {};
     for (const id of [...new Set(samples.map((s) => s.endpoint))]) {
@@ -164,11 +170,24 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
       flowLatencyMs: { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) },
       bffAddedLatencyMs: { requests: added.length, p50: percentile(added, 50), p99: percentile(added, 99), byEndpoint },
       centreOrdersSettled: national.orders.filter((o) => o.ordStas === '6').length,
+      /** CPU seconds each process used during the timed phase (2 cores = 2 s per second) */
+      cpuSeconds: cpu,
     };
   } finally {
     await stack.stop();
     if (process.env.KEEP_STACK) process.stderr.write(`stack kept in ${dir}\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** utime + stime of a process, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
   }
 }
 

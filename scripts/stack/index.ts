@@ -41,6 +41,8 @@ export interface Stack {
   redis: RedisHandle;
   peers: Record<PeerName, ServiceHandle>;
   bffs: ServiceHandle[];
+  /** the round-robin proxy in front of the BFFs (only when bffInstances > 1; urls.bff points at it) */
+  proxy?: ServiceHandle;
   credentials: StackCredentials;
   bffConfigFile: string;
   bffConfig: Record<string, unknown>;
@@ -71,11 +73,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const logDir = path.join(opts.dir, 'logs');
   const credentials = await loadOrMakeCredentials(opts.dir);
   const redis = await startRedis({ dir: path.join(opts.dir, 'redis'), fsync: opts.redisFsync });
+  const instances = opts.bffInstances ?? 1;
+  // several instances: a proxy takes the public port and spreads requests over them (proxy.ts)
+  const proxyPort = instances > 1 ? (opts.bffPort ?? (await freePort())) : undefined;
   const bffPorts: number[] = [];
-  for (let i = 0; i < (opts.bffInstances ?? 1); i++) bffPorts.push(i === 0 && opts.bffPort ? opts.bffPort : await freePort());
+  for (let i = 0; i < instances; i++) bffPorts.push(i === 0 && opts.bffPort && !proxyPort ? opts.bffPort : await freePort());
   const peerPorts = Object.fromEntries(await Promise.all(PEERS.map(async (p) => [p.name, await freePort()] as const))) as Record<PeerName, number>;
   const urls: StackUrls = {
-    bff: `http://127.0.0.1:${bffPorts[0]}`,
+    bff: `http://127.0.0.1:${proxyPort ?? bffPorts[0]}`,
     national: `http://127.0.0.1:${peerPorts.national}`,
     his: `http://127.0.0.1:${peerPorts.his}`,
     wechat: `http://127.0.0.1:${peerPorts.wechat}`,
@@ -113,6 +118,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     service({ name: `bff-${i + 1}`, entry: 'bff/src/main.ts', port, env: { MIP_CONFIG: bffConfigFile, INSTANCE_ID: `bff-${i + 1}`, ...(opts.bffEnv ?? {}) }, logDir }),
   );
   await Promise.all(bffs.map((b) => b.start()));
+  const proxy = proxyPort
+    ? service({ name: 'bff-proxy', entry: 'scripts/stack/proxy.ts', port: proxyPort, env: { PROXY_TARGETS: bffs.map((b) => b.url).join(',') }, logDir })
+    : undefined;
+  await proxy?.start();
 
   return {
     dir: opts.dir,
@@ -120,10 +129,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     redis,
     peers,
     bffs,
+    proxy,
     credentials,
     bffConfigFile,
     bffConfig,
     async stop() {
+      await proxy?.stop();
       await Promise.all(bffs.map((b) => b.stop()));
       await Promise.all(Object.values(peers).map((p) => p.stop()));
       await redis.stop();

@@ -13,6 +13,7 @@ export interface ServiceHandle {
   stop(): Promise<void>;
   restart(): Promise<void>;
   readonly running: boolean;
+  readonly pid: number | undefined;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,6 +36,9 @@ export function service(opts: { name: string; entry: string; port: number; env: 
     port: opts.port,
     url: `http://127.0.0.1:${opts.port}`,
     logFile,
+    get pid() {
+      return child?.pid;
+    },
     get running() {
       return !!child && child.exitCode === null && child.signalCode === null;
     },

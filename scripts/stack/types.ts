@@ -5,7 +5,8 @@
  * sandbox's own configuration, and the BFF configuration section that points at it.
  */
 export interface StackUrls {
-  /** the first BFF instance (also the public base URL peers call back) */
+  /** the BFF as patients and peers reach it (also the public base URL peers call back): the
+   *  only instance, or the round-robin proxy in front of several (scripts/stack/proxy.ts) */
   bff: string;
   national: string;
   his: string;

@@ -34,7 +34,7 @@ export function connectRedis(url: string, opts: { lazy?: boolean } = {}): RedisC
         const [host, port] = hp.split(':');
         return { host, port: Number(port) };
       });
-    return defineScripts(new Redis.Cluster(nodes, { lazyConnect: opts.lazy, redisOptions: { maxRetriesPerRequest: 3 } }));
+    return defineScripts(new Redis.Cluster(nodes, { lazyConnect: opts.lazy, enableAutoPipelining: true, redisOptions: { maxRetriesPerRequest: 3 } }));
   }
   return defineScripts(
     new Redis(url, {
@@ -43,6 +43,9 @@ export function connectRedis(url: string, opts: { lazy?: boolean } = {}): RedisC
       maxRetriesPerRequest: 20,
       retryStrategy: (times) => Math.min(50 * times, 1000),
       enableOfflineQueue: true,
+      // Commands issued in the same tick leave in one write: one syscall instead of many, which is
+      // most of the BFF's Redis cost under load.
+      enableAutoPipelining: true,
     }),
   );
 }
