@@ -6,8 +6,11 @@ const fs = require('fs');
 
 const projects = [
   { ...node, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.test.ts', '<rootDir>/bff/**/*.test.ts', '<rootDir>/sandbox/**/*.test.ts'] },
-  { ...node, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 30 },
-  { ...node, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 120 },
+  // every BFF answer seen by an integration or e2e test is checked against the published OpenAPI document
+  { ...node, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 30, setupFilesAfterEnv: ['<rootDir>/test/support/openapi-guard.ts'] },
+  { ...node, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 120, setupFilesAfterEnv: ['<rootDir>/test/support/openapi-guard.ts'] },
+  // issue 7: the fault suite (npm run test:faults runs the full size; npm test a smaller one)
+  { ...node, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], slowTestThreshold: 600 },
 ];
 if (fs.existsSync(__dirname + '/client/jest.config.js')) projects.push('<rootDir>/client/jest.config.js');
 

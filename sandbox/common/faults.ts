@@ -37,6 +37,8 @@ export class FaultBook {
   private rules: (FaultRule & { id: number; left: number })[] = [];
   private nextId = 1;
   readonly fired: { op: string; kind: FaultKind; key?: string; at: string }[] = [];
+  /** how often each `op:kind` fired since start (the `fired` log keeps only the recent ones) */
+  readonly counts: Record<string, number> = {};
 
   add(rule: FaultRule): number {
     const id = this.nextId++;
@@ -61,6 +63,7 @@ export class FaultBook {
       if (r.probability !== undefined && Math.random() >= r.probability) continue;
       if (r.left > 0) r.left--;
       this.fired.push({ op, kind: r.kind, key, at: new Date().toISOString() });
+      this.counts[`${op}:${r.kind}`] = (this.counts[`${op}:${r.kind}`] ?? 0) + 1;
       if (this.fired.length > 10_000) this.fired.splice(0, 5_000);
       const { left, ...rule } = r;
       return rule;

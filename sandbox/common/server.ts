@@ -25,7 +25,7 @@ export function createSandboxApp(name: string): SandboxApp {
     ctx.body = { ok: true, name };
   });
   router.get('/sandbox/faults', (ctx) => {
-    ctx.body = { rules: faults.list(), fired: faults.fired.slice(-200) };
+    ctx.body = { rules: faults.list(), fired: faults.fired.slice(-200), counts: faults.counts };
   });
   router.post('/sandbox/faults', async (ctx) => {
     const body = (await readJson(ctx.req)) as { rules?: FaultRule[] } | FaultRule;

@@ -50,6 +50,12 @@ export function createHisSandbox(input: HisSandboxConfigInput): HisSandbox {
   router.get('/sandbox/ledger/:orderNo', (ctx) => {
     ctx.body = { orderNo: ctx.params.orderNo, ...ledgerView(world, ctx.params.orderNo) };
   });
+  /** test control: new unpaid bills for a patient ({personKey, template?, count?}) — see HisWorld.addBill */
+  router.post('/sandbox/bills', async (ctx) => {
+    const b = z.object({ personKey: z.string().min(1), template: z.number().int().optional(), count: z.number().int().min(1).max(50).optional() }).parse(await readJson(ctx.req));
+    const bills = Array.from({ length: b.count ?? 1 }, (_, i) => world.addBill(b.personKey, (b.template ?? 0) + i));
+    ctx.body = { bills: bills.map((x) => ({ billNo: x.billNo, totalFen: x.totalFen })) };
+  });
   router.get('/sandbox/pushes', (ctx) => {
     ctx.body = { pushes: pusher.log };
   });

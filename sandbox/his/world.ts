@@ -2,7 +2,7 @@
  * Everything the sandbox HIS knows, in memory: patients, unpaid bills, slot bookings,
  * pre-settlements (locks) and the settlement ledger. `reset()` restores the seed.
  */
-import { BILLS, lineAmountFen } from '../seed/his-bills';
+import { BILLS, lineAmountFen, type SeedBill } from '../seed/his-bills';
 import { doctorByCode, departmentByCode } from '../seed/his-catalog';
 import { HIS_PATIENTS } from '../seed/his-patients';
 import { cnCompactDate, cnDateTime } from './clock';
@@ -125,6 +125,7 @@ export class HisWorld {
   reversals: ReversalRec[] = [];
   refunds: RefundRec[] = [];
   private seq = 0;
+  private billSeq = 0;
 
   constructor(now = Date.now()) {
     this.reset(now);
@@ -139,53 +140,73 @@ export class HisWorld {
     this.reversals = [];
     this.refunds = [];
     this.seq = 0;
+    this.billSeq = 0;
     for (const p of HIS_PATIENTS) {
       this.patients.set(p.patientId, { patientId: p.patientId, idNo: p.idNo, name: p.name, outpatientNo: p.outpatientNo, cardNo: p.cardNo });
     }
     BILLS.forEach((b, i) => {
       const patient = HIS_PATIENTS.find((p) => p.personKey === b.personKey);
-      const dept = departmentByCode(b.deptCode);
-      const doctor = doctorByCode(b.doctorCode);
-      if (!patient || !dept || !doctor) throw new Error(`seed bill ${b.billNo} refers to unknown data`);
-      const createdAt = cnDateTime(now - (BILLS.length - i) * 23 * 60_000);
-      const items = b.lines.map(
-        (l, n): FeeItemRec => ({
-          feedetl_sn: `${b.billNo}${String(n + 1).padStart(3, '0')}`,
-          med_list_codg: l.code,
-          medins_list_codg: l.medinsCode,
-          item_name: l.name,
-          ...(l.spec ? { spec: l.spec } : {}),
-          unit: l.unit,
-          cnt: l.qty,
-          pric_fen: l.priceFen,
-          amount_fen: lineAmountFen(l),
-          chrgitm_lv: l.level,
-          ...(l.drug ? { rxno: b.billNo } : {}),
-          drord_no: `YZ${b.billNo.slice(4)}${String(n + 1).padStart(2, '0')}`,
-          bilg_dept_codg: dept.code,
-          bilg_dept_name: dept.name,
-          bilg_dr_codg: doctor.code,
-          bilg_dr_name: doctor.name,
-          fee_ocur_time: createdAt,
-        }),
-      );
-      this.bills.set(b.billNo, {
-        billNo: b.billNo,
-        patientId: patient.patientId,
-        title: b.title,
-        deptCode: dept.code,
-        deptName: dept.name,
-        caty: dept.caty,
-        doctorCode: doctor.code,
-        doctorName: doctor.name,
-        visitNo: `MZ${cnCompactDate(now)}${String(i + 1).padStart(4, '0')}`,
-        medType: b.medType,
-        diseases: b.diseases,
-        createdAt,
-        items,
-        totalFen: items.reduce((t, it) => t + it.amount_fen, 0),
-      });
+      if (!patient) throw new Error(`seed bill ${b.billNo} refers to unknown data`);
+      this.putBill(b, patient.patientId, cnDateTime(now - (BILLS.length - i) * 23 * 60_000), `MZ${cnCompactDate(now)}${String(i + 1).padStart(4, '0')}`);
     });
+  }
+
+  private putBill(b: SeedBill, patientId: string, createdAt: string, visitNo: string): BillRec {
+    const dept = departmentByCode(b.deptCode);
+    const doctor = doctorByCode(b.doctorCode);
+    if (!dept || !doctor) throw new Error(`bill ${b.billNo} refers to unknown data`);
+    const items = b.lines.map(
+      (l, n): FeeItemRec => ({
+        feedetl_sn: `${b.billNo}${String(n + 1).padStart(3, '0')}`,
+        med_list_codg: l.code,
+        medins_list_codg: l.medinsCode,
+        item_name: l.name,
+        ...(l.spec ? { spec: l.spec } : {}),
+        unit: l.unit,
+        cnt: l.qty,
+        pric_fen: l.priceFen,
+        amount_fen: lineAmountFen(l),
+        chrgitm_lv: l.level,
+        ...(l.drug ? { rxno: b.billNo } : {}),
+        drord_no: `YZ${b.billNo.slice(4)}${String(n + 1).padStart(2, '0')}`,
+        bilg_dept_codg: dept.code,
+        bilg_dept_name: dept.name,
+        bilg_dr_codg: doctor.code,
+        bilg_dr_name: doctor.name,
+        fee_ocur_time: createdAt,
+      }),
+    );
+    const rec: BillRec = {
+      billNo: b.billNo,
+      patientId,
+      title: b.title,
+      deptCode: dept.code,
+      deptName: dept.name,
+      caty: dept.caty,
+      doctorCode: doctor.code,
+      doctorName: doctor.name,
+      visitNo,
+      medType: b.medType,
+      diseases: b.diseases,
+      createdAt,
+      items,
+      totalFen: items.reduce((t, it) => t + it.amount_fen, 0),
+    };
+    this.bills.set(b.billNo, rec);
+    return rec;
+  }
+
+  /**
+   * Test control (POST /sandbox/bills): a new unpaid bill for a patient HIS knows, with the fee
+   * lines of seed bill `template` — so load and fault runs can pay outpatient fees for the crowd.
+   */
+  addBill(personKey: string, template = 0, now = Date.now()): BillRec {
+    const patient = HIS_PATIENTS.find((p) => p.personKey === personKey);
+    if (!patient) throw new Error(`no HIS patient for ${personKey}`);
+    const seed = BILLS[((template % BILLS.length) + BILLS.length) % BILLS.length];
+    this.billSeq += 1;
+    const billNo = `MZCX${String(this.billSeq).padStart(8, '0')}`;
+    return this.putBill({ ...seed, billNo, personKey }, patient.patientId, cnDateTime(now), `MZ${cnCompactDate(now)}X${String(this.billSeq).padStart(6, '0')}`);
   }
 
   /** HIS-style serial numbers: prefix + date + sequence */

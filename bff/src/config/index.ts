@@ -5,6 +5,7 @@ import { HisConfig } from './his';
 import { ChannelsConfig } from './channels';
 import { SecurityConfig } from './security';
 import { KioskConfig } from '../kiosk/config';
+import { RateLimitsConfig } from '../http/rate-limit';
 
 /**
  * The whole BFF configuration, validated at start-up. The sandbox stack writes one of these for
@@ -31,6 +32,8 @@ export const Config = z.object({
   workerConcurrency: z.number().int().positive().default(8),
   /** an unpaid order is cancelled (6401) after this long */
   unpaidOrderTtlMs: z.number().int().positive().default(30 * 60_000),
+  /** patient login per address, order create and pay per patient (http/rate-limit.ts) */
+  rateLimits: RateLimitsConfig.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -9,6 +9,7 @@ import { hisRoutes } from './routes/his';
 import { billRoutes } from './routes/bills';
 import { kioskRoutes } from '../kiosk/routes';
 import { staticFiles } from './static';
+import { rateLimits } from './rate-limit';
 import type { RouteOptions } from './route';
 
 export interface AppExtras {
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}): Koa {
 
   app.use(errorsMiddleware(deps.log));
   for (const m of extras.middleware ?? []) app.use(m);
+  app.use(rateLimits({ redis: deps.redis, keys: deps.keys, sessions: deps.sessions, rules: deps.config.rateLimits }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.config.h5Dir) app.use(staticFiles(deps.config.h5Dir));

@@ -75,9 +75,10 @@ export function errorStatuses(): Map<number, ErrorCode[]> {
 }
 
 function successContent(e: Endpoint): JsonSchema {
-  const produces = (e as { produces?: unknown }).produces;
-  if (typeof produces === 'string') return { [produces]: { schema: { type: 'string' } } };
-  return { 'application/json': { schema: toSchema(e.response, 'output') } };
+  if (e.produces) return { [e.produces]: { schema: { type: 'string' } } };
+  const content: JsonSchema = { 'application/json': { schema: toSchema(e.response, 'output') } };
+  if (e.alsoProduces) content[e.alsoProduces] = { schema: { type: 'string' } };
+  return content;
 }
 
 export function operation(e: Endpoint, statuses: number[]): Operation {
@@ -97,7 +98,7 @@ export function operation(e: Endpoint, statuses: number[]): Operation {
   }
   for (const s of statuses) op.responses[String(s)] = { $ref: `#/components/responses/Error${s}` };
   // Statuses answered with the success body (readiness: 503 "down"), declared by the contract.
-  const same = (e as { statuses?: Record<number, string> }).statuses ?? {};
+  const same = e.statuses ?? {};
   for (const [s, description] of Object.entries(same)) op.responses[s] = { description, content: successContent(e) };
   const roles = (e as { roles?: readonly string[] }).roles;
   if (e.auth === 'staff' && roles) op['x-staff-roles'] = roles;

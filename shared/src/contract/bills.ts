@@ -80,6 +80,7 @@ export const dayBill = endpoint({
     format: z.enum(['json', 'csv']).default('json'),
   }),
   response: z.union([DayBill, z.string().describe('text/csv when format=csv')]),
+  alsoProduces: 'text/csv; charset=utf-8',
 });
 
 export const MISMATCH_KINDS = [

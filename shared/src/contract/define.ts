@@ -27,6 +27,12 @@ export interface Endpoint<
   response: R;
   /** Header names the endpoint reads (documented; e.g. Idempotency-Key). */
   headers?: Record<string, { required: boolean; description: string }>;
+  /** the only media type of the success answer when it is not JSON (e.g. Prometheus text) */
+  produces?: string;
+  /** a second media type the answer can take besides JSON (e.g. text/csv when format=csv) */
+  alsoProduces?: string;
+  /** other statuses answered with the success body (readiness: 503 "down") */
+  statuses?: Record<number, string>;
 }
 
 const empty = z.object({}).strict();
@@ -50,6 +56,9 @@ export function endpoint<
   body?: B;
   response: R;
   headers?: Endpoint['headers'];
+  produces?: string;
+  alsoProduces?: string;
+  statuses?: Record<number, string>;
 }): Endpoint<P, Q, B, R, A> {
   return {
     ...e,

@@ -29,32 +29,27 @@ export const HealthReport = z.object({
   peers: z.array(Check.extend({ name: z.string(), target: z.string().describe('host:port probed') })).optional(),
 });
 
-export const health = Object.assign(
-  endpoint({
-    id: 'ops.health',
-    tag: 'ops',
-    method: 'GET',
-    path: '/health',
-    auth: 'none',
-    summary: 'Readiness: Redis PING with latency and a TCP reachability probe of each peer (HIS, centre, WeChat, Alipay)',
-    response: HealthReport,
-  }),
-  /** other statuses answered with the same body */
-  { statuses: { 503: 'Not ready: Redis is unreachable (status "down")' } as Record<number, string> },
-);
+export const health = endpoint({
+  id: 'ops.health',
+  tag: 'ops',
+  method: 'GET',
+  path: '/health',
+  auth: 'none',
+  summary: 'Readiness: Redis PING with latency and a TCP reachability probe of each peer (HIS, centre, WeChat, Alipay)',
+  response: HealthReport,
+  statuses: { 503: 'Not ready: Redis is unreachable (status "down")' },
+});
 
-export const metrics = Object.assign(
-  endpoint({
-    id: 'ops.metrics',
-    tag: 'ops',
-    method: 'GET',
-    path: '/metrics',
-    auth: 'none',
-    summary: 'Prometheus text format: HTTP, peer calls, orders by state, queue depth, process (loopback or ops token only)',
-    response: z.string(),
-  }),
-  { produces: 'text/plain; version=0.0.4; charset=utf-8' },
-);
+export const metrics = endpoint({
+  id: 'ops.metrics',
+  tag: 'ops',
+  method: 'GET',
+  path: '/metrics',
+  auth: 'none',
+  summary: 'Prometheus text format: HTTP, peer calls, orders by state, queue depth, process (loopback or ops token only)',
+  response: z.string(),
+  produces: 'text/plain; version=0.0.4; charset=utf-8',
+});
 
 export const openapi = endpoint({
   id: 'ops.openapi',
