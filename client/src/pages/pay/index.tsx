@@ -30,7 +30,9 @@ export default function PayPage() {
   const [unsupported, setUnsupported] = useState<string | null>(null);
   const here = url(PAGES.pay, { orderNo });
   useShownAgain(() => {
-    if (!busy && !leaving.current) state.reload();
+    if (busy || leaving.current) return;
+    setPayError(null); // back from authorizing: the pay button is the next step again
+    state.reload();
   });
 
   const leave = (to: string) => {
@@ -80,6 +82,8 @@ export default function PayPage() {
   }
 
   const step = payError ? nextStepFor(payError, here) : undefined;
+  // one decision per screen: when the next step is elsewhere (authorize first), it is the only button
+  const blockedBy = step?.mode === 'go' ? step : undefined;
   const benefit = getProgress().benefit;
   return (
     <Page id='page-pay' title='医保移动支付'>
@@ -137,14 +141,14 @@ export default function PayPage() {
                 {messageOf(payError)}
               </Notice>
               {step ? (
-                <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
+                <Button id='error-action' className={`btn ${blockedBy ? 'btn--primary' : 'btn--secondary'}`} ariaLabel={step.label} onClick={() => go(step.to)}>
                   {step.label}
                 </Button>
               ) : null}
             </View>
           ) : null}
 
-          {state.data.order.canPay ? (
+          {blockedBy ? null : state.data.order.canPay ? (
             <Button
               id='pay-button'
               className={`btn btn--primary${busy || left ? ' btn--disabled' : ''}`}
