@@ -12,6 +12,12 @@ export const HisSandboxConfig = z.object({
   idempotentWriteBack: z.boolean().default(false),
   /** false: the reversal (冲正) route answers 507 "not supported" */
   supportsReversal: z.boolean().default(true),
+  /**
+   * The sandbox centre's base URL. A real HIS reverses the insurance settlement (冲正) at the
+   * centre; with this set the sandbox does the same, so the centre stops reporting the order as
+   * settled. Unset (in-process HIS tests): the reversal is recorded in HIS only.
+   */
+  centreUrl: z.string().url().optional(),
   /** how long a pre-settlement holds its slot / bills */
   preSettlementTtlMs: z.number().int().positive().default(15 * 60_000),
   /** HIS -> BFF patient message push (C4/C5) */

@@ -62,6 +62,23 @@ function idempotencyKey(ctx: Koa.Context): string {
 
 const query = (ctx: Koa.Context, name: string): string => parseInput(z.object({ [name]: str }), ctx.query)[name];
 
+/** The centre's side of a HIS reversal (sandbox/national/app.ts /sandbox/internal/reverse). */
+async function reverseAtCentre(centreUrl: string, payOrdId: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`${centreUrl}/sandbox/internal/reverse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payOrdId }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    throw new HisFailure(CODES.UNKNOWN, '医保中心冲正无应答，请稍后重试', 500);
+  }
+  const body = (await res.json().catch(() => ({}))) as { ok?: boolean; code?: string; message?: string };
+  if (!body.ok) throw refuse(CODES.BUSINESS, `医保中心冲正失败: ${body.code ?? res.status} ${body.message ?? ''}`.trim());
+}
+
 export function registerApiRoutes(router: Router, d: HisDeps): void {
   const { world, faults, config } = d;
   const run = (ctx: Koa.Context, op: string, key: string | undefined, act: () => unknown) => perform(ctx, faults, op, key, act);
@@ -161,7 +178,13 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
     const key = idempotencyKey(ctx);
     const orderNo = ctx.params.orderNo ?? '';
     const b = parseInput(ReversalIn, jsonBody(ctx));
-    return run(ctx, 'reverse', key, () => reverse(world, orderNo, b, { supported: config.supportsReversal }));
+    return run(ctx, 'reverse', key, async () => {
+      // a new reversal is done at the centre first, as a real HIS does it; a repeat is answered from the ledger
+      if (config.supportsReversal && config.centreUrl && !world.reversals.some((r) => r.orderNo === orderNo) && world.settlementsOf(orderNo).length === 0) {
+        await reverseAtCentre(config.centreUrl, b.pay_ord_id);
+      }
+      return reverse(world, orderNo, b, { supported: config.supportsReversal });
+    });
   });
 
   router.post('/api/refunds', (ctx) => {

@@ -33,6 +33,7 @@ export const hisStack: PeerStackModule = {
       clients: [{ clientId: c.clientId, secret: c.clientSecret }],
       idempotentWriteBack: false,
       supportsReversal: true,
+      centreUrl: urls.national,
       push: { enabled: true, bffUrl: urls.bff, clientId: c.hisClientId, secret: c.hisClientSecret },
     };
     return config;

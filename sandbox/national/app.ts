@@ -119,6 +119,18 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
     }
   });
 
+  /** HIS sandbox: the hospital reversed (冲正) the insurance part of a settlement through its HIS. */
+  router.post('/sandbox/internal/reverse', async (ctx) => {
+    const b = (await readJson(ctx.req)) as { payOrdId?: string };
+    try {
+      const o = centre.reverseInsurance(String(b.payOrdId ?? ''));
+      ctx.body = { ok: true, ordStas: o.ordStas };
+    } catch (err) {
+      if (err instanceof CentreError) ctx.body = { ok: false, code: err.code, message: err.message };
+      else throw err;
+    }
+  });
+
   router.get('/sandbox/orders', (ctx) => {
     ctx.body = { orders: [...store.orders.values()].map(view) };
   });

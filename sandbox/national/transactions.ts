@@ -234,6 +234,20 @@ export class Centre {
     return { success: true, message: '撤销成功' };
   }
 
+  /**
+   * A HIS reversal (冲正) of the insurance part: the settlement's fund and account payments go
+   * back (ordStas 13 医保已撤销); the self-pay part is the channel's to refund. Idempotent.
+   */
+  reverseInsurance(payOrdId: string): CentreOrder {
+    const o = this.store.orders.get(payOrdId);
+    if (!o) throw new CentreError('2002', '支付订单不存在');
+    if (o.ordStas === '13') return o;
+    if (o.ordStas !== '6' || !o.split || o.refunds.length) throw new CentreError('2004', `订单状态不允许冲正 (ordStas=${o.ordStas})`);
+    this.store.balances.set(o.psnNo, (this.store.balances.get(o.psnNo) ?? 0) + o.split.acctFen);
+    o.ordStas = '13';
+    return o;
+  }
+
   /** 6203 */
   refund(d: Data): Data {
     need(d, ['payOrdId', 'appRefdSn', 'appRefdTime', 'totlRefdAmt', 'cashRefdAmt', 'refdType']);

@@ -6,10 +6,10 @@
  *
  * Failover: an instance that refuses the connection (killed, restarting) is skipped and the
  * request goes to the next one, so a dead instance never fails a request another could serve.
- * A request is also tried again elsewhere when a kept-alive connection turns out to be dead
- * before any answer came back (`reusedSocket` + ECONNRESET/EPIPE: the instance died between two
- * requests). A request in flight on an instance that dies gets 502: the instance may have acted
- * on it, so only the client (which knows the call is idempotent) may repeat it.
+ * An idempotent request (GET…) is also tried again elsewhere when a kept-alive connection turns
+ * out to be dead before any answer came back. A POST in flight on an instance that dies gets
+ * 502: the instance may have acted on it, so only the client (which knows whether the call is
+ * idempotent — our API's are, by Idempotency-Key or by design) may repeat it.
  *
  *   PROXY_TARGETS=http://127.0.0.1:8081,http://127.0.0.1:8082 PORT=8080 tsx scripts/stack/proxy.ts
  */
@@ -39,10 +39,18 @@ interface Target {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
-/** Errors that prove the target never got the request (or died before it could answer on a reused socket). */
-function neverReached(err: NodeJS.ErrnoException, reusedSocket: boolean): boolean {
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * Whether the request may go to another target after this error. A refused connection proves the
+ * target never got it. A reset of a kept-alive connection does not: the instance may have read
+ * the request and died while acting on it — so, like nginx (proxy_next_upstream without
+ * non_idempotent), only idempotent methods are repeated then. (Found by the fault suite: a POST
+ * repeated this way used a single-use authorization code twice.)
+ */
+function neverReached(err: NodeJS.ErrnoException, reusedSocket: boolean, method: string): boolean {
   if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return true;
-  return reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+  return reusedSocket && IDEMPOTENT.has(method) && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
 }
 
 export function createProxy(opts: ProxyOptions): { server: http.Server; stats: ProxyStats } {
@@ -85,7 +93,7 @@ export function createProxy(opts: ProxyOptions): { server: http.Server; stats: P
     );
     up.on('error', (err: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy();
-      if (neverReached(err, up.reusedSocket) && attempt + 1 < candidates.length * 2) {
+      if (neverReached(err, up.reusedSocket, req.method ?? 'GET') && attempt + 1 < candidates.length * 2) {
         if (err.code === 'ECONNREFUSED') target.downUntil = Date.now() + downForMs;
         stats.failovers++;
         // every target once; then, after a short pause, each once more (one may be back by then)

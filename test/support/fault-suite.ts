@@ -63,6 +63,8 @@ export interface FaultSuiteReport {
     refundsRequested: number;
     refundsSucceeded: number;
     flowOutcomes: Record<string, number>;
+    /** why flows stopped early (outcome, channel, last status and error code) */
+    flowFailures: Record<string, number>;
     states: Record<string, number>;
     seconds: { run: number; settle: number; total: number };
   };
@@ -264,6 +266,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
   const orderNos = new Set<string>();
   const completed: { orderNo: string; amounts: { fundFen: number; acctFen: number; cashFen: number } }[] = [];
   const outcomes: Record<string, number> = {};
+  const failures: Record<string, number> = {};
   let running = true;
 
   try {
@@ -294,7 +297,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     const restartAt = Array.from({ length: opts.redisRestarts }, (_, k) => Math.floor((opts.flows * (k + 1)) / (opts.redisRestarts + 1)));
     const flow = async (p: Patient, i: number): Promise<void> => {
       const plan = planFor(i);
-      const o = await runFlow(p, plan, i, slots, orderNos, completed);
+      const o = await runFlow(p, plan, i, slots, orderNos, completed, failures);
       outcomes[o] = (outcomes[o] ?? 0) + 1;
     };
     await Promise.all(
@@ -347,7 +350,6 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     }
     const check = await checkMoney(stack, orders, orderNos);
     problems.push(...check.problems);
-
     const recon = await his.call(billsApi.runReconciliation, { body: { date: `${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6)}` } });
     let reconDifferences = -1;
     if (recon.status === 200) {
@@ -356,6 +358,14 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       for (const d of run.differences.slice(0, 20)) problems.push(`reconciliation: ${d.kind} ${d.orderNo ?? d.outTradeNo ?? ''} ${d.detail}`);
       if (!run.complete) problems.push(`reconciliation run incomplete: ${JSON.stringify(run.sources)}`);
     } else problems.push(`reconciliation run failed: ${recon.status} ${recon.text.slice(0, 200)}`);
+
+    // what happened to the orders named in a problem, for whoever reads the report
+    const named = new Set(problems.flatMap((p) => p.match(/[RO]\d{12}[0-9A-Z]{6}/g) ?? []));
+    const details: Record<string, unknown> = {};
+    for (const n of [...named].slice(0, 30)) {
+      const o = orders.get(n);
+      details[n] = { state: o?.state, timeline: o?.timeline, writeBack: o?.writeBack, reversal: o?.reversal, refunds: o?.refunds, calls: await store.calls(n).catch(() => []) };
+    }
 
     const states: Record<string, number> = {};
     for (const o of orders.values()) states[o.state] = (states[o.state] ?? 0) + 1;
@@ -380,6 +390,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       refundsRequested: counters.refundsRequested,
       refundsSucceeded: [...orders.values()].flatMap((o) => o.refunds.filter((r) => r.requestedBy === 'his' && r.state === 'succeeded')).length,
       flowOutcomes: outcomes,
+      flowFailures: failures,
       states,
       seconds: { run: runSeconds, settle: settleSeconds, total: Math.round((Date.now() - t0) / 1000) },
     };
@@ -391,7 +402,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     const report: FaultSuiteReport = { line, summary, problems, reviews };
     if (opts.artifactsDir) {
       fs.mkdirSync(opts.artifactsDir, { recursive: true });
-      fs.writeFileSync(path.join(opts.artifactsDir, 'fault-suite.json'), JSON.stringify({ ...report, faultCounts, proxy: await proxyStats(stack) }, null, 2));
+      fs.writeFileSync(path.join(opts.artifactsDir, 'fault-suite.json'), JSON.stringify({ ...report, faultCounts, proxy: await proxyStats(stack), details }, null, 2));
       fs.appendFileSync(path.join(opts.artifactsDir, 'fault-suite.log'), `${new Date().toISOString()} ${line}\n`);
     }
     return report;
@@ -432,12 +443,19 @@ async function runFlow(
   slots: string[],
   orderNos: Set<string>,
   completed: { orderNo: string; amounts: { fundFen: number; acctFen: number; cashFen: number } }[],
+  failures: Record<string, number>,
 ): Promise<FlowOutcome> {
+  const fail = (o: FlowOutcome, r: Res | undefined): FlowOutcome => {
+    const k = `${o} ${p.channel} ${r?.status ?? '-'} ${code(r ?? { status: 0, body: {} }) || String(r?.body?.error?.message ?? '').slice(0, 60)}`;
+    failures[k] = (failures[k] ?? 0) + 1;
+    return o;
+  };
   const auth = await retrying(() => p.authorizeOnce());
-  if (auth.status !== 200) return 'authorize_failed';
+  if (auth.status !== 200) return fail('authorize_failed', auth);
 
   // ---- order
   let created: Res | undefined;
+  let lastCreate: Res | undefined;
   for (let attempt = 0; attempt < 4 && !created; attempt++) {
     let body: Record<string, unknown>;
     if (plan.kind === 'registration' && slots.length) body = { kind: 'registration', slotId: slots.pop()! };
@@ -447,17 +465,20 @@ async function runFlow(
     }
     const key = `fs-${i}-${attempt}-${Math.random().toString(36).slice(2, 8)}`;
     const r = await retrying(() => p.bff(api.createOrder, { body, headers: { 'idempotency-key': key } }));
+    lastCreate = r;
     if (r.status === 200) created = r;
     else if (!['SLOT_UNAVAILABLE', 'PEER_REJECTED', 'BILL_NOT_FOUND'].includes(code(r))) break;
   }
-  if (!created) return 'create_failed';
+  if (!created) return fail('create_failed', lastCreate);
   const orderNo: string = created.body.order.orderNo;
   orderNos.add(orderNo);
 
   // ---- pay (6201, 6202, the channel's mixed order)
   let paid: Res | undefined;
+  let lastPay: Res | undefined;
   for (let attempt = 0; attempt < 6 && !paid; attempt++) {
     const r = await retrying(() => p.bff(api.payOrder, { params: { orderNo }, body: {} }), 4);
+    lastPay = r;
     if (r.status === 200 && r.body.payment) paid = r;
     else if (['AUTHORIZATION_REQUIRED', 'AUTHORIZATION_FAILED'].includes(code(r))) await retrying(() => p.authorizeOnce());
     else if (r.status === 409 || r.status === 504 || r.status === 502) {
@@ -467,7 +488,7 @@ async function runFlow(
       await sleep(1000);
     } else break;
   }
-  if (!paid) return 'pay_failed';
+  if (!paid) return fail('pay_failed', lastPay);
 
   // ---- the patient in WeChat / Alipay
   if (plan.ending === 'pay' || plan.ending === 'fail') {
@@ -650,10 +671,13 @@ async function checkMoney(stack: TestStack, orders: Map<string, Order>, known: S
     if (['completed', 'partially_refunded', 'refunded'].includes(s) && booked !== 1) mismatch(`HIS: ${o.orderNo} is ${s} but HIS has ${booked} settlements`);
     if (['cancelled', 'failed', 'reversed'].includes(s) && booked !== 0) mismatch(`HIS: ${o.orderNo} is ${s} but HIS booked it`);
 
-    // the centre: settled exactly when we say paid, for the amounts we hold
+    // the centre: settled exactly when we say paid, for the amounts we hold; a HIS reversal (冲正)
+    // of the insurance part shows there as 13 医保已撤销
     const paid = PAID_STATES.includes(s);
-    const settledThere = !!c && SETTLED_AT_CENTRE.includes(c.ordStas);
-    if (paid !== settledThere) mismatch(`centre: ${o.orderNo} is ${s} here, ordStas ${c?.ordStas ?? 'none'} there`);
+    const insurance = o.amounts.fundFen + o.amounts.acctFen;
+    const allowed = s === 'reversed' ? (insurance > 0 ? ['7', '8', '9', '10', '11', '13'] : [...SETTLED_AT_CENTRE, '13']) : paid ? SETTLED_AT_CENTRE : null;
+    const fits = allowed ? !!c && allowed.includes(c.ordStas) : !c || ![...SETTLED_AT_CENTRE, '13'].includes(c.ordStas);
+    if (!fits) mismatch(`centre: ${o.orderNo} is ${s} here, ordStas ${c?.ordStas ?? 'none'} there`);
     if (paid && c?.split && ['totalFen', 'fundFen', 'acctFen', 'cashFen'].some((k) => c.split![k as 'fundFen'] !== o.amounts[k as 'fundFen'])) {
       mismatch(`centre: ${o.orderNo} split ${JSON.stringify(c.split)} vs ours ${JSON.stringify(o.amounts)}`);
     }

@@ -57,6 +57,12 @@ export interface WriteBackStatus {
   lastError?: string;
   /** unclear answers must be resolved by a booking query before any retry */
   unclear?: boolean;
+  /**
+   * Set (and stored) just before a write-back request leaves, cleared with its answer. Found set,
+   * it means the process died with the request in flight: HIS may have booked it, so the next
+   * run asks HIS (queryBooking) before it writes again.
+   */
+  attemptStartedAt?: string;
   hisReceiptNo?: string;
   deadlineAt: string;
 }

@@ -44,11 +44,30 @@ function startReversal(d: Draft, reason: string): void {
   d.moveTo('reversing', '单边账：开始冲正', 'system', reason).enqueue(job('reversal.run', o.orderNo));
 }
 
+/**
+ * Records that a write-back request is about to leave (write-ahead): if the process dies before
+ * the answer is recorded, the next run finds `attemptStartedAt` and asks HIS before writing again.
+ */
+export function onWriteBackAttempt(order: Order, now: Date): Change | null {
+  const d = new Draft(order, now);
+  const o = d.order;
+  if (o.state !== 'paid' || !o.writeBack) return null;
+  o.writeBack.attemptStartedAt = d.iso;
+  return d.done();
+}
+
+/** Whether the next run must ask HIS first: an unclear answer, or a request lost with its process. */
+export function mustQueryBooking(o: Order): boolean {
+  return !!o.writeBack && (o.writeBack.unclear === true || o.writeBack.attemptStartedAt !== undefined);
+}
+
 export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolicy, now: Date): WriteBackDecision {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state !== 'paid' || !o.writeBack) return { change: null };
   const wb = o.writeBack;
+  // whatever the outcome, the attempt in flight (if any) has its answer now
+  delete wb.attemptStartedAt;
   const pastDeadline = now.getTime() >= Date.parse(wb.deadlineAt);
   const retry = () => backoffMs(wb.attempts, p.baseDelayMs, p.maxDelayMs);
 

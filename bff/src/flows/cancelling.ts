@@ -33,8 +33,14 @@ export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, 
     } catch (err) {
       if (err instanceof NationalRejectedError) {
         // Most likely paid in the meantime: find out from the centre instead of guessing.
-        order = await querySettlement(deps, order).catch(() => order!);
-        return { cancelled: false, order, why: 'paid_or_moving' };
+        // But a refusal can also be passing ("9999 系统繁忙"): when the centre's answer leaves the
+        // order open and unpaid (or there is no answer), the cancellation is still owed — report
+        // it unclear so the expiry job tries again, instead of leaving the order open for good.
+        const before = order;
+        const after = await querySettlement(deps, order).catch(() => null);
+        if (!after) return { cancelled: false, order: before, why: 'unclear' };
+        const stillUnpaid = CANCELLABLE.includes(after.state) && !after.evidence.cashPaid && !after.evidence.insuranceSettled;
+        return { cancelled: false, order: after, why: stillUnpaid ? 'unclear' : 'paid_or_moving' };
       }
       if (isUnknownOutcome(err) || err instanceof PeerError) return { cancelled: false, order, why: 'unclear' };
       throw err;

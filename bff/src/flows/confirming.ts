@@ -4,6 +4,7 @@
  * pure decisions (domain/settlement.ts) applied with a version check, so any number of copies,
  * in any order, make one transition.
  */
+import type { ErrorCode } from '@mip/shared';
 import type { Order } from '../domain/order';
 import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
 import { backoffMs } from '../domain/jobs';
@@ -22,6 +23,15 @@ export interface Ack {
   body: Record<string, unknown>;
 }
 
+/**
+ * A refused 6302, always 400 (the centre sends it again later; nothing here changed): `code` is
+ * the stable API code (shared/src/errors.ts), `detail` the envelope's own reason.
+ */
+function refused6302(envelopeCode: string, message?: string): Ack {
+  const code: ErrorCode = envelopeCode === 'SIGNATURE_INVALID' || envelopeCode === 'APP_ID_MISMATCH' ? 'SIGNATURE_INVALID' : envelopeCode === 'TIMESTAMP_SKEW' ? 'REPLAYED' : 'BAD_REQUEST';
+  return { status: 400, body: { code, message: message ?? 'notification refused', detail: envelopeCode } };
+}
+
 /** POST /notify/national/settlement — 6302. Verified before anything else is read. */
 export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
   const cfg = deps.config.national;
@@ -32,13 +42,13 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
   } catch (err) {
     const code = err instanceof EnvelopeError ? err.code : 'MALFORMED';
     deps.log.warn({ code }, '6302 notification refused');
-    return { status: 400, body: { code: code === 'SIGNATURE_INVALID' ? 'SIGNATURE_INVALID' : code, message: 'notification refused' } };
+    return refused6302(code);
   }
   let answer;
   try {
     answer = parseOrderAnswer('6302', data);
   } catch (err) {
-    if (err instanceof NationalFormatError) return { status: 400, body: { code: 'MALFORMED', message: err.message } };
+    if (err instanceof NationalFormatError) return refused6302('MALFORMED', err.message);
     throw err;
   }
   const orderNo = answer.medOrgOrd ?? (await deps.orders.byRef('payOrdId', answer.payOrdId));
@@ -62,16 +72,24 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
   } catch (err) {
     if (err instanceof ChannelSignatureError) {
       deps.log.warn({ channel, reason: err.message }, 'channel notification refused');
-      return adapter.ackNotification(false);
+      return adapter.ackNotification(false, 'SIGNATURE_INVALID');
     }
-    throw err;
+    // authentic but not what a notification must be (an unknown event type, a resource of the
+    // wrong shape): refused as a bad request, never a 500 — and nothing is changed
+    deps.log.warn({ channel, reason: (err as Error).message }, 'channel notification not understood');
+    return adapter.ackNotification(false, 'BAD_REQUEST');
   }
   if (n.kind !== 'payment') return adapter.ackNotification(true); // refund notifications: the refund job polls
+  const fenOk = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
+  if (typeof n.outTradeNo !== 'string' || !n.outTradeNo || !fenOk(n.cashPaidFen) || !fenOk(n.totalFen)) {
+    deps.log.warn({ channel }, 'channel notification with a malformed order number or amount');
+    return adapter.ackNotification(false, 'BAD_REQUEST');
+  }
   const orderNo = (await deps.orders.byRef(`${channel}-out`, n.outTradeNo)) ?? null;
   const order = orderNo ? await deps.orders.get(orderNo) : null;
   if (!order) {
     deps.log.error({ channel, outTradeNo: n.outTradeNo }, 'channel notification for an unknown order');
-    return adapter.ackNotification(false);
+    return adapter.ackNotification(false, 'ORDER_NOT_FOUND');
   }
   await deps.orders.update(order.orderNo, (o) =>
     onCashReport(

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { assertFen, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { sumItems, type Order } from '../domain/order';
+import { OrderExistsError } from '../store/order-store';
 import { HisRejectedError, HisUnclearError, type PreSettlement } from '../his/port';
 import { AppError } from '../http/app-error';
 import { PeerError } from '../peers/http-client';
@@ -78,11 +79,20 @@ export async function buildOrder(
   afterCreate: (order: Order, now: Date) => Promise<void>,
 ): Promise<Order> {
   const now = deps.now();
-  const orderNo = newOrderNo(body.kind, now);
+  let orderNo = newOrderNo(body.kind, now);
   const fp = fingerprint(body);
   const idemKey = deps.keys.idempotency(owner.idempotencyScope, idempotencyKey);
-  const taken = await deps.redis.set(idemKey, `${fp}:${orderNo}`, 'EX', 24 * 3600, 'NX');
-  if (taken !== 'OK') return existingFor(deps, idemKey, fp);
+  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, Date.now()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+  if (taken !== 'OK') {
+    const prior = await existingFor(deps, idemKey, fp, staleAfterMs(deps));
+    if ('order' in prior) {
+      await afterCreate(prior.order, new Date(prior.order.createdAt)); // idempotent (ZADD/SADD): a crash may have skipped it
+      return prior.order;
+    }
+    // the first request died before its order was stored: finish it under the same order number
+    // (HIS answers the same pre-settlement for the same key instead of locking the slot/bills again)
+    orderNo = prior.takeOver;
+  }
 
   let pre: PreSettlement;
   try {
@@ -92,6 +102,12 @@ export async function buildOrder(
         ? await deps.his.preSettleRegistration({ ...q, slotId: body.slotId }, { idempotencyKey: orderNo })
         : await deps.his.preSettleOutpatient({ ...q, billNos: body.billNos }, { idempotencyKey: orderNo });
   } catch (err) {
+    if (err instanceof HisUnclearError || err instanceof PeerError) {
+      // HIS may have pre-settled (and locked the slot/bills) under this order number: the next
+      // request with the same key takes the number over at once instead of making a second one
+      await deps.redis.set(idemKey, claimValue(fp, orderNo, 0), 'EX', IDEMPOTENCY_TTL_SECONDS);
+      throw new AppError('PEER_UNAVAILABLE');
+    }
     await deps.redis.del(idemKey); // nothing was created: the same key may be used again
     if (err instanceof HisRejectedError) {
       if (err.code === 'SLOT_UNAVAILABLE') throw new AppError('SLOT_UNAVAILABLE');
@@ -99,7 +115,6 @@ export async function buildOrder(
       if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new AppError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
       throw new AppError('PEER_REJECTED', err.message.replace(/^HIS \w+: /, ''));
     }
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
     throw err;
   }
 
@@ -146,19 +161,51 @@ export async function buildOrder(
     refunds: [],
     timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'HIS 预结算完成，订单已创建', by: owner.by, reason: pre.preSettlementId }],
   };
-  await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);
+  try {
+    await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);
+  } catch (err) {
+    // a request that took this order number over raced the (slow, not dead) first one: one order
+    const stored = err instanceof OrderExistsError ? await deps.orders.get(orderNo) : null;
+    if (!stored) throw err;
+    await afterCreate(stored, new Date(stored.createdAt));
+    return stored;
+  }
   await afterCreate(order, now);
   return order;
 }
 
-async function existingFor(deps: Deps, idemKey: string, fp: string): Promise<Order> {
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** `fingerprint:orderNo:startedAtMs` — startedAt 0 marks a number free to be taken over at once. */
+function claimValue(fp: string, orderNo: string, startedAtMs: number): string {
+  return `${fp}:${orderNo}:${startedAtMs}`;
+}
+
+/** A first request still working after this long is taken for dead (it would have timed out on HIS). */
+function staleAfterMs(deps: Deps): number {
+  return 2 * deps.config.his.timeoutMs + 5000;
+}
+
+const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0`;
+
+/**
+ * The answer to a repeated Idempotency-Key: the order it made — or, when the first request died
+ * between taking the key and storing the order (a killed process, Redis restarting), its order
+ * number to finish the work with. Before, such a key answered "still in progress" for 24 hours.
+ */
+async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: number): Promise<{ order: Order } | { takeOver: string }> {
   for (let i = 0; i < 50; i++) {
     const v = await deps.redis.get(idemKey);
     if (!v) break;
-    const [storedFp, orderNo] = v.split(':');
+    const [storedFp, orderNo, startedAt] = v.split(':');
     if (storedFp !== fp) throw new AppError('IDEMPOTENCY_CONFLICT');
     const order = await deps.orders.get(orderNo);
-    if (order) return order;
+    if (order) return { order };
+    if (Date.now() - Number(startedAt ?? 0) > staleMs) {
+      const took = await deps.redis.eval(TAKE_OVER, 1, idemKey, v, claimValue(fp, orderNo, Date.now()));
+      if (took === 1) return { takeOver: orderNo };
+      continue; // someone else took it over: see what they made
+    }
     await new Promise((r) => setTimeout(r, 100)); // the first request is still pre-settling
   }
   throw new AppError('ORDER_STATE_CONFLICT', '上一次请求仍在处理中，请稍后查看订单');

@@ -3,7 +3,7 @@
  * first asks HIS whether it booked it (queryBooking) — a blind retry would book twice on a HIS
  * that is not idempotent. The policy itself is domain/write-back.ts.
  */
-import { onWriteBack, type WriteBackOutcome } from '../domain/write-back';
+import { mustQueryBooking, onWriteBack, onWriteBackAttempt, type WriteBackOutcome } from '../domain/write-back';
 import { HisUnclearError, type SettlementRecord } from '../his/port';
 import { PeerError } from '../peers/http-client';
 import type { Order } from '../domain/order';
@@ -38,7 +38,7 @@ export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutc
     const order = await deps.orders.get(orderNo);
     if (!order || order.state !== 'paid' || !order.writeBack) return 'done';
     let outcome: WriteBackOutcome;
-    if (order.writeBack.unclear) {
+    if (mustQueryBooking(order)) {
       try {
         const check = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
         outcome = check.booked ? { kind: 'booked', hisReceiptNo: check.hisReceiptNo } : { kind: 'not_booked' };
@@ -49,6 +49,10 @@ export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutc
       // Past the deadline with no unclear answer outstanding: HIS certainly has not booked it.
       outcome = { kind: 'not_booked' };
     } else {
+      // write-ahead: a process killed with this request in flight leaves the mark, and the next
+      // run asks HIS before writing again (HIS write-back is not idempotent: a blind repeat books twice)
+      const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()));
+      if (!marked.change) return 'done';
       try {
         const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order), { idempotencyKey: orderNo }));
         outcome = r.outcome === 'recorded' ? { kind: 'recorded', hisReceiptNo: r.hisReceiptNo } : { kind: 'rejected', code: r.code, reason: r.reason, refusal: r.refusal };

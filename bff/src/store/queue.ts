@@ -198,12 +198,25 @@ export class Worker {
     const handler = this.handlers[job.type];
     let outcome: JobOutcome;
     const started = Date.now();
+    // Keep the lease while the handler runs: a job that takes longer than claimIdleMs (peer
+    // timeouts, a reversal of several steps) must not be claimed and run a second time, at
+    // once, by another process — for a HIS write-back that is a double booking.
+    const beat = setInterval(() => {
+      this.queue.redis
+        .jobKeep(k.jobs(shard), GROUP, id, this.consumer)
+        .then((kept) => {
+          if (!kept) this.log.warn({ job: job.type, key: job.key, id }, 'job lease lost to another consumer while running');
+        })
+        .catch(() => undefined);
+    }, Math.max(100, Math.floor(this.opts.claimIdleMs / 3)));
     try {
       if (!handler) throw new Error(`no handler for ${job.type}`);
       outcome = await requestContext.run({ requestId: `job-${job.type}-${job.key}-${job.attempt}` }, () => handler(job));
     } catch (err) {
       this.log.warn({ job: job.type, key: job.key, attempt: job.attempt, err: (err as Error).message }, 'job failed');
       outcome = { retryInMs: backoffMs(job.attempt, this.opts.retryBaseMs, this.opts.retryMaxMs), reason: (err as Error).message };
+    } finally {
+      clearInterval(beat);
     }
     this.log.debug({ job: job.type, key: job.key, ms: Date.now() - started, outcome }, 'job ran');
     if (outcome === 'done') {

@@ -79,6 +79,19 @@ return 1
 `;
 
 /**
+ * Keeps a running job's lease: resets the entry's idle time so that XAUTOCLAIM in another process
+ * does not take a job that is still being worked on — but only while this consumer owns it
+ * (XCLAIM alone would take it back from a consumer that claimed it meanwhile).
+ * KEYS: jobs stream; ARGV: group, entryId, consumer. Returns 1 when kept, 0 when no longer ours.
+ */
+export const JOB_KEEP = `
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2], 'JUSTID')
+return 1
+`;
+
+/**
  * Enqueues standalone jobs (not tied to an order write) for one shard.
  * KEYS: jobs stream, delayed zset; ARGV: nowMs, count, then fieldsJson, dueMs pairs.
  */

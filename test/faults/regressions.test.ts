@@ -1,0 +1,250 @@
+/**
+ * Regression tests for the defects the fault suite found (issue 7). Each one drives the exact
+ * situation with a real Redis and stand-in peers, without the whole stack.
+ */
+import { Keys } from '../../bff/src/store/keys';
+import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
+import { OrderStore } from '../../bff/src/store/order-store';
+import { JobQueue, Worker } from '../../bff/src/store/queue';
+import { createLogger } from '../../bff/src/obs/log';
+import { job } from '../../bff/src/domain/jobs';
+import { orderFixture } from '../../bff/src/domain/fixtures';
+import type { Order } from '../../bff/src/domain/order';
+import type { Deps } from '../../bff/src/flows/deps';
+import { writeBackJob } from '../../bff/src/flows/write-back';
+import { expireJob } from '../../bff/src/flows/cancelling';
+import { NationalRejectedError } from '../../bff/src/national/client';
+import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
+import { PeerError } from '../../bff/src/peers/http-client';
+import type { PreSettlement } from '../../bff/src/his/port';
+import { testRedis } from '../support/redis';
+
+const log = createLogger('regressions', 'silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let redis: Awaited<ReturnType<typeof testRedis>>;
+let client: RedisClient;
+const keys = new Keys('rg:');
+let store: OrderStore;
+
+beforeAll(async () => {
+  redis = await testRedis();
+  client = connectRedis(redis.url);
+  store = new OrderStore(client, keys);
+});
+afterAll(async () => {
+  client.disconnect();
+  await redis.cleanup();
+});
+
+/** Just enough of Deps for one flow: real orders in Redis, peers given per test. */
+function depsWith(over: Record<string, unknown>): Deps {
+  return {
+    log,
+    redis: client,
+    keys,
+    orders: store,
+    now: () => new Date(),
+    pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }) },
+    vault: { dropOrder: async () => undefined },
+    config: {
+      his: { writeBack: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 60_000 } },
+      national: { settledOrdStas: ['6'], pollBaseMs: 100, pollMaxMs: 1000, pollMaxAttempts: 5 },
+    },
+    ...over,
+  } as unknown as Deps;
+}
+
+function paidOrder(orderNo: string): Order {
+  return orderFixture({
+    orderNo,
+    version: 1,
+    state: 'paid',
+    paidAt: new Date().toISOString(),
+    evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: new Date().toISOString() }, cashPaid: { source: 'channel_notify', at: new Date().toISOString() } },
+    writeBack: { attempts: 0, deadlineAt: new Date(Date.now() + 60_000).toISOString() },
+  });
+}
+
+describe('the durable queue keeps the lease of a job that is still running', () => {
+  it('does not let another process claim and run a job that takes longer than claimIdleMs', async () => {
+    // Before: XAUTOCLAIM in a second process took any entry idle for claimIdleMs, even one still
+    // being worked on — a HIS write-back slower than that ran twice at once (a double booking).
+    const queue = new JobQueue(client, keys);
+    const opts = { concurrency: 4, claimIdleMs: 300, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 4, blockMs: 100 };
+    const runs: string[] = [];
+    const slow = async (consumer: string) => {
+      runs.push(consumer);
+      await sleep(2000);
+      return 'done' as const;
+    };
+    const a = new Worker(queue, { 'his.writeBack': () => slow('a') }, { ...opts, consumer: 'a' }, log);
+    await a.start();
+    await queue.enqueue(job('his.writeBack', 'O-LEASE-1'));
+    while (!runs.length) await sleep(20);
+    const b = new Worker(queue, { 'his.writeBack': () => slow('b') }, { ...opts, consumer: 'b' }, log);
+    await b.start();
+    await sleep(2300);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(runs).toEqual(['a']);
+    expect((await queue.depth()).pending).toBe(0);
+  }, 20_000);
+});
+
+describe('HIS write-back after a process died with the request in flight', () => {
+  it('asks HIS whether it booked before writing again (HIS write-back is not idempotent)', async () => {
+    // Before: the next run found the order "paid" with nothing recorded and wrote back again:
+    // HIS booked the settlement twice.
+    const orderNo = 'O261124000000WBAHD1';
+    await store.create(paidOrder(orderNo));
+    const calls: string[] = [];
+    const hanging = depsWith({
+      his: {
+        writeBackSettlement: () => (calls.push('writeBack'), new Promise(() => undefined)), // the process dies here
+        queryBooking: async () => (calls.push('queryBooking'), { booked: false }),
+      },
+    });
+    void writeBackJob(hanging, orderNo);
+    await sleep(200);
+    expect(calls).toEqual(['writeBack']);
+    expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeDefined();
+
+    // another process claims the job
+    const next = depsWith({
+      his: {
+        writeBackSettlement: async () => (calls.push('writeBack'), { outcome: 'recorded', hisReceiptNo: 'SJ2' }),
+        queryBooking: async () => (calls.push('queryBooking'), { booked: true, hisReceiptNo: 'SJ1' }),
+      },
+    });
+    expect(await writeBackJob(next, orderNo)).toBe('done');
+    expect(calls).toEqual(['writeBack', 'queryBooking']);
+    const o = (await store.get(orderNo))!;
+    expect(o.state).toBe('completed');
+    expect(o.writeBack!.hisReceiptNo).toBe('SJ1');
+    expect(o.writeBack!.attemptStartedAt).toBeUndefined();
+  });
+
+  it('writes again once HIS says it has no record', async () => {
+    const orderNo = 'O261124000000WBAHD2';
+    const o = paidOrder(orderNo);
+    o.writeBack!.attemptStartedAt = new Date().toISOString();
+    await store.create(o);
+    const calls: string[] = [];
+    const deps = depsWith({
+      his: {
+        writeBackSettlement: async () => (calls.push('writeBack'), { outcome: 'recorded', hisReceiptNo: 'SJ3' }),
+        queryBooking: async () => (calls.push('queryBooking'), { booked: false }),
+      },
+    });
+    expect(await writeBackJob(deps, orderNo)).toBe('done');
+    expect(calls).toEqual(['queryBooking', 'writeBack']);
+    expect((await store.get(orderNo))!.state).toBe('completed');
+  });
+});
+
+describe('expiry of an unpaid order when the centre refuses 6401 for a passing reason', () => {
+  it('tries the cancellation again instead of leaving the order open for good', async () => {
+    // Before: any 6401 refusal was taken for "paid meanwhile"; the job ended and an unpaid order
+    // stayed awaiting_payment forever (its polls had ended too).
+    const orderNo = 'O261124000000EXP401';
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));
+    let busy = true;
+    const deps = depsWith({
+      national: {
+        revokeUpload: async () => {
+          if (busy) throw new NationalRejectedError('6401', '9999', '系统繁忙');
+        },
+        querySettlement: async () => ({ payOrdId: 'ORD1', ordStas: '1', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } }),
+      },
+    });
+    const first = await expireJob(deps, orderNo, 1);
+    expect(first).toEqual({ retryInMs: expect.any(Number) });
+    expect((await store.get(orderNo))!.state).toBe('awaiting_payment');
+    busy = false;
+    expect(await expireJob(deps, orderNo, 2)).toBe('done');
+    expect((await store.get(orderNo))!.state).toBe('cancelled');
+  });
+
+  it('still ends the job when the centre refuses because the order was paid', async () => {
+    const orderNo = 'O261124000000EXP402';
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));
+    const deps = depsWith({
+      national: {
+        revokeUpload: async () => {
+          throw new NationalRejectedError('6401', '2004', '订单已结算');
+        },
+        querySettlement: async () => ({ payOrdId: 'ORD1', ordStas: '6', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } }),
+      },
+    });
+    expect(await expireJob(deps, orderNo, 1)).toBe('done');
+    const o = (await store.get(orderNo))!;
+    expect(o.state).toBe('awaiting_payment');
+    expect(o.evidence.insuranceSettled).toBeDefined();
+  });
+});
+
+describe('an Idempotency-Key whose first request died before its order was stored', () => {
+  const owner: OrderOwner = {
+    ownerKey: 'wechat:sandbox-zhang',
+    idempotencyScope: 'wechat:sandbox-zhang',
+    channel: 'wechat',
+    openId: 'sandbox-zhang',
+    by: 'patient',
+    identitySealed: 'sealed',
+    hisPatientId: 'P1',
+    regionCode: '440100',
+    psnNo: '44000000000000001001',
+    insutype: '310',
+  };
+  const pre = (key: string): PreSettlement => ({
+    preSettlementId: `PS-${key}`,
+    totalFen: 1000,
+    estimate: { fundFen: 600, acctFen: 0, cashFen: 400 },
+    items: [{ feedetlSn: '1', medListCodg: 'X', medinsListCodg: 'Y', name: '诊察费', quantity: '1', unitPriceFen: 1000, amountFen: 1000, category: '甲类', bilgDeptCodg: 'D', bilgDeptName: '内科', bilgDrCodg: 'DR', bilgDrName: '李', feeOcurTime: '2026-11-24 09:00:00' }],
+    visit: { iptOtpNo: 'MZ1', deptCode: 'D1', deptName: '内科', caty: 'A03', drCode: 'DR1', drName: '李医生', medType: '12', begntime: '2026-11-24 10:00:00', diseases: [] },
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+  }) as PreSettlement;
+  const orderDeps = (preSettle: (key: string) => Promise<PreSettlement>) =>
+    depsWith({
+      his: { preSettleRegistration: (_q: unknown, ctx: { idempotencyKey: string }) => preSettle(ctx.idempotencyKey), timeoutMs: 100 },
+      pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }), seal: () => 'sealed', lookupHash: () => 'h' },
+      config: { unpaidOrderTtlMs: 600_000, his: { timeoutMs: 100, writeBack: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 60_000 } } },
+    });
+  const body = { kind: 'registration' as const, slotId: 'D1001-20261124-AM' };
+
+  it('finishes the order under the same order number once the first request is taken for dead', async () => {
+    // Before: the key answered "上一次请求仍在处理中" (409) for 24 hours, and a new key made a second
+    // pre-settlement while the first one held the slot.
+    const keysSeen: string[] = [];
+    const dying = orderDeps((k) => (keysSeen.push(k), new Promise(() => undefined))); // the process dies in the HIS call
+    void buildOrder(dying, owner, body, 'idem-crash-0001', async () => undefined).catch(() => undefined);
+    await sleep(100);
+    const early = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async () => undefined).catch((e: { code?: string }) => e.code);
+    expect(early).toBe('ORDER_STATE_CONFLICT'); // still within the time the first one may legitimately take
+    await sleep(5300);
+    const added: string[] = [];
+    const order = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async (o) => void added.push(o.orderNo));
+    expect(keysSeen).toEqual([keysSeen[0], keysSeen[0]]);
+    expect(order.orderNo).toBe(keysSeen[0]);
+    expect(added).toEqual([order.orderNo]);
+    // and the key now answers that order
+    const again = await buildOrder(orderDeps(async () => Promise.reject(new Error('HIS must not be asked again'))), owner, body, 'idem-crash-0001', async () => undefined);
+    expect(again.orderNo).toBe(order.orderNo);
+  }, 20_000);
+
+  it('repeats an unanswered pre-settlement under the same order number at once', async () => {
+    const keysSeen: string[] = [];
+    let first = true;
+    const deps = orderDeps(async (k) => {
+      keysSeen.push(k);
+      if (first) {
+        first = false;
+        throw new PeerError('his', 'preSettleRegistration', 'timeout', 'timed out');
+      }
+      return pre(k);
+    });
+    await expect(buildOrder(deps, owner, body, 'idem-unclear-0001', async () => undefined)).rejects.toMatchObject({ code: 'PEER_UNAVAILABLE' });
+    const order = await buildOrder(deps, owner, body, 'idem-unclear-0001', async () => undefined);
+    expect(keysSeen).toEqual([order.orderNo, order.orderNo]);
+  });
+});
