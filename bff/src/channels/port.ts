@@ -3,7 +3,7 @@
  * authorization, the mixed insurance + self-pay order, its notifications and queries, self-pay
  * refunds, daily bills and patient messages. Adapters own each channel's wire quirks.
  */
-import type { Fen, PayParams } from '@mip/shared';
+import type { ErrorCode, Fen, PayParams } from '@mip/shared';
 
 export type ChannelName = 'wechat' | 'alipay';
 
@@ -89,6 +89,8 @@ export interface NotificationAck {
   status: number;
   contentType?: string;
   body?: string;
+  /** a refusal's stable code (shared/src/errors.ts), also sent as X-Error-Code */
+  errorCode?: ErrorCode;
 }
 
 export interface CashRefundInput {
@@ -141,7 +143,8 @@ export interface ChannelPort {
   queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus>;
   /** verifies the signature and decrypts BEFORE anything else; throws ChannelSignatureError */
   parseNotification(req: NotificationRequest): Promise<ChannelNotification>;
-  ackNotification(ok: boolean): NotificationAck;
+  /** ok: the channel stops sending; a refusal answers 4xx with the stable code (default SIGNATURE_INVALID) */
+  ackNotification(ok: boolean, refusal?: ErrorCode): NotificationAck;
   refundCash(q: CashRefundInput): Promise<CashRefundResult>;
   /** WeChat requires being told of an insurance refund done through the centre; Alipay does nothing */
   notifyInsuranceRefund(q: { outTradeNo: string; channelRef: string; refundNo: string; amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen }; refundedAt: string }): Promise<void>;

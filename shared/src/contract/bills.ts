@@ -12,7 +12,12 @@ import { ORDER_STATES, REFUND_STATES } from '../order-state';
 export const BillDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 yyyy-MM-dd')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, '日期不存在');
+  // Date.parse first: toISOString() throws on an impossible date (2026-13-45), and a refinement
+  // that throws is a 500 instead of a validation error (found by the fuzz tests)
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, '日期不存在');
 
 /** One money movement of the day: a payment (insurance + self-pay) or a refund / reversal. */
 export const BillRecord = z.object({

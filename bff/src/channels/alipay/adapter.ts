@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { fenToYuan } from '@mip/shared';
+import { ERRORS, fenToYuan, type ErrorCode } from '@mip/shared';
 import type { AlipayConfig } from '../../config/channels';
 import { PeerError } from '../../peers/http-client';
 import {
@@ -102,8 +102,9 @@ export class AlipayChannel implements ChannelPort {
     return toNotification(p);
   }
 
-  ackNotification(ok: boolean): NotificationAck {
-    return ok ? { status: 200, contentType: 'text/plain', body: 'success' } : { status: 500, contentType: 'text/plain', body: 'fail' };
+  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
+    // Alipay: anything but the text "success" is a failure it retries; a refusal of ours is a 4XX
+    return ok ? { status: 200, contentType: 'text/plain', body: 'success' } : { status: ERRORS[refusal].status, contentType: 'text/plain', body: 'fail', errorCode: refusal };
   }
 
   async refundCash(q: CashRefundInput): Promise<CashRefundResult> {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { ERRORS, type ErrorCode } from '@mip/shared';
 import type { WechatConfig } from '../../config/channels';
 import { PeerError } from '../../peers/http-client';
 import {
@@ -143,9 +144,10 @@ export class WechatChannel implements ChannelPort {
     return toChannelNotification(event, plain);
   }
 
-  ackNotification(ok: boolean): NotificationAck {
+  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
     if (ok) return { status: 204 };
-    return { status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: '失败' }) };
+    // WeChat Pay: any 4XX/5XX with {code, message} is a failure it retries; a refusal of ours is a 4XX
+    return { status: ERRORS[refusal].status, contentType: 'application/json', body: JSON.stringify({ code: refusal, message: ERRORS[refusal].message }), errorCode: refusal };
   }
 
   async refundCash(q: CashRefundInput): Promise<CashRefundResult> {

@@ -64,6 +64,10 @@ export function verifyAndDecrypt(req: NotificationRequest, verifier: WechatpayVe
 }
 
 export function toChannelNotification(event: WechatEvent, plain: unknown): ChannelNotification {
+  // authentic but malformed (found by the fuzz tests: a null resource was a TypeError, a 500)
+  if (!plain || typeof plain !== 'object' || typeof (plain as { out_trade_no?: unknown }).out_trade_no !== 'string') {
+    throw new Error(`WeChat Pay event ${event.event_type} carries no out_trade_no`);
+  }
   if (event.event_type === 'MEDICAL_INSURANCE.SUCCESS') {
     const o = plain as MedInsOrderEntity;
     return {

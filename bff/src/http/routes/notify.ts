@@ -23,6 +23,7 @@ export function notifyRoutes(router: Router, deps: Deps): void {
       for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
       const ack = await onChannelNotification(deps, channel, { headers, rawBody });
       ctx.status = ack.status;
+      if (ack.errorCode) ctx.set('x-error-code', ack.errorCode);
       if (ack.contentType) ctx.type = ack.contentType;
       if (ack.body !== undefined) ctx.body = ack.body;
     });
