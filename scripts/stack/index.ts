@@ -93,7 +93,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const cfg = deepMerge(p.sandboxConfig(credentials, urls), opts.sandboxConfig?.[p.name]);
       const file = path.join(opts.dir, `${p.name}.sandbox.json`);
       fs.writeFileSync(file, JSON.stringify(cfg, null, 2), { mode: 0o600 });
-      peers[p.name] = service({ name: `${p.name}-sandbox`, entry: p.entry, port: peerPorts[p.name], env: { SANDBOX_CONFIG: file }, logDir });
+      // MIP_NODE_ARGS in the starter's environment (e.g. --cpu-prof) reaches the sandboxes too, for profiling runs
+      const nodeArgs: Record<string, string> = process.env.MIP_NODE_ARGS ? { MIP_NODE_ARGS: process.env.MIP_NODE_ARGS } : {};
+      peers[p.name] = service({ name: `${p.name}-sandbox`, entry: p.entry, port: peerPorts[p.name], env: { SANDBOX_CONFIG: file, ...nodeArgs }, logDir });
       await peers[p.name].start();
     }),
   );

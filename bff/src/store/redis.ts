@@ -1,11 +1,12 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ENQUEUE, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, SEEN_ONCE } from './scripts';
+import { ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, SEEN_ONCE } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
   orderWrite(...args: (string | number)[]): Promise<string>;
   moveDue(k1: string, k2: string, now: number, limit: number): Promise<number>;
   jobSettle(k1: string, k2: string, k3: string, group: string, id: string, mode: string, fields: string, due: number): Promise<number>;
+  jobKeep(stream: string, group: string, id: string, consumer: string): Promise<number>;
   enqueueJobs(...args: (string | number)[]): Promise<number>;
   seenOnce(key: string, ttlSeconds: number, fingerprint: string): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
 }
@@ -16,38 +17,66 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('orderWrite', { numberOfKeys: 7, lua: ORDER_WRITE });
   r.defineCommand('moveDue', { numberOfKeys: 2, lua: MOVE_DUE });
   r.defineCommand('jobSettle', { numberOfKeys: 3, lua: JOB_SETTLE });
+  r.defineCommand('jobKeep', { numberOfKeys: 1, lua: JOB_KEEP });
   r.defineCommand('enqueueJobs', { numberOfKeys: 2, lua: ENQUEUE });
   r.defineCommand('seenOnce', { numberOfKeys: 1, lua: SEEN_ONCE });
   return r as RedisClient;
 }
 
+/** One Redis server (or the master a Sentinel set points at). */
+const SERVER_OPTIONS = {
+  // A command waits (queued) while Redis restarts or fails over instead of failing at once.
+  maxRetriesPerRequest: 20,
+  retryStrategy: (times: number) => Math.min(50 * times, 1000),
+  enableOfflineQueue: true,
+  // Commands issued in the same tick leave in one write: one syscall instead of many, which is
+  // most of the BFF's Redis cost under load.
+  enableAutoPipelining: true,
+};
+
 /**
- * `redis://host:port` for a single server (or Sentinel-managed master behind a stable address);
- * `redis-cluster://host1:port1,host2:port2` for Redis Cluster.
+ * `redis://host:port` for a single server (or a master behind a stable address);
+ * `redis-sentinel://[:password@]host1:port1,host2:port2/masterName` for a Sentinel-managed master
+ *   (ioredis asks the sentinels for the master and follows a failover);
+ * `redis-cluster://host1:port1,host2:port2` for Redis Cluster. See docs/operations.md.
  */
 export function connectRedis(url: string, opts: { lazy?: boolean } = {}): RedisClient {
+  const hostPorts = (list: string, defaultPort: number) =>
+    list.split(',').map((hp) => {
+      const [host, port] = hp.split(':');
+      return { host, port: Number(port || defaultPort) };
+    });
   if (url.startsWith('redis-cluster://')) {
-    const nodes = url
-      .slice('redis-cluster://'.length)
-      .split(',')
-      .map((hp) => {
-        const [host, port] = hp.split(':');
-        return { host, port: Number(port) };
-      });
-    return defineScripts(new Redis.Cluster(nodes, { lazyConnect: opts.lazy, enableAutoPipelining: true, redisOptions: { maxRetriesPerRequest: 3 } }));
+    const nodes = hostPorts(url.slice('redis-cluster://'.length), 6379);
+    return defineScripts(
+      new Redis.Cluster(nodes, {
+        lazyConnect: opts.lazy,
+        enableAutoPipelining: true,
+        // like a single server: a slot moving to a promoted replica or a cluster briefly down makes
+        // commands wait and retry, not fail (tests/faults/cluster.test.ts)
+        retryDelayOnFailover: 200,
+        retryDelayOnClusterDown: 500,
+        retryDelayOnTryAgain: 200,
+        clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+        redisOptions: { maxRetriesPerRequest: 20 },
+      }),
+    );
   }
-  return defineScripts(
-    new Redis(url, {
-      lazyConnect: opts.lazy,
-      // A command waits (queued) while Redis restarts instead of failing at once.
-      maxRetriesPerRequest: 20,
-      retryStrategy: (times) => Math.min(50 * times, 1000),
-      enableOfflineQueue: true,
-      // Commands issued in the same tick leave in one write: one syscall instead of many, which is
-      // most of the BFF's Redis cost under load.
-      enableAutoPipelining: true,
-    }),
-  );
+  const sentinel = /^redis-sentinel:\/\/(?::([^@]*)@)?([^/]+)\/(.+)$/.exec(url);
+  if (sentinel) {
+    const [, password, list, name] = sentinel;
+    return defineScripts(
+      new Redis({
+        sentinels: hostPorts(list, 26379),
+        name: decodeURIComponent(name),
+        ...(password ? { password: decodeURIComponent(password), sentinelPassword: decodeURIComponent(password) } : {}),
+        lazyConnect: opts.lazy,
+        ...SERVER_OPTIONS,
+        sentinelRetryStrategy: (times: number) => Math.min(100 * times, 2000),
+      }),
+    );
+  }
+  return defineScripts(new Redis(url, { lazyConnect: opts.lazy, ...SERVER_OPTIONS }));
 }
 
 /** A second connection for blocking reads (XREADGROUP BLOCK must not hold up other commands). */
