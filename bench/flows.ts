@@ -16,6 +16,12 @@ import { patientApi as api, buildPath, type Endpoint } from '@mip/shared';
 import { startStack, type Stack } from '../scripts/stack';
 import { CROWD_SIZE } from '../sandbox/seed/persons';
 
+/**
+ * The bench's 400 patients log in from one address and pay far more often than people do: the
+ * rate limits (bff/src/http/rate-limit.ts, tested in test/integration/rate-limits.test.ts) are off.
+ */
+export const BENCH_RATE_LIMITS = { login: { limit: 0, windowSeconds: 60 }, orderCreate: { limit: 0, windowSeconds: 60 }, orderPay: { limit: 0, windowSeconds: 60 } };
+
 /** how often the bench's "result page" asks for the order (the real client polls from 1 s up) */
 const POLL_MS = 250;
 
@@ -74,7 +80,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
-  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
+  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
   const samples: Sample[] = [];
   try {
     const wechat = stack.urls.wechat;
