@@ -152,7 +152,7 @@ test('a payment that fails in WeChat ends on "支付未完成" with 重新支付
     await resultSettles(p, 'awaiting_payment');
   });
   expect(await p.text('#result-heading')).toBe('支付未完成');
-  expect(await p.text('#result-text')).toContain('这次没有完成付款');
+  expect(await p.text('#result-text')).toContain('您可以重新支付'); // the heading already says it did not go through (result-wording.ts)
   expect(await p.$('#retry-pay').isVisible()).toBe(true);
   await expectNothingPaid(patient, orderNo);
 
