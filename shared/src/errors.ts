@@ -25,6 +25,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: '操作太频繁，请稍后再试' },
 
   NOT_FOUND: { status: 404, message: '没有找到相关记录' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '不支持这种请求方式' },
   ORDER_NOT_FOUND: { status: 404, message: '没有找到这笔订单' },
   BILL_NOT_FOUND: { status: 404, message: '没有找到这笔待缴费用' },
   SLOT_UNAVAILABLE: { status: 409, message: '该号源已约满，请选择其他时间' },

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { buildPath, ERRORS, hisApi, isErrorCode, kioskApi, opsApi, patientApi, staffApi, type Endpoint } from '@mip/shared';
+import { ERRORS, hisApi, isErrorCode, kioskApi, opsApi, patientApi, staffApi, type Endpoint } from '@mip/shared';
 import { billsApi } from '../../shared/src/contract/bills';
 import { staffPasswordFor } from '../../scripts/stack';
 import { kioskDevicesOf } from '../../sandbox/national/stack';
@@ -25,8 +25,10 @@ import { generateKeyPair } from '../../bff/src/crypto/sm2';
 import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { AlipaySide } from '../../sandbox/alipay/crypto';
 import { testStack, getJson, postJson, type TestStack } from '../support/stack';
+import { changed, contentTypes, digest, enc, mutated, oddNumber, oddString, oddValue, queries, snapshot, fuzzSeed, type Body } from '../support/fuzz';
 import { WechatPatient } from '../support/patient';
 
+const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
 let stack: TestStack;
@@ -54,57 +56,6 @@ const stats = {
   badCodes: 0,
 };
 
-// ------------------------------------------------------------------ the state a refusal must not touch
-
-/** Keys a refused request may legitimately write: nonces, rate-limit counters, sessions, locks, caches, the queue. */
-const VOLATILE = [/:seen:nonce-/, /\{rl:/, /\{sess:/, /\{lock:/, /^mip:cache:/, /:jobs$/, /:delayed$/, /:dead$/, /\{staff\}:login-failures/, /\{recon\}:run/];
-
-async function digest(): Promise<string> {
-  return snapshotDigest(await snapshot());
-}
-
-function snapshotDigest(m: Map<string, string>): string {
-  return crypto.createHash('sha256').update([...m].map(([k, v]) => `${k}=${v}`).join('\n')).digest('hex');
-}
-
-/** which keys differ between two snapshots (for the failure message) */
-function changed(a: Map<string, string>, b: Map<string, string>): string[] {
-  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).slice(0, 10);
-}
-
-async function snapshot(): Promise<Map<string, string>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', 'mip:*', 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch.filter((k) => !VOLATILE.some((r) => r.test(k))));
-  } while (cursor !== '0');
-  keys.sort();
-  const types = await Promise.all(keys.map((k) => redis.type(k)));
-  const values = await Promise.all(
-    keys.map((k, i) => {
-      switch (types[i]) {
-        case 'hash':
-          return redis.hgetall(k).then((h) => JSON.stringify(Object.entries(h).sort()));
-        case 'string':
-          return redis.get(k);
-        case 'zset':
-          return redis.zrange(k, '0', '-1').then((m) => m.join(','));
-        case 'set':
-          return redis.smembers(k).then((m) => m.sort().join(','));
-        case 'list':
-          return redis.llen(k).then(String);
-        case 'stream':
-          return redis.xlen(k).then(String);
-        default:
-          return Promise.resolve(types[i]);
-      }
-    }),
-  );
-  return new Map(keys.map((k, i) => [k, String(values[i])]));
-}
-
 async function send(method: string, url: string, headers: Record<string, string>, body?: string | Buffer): Promise<Sent> {
   const res = await fetch(stack.urls.bff + url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
   return { status: res.status, text: await res.text(), headers: res.headers };
@@ -124,9 +75,9 @@ function codeOf(r: Sent): string | undefined {
  * body (status = ERRORS[code].status); otherwise (notifications) a 4xx with a stable code.
  */
 async function hostile(label: string, method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined, opts: { api: boolean }): Promise<Sent> {
-  const before = await snapshot();
+  const before = await snapshot(redis);
   const r = await send(method, url, headers, body);
-  const after = await snapshot();
+  const after = await snapshot(redis);
   stats.cases++;
   stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + 1;
   const e = (stats.byEndpoint[label] ??= { cases: 0, refused: 0, accepted: 0 });
@@ -143,7 +94,7 @@ async function hostile(label: string, method: string, url: string, headers: Reco
       stats.badCodes++;
       throw new Error(`${where} → ${r.status} without a stable code: ${r.text.slice(0, 200)}`);
     }
-    if (snapshotDigest(before) !== snapshotDigest(after)) {
+    if (changed(before, after).length) {
       stats.stateChanges++;
       throw new Error(`${where} → ${r.status} ${code} but Redis changed: ${changed(before, after).join(', ')}`);
     }
@@ -157,31 +108,16 @@ async function hostile(label: string, method: string, url: string, headers: Reco
 }
 
 async function quiet(): Promise<void> {
-  let last = await digest();
+  let last = await digest(redis);
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 150));
-    const now = await digest();
+    const now = await digest(redis);
     if (now === last) return;
     last = now;
   }
 }
 
 // ------------------------------------------------------------------ generators
-
-const ODD = [
-  '', ' ', '\u0000', '\ud800', '\udfff', '\u202e', '\u200b\u200b', '\ufeff', 'ａｂｃ１２３', '😀'.repeat(300), '𠜎𠜱𠝹', 'é'.normalize('NFD'),
-  '../../etc/passwd', '..%2f..%2f', '%00', '%', '%E0%A4%A', '<script>alert(1)</script>', "' OR 1=1 --", '{{7*7}}', '${jndi:ldap://x}',
-  '\r\nSet-Cookie: x=y', 'null', 'undefined', 'NaN', '-1', '1e309', '0x10', 'a'.repeat(5000), '440106196503122134', 'O2611240000000ABCDE',
-];
-/** percent-encoding that also takes lone surrogates (as a browser does: U+FFFD) */
-const enc = (s: string) => encodeURIComponent((s as unknown as { toWellFormed(): string }).toWellFormed());
-const oddString = fc.oneof(fc.constantFrom(...ODD), fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
-const oddNumber = fc.oneof(
-  fc.constantFrom(-1, -0, 0.5, 1.005, 1e21, -1e21, 2 ** 53, 2 ** 53 + 2, -(2 ** 53) - 2, Number.MAX_VALUE, Number.MIN_VALUE, 1e-7),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-);
-const oddValue: fc.Arbitrary<unknown> = fc.oneof(oddString, oddNumber, fc.constantFrom(null, true, false, [], {}, [null], { $gt: '' }, { __proto__: { admin: true } }), fc.jsonValue({ maxDepth: 3 }));
 
 /** A valid body per endpoint, as a start for mutations (absent: {}). */
 function examples(): Record<string, Record<string, unknown>> {
@@ -208,21 +144,6 @@ function examples(): Record<string, Record<string, unknown>> {
   };
 }
 
-/** A valid example with one hostile change: a field replaced, removed, doubled in type, or added. */
-function mutated(example: Record<string, unknown>): fc.Arbitrary<unknown> {
-  const fields = Object.keys(example);
-  const replace = fields.length
-    ? fc.tuple(fc.constantFrom(...fields), oddValue).map(([k, v]) => ({ ...example, [k]: v }))
-    : oddValue.map((v) => ({ x: v }));
-  const drop = fields.length ? fc.constantFrom(...fields).map((k) => Object.fromEntries(Object.entries(example).filter(([f]) => f !== k))) : fc.constant({});
-  const extra = fc.tuple(fc.constantFrom('__proto__', 'constructor', 'admin', 'state', 'amountFen', 'x'.repeat(300)), oddValue).map(([k, v]) => ({ ...example, [k]: v }));
-  const nested = fields.length
-    ? fc.tuple(fc.constantFrom(...fields), fc.dictionary(fc.string({ maxLength: 8 }), oddValue, { maxKeys: 3 })).map(([k, v]) => ({ ...example, [k]: { ...(typeof example[k] === 'object' ? (example[k] as object) : {}), ...v } }))
-    : fc.constant({});
-  return fc.oneof(replace, drop, extra, nested);
-}
-
-type Body = { kind: 'json'; value: unknown } | { kind: 'raw'; bytes: Buffer } | { kind: 'none' };
 function bodies(e: Endpoint): fc.Arbitrary<Body> {
   const ex = examples()[e.id] ?? {};
   return fc.oneof(
@@ -244,14 +165,6 @@ function paramValue(e: Endpoint, name: string): fc.Arbitrary<string> {
     fc.constantFrom('%', '%E0%A4%A', '%ZZ', '..', '%2e%2e%2f', 'a%00b', '%C0%AF'), // raw: malformed or sneaky escapes
   );
 }
-
-const queries = fc.oneof(
-  fc.constant(''),
-  fc.dictionary(fc.constantFrom('date', 'format', 'channel', 'page', 'limit', 'x', '__proto__'), oddString, { maxKeys: 3 }).map((d) => `?${new URLSearchParams(d as Record<string, string>).toString()}`),
-  fc.constantFrom('?date=2026-13-45', '?format=csv&date=', '?a=%', '?date[]=1&date[]=2', '?date=9999-12-31', `?${'x=1&'.repeat(500)}`),
-);
-
-const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'multipart/form-data; boundary=x', '');
 
 /** Credentials for the endpoint's kind of caller: valid (most of the time), missing or broken. */
 function authHeaders(e: Endpoint, mode: 'valid' | 'missing' | 'broken', method: string, pathWithQuery: string, raw: string | Buffer): Record<string, string> {
@@ -306,7 +219,7 @@ afterAll(async () => {
   const file = path.resolve(__dirname, '../../test-artifacts/fuzz-endpoints.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), runsPerProperty: RUNS, ...stats }, null, 2));
-  process.stderr.write(`\nFUZZ endpoints cases=${stats.cases} 5xx=${stats.fiveXX} stateChanges=${stats.stateChanges} badCodes=${stats.badCodes} statuses=${JSON.stringify(stats.byStatus)}\n`);
+  process.stderr.write(`\nFUZZ endpoints seed=${SEED} cases=${stats.cases} 5xx=${stats.fiveXX} stateChanges=${stats.stateChanges} badCodes=${stats.badCodes} statuses=${JSON.stringify(stats.byStatus)}\n`);
   redis?.disconnect();
   await stack?.cleanup();
 });
@@ -426,10 +339,10 @@ describe('the 6302 settlement notification', () => {
   it('answers a replayed genuine notification without changing anything, and refuses it tampered', async () => {
     const genuine = (await getJson(`${stack.urls.national}/sandbox/orders/${payOrdId}`)).lastNotification as Record<string, string>;
     expect(genuine).toBeDefined();
-    const before = await digest();
+    const before = await digest(redis);
     const again = await send('POST', url(), { 'content-type': 'application/json' }, JSON.stringify(genuine));
     expect(again.status).toBe(200);
-    expect(await digest()).toBe(before);
+    expect(await digest(redis)).toBe(before);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('appId', 'encType', 'signType', 'timestamp', 'version', 'encData', 'signData'), oddValue, async (field, value) => {
         fc.pre(value !== genuine[field]);

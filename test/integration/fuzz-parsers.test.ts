@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { fuzzSeed } from '../support/fuzz';
 import { open, seal, EnvelopeError } from '../../bff/src/national/envelope';
 import { generateKeyPair } from '../../bff/src/crypto/sm2';
 import { NationalFormatError, parseFeeUpload, parseOrderAnswer, parseRefund, parseVoucher } from '../../bff/src/national/messages';
@@ -24,6 +25,7 @@ import { alipayBffConfig, makeAlipayCredentials } from '../../sandbox/alipay/sta
 import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { AlipaySide } from '../../sandbox/alipay/crypto';
 
+const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50) * 6;
 const counts: Record<string, { cases: number; refused: number; accepted: number }> = {};
 
@@ -63,7 +65,7 @@ afterAll(() => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const total = Object.values(counts).reduce((n, c) => n + c.cases, 0);
   fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), total, counts }, null, 2));
-  process.stderr.write(`\nFUZZ parsers cases=${total} unexpectedErrors=0 ${JSON.stringify(counts)}\n`);
+  process.stderr.write(`\nFUZZ parsers seed=${SEED} cases=${total} unexpectedErrors=0 ${JSON.stringify(counts)}\n`);
 });
 
 const odd = fc.oneof(

@@ -39,14 +39,16 @@ export class Api {
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
+  return { status: res.status, body: jsonOrText(await res.text()) };
+}
+
+/** A body as JSON when it is JSON ({} when empty), else the text itself. */
+export function jsonOrText(text: string): unknown {
   try {
-    parsed = text ? JSON.parse(text) : {};
+    return text ? JSON.parse(text) : {};
   } catch {
-    // not JSON
+    return text;
   }
-  return { status: res.status, body: parsed };
 }
 
 export async function getJson(url: string): Promise<any> {

@@ -18,6 +18,8 @@ export function errorsMiddleware(log: Logger) {
       try {
         await next();
         if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
+        // the router's own answers (an existing path, another method; an unknown method) in our format
+        if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) throw new AppError('METHOD_NOT_ALLOWED');
       } catch (err) {
         const e = toAppError(err);
         if (!e) log.error({ err: (err as Error).stack ?? String(err), path: ctx.path }, 'unhandled error');
