@@ -5,9 +5,10 @@
  *   npx tsx bench/crypto.ts        prints the JSON
  */
 import os from 'node:os';
-import { sm2 as smCrypto } from 'sm-crypto';
+import { sm2 as smCrypto, sm4 as smCrypto4 } from 'sm-crypto';
 import { generateKeyPair, sign, verify } from '../bff/src/crypto/sm2';
-import { open, seal } from '../bff/src/national/envelope';
+import { deriveSm4Key, open, seal, type Envelope } from '../bff/src/national/envelope';
+import { buildSignText } from '../bff/src/national/envelope-canonical';
 
 export interface CryptoBenchOptions {
   /** measured time per case, default 2000 ms */
@@ -80,6 +81,25 @@ export async function benchCrypto(opts: CryptoBenchOptions = {}): Promise<object
     check(open(env, openCreds).payOrdId === data.payOrdId, 'envelope round trip');
   }, durationMs, warmupMs);
 
+  // the same envelope work with sm-crypto's SM4 and SM2 (the sign text is built by the same code);
+  // our open() must accept what it seals, and it must open what our seal() makes
+  const keyHex = deriveSm4Key(appId, appSecret).toString('hex');
+  const theirSeal = (): Envelope => {
+    const head = { appId, encType: 'SM4' as const, signType: 'SM2' as const, timestamp: String(Date.now()), version: '2.0.1' };
+    const encData = smCrypto4.encrypt(JSON.stringify(data), keyHex);
+    const sigHex = smCrypto.doSignature(buildSignText(head, data, appSecret), dHex, { hash: true, der: false, userId, publicKey: pubHex });
+    return { ...head, encData, signData: Buffer.from(sigHex, 'hex').toString('base64') };
+  };
+  const theirOpen = (env: Envelope): Record<string, unknown> => {
+    const plain = JSON.parse(smCrypto4.decrypt(env.encData, keyHex)) as Record<string, unknown>;
+    const text = buildSignText({ appId: env.appId, encType: env.encType, signType: env.signType, timestamp: env.timestamp, version: env.version }, plain, appSecret);
+    check(smCrypto.doVerifySignature(text, Buffer.from(env.signData, 'base64').toString('hex'), pubHex, { hash: true, der: false, userId }), 'sm-crypto envelope verify');
+    return plain;
+  };
+  check(open(theirSeal(), openCreds).payOrdId === data.payOrdId, 'we open the envelope sm-crypto sealed');
+  check(theirOpen(seal(data, creds)).payOrdId === data.payOrdId, 'sm-crypto opens the envelope we sealed');
+  const theirEnvelopeSealOpen = opsPerSec(() => check(theirOpen(theirSeal()).payOrdId === data.payOrdId, 'sm-crypto envelope round trip'), durationMs, warmupMs);
+
   const theirSign = opsPerSec(() => smCrypto.doSignature(msg, dHex, { hash: true, der: false, userId }), durationMs, warmupMs);
   const theirSignWithPub = opsPerSec(() => smCrypto.doSignature(msg, dHex, { hash: true, der: false, userId, publicKey: pubHex }), durationMs, warmupMs);
   const theirVerify = opsPerSec(() => check(smCrypto.doVerifySignature(msg, theirSigHex, pubHex, { hash: true, der: false, userId }), 'sm-crypto verify'), durationMs, warmupMs);
@@ -99,12 +119,14 @@ export async function benchCrypto(opts: CryptoBenchOptions = {}): Promise<object
       sm2SignPerSec: theirSign,
       sm2SignWithPublicKeyGivenPerSec: theirSignWithPub,
       sm2VerifyPerSec: theirVerify,
+      envelopeSealOpenPerSec: theirEnvelopeSealOpen,
     },
     ratios: {
       sign: ratio(oursSign, theirSign),
       signVsSmCryptoWithPublicKeyGiven: ratio(oursSign, theirSignWithPub),
       verify: ratio(oursVerify, theirVerify),
       verifyFirstUseKey: ratio(oursVerifyFirstUse, theirVerify),
+      envelopeSealOpen: ratio(envelopeSealOpen, theirEnvelopeSealOpen),
     },
   };
 }

@@ -18,4 +18,9 @@ declare module 'sm-crypto' {
     doSignature(msg: string | number[] | Uint8Array, privateKey: string, opts?: SignOptions): string;
     doVerifySignature(msg: string | number[] | Uint8Array, signHex: string, publicKey: string, opts?: VerifyOptions): boolean;
   };
+  /** SM4 (default ECB, PKCS#7); key as hex; encrypt answers hex, decrypt UTF-8 text */
+  export const sm4: {
+    encrypt(input: string | number[], keyHex: string, opts?: { mode?: 'ecb' | 'cbc'; padding?: 'pkcs#7' | 'none'; iv?: string }): string;
+    decrypt(inputHex: string, keyHex: string, opts?: { mode?: 'ecb' | 'cbc'; padding?: 'pkcs#7' | 'none'; iv?: string }): string;
+  };
 }
