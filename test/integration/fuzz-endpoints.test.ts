@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { ERRORS, hisApi, isErrorCode, kioskApi, opsApi, patientApi, staffApi, type Endpoint } from '@mip/shared';
+import { hisApi, kioskApi, opsApi, patientApi, staffApi, type Endpoint } from '@mip/shared';
 import { billsApi } from '../../shared/src/contract/bills';
 import { staffPasswordFor } from '../../scripts/stack';
 import { kioskDevicesOf } from '../../sandbox/national/stack';
@@ -25,7 +25,7 @@ import { generateKeyPair } from '../../bff/src/crypto/sm2';
 import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { AlipaySide } from '../../sandbox/alipay/crypto';
 import { testStack, getJson, postJson, type TestStack } from '../support/stack';
-import { changed, contentTypes, digest, enc, mutated, oddNumber, oddString, oddValue, queries, snapshot, fuzzSeed, type Body } from '../support/fuzz';
+import { codeOf, contentTypes, digest, enc, fuzzSeed, HostileProbe, mutated, oddNumber, oddString, oddValue, queries, type Body } from '../support/fuzz';
 import { WechatPatient } from '../support/patient';
 
 const SEED = fuzzSeed();
@@ -33,6 +33,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
 let stack: TestStack;
 let redis: RedisClient;
+let probe: HostileProbe;
 let patient: WechatPatient;
 let orderNo: string;
 let payOrdId: string;
@@ -40,82 +41,6 @@ let staffCookie = '';
 let staffCsrf = '';
 let his: { id: string; secret: string };
 let kiosk: { id: string; secret: string };
-
-interface Sent {
-  status: number;
-  text: string;
-  headers: Headers;
-}
-
-const stats = {
-  cases: 0,
-  byStatus: {} as Record<string, number>,
-  byEndpoint: {} as Record<string, { cases: number; refused: number; accepted: number }>,
-  fiveXX: 0,
-  stateChanges: 0,
-  badCodes: 0,
-};
-
-async function send(method: string, url: string, headers: Record<string, string>, body?: string | Buffer): Promise<Sent> {
-  const res = await fetch(stack.urls.bff + url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
-
-function codeOf(r: Sent): string | undefined {
-  try {
-    const j = JSON.parse(r.text) as { error?: { code?: string }; code?: string };
-    return j.error?.code ?? j.code ?? r.headers.get('x-error-code') ?? undefined;
-  } catch {
-    return r.headers.get('x-error-code') ?? undefined;
-  }
-}
-
-/**
- * Sends one hostile request and checks the answer. `api`: the answer follows the API's error
- * body (status = ERRORS[code].status); otherwise (notifications) a 4xx with a stable code.
- */
-async function hostile(label: string, method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined, opts: { api: boolean }): Promise<Sent> {
-  const before = await snapshot(redis);
-  const r = await send(method, url, headers, body);
-  const after = await snapshot(redis);
-  stats.cases++;
-  stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + 1;
-  const e = (stats.byEndpoint[label] ??= { cases: 0, refused: 0, accepted: 0 });
-  e.cases++;
-  const where = `${label}: ${method} ${url.slice(0, 120)} ${typeof body === 'string' ? body.slice(0, 200) : body ? `<${body.length} bytes>` : ''}`;
-  if (r.status >= 500) {
-    stats.fiveXX++;
-    throw new Error(`${where} → ${r.status} ${r.text.slice(0, 300)}`);
-  }
-  if (r.status >= 400) {
-    e.refused++;
-    const code = codeOf(r);
-    if (!isErrorCode(code) || (opts.api && ERRORS[code].status !== r.status)) {
-      stats.badCodes++;
-      throw new Error(`${where} → ${r.status} without a stable code: ${r.text.slice(0, 200)}`);
-    }
-    if (changed(before, after).length) {
-      stats.stateChanges++;
-      throw new Error(`${where} → ${r.status} ${code} but Redis changed: ${changed(before, after).join(', ')}`);
-    }
-  } else {
-    e.accepted++;
-    // an accepted request may start work in the background (a refund, a message): let it finish
-    // so that the next case's "before" is not moved by it
-    await quiet();
-  }
-  return r;
-}
-
-async function quiet(): Promise<void> {
-  let last = await digest(redis);
-  for (let i = 0; i < 40; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    const now = await digest(redis);
-    if (now === last) return;
-    last = now;
-  }
-}
 
 // ------------------------------------------------------------------ generators
 
@@ -189,6 +114,7 @@ function authHeaders(e: Endpoint, mode: 'valid' | 'missing' | 'broken', method: 
 beforeAll(async () => {
   stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
   redis = connectRedis(stack.redis.url);
+  probe = new HostileProbe(stack.urls.bff, redis);
   // no HIS message pushes arriving in the middle of a case
   await postJson(`${stack.urls.his}/sandbox/config`, { pushEnabled: false });
   const c = stack.credentials.his as { hisClientId: string; hisClientSecret: string };
@@ -218,8 +144,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const file = path.resolve(__dirname, '../../test-artifacts/fuzz-endpoints.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), runsPerProperty: RUNS, ...stats }, null, 2));
-  process.stderr.write(`\nFUZZ endpoints seed=${SEED} cases=${stats.cases} 5xx=${stats.fiveXX} stateChanges=${stats.stateChanges} badCodes=${stats.badCodes} statuses=${JSON.stringify(stats.byStatus)}\n`);
+  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), runsPerProperty: RUNS, ...probe.stats }, null, 2));
+  process.stderr.write(`\nFUZZ endpoints seed=${SEED} cases=${probe.stats.cases} 5xx=${probe.stats.fiveXX} stateChanges=${probe.stats.stateChanges} badCodes=${probe.stats.badCodes} statuses=${JSON.stringify(probe.stats.byStatus)}\n`);
   redis?.disconnect();
   await stack?.cleanup();
 });
@@ -256,7 +182,7 @@ describe('every endpoint of the contract, with hostile requests', () => {
         if (e.method !== 'GET' && r.contentType) headers['content-type'] = r.contentType;
         // ASCII-safe header values only (fetch refuses others before they leave)
         if (r.idem !== undefined) headers['idempotency-key'] = enc(r.idem).slice(0, 200);
-        await hostile(e.id, e.method, pathWithQuery, headers, e.method === 'GET' ? undefined : raw, { api: true });
+        await probe.hostile(e.id, e.method, pathWithQuery, headers, e.method === 'GET' ? undefined : raw, { api: true });
       }),
       { numRuns: RUNS },
     );
@@ -272,7 +198,7 @@ describe('amounts', () => {
       fc.asyncProperty(amounts, fc.string({ minLength: 8, maxLength: 16, unit: fc.constantFrom(...'ABCDEFGH0123456789') }), async (a, refundNo) => {
         const body = JSON.stringify({ orderNo, refundNo: `AM${refundNo}`, reason: '金额测试', amounts: a });
         const headers = { 'content-type': 'application/json', ...signRequest(his.id, his.secret, 'POST', hisApi.createRefund.path, body) };
-        const r = await hostile('his.refunds.create/amounts', 'POST', hisApi.createRefund.path, headers, body, { api: true });
+        const r = await probe.hostile('his.refunds.create/amounts', 'POST', hisApi.createRefund.path, headers, body, { api: true });
         if (r.status < 400) throw new Error(`accepted a refund of ${JSON.stringify(a)}`);
       }),
       { numRuns: RUNS * 2 },
@@ -284,7 +210,7 @@ describe('amounts', () => {
       fc.asyncProperty(fc.oneof(oddNumber.filter((n) => !Number.isSafeInteger(n) || n < 0), fc.constantFrom('100', null)), oddString, async (amountFen, occurredAt) => {
         const body = JSON.stringify({ eventId: `EVT-AMT-${crypto.randomBytes(4).toString('hex')}`, type: 'outpatient_paid', orderNo, occurredAt, summary: { title: '门诊缴费', amountFen } });
         const headers = { 'content-type': 'application/json', ...signRequest(his.id, his.secret, 'POST', hisApi.pushMessage.path, body) };
-        const r = await hostile('his.messages.push/amounts', 'POST', hisApi.pushMessage.path, headers, body, { api: true });
+        const r = await probe.hostile('his.messages.push/amounts', 'POST', hisApi.pushMessage.path, headers, body, { api: true });
         if (r.status < 400) throw new Error(`accepted amountFen ${String(amountFen)}`);
       }),
       { numRuns: RUNS },
@@ -299,17 +225,17 @@ describe('replayed and re-signed requests', () => {
         const body = JSON.stringify({ orderNo: `O26112400${n}`.slice(0, 19), refundNo: `RP${n}`, reason: reason || 'x', all: true });
         const signed = signRequest(his.id, his.secret, 'POST', hisApi.createRefund.path, body);
         const headers = { 'content-type': 'application/json', ...signed };
-        const first = await send('POST', hisApi.createRefund.path, headers, body);
+        const first = await probe.send('POST', hisApi.createRefund.path, headers, body);
         expect(first.status).toBeLessThan(500);
         // the same bytes again: a replay
-        const replay = await hostile('his/replay', 'POST', hisApi.createRefund.path, headers, body, { api: true });
+        const replay = await probe.hostile('his/replay', 'POST', hisApi.createRefund.path, headers, body, { api: true });
         expect(codeOf(replay)).toBe('REPLAYED');
         // the body changed under the old signature
-        const tampered = await hostile('his/tampered', 'POST', hisApi.createRefund.path, headers, body.replace('"all":true', '"all":false'), { api: true });
+        const tampered = await probe.hostile('his/tampered', 'POST', hisApi.createRefund.path, headers, body.replace('"all":true', '"all":false'), { api: true });
         expect(['SIGNATURE_INVALID', 'REPLAYED']).toContain(codeOf(tampered));
         // re-signed with a key that is not ours
         const forged = { 'content-type': 'application/json', ...signRequest(his.id, crypto.randomBytes(24).toString('base64'), 'POST', hisApi.createRefund.path, body) };
-        expect(codeOf(await hostile('his/forged', 'POST', hisApi.createRefund.path, forged, body, { api: true }))).toBe('SIGNATURE_INVALID');
+        expect(codeOf(await probe.hostile('his/forged', 'POST', hisApi.createRefund.path, forged, body, { api: true }))).toBe('SIGNATURE_INVALID');
       }),
       { numRuns: Math.ceil(RUNS / 2) },
     );
@@ -324,7 +250,7 @@ describe('the 6302 settlement notification', () => {
     const c = stack.credentials.national as Record<string, string>;
     return { appId: c.appId, appSecret: c.appSecret, privateKey: c.platformPrivateKey };
   };
-  const post = (label: string, body: string | Buffer, ct = 'application/json') => hostile(label, 'POST', url(), { 'content-type': ct }, body, { api: false });
+  const post = (label: string, body: string | Buffer, ct = 'application/json') => probe.hostile(label, 'POST', url(), { 'content-type': ct }, body, { api: false });
 
   it('refuses anything that is not a genuine envelope', async () => {
     await fc.assert(
@@ -340,7 +266,7 @@ describe('the 6302 settlement notification', () => {
     const genuine = (await getJson(`${stack.urls.national}/sandbox/orders/${payOrdId}`)).lastNotification as Record<string, string>;
     expect(genuine).toBeDefined();
     const before = await digest(redis);
-    const again = await send('POST', url(), { 'content-type': 'application/json' }, JSON.stringify(genuine));
+    const again = await probe.send('POST', url(), { 'content-type': 'application/json' }, JSON.stringify(genuine));
     expect(again.status).toBe(200);
     expect(await digest(redis)).toBe(before);
     await fc.assert(
@@ -409,7 +335,7 @@ describe('the WeChat Pay notification', () => {
         if (how === 'garbage') Object.assign(headers, { 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA', 'wechatpay-serial': 'PUB_KEY_ID_X' });
         if (how === 'real') Object.assign(headers, s.signHeaders(body));
         if (how === 'stale') Object.assign(headers, s.signHeaders(body, Math.floor(Date.now() / 1000) - 3600));
-        const r = await hostile('wechat-notify/garbage', 'POST', url, headers, body, { api: false });
+        const r = await probe.hostile('wechat-notify/garbage', 'POST', url, headers, body, { api: false });
         expect(r.status).toBeGreaterThanOrEqual(400);
       }),
       { numRuns: RUNS },
@@ -427,7 +353,7 @@ describe('the WeChat Pay notification', () => {
         // a resource naming our order with correct amounts is not hostile: keep to those that are not
         fc.pre(!(plain && typeof plain === 'object' && (plain as Record<string, unknown>).out_trade_no === orderNo));
         const body = event(s, plain, type);
-        const r = await hostile('wechat-notify/re-signed', 'POST', url, { 'content-type': 'application/json', ...s.signHeaders(body) }, body, { api: false });
+        const r = await probe.hostile('wechat-notify/re-signed', 'POST', url, { 'content-type': 'application/json', ...s.signHeaders(body) }, body, { api: false });
         expect(r.status === 204 || r.status >= 400).toBe(true);
       }),
       { numRuns: RUNS * 2 },
@@ -464,7 +390,7 @@ describe('the Alipay notification', () => {
         fc.pre(fields.out_trade_no !== orderNo);
         const signed = how === 'real' ? s.signNotification({ ...fields, sign_type: 'RSA2' }) : how === 'garbage' ? { ...fields, sign_type: 'RSA2', sign: 'AAAA' } : fields;
         const body = new URLSearchParams(signed).toString();
-        const r = await hostile(`alipay-notify/${how}`, 'POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, body, { api: false });
+        const r = await probe.hostile(`alipay-notify/${how}`, 'POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, body, { api: false });
         expect(r.status === 200 || r.status >= 400).toBe(true);
         if (r.status === 200) expect(r.text).toBe('success'); // an authentic refund notice is acknowledged
       }),

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fc from 'fast-check';
+import { ERRORS, isErrorCode } from '@mip/shared';
 import type { RedisClient } from '../../bff/src/store/redis';
 
 // ------------------------------------------------------------------ the state a refusal must not touch
@@ -114,4 +115,93 @@ export function fuzzSeed(): number {
   const seed = s === 'random' ? Date.now() % 2 ** 31 : Number(s ?? 20261206);
   fc.configureGlobal({ seed });
   return seed;
+}
+
+// ------------------------------------------------------------------ sending hostile requests
+
+export interface Sent {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+/** The stable code of a refusal: the API's error body, a notification answer's `code`, or X-Error-Code. */
+export function codeOf(r: Sent): string | undefined {
+  try {
+    const j = JSON.parse(r.text) as { error?: { code?: string }; code?: string };
+    return j.error?.code ?? j.code ?? r.headers.get('x-error-code') ?? undefined;
+  } catch {
+    return r.headers.get('x-error-code') ?? undefined;
+  }
+}
+
+/** Sends hostile requests to the BFF and checks each answer; counts what it saw. */
+export class HostileProbe {
+  readonly stats = {
+    cases: 0,
+    byStatus: {} as Record<string, number>,
+    byEndpoint: {} as Record<string, { cases: number; refused: number; accepted: number }>,
+    fiveXX: 0,
+    stateChanges: 0,
+    badCodes: 0,
+  };
+
+  constructor(
+    private readonly base: string,
+    private readonly redis: RedisClient,
+  ) {}
+
+  async send(method: string, url: string, headers: Record<string, string>, body?: string | Buffer): Promise<Sent> {
+    const res = await fetch(this.base + url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  }
+
+  /**
+   * One hostile request: never a 5xx; a refusal is a 4xx with a stable code (`api`: the API's
+   * error body, status = ERRORS[code].status) and leaves Redis as it was.
+   */
+  async hostile(label: string, method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined, opts: { api: boolean }): Promise<Sent> {
+    const before = await snapshot(this.redis);
+    const r = await this.send(method, url, headers, body);
+    const after = await snapshot(this.redis);
+    const s = this.stats;
+    s.cases++;
+    s.byStatus[r.status] = (s.byStatus[r.status] ?? 0) + 1;
+    const e = (s.byEndpoint[label] ??= { cases: 0, refused: 0, accepted: 0 });
+    e.cases++;
+    const where = `${label}: ${method} ${url.slice(0, 120)} ${typeof body === 'string' ? body.slice(0, 200) : body ? `<${body.length} bytes>` : ''}`;
+    if (r.status >= 500) {
+      s.fiveXX++;
+      throw new Error(`${where} → ${r.status} ${r.text.slice(0, 300)}`);
+    }
+    if (r.status >= 400) {
+      e.refused++;
+      const code = codeOf(r);
+      if (!isErrorCode(code) || (opts.api && ERRORS[code].status !== r.status)) {
+        s.badCodes++;
+        throw new Error(`${where} → ${r.status} without a stable code: ${r.text.slice(0, 200)}`);
+      }
+      if (changed(before, after).length) {
+        s.stateChanges++;
+        throw new Error(`${where} → ${r.status} ${code} but Redis changed: ${changed(before, after).join(', ')}`);
+      }
+    } else {
+      e.accepted++;
+      // an accepted request may start work in the background (a refund, a message): let it
+      // finish so that the next case's "before" is not moved by it
+      await this.quiet();
+    }
+    return r;
+  }
+
+  /** Until Redis stops changing (at most 6 s). */
+  async quiet(): Promise<void> {
+    let last = await digest(this.redis);
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const now = await digest(this.redis);
+      if (now === last) return;
+      last = now;
+    }
+  }
 }
