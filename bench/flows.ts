@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { patientApi as api, buildPath, type Endpoint } from '@mip/shared';
+import Redis from 'ioredis';
 import { startStack, type Stack } from '../scripts/stack';
 import { CROWD_SIZE } from '../sandbox/seed/persons';
 
@@ -110,6 +111,8 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const procs = [...stack.bffs.map((b) => ['bff', b.pid] as const), ...Object.entries(stack.peers).map(([n, h]) => [n, h.pid] as const)];
     const cpuBefore = procs.map(([, pid]) => cpuSeconds(pid));
     const benchCpuBefore = process.cpuUsage();
+    const redis = new Redis(stack.redis.url);
+    await redis.config('RESETSTAT');
     let next = 0;
     let done = 0;
     let failed = 0;
@@ -166,6 +169,8 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
       byEndpoint[id] = { n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) };
     }
     const national = (await (await fetch(`${stack.urls.national}/sandbox/orders`)).json()) as { orders: { ordStas: string }[] };
+    const redisCommands = commandsPerFlow(await redis.info('commandstats'), done);
+    redis.disconnect();
     return {
       concurrency,
       seconds: elapsed,
@@ -178,6 +183,8 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
       centreOrdersSettled: national.orders.filter((o) => o.ordStas === '6').length,
       /** CPU seconds each process used during the timed phase (2 cores = 2 s per second) */
       cpuSeconds: cpu,
+      /** Redis commands per completed flow, by command (INFO commandstats over the timed phase) */
+      redisCommandsPerFlow: redisCommands,
     };
   } finally {
     await stack.stop();
@@ -187,6 +194,17 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
 }
 
 /** utime + stime of a process, from /proc (Linux). */
+function commandsPerFlow(info: string, flows: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const m of info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
+    if (['config', 'info'].includes(m[1])) continue;
+    total += Number(m[2]);
+    out[m[1]] = Math.round((Number(m[2]) / Math.max(1, flows)) * 10) / 10;
+  }
+  return { total: Math.round((total / Math.max(1, flows)) * 10) / 10, ...Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1])) };
+}
+
 function cpuSeconds(pid: number | undefined): number {
   if (!pid) return 0;
   try {
