@@ -18,7 +18,7 @@ import { RedisTokenCache } from '../channels/token-cache';
 /** The composition root: the only place that knows which adapter serves which port. */
 export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
   const log = createLogger('bff');
-  const redis = opts.redis ?? connectRedis(config.redis.url);
+  const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
   const tokens = new RedisTokenCache(redis, keys);
   return {

@@ -40,7 +40,29 @@ const SERVER_OPTIONS = {
  *   (ioredis asks the sentinels for the master and follows a failover);
  * `redis-cluster://host1:port1,host2:port2` for Redis Cluster. See docs/operations.md.
  */
-export function connectRedis(url: string, opts: { lazy?: boolean } = {}): RedisClient {
+export function connectRedis(url: string, opts: { lazy?: boolean; onError?: (err: Error) => void } = {}): RedisClient {
+  const client = open(url, opts);
+  if (opts.onError) watchErrors(client, opts.onError);
+  return client;
+}
+
+/**
+ * Connection errors (Redis restarting, a failover under way) are reported, at most once per 5 s
+ * per connection, instead of ioredis' unstructured "Unhandled error event" on stderr; commands
+ * meanwhile wait in the offline queue and are retried.
+ */
+const errorHandlers = new WeakMap<object, (err: Error) => void>();
+function watchErrors(client: RedisClient, onError: (err: Error) => void): void {
+  errorHandlers.set(client, onError);
+  let last = 0;
+  client.on('error', (err: Error) => {
+    if (Date.now() - last < 5000) return;
+    last = Date.now();
+    onError(err);
+  });
+}
+
+function open(url: string, opts: { lazy?: boolean }): RedisClient {
   const hostPorts = (list: string, defaultPort: number) =>
     list.split(',').map((hp) => {
       const [host, port] = hp.split(':');
@@ -81,5 +103,8 @@ export function connectRedis(url: string, opts: { lazy?: boolean } = {}): RedisC
 
 /** A second connection for blocking reads (XREADGROUP BLOCK must not hold up other commands). */
 export function duplicateClient(r: RedisClient): RedisClient {
-  return defineScripts((r as Redis).duplicate());
+  const d = defineScripts((r as Redis).duplicate());
+  const onError = errorHandlers.get(r);
+  if (onError) watchErrors(d, onError);
+  return d;
 }
