@@ -12,10 +12,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { patientApi as api, buildPath, type Endpoint } from '@mip/shared';
+import { patientApi as api } from '@mip/shared';
 import Redis from 'ioredis';
 import { startStack, type Stack } from '../scripts/stack';
 import { CROWD_SIZE } from '../sandbox/seed/persons';
+import { BenchClient, percentile, post, slotPool, type Timed } from './client';
 
 /**
  * The bench's 400 patients log in from one address and pay far more often than people do: the
@@ -26,73 +27,22 @@ export const BENCH_RATE_LIMITS = { login: { limit: 0, windowSeconds: 60 }, order
 /** how often the bench's "result page" asks for the order (the real client polls from 1 s up) */
 const POLL_MS = 250;
 
-interface Sample {
-  endpoint: string;
-  appMs: number;
-  peerMs: number;
-}
-
-class Client {
-  token = '';
-  constructor(readonly base: string, readonly samples: Sample[]) {}
-
-  async call<T = Record<string, unknown>>(e: Endpoint, opts: { params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-    const res = await fetch(this.base + buildPath(e.path, opts.params), {
-      method: e.method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, ...(opts.headers ?? {}) },
-      body: e.method === 'GET' ? undefined : JSON.stringify(opts.body ?? {}),
-    });
-    const timing = res.headers.get('server-timing') ?? '';
-    const app = Number(/app;dur=([\d.]+)/.exec(timing)?.[1] ?? NaN);
-    const peer = Number(/peer;dur=([\d.]+)/.exec(timing)?.[1] ?? 0);
-    if (!Number.isNaN(app)) this.samples.push({ endpoint: e.id, appMs: app, peerMs: peer });
-    const body = (await res.json()) as T & { error?: { code: string } };
-    if (res.status >= 300) throw new Error(`${e.id} ${res.status} ${JSON.stringify(body.error)}`);
-    return body;
-  }
-}
-
-async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, unknown>;
-}
-
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
-}
-
-/** Every bookable slot, repeated by its remaining capacity. */
-async function slotPool(c: Client): Promise<string[]> {
-  const pool: string[] = [];
-  const { departments } = await c.call<{ departments: { code: string }[] }>(api.departments);
-  for (const d of departments) {
-    const { doctors } = await c.call<{ doctors: { code: string; available: boolean }[] }>(api.doctors, { params: { deptCode: d.code } });
-    for (const doc of doctors) {
-      const { slots } = await c.call<{ slots: { slotId: string; remaining: number }[] }>(api.slots, { params: { doctorCode: doc.code } });
-      for (const s of slots) for (let i = 0; i < s.remaining; i++) pool.push(s.slotId);
-    }
-  }
-  return pool;
-}
-
 export async function benchFlows(opts: { concurrency?: number; seconds?: number } = {}): Promise<object> {
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
   const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
-  const samples: Sample[] = [];
+  const samples: Timed[] = [];
   try {
     const wechat = stack.urls.wechat;
     const login = async (key: string) => {
-      const c = new Client(stack.urls.bff, samples);
-      const { code } = (await post(`${wechat}/sandbox/dev/login-code`, { openid: `sandbox-${key}` })) as { code: string };
+      const c = new BenchClient(stack.urls.bff, samples);
+      const { code } = await post<{ code: string }>(`${wechat}/sandbox/dev/login-code`, { openid: `sandbox-${key}` });
       c.token = (await c.call<{ token: string }>(api.login, { body: { channel: 'wechat', code } })).token;
       return c;
     };
     // Untimed preparation: every crowd patient logs in and registers their benefit once.
-    const patients: { key: string; c: Client }[] = [];
+    const patients: { key: string; c: BenchClient }[] = [];
     for (let i = 0; i < CROWD_SIZE; i += 20) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(20, CROWD_SIZE - i) }, async (_, j) => {
@@ -121,9 +71,9 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const deadline = Date.now() + seconds * 1000;
     const started = Date.now();
 
-    async function flow(p: { key: string; c: Client }, slotId: string): Promise<void> {
+    async function flow(p: { key: string; c: BenchClient }, slotId: string): Promise<void> {
       const t0 = performance.now();
-      const { authCode } = (await post(`${wechat}/sandbox/dev/insurance-auth`, { openid: `sandbox-${p.key}` })) as { authCode: string };
+      const { authCode } = await post<{ authCode: string }>(`${wechat}/sandbox/dev/insurance-auth`, { openid: `sandbox-${p.key}` });
       await p.c.call(api.authorizeInsurance, { body: { authCode } });
       const { order } = await p.c.call<{ order: { orderNo: string } }>(api.createOrder, {
         body: { kind: 'registration', slotId },
@@ -162,10 +112,12 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const cpu: Record<string, number> = Object.fromEntries(procs.map(([name, pid], i) => [name, Math.round((cpuSeconds(pid) - cpuBefore[i]) * 100) / 100]));
     const b = process.cpuUsage(benchCpuBefore);
     cpu.benchClient = Math.round(((b.user + b.system) / 1e6) * 100) / 100;
-    const added = samples.map((s) => Math.max(0, s.appMs - s.peerMs));
+    const timed = samples.filter((s) => s.appMs !== undefined);
+    const bffAdded = (s: Timed) => Math.max(0, s.appMs! - (s.peerMs ?? 0));
+    const added = timed.map(bffAdded);
     const byEndpoint: Record<string, { n: number; p50: number; p99: number }> = {};
-    for (const id of [...new Set(samples.map((s) => s.endpoint))]) {
-      const xs = samples.filter((s) => s.endpoint === id).map((s) => Math.max(0, s.appMs - s.peerMs));
+    for (const id of [...new Set(timed.map((s) => s.what))]) {
+      const xs = timed.filter((s) => s.what === id).map(bffAdded);
       byEndpoint[id] = { n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) };
     }
     const national = (await (await fetch(`${stack.urls.national}/sandbox/orders`)).json()) as { orders: { ordStas: string }[] };

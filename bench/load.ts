@@ -11,59 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
-import { buildPath, patientApi as api, type Endpoint } from '@mip/shared';
+import { patientApi as api } from '@mip/shared';
 import { startStack, type Stack } from '../scripts/stack';
 import { freePort } from '../scripts/stack/ports';
 import { service } from '../scripts/stack/service';
 import { CROWD_SIZE, personByKey } from '../sandbox/seed/persons';
 import { BENCH_RATE_LIMITS } from './flows';
+import { BenchClient, percentile, post, slotPool, type Timed } from './client';
 
 const POLL_MS = 250;
-
-interface Timed {
-  what: string;
-  ms: number;
-  ok: boolean;
-}
-
-/** One client for both servers: fetch, JSON, wall-clock latency per request. */
-class Client {
-  token = '';
-  constructor(readonly base: string, readonly log: Timed[]) {}
-
-  async call<T = Record<string, unknown>>(e: Endpoint, opts: { params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-    return this.raw<T>(e.id, e.method, buildPath(e.path, opts.params), opts.body, opts.headers);
-  }
-
-  async raw<T>(what: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const t0 = performance.now();
-    let ok = false;
-    try {
-      const res = await fetch(this.base + p, {
-        method,
-        headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers },
-        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-      });
-      const parsed = (await res.json()) as T & { error?: { code: string } };
-      if (res.status >= 300) throw new Error(`${what} ${res.status} ${parsed.error?.code ?? ''}`);
-      ok = true;
-      return parsed;
-    } finally {
-      this.log.push({ what, ms: performance.now() - t0, ok });
-    }
-  }
-}
-
-async function post(url: string, body: unknown): Promise<Record<string, any>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, any>;
-}
-
-function pct(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
-}
 
 /** The bare Koa server: one route, { ok: true } — started as its own process like the BFFs. */
 function helloServer(): void {
@@ -77,14 +33,14 @@ function helloServer(): void {
 
 async function measureHello(base: string, concurrency: number, seconds: number): Promise<object> {
   const log: Timed[] = [];
-  const c = new Client(base, log);
+  const c = new BenchClient(base, log);
   const until = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (Date.now() < until) await c.raw('hello', 'GET', '/hello').catch(() => undefined);
   }));
   const ms = log.map((t) => t.ms);
-  return { requests: log.length, errors: log.filter((t) => !t.ok).length, perSecond: Math.round(log.length / ((Date.now() - started) / 1000)), p50: pct(ms, 50), p99: pct(ms, 99) };
+  return { requests: log.length, errors: log.filter((t) => !t.ok).length, perSecond: Math.round(log.length / ((Date.now() - started) / 1000)), p50: percentile(ms, 50), p99: percentile(ms, 99) };
 }
 
 export async function benchLoad(opts: { seconds?: number; concurrency?: number; helloSeconds?: number } = {}): Promise<object> {
@@ -101,7 +57,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
 
     const log: Timed[] = [];
     const { wechat, alipay, his } = stack.urls;
-    const patients: { key: string; channel: 'wechat' | 'alipay'; c: Client; busy: boolean }[] = [];
+    const patients: { key: string; channel: 'wechat' | 'alipay'; c: BenchClient; busy: boolean }[] = [];
     const n = Math.min(CROWD_SIZE, 200);
     for (let i = 0; i < n; i += 20) {
       const batch = await Promise.all(
@@ -110,8 +66,8 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
           const p = personByKey(key)!;
           const out = [];
           for (const channel of ['wechat', 'alipay'] as const) {
-            const c = new Client(stack.urls.bff, []);
-            const code = channel === 'wechat' ? (await post(`${wechat}/sandbox/dev/login-code`, { openid: `sandbox-${key}` })).code : (await post(`${alipay}/sandbox/dev/auth-code`, { userId: p.alipayUserId, scopes: ['auth_base'] })).authCode;
+            const c = new BenchClient(stack.urls.bff, []);
+            const code = channel === 'wechat' ? (await post<{ code: string }>(`${wechat}/sandbox/dev/login-code`, { openid: `sandbox-${key}` })).code : (await post<{ authCode: string }>(`${alipay}/sandbox/dev/auth-code`, { userId: p.alipayUserId, scopes: ['auth_base'] })).authCode;
             c.token = (await c.call<{ token: string }>(api.login, { body: { channel, code } })).token;
             const st = await c.call<{ benefits: { code: string }[] }>(api.insuranceStatus, { body: { regionCode: '440100', idNo: p.idNo, name: p.name } });
             await c.call(api.chooseBenefit, { body: { benefitCode: st.benefits[0].code } });
@@ -122,7 +78,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
       );
       patients.push(...batch.flat());
     }
-    for (const p of patients) (p.c as { log: Timed[] }).log = log;
+    for (const p of patients) p.c.log = log;
     const slots = await slotPool(patients[0].c);
 
     let done = 0;
@@ -137,10 +93,10 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
       const t0 = performance.now();
       const person = personByKey(p.key)!;
       if (p.channel === 'wechat') {
-        const { authCode } = await post(`${wechat}/sandbox/dev/insurance-auth`, { openid: `sandbox-${p.key}` });
+        const { authCode } = await post<{ authCode: string }>(`${wechat}/sandbox/dev/insurance-auth`, { openid: `sandbox-${p.key}` });
         await p.c.call(api.authorizeInsurance, { body: { authCode } });
       } else {
-        const code = async () => (await post(`${alipay}/sandbox/dev/auth-code`, { userId: person.alipayUserId, scopes: ['nhsamp', 'auth_user'] })).authCode;
+        const code = async () => (await post<{ authCode: string }>(`${alipay}/sandbox/dev/auth-code`, { userId: person.alipayUserId, scopes: ['nhsamp', 'auth_user'] })).authCode;
         const first = await p.c.call<{ status: string }>(api.authorizeInsurance, { body: { authCode: await code() } });
         if (first.status === 'redirect') {
           await post(`${alipay}/sandbox/dev/authorize-voucher`, { userId: person.alipayUserId });
@@ -148,7 +104,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
         }
       }
       const slotId = i % 2 === 0 ? slots.pop() : undefined;
-      const body = slotId ? { kind: 'registration', slotId } : { kind: 'outpatient', billNos: [(await post(`${his}/sandbox/bills`, { personKey: p.key, template: i })).bills[0].billNo] };
+      const body = slotId ? { kind: 'registration', slotId } : { kind: 'outpatient', billNos: [(await post<{ bills: { billNo: string }[] }>(`${his}/sandbox/bills`, { personKey: p.key, template: i })).bills[0].billNo] };
       const { order } = await p.c.call<{ order: { orderNo: string } }>(api.createOrder, { body, headers: { 'idempotency-key': `load-${i}-${Date.now()}` } });
       const { payment } = await p.c.call<{ payment: Record<string, unknown> }>(api.payOrder, { params: { orderNo: order.orderNo }, body: {} });
       if (p.channel === 'wechat') await post(`${wechat}/sandbox/dev/pay`, { ...payment, openid: `sandbox-${p.key}`, outcome: 'ok' });
@@ -187,9 +143,9 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
     const byEndpoint: Record<string, { n: number; p50: number; p99: number }> = {};
     for (const id of [...new Set(log.map((t) => t.what))]) {
       const xs = log.filter((t) => t.what === id).map((t) => t.ms);
-      byEndpoint[id] = { n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99) };
+      byEndpoint[id] = { n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) };
     }
-    const bff = { p50: pct(req, 50), p99: pct(req, 99) };
+    const bff = { p50: percentile(req, 50), p99: percentile(req, 99) };
     const proxy = (await (await fetch(`${stack.urls.bff}/__proxy/stats`)).json()) as object;
     return {
       instances: 3,
@@ -199,7 +155,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
       flowsFailed: failed,
       errors,
       flowsPerSecond: Math.round((done / elapsed) * 10) / 10,
-      flowLatencyMs: { p50: pct(flowMs, 50), p99: pct(flowMs, 99) },
+      flowLatencyMs: { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) },
       bffRequestLatencyMs: { requests: req.length, errors: log.filter((t) => !t.ok).length, ...bff, byEndpoint },
       koaHello: koa,
       ratioToKoaHello: { p50: Math.round((bff.p50 / (koa as { p50: number }).p50) * 10) / 10, p99: Math.round((bff.p99 / (koa as { p99: number }).p99) * 10) / 10 },
@@ -212,20 +168,6 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
     if (process.env.KEEP_STACK) process.stderr.write(`stack kept in ${dir}\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Every bookable registration place, repeated by what is left of it. */
-async function slotPool(c: Client): Promise<string[]> {
-  const pool: string[] = [];
-  const { departments } = await c.call<{ departments: { code: string }[] }>(api.departments);
-  for (const d of departments) {
-    const { doctors } = await c.call<{ doctors: { code: string; available: boolean }[] }>(api.doctors, { params: { deptCode: d.code } });
-    for (const doc of doctors.filter((x) => x.available)) {
-      const { slots } = await c.call<{ slots: { slotId: string; remaining: number }[] }>(api.slots, { params: { doctorCode: doc.code } });
-      for (const s of slots) for (let i = 0; i < s.remaining; i++) pool.push(s.slotId);
-    }
-  }
-  return pool.sort(() => Math.random() - 0.5);
 }
 
 if (process.env.BENCH_HELLO) {

@@ -21,6 +21,7 @@ import { testStack, getJson, type TestStack } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { AlipayPatient } from '../support/alipay-patient';
 import { HisClient } from '../support/his-client';
+import { waitFor } from '../support/wait';
 
 let cluster: ClusterHandle;
 let stack: TestStack;
@@ -41,16 +42,6 @@ afterAll(async () => {
   await cluster?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function waitFor(pred: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (pred()) return clearInterval(t), resolve();
-      if (Date.now() > until) return clearInterval(t), reject(new Error('timed out waiting'));
-    }, 20);
-  });
-}
 
 describe('hash tags', () => {
   it('puts the keys of every multi-key step in one slot', async () => {

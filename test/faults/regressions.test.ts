@@ -3,8 +3,8 @@
  * situation with a real Redis and stand-in peers, without the whole stack.
  */
 import { Keys } from '../../bff/src/store/keys';
-import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
-import { OrderStore } from '../../bff/src/store/order-store';
+import type { RedisClient } from '../../bff/src/store/redis';
+import type { OrderStore } from '../../bff/src/store/order-store';
 import { JobQueue, Worker } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
@@ -17,25 +17,21 @@ import { NationalRejectedError } from '../../bff/src/national/client';
 import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
 import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
-import { testRedis } from '../support/redis';
+import { testOrderStore, type TestOrderStore } from '../support/redis';
 
 const log = createLogger('regressions', 'silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let redis: Awaited<ReturnType<typeof testRedis>>;
-let client: RedisClient;
 const keys = new Keys('rg:');
+let t: TestOrderStore;
+let client: RedisClient;
 let store: OrderStore;
 
 beforeAll(async () => {
-  redis = await testRedis();
-  client = connectRedis(redis.url);
-  store = new OrderStore(client, keys);
+  t = await testOrderStore(keys);
+  ({ client, store } = t);
 });
-afterAll(async () => {
-  client.disconnect();
-  await redis.cleanup();
-});
+afterAll(() => t.cleanup());
 
 /** Just enough of Deps for one flow: real orders in Redis, peers given per test. */
 function depsWith(over: Record<string, unknown>): Deps {

@@ -16,6 +16,7 @@ import { OrderStore } from '../../bff/src/store/order-store';
 import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
 import { freePort, waitForPort } from '../../scripts/stack/ports';
 import { redisServerPath } from '../../scripts/stack/redis';
+import { waitForValue } from '../support/wait';
 
 const MASTER_NAME = 'mip-master';
 let dir: string;
@@ -32,16 +33,6 @@ async function server(name: string, port: number, args: string[]): Promise<Child
   children.push(child);
   await waitForPort(port, 10_000);
   return child;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
@@ -69,7 +60,7 @@ beforeAll(async () => {
   await waitForPort(ports.sentinel, 10_000);
   // the sentinel must know the replica before it can promote it
   const s = new Redis(ports.sentinel, '127.0.0.1');
-  await until('the sentinel to see the replica', async () => ((await s.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as unknown[]).length > 0 || undefined);
+  await waitForValue('the sentinel to see the replica', async () => ((await s.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as unknown[]).length > 0 || undefined, 30_000);
   s.disconnect();
   // connection errors are expected while the failover runs: commands wait and are retried
   client = connectRedis(`redis-sentinel://127.0.0.1:${ports.sentinel}/${MASTER_NAME}`, { onError: () => undefined });
@@ -90,18 +81,19 @@ it('keeps the orders and takes new writes through a failover to the replica', as
 
   children[0].kill('SIGKILL'); // the master
   const sentinel = new Redis(ports.sentinel, '127.0.0.1');
-  const promoted = await until('the failover', async () => {
+  const promoted = await waitForValue('the failover', async () => {
     const [, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as [string, string];
     return Number(port) === ports.replica ? port : undefined;
-  });
+  }, 30_000);
   sentinel.disconnect();
   expect(Number(promoted)).toBe(ports.replica);
 
   // the same connection, now on the promoted replica: the order is there and can change
-  const after = await until('a write on the new master', async () => {
-    const r = await store.update(orderNo, (o) => new Draft(o, new Date()).note('哨兵切换后写入', 'system').done());
-    return r.change ? r.order : undefined;
-  });
+  // (commands fail while the connection moves over: that is "not yet")
+  const after = await waitForValue('a write on the new master', async () => {
+    const r = await store.update(orderNo, (o) => new Draft(o, new Date()).note('哨兵切换后写入', 'system').done()).catch(() => undefined);
+    return r?.change ? r.order : undefined;
+  }, 30_000);
   expect(after.version).toBe(2);
   expect((await store.get(orderNo))!.timeline.at(-1)!.event).toBe('哨兵切换后写入');
   const direct = new Redis(ports.replica, '127.0.0.1');

@@ -16,6 +16,7 @@ import { mountBillRoutes } from '../../bff/src/http/routes/bills';
 import { chinaDay } from '../../bff/src/reconciliation/days';
 import { HisClient } from '../support/his-client';
 import { WechatPatient } from '../support/patient';
+import { waitForValue } from '../support/wait';
 import { postJson, testStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -34,20 +35,10 @@ const PLAN: [person: string, billNo: string][] = [
   ['wang', 'MZCF000201'],
 ];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function refundAndWait(orderNo: string, refundNo: string, body: { all: true } | { amounts: { fundFen: number; acctFen: number; cashFen: number } }) {
   const stackHis = HisClient.of(stack);
   await stackHis.ok(hisApi.createRefund, { body: { orderNo, refundNo, reason: '对账测试退费', ...body } });
-  await waitFor(`refund ${refundNo}`, async () => {
+  await waitForValue(`refund ${refundNo}`, async () => {
     const r = await stackHis.ok(hisApi.getRefund, { params: { orderNo, refundNo } });
     if (r.refund.state === 'failed' || r.refund.state === 'manual_review') throw new Error(`refund ${refundNo} ended ${r.refund.state}`);
     return r.refund.state === 'succeeded' ? r : undefined;

@@ -1,28 +1,24 @@
 import { Keys, shardOf } from '../../bff/src/store/keys';
-import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
+import type { RedisClient } from '../../bff/src/store/redis';
 import { OrderStore } from '../../bff/src/store/order-store';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import { onCashReport, onSettlementReport, type SettlementPolicy } from '../../bff/src/domain/settlement';
-import { testRedis } from '../support/redis';
+import { testOrderStore, type TestOrderStore } from '../support/redis';
 
 const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
 const amounts = { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 };
 
 describe('orders in Redis', () => {
-  let redis: Awaited<ReturnType<typeof testRedis>>;
+  const keys = new Keys('t:');
+  let t: TestOrderStore;
   let client: RedisClient;
   let store: OrderStore;
-  const keys = new Keys('t:');
 
   beforeAll(async () => {
-    redis = await testRedis();
-    client = connectRedis(redis.url);
-    store = new OrderStore(client, keys);
+    t = await testOrderStore(keys);
+    ({ client, store } = t);
   });
-  afterAll(async () => {
-    client.disconnect();
-    await redis.cleanup();
-  });
+  afterAll(() => t.cleanup());
 
   async function paidByChannel(orderNo: string) {
     await store.create(orderFixture({ orderNo, version: 1 }));
@@ -62,7 +58,7 @@ describe('orders in Redis', () => {
   it('keeps an acknowledged order across a Redis crash and restart (AOF)', async () => {
     const orderNo = 'O2611231000000AOFOK1';
     await paidByChannel(orderNo);
-    await redis.restart(); // SIGKILL, then start on the same data directory
+    await t.redis.restart(); // SIGKILL, then start on the same data directory
     const back = await store.get(orderNo);
     expect(back?.state).toBe('awaiting_payment');
     expect(back?.evidence.cashPaid?.source).toBe('channel_notify');

@@ -6,19 +6,10 @@ import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { testRedis } from '../support/redis';
+import { waitFor } from '../support/wait';
 
 const log = createLogger('queue-test', 'silent');
 const opts = { concurrency: 4, claimIdleMs: 400, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 4, blockMs: 100 };
-
-function waitFor(pred: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (pred()) return clearInterval(t), resolve();
-      if (Date.now() > until) return clearInterval(t), reject(new Error('timed out waiting'));
-    }, 20);
-  });
-}
 
 describe('the durable job queue', () => {
   let redis: Awaited<ReturnType<typeof testRedis>>;

@@ -186,8 +186,6 @@ function staleAfterMs(deps: Deps): number {
   return 2 * deps.config.his.timeoutMs + 5000;
 }
 
-const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0`;
-
 /**
  * The answer to a repeated Idempotency-Key: the order it made — or, when the first request died
  * between taking the key and storing the order (a killed process, Redis restarting), its order
@@ -202,7 +200,7 @@ async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: num
     const order = await deps.orders.get(orderNo);
     if (order) return { order };
     if (Date.now() - Number(startedAt ?? 0) > staleMs) {
-      const took = await deps.redis.eval(TAKE_OVER, 1, idemKey, v, claimValue(fp, orderNo, Date.now()));
+      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, Date.now()));
       if (took === 1) return { takeOver: orderNo };
       continue; // someone else took it over: see what they made
     }

@@ -1,5 +1,5 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, SEEN_ONCE } from './scripts';
+import { ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
@@ -9,6 +9,7 @@ export interface ScriptCommands {
   jobKeep(stream: string, group: string, id: string, consumer: string): Promise<number>;
   enqueueJobs(...args: (string | number)[]): Promise<number>;
   seenOnce(key: string, ttlSeconds: number, fingerprint: string): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
+  setIfEquals(key: string, expected: string, next: string): Promise<number>;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
@@ -20,6 +21,7 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('jobKeep', { numberOfKeys: 1, lua: JOB_KEEP });
   r.defineCommand('enqueueJobs', { numberOfKeys: 2, lua: ENQUEUE });
   r.defineCommand('seenOnce', { numberOfKeys: 1, lua: SEEN_ONCE });
+  r.defineCommand('setIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
   return r as RedisClient;
 }
 

@@ -123,3 +123,15 @@ end
 if prev == ARGV[2] then return 'SAME' end
 return 'DIFFERENT'
 `;
+
+/**
+ * Compare-and-set that keeps the key's expiry. KEYS: key; ARGV: expected value, new value.
+ * Returns 1 when the value was `expected` and is now the new one, else 0.
+ */
+export const SET_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+  return 1
+end
+return 0
+`;
