@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { verifyRequest } from '../../bff/src/security/hmac-request';
+import { verifyRequest } from './hmac';
 import { readRaw } from '../common/server';
 import { CODES, failureReply, HisFailure } from './protocol';
 

@@ -6,7 +6,7 @@
  * Fault op `pushMessage` (key = order number): duplicate (send `count`, default 2, copies of the
  * same event), fail / drop / timeout (never send it), delay / reorder (send it `ms` late).
  */
-import { signRequest } from '../../bff/src/security/hmac-request';
+import { signRequest } from './hmac';
 import type { FaultBook } from '../common/faults';
 import type { HisSandboxConfig } from './config';
 import type { SettlementRec } from './world';

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signRequest } from '../../bff/src/security/hmac-request';
+import { signRequest } from './hmac';
 import type { FaultRule } from '../common/faults';
 import { createHisSandbox, type HisSandbox } from './app';
 import type { HisSandboxConfigInput } from './config';

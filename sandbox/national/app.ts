@@ -5,7 +5,7 @@
  * notifications — and misbehaves on request (sandbox/common/faults.ts).
  */
 import type Koa from 'koa';
-import { open, seal, EnvelopeError } from '../../bff/src/national/envelope';
+import { open, seal, EnvelopeError } from './envelope';
 import { createSandboxApp, drop, hang, readJson, sleep } from '../common/server';
 import type { FaultRule } from '../common/faults';
 import { DEFAULT_POLICY, type SplitPolicy } from './policy';

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { fenToYuan } from '@mip/shared';
-import { EnvelopeError, open, seal } from '../../bff/src/national/envelope';
+import { EnvelopeError, open, seal } from './envelope';
 import type { FaultBook } from '../common/faults';
 import { readJson } from '../common/server';
 import { personByKey } from '../seed/persons';

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { generateKeyPair } from '../../bff/src/crypto/sm2';
+import { generateKeyPair } from './envelope';
 import type { PeerStackModule } from '../../scripts/stack/types';
 
 const hex = (n: number) => crypto.randomBytes(n).toString('hex').toUpperCase();
