@@ -61,7 +61,16 @@ export interface ChannelPaymentStatus {
   paidAt?: string;
   /** WeChat transaction_id / Alipay alipay_trade_no of the self-pay leg, for the bill */
   cashTradeNo?: string;
+  /** each leg as the channel reports it, read together (WeChat self_pay_status + med_ins_pay_status;
+   *  Alipay own_pay_status + medical_pay_status): a failed order whose cash leg was taken must be refunded */
+  legs?: PaymentLegs;
   raw?: Record<string, string | undefined>;
+}
+
+export type LegState = 'taken' | 'not_taken' | 'unknown';
+export interface PaymentLegs {
+  cash: LegState;
+  insurance: LegState;
 }
 
 /** A verified, decrypted payment notification. */
@@ -77,6 +86,7 @@ export interface ChannelNotification {
   paidAt?: string;
   cashTradeNo?: string;
   refundNo?: string;
+  legs?: PaymentLegs;
 }
 
 export interface NotificationRequest {
@@ -135,6 +145,21 @@ export type MessageResult =
   /** the channel failed in a way worth retrying */
   | { status: 'retry'; code: string; message: string };
 
+/** 医保退款通知 (wechatpay-skills 开发参数与业务规则 §七): sent after the cash refund, refundedAt is the insurance refund's time */
+export interface InsuranceRefundNotice {
+  outTradeNo: string;
+  channelRef: string;
+  refundNo: string;
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen };
+  refundedAt: string;
+}
+
+/** 'not_needed': the channel has no such notice (Alipay); 'retry': deliver again later through the queue */
+export type InsuranceRefundNoticeResult =
+  | { status: 'sent' }
+  | { status: 'not_needed' }
+  | { status: 'retry'; code: string; message: string };
+
 export interface ChannelPort {
   readonly name: ChannelName;
   login(code: string): Promise<ChannelUser>;
@@ -147,7 +172,7 @@ export interface ChannelPort {
   ackNotification(ok: boolean, refusal?: ErrorCode): NotificationAck;
   refundCash(q: CashRefundInput): Promise<CashRefundResult>;
   /** WeChat requires being told of an insurance refund done through the centre; Alipay does nothing */
-  notifyInsuranceRefund(q: { outTradeNo: string; channelRef: string; refundNo: string; amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen }; refundedAt: string }): Promise<void>;
+  notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult>;
   downloadBill(date: string): Promise<ChannelBillRow[]>;
   sendMessage(q: MessageInput): Promise<MessageResult>;
 }

@@ -19,6 +19,7 @@ import {
   type MessageResult,
   type NotificationAck,
   type NotificationRequest,
+  type InsuranceRefundNoticeResult,
 } from '../port';
 import { chinaPlainToIso } from '../time';
 import { detailCsvFromZip, parseAlipayDetail } from './bill';
@@ -129,7 +130,9 @@ export class AlipayChannel implements ChannelPort {
   }
 
   /** Alipay learns of the insurance refund from the centre: nothing to tell it. */
-  async notifyInsuranceRefund(): Promise<void> {}
+  async notifyInsuranceRefund(): Promise<InsuranceRefundNoticeResult> {
+    return { status: 'not_needed' };
+  }
 
   async downloadBill(date: string): Promise<ChannelBillRow[]> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('bill date must be YYYY-MM-DD');

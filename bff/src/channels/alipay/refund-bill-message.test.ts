@@ -53,7 +53,7 @@ describe('Alipay refunds', () => {
   });
 
   it('does nothing when told of an insurance refund', async () => {
-    await expect(env.adapter.notifyInsuranceRefund()).resolves.toBeUndefined();
+    await expect(env.adapter.notifyInsuranceRefund()).resolves.toEqual({ status: 'not_needed' });
   });
 });
 

@@ -18,6 +18,8 @@ import {
   type MessageResult,
   type NotificationAck,
   type NotificationRequest,
+  type InsuranceRefundNotice,
+  type InsuranceRefundNoticeResult,
 } from '../port';
 import { rfc3339China } from '../time';
 import type { TokenCache } from '../tokens';
@@ -162,7 +164,7 @@ export class WechatChannel implements ChannelPort {
     }
   }
 
-  async notifyInsuranceRefund(q: { outTradeNo: string; channelRef: string; refundNo: string; amounts: { totalFen: number; fundFen: number; acctFen: number }; refundedAt: string }): Promise<void> {
+  async notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult> {
     // med_refund_total_fee is the insurance total (gov + self + other), not the order total.
     const insurance = q.amounts.fundFen + q.amounts.acctFen;
     await this.pay.call('med-ins-refund-notify', 'POST', `/v3/med-ins/refunds/notify?mix_trade_no=${encodeURIComponent(q.channelRef)}`, {
@@ -173,6 +175,7 @@ export class WechatChannel implements ChannelPort {
       refund_time: rfc3339China(q.refundedAt),
       out_refund_no: q.refundNo,
     });
+    return { status: 'sent' };
   }
 
   async downloadBill(date: string): Promise<ChannelBillRow[]> {
