@@ -6,6 +6,7 @@ import type { BillMutation } from '../wechat/state';
 import type { AlipayCtx } from './context';
 import { tradeView } from './methods-trade';
 import { payTrade } from './pay-action';
+import { appUserId } from './users';
 
 const CODE_TTL_MS = 5 * 60_000;
 type Body = Record<string, unknown>;
@@ -21,7 +22,8 @@ export function mountDev(router: Router, w: AlipayCtx): void {
     const scopes = Array.isArray(b.scopes) ? b.scopes.map(String) : String(b.scopes ?? 'auth_base').split(',').map((s) => s.trim()).filter(Boolean);
     const authCode = `sbx${crypto.randomBytes(16).toString('hex')}`;
     state.authCodes.set(authCode, { userId, scopes, expiresAt: Date.now() + CODE_TTL_MS, used: false });
-    ctx.body = { authCode, userId };
+    // appUserId: what the app will know the user by (user_id or open_id, by mode)
+    ctx.body = { authCode, userId, appUserId: appUserId(w, userId) };
   });
 
   router.post('/sandbox/dev/authorize-voucher', async (ctx) => {
@@ -50,7 +52,8 @@ export function mountDev(router: Router, w: AlipayCtx): void {
   router.post('/sandbox/dev/subscribe', async (ctx) => {
     const b = (await readJson(ctx.req)) as Body;
     const ids = Array.isArray(b.templateIds) ? b.templateIds.map(String) : [];
-    const userId = String(b.userId ?? '');
+    // userId: the 2088… id; an open_id of this app is taken too
+    const userId = w.users.userOfOpenId(String(b.userId ?? '')) ?? String(b.userId ?? '');
     if (!userId || !ids.length) {
       ctx.status = 400;
       ctx.body = { error: 'userId and templateIds are required' };

@@ -23,6 +23,8 @@ export type InsuranceAuthorization =
       payer?: { name?: string; idNo?: string; familyPay: boolean };
       /** "lng,lat" reported with the authorization (6201 uldLatlnt / 6202 setlLatlnt) */
       location?: string;
+      /** Alipay: medical_card_id of the authorization (医保电子凭证授权码), sent back in createandpay extend_params */
+      medicalCardId?: string;
     }
   | { status: 'redirect'; authUrl: string };
 
@@ -41,6 +43,10 @@ export interface CreatePaymentInput {
   /** where this channel's notification for this order must go */
   notifyUrl: string;
   expiresAt: string;
+  /** 6201 chrgBchno (收费批次号): Alipay createandpay chrg_bch_no, required for order_type INSURANCE_PAY */
+  chrgBchno?: string;
+  /** the authorization's medical_card_id (Alipay), when the channel gave one */
+  medicalCardId?: string;
 }
 
 export interface CreatedPayment {

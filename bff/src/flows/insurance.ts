@@ -100,6 +100,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
       expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
       ...(result.payer ? { payer: { familyPay: result.payer.familyPay } } : {}),
+      ...(result.medicalCardId ? { medicalCardId: result.medicalCardId } : {}),
     },
     expiresInSeconds,
   );

@@ -69,6 +69,8 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
         createdAt: order.createdAt,
         notifyUrl: `${deps.config.publicBaseUrl}/notify/${s.channel}/payment`,
         expiresAt,
+        chrgBchno: order.national!.chrgBchno,
+        ...(auth.medicalCardId ? { medicalCardId: auth.medicalCardId } : {}),
       }),
     );
   } catch (err) {

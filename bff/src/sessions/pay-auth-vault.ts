@@ -7,6 +7,8 @@ export interface HeldAuthorization {
   expiresAt: string;
   location?: string;
   payer?: { name?: string; idNo?: string; familyPay: boolean };
+  /** Alipay: the authorization's medical_card_id, for createandpay extend_params */
+  medicalCardId?: string;
 }
 
 /**
