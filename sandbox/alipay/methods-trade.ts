@@ -124,7 +124,8 @@ export function tradeRefund(w: AlipayCtx, c: MethodCall): MethodResult {
     if (seen.amountFen !== amount) return bizError('ACQ.REFUND_REQUEST_NO_DUPLICATE', '退款请求号已存在且金额不一致');
     return { ok: true, body: refundBody(t, seen) };
   }
-  if (t.status !== 'TRADE_SUCCESS' || t.realFen === 0) return bizError('ACQ.TRADE_STATUS_ERROR', '交易状态不允许退款（未支付或无自费部分）');
+  // the self-pay leg decides: a closed trade whose cash was taken is refundable too
+  if (t.own_pay_status !== 'SUCCESS' || t.realFen === 0) return bizError('ACQ.TRADE_STATUS_ERROR', '交易状态不允许退款（自费未支付或无自费部分）');
   const done = t.refunds.reduce((s, r) => s + r.amountFen, 0);
   if (done + amount > t.realFen) return bizError('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超过自费可退金额');
   const r = { refund_request_no: no, amountFen: amount, reason: c.biz.refund_reason as string | undefined, time: chinaNow() };

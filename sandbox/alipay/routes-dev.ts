@@ -5,7 +5,7 @@ import { underFaults } from '../wechat/fault-run';
 import type { BillMutation } from '../wechat/state';
 import type { AlipayCtx } from './context';
 import { tradeView } from './methods-trade';
-import { payTrade } from './pay-action';
+import { failInsuranceAfterCash, payTrade } from './pay-action';
 import { appUserId } from './users';
 
 const CODE_TTL_MS = 5 * 60_000;
@@ -44,6 +44,7 @@ export function mountDev(router: Router, w: AlipayCtx): void {
       if (!t) return void (ctx.body = { ok: false, resultCode: '4000', memo: 'TRADE_NOT_EXIST' });
       if (b.outcome === 'cancel') return void (ctx.body = { ok: false, resultCode: '6001', memo: '用户中途取消' });
       if (b.outcome === 'fail') return void (ctx.body = { ok: false, resultCode: '4000', memo: '支付失败' });
+      if (b.outcome === 'medical_fail_cash_taken') return void (ctx.body = { ok: false, resultCode: '4000', memo: failInsuranceAfterCash(w, t).reason });
       const r = await payTrade(w, t);
       ctx.body = r.ok ? { ok: true, resultCode: '9000', memo: '支付成功' } : { ok: false, resultCode: '4000', memo: r.reason };
     }, (rule) => void (ctx.body = { ok: false, resultCode: '4000', memo: rule.message ?? '系统繁忙' }));

@@ -1,46 +1,77 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { ChannelSignatureError } from '../port';
-import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
+import { ALIPAY_MODES, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
 import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
 
-let env: AlipayEnv;
-let receiver: Receiver;
-let reply = 'success';
-beforeAll(async () => {
-  env = await startAlipayEnv();
-  receiver = await startReceiver(async () => ({ status: 200, contentType: 'text/plain', body: reply }));
-});
-afterAll(async () => {
-  await env.close();
-  await receiver.close();
-});
-beforeEach(() => {
-  reply = 'success';
-  receiver.received.length = 0;
-});
-
-const notifyUrl = () => `${receiver.url}/notify/alipay/payment`;
 const amounts = { totalFen: 5_000, fundFen: 2_500, acctFen: 1_000, cashFen: 1_500 };
 
-async function created(personKey = 'zhang', a = amounts) {
-  const auth = await authorizeAlipay(env, personKey);
-  const q = alipayPaymentInput(personKey, auth, a, notifyUrl());
-  return { q, c: await env.adapter.createPayment(q) };
-}
+describe.each(ALIPAY_MODES)('Alipay medical trades (%s mode)', (userIdType) => {
+  let env: AlipayEnv;
+  let receiver: Receiver;
+  let reply = 'success';
+  beforeAll(async () => {
+    env = await startAlipayEnv({ userIdType });
+    receiver = await startReceiver(async () => ({ status: 200, contentType: 'text/plain', body: reply }));
+  });
+  afterAll(async () => {
+    await env.close();
+    await receiver.close();
+  });
+  beforeEach(() => {
+    reply = 'success';
+    receiver.received.length = 0;
+  });
 
-async function paid(personKey = 'zhang', a = amounts) {
-  const r = await created(personKey, a);
-  const res = await postJson<{ ok: boolean; resultCode: string }>(`${env.url}/sandbox/dev/pay`, { tradeNo: r.c.channelRef, outcome: 'ok' });
-  expect(res).toMatchObject({ ok: true, resultCode: '9000' });
-  return r;
-}
+  const notifyUrl = () => `${receiver.url}/notify/alipay/payment`;
 
-describe('Alipay medical trades', () => {
+  async function created(personKey = 'zhang', a = amounts) {
+    const auth = await authorizeAlipay(env, personKey);
+    const q = alipayPaymentInput(personKey, auth, a, notifyUrl());
+    return { q, c: await env.adapter.createPayment(q) };
+  }
+
+  async function paid(personKey = 'zhang', a = amounts) {
+    const r = await created(personKey, a);
+    const res = await postJson<{ ok: boolean; resultCode: string }>(`${env.url}/sandbox/dev/pay`, { tradeNo: r.c.channelRef, outcome: 'ok' });
+    expect(res).toMatchObject({ ok: true, resultCode: '9000' });
+    return r;
+  }
+
   it('creates the trade with yuan amounts and returns the pay page', async () => {
     const { q, c } = await created();
     expect(c.payParams).toEqual({ channel: 'alipay', payUrl: expect.stringContaining('/sandbox/cashier?trade_no='), tradeNo: c.channelRef });
     const t = await getJson<Record<string, unknown>>(`${env.url}/sandbox/orders/${q.orderNo}`);
     expect(t).toMatchObject({ total_amount: '50.00', gov_amount: '25.00', account_amount: '10.00', other_amount: '0.00', real_amount: '15.00', trade_status: 'WAIT_BUYER_PAY', result_notify_url: notifyUrl() });
+  });
+
+  it("sends the patient in its mode's field with the model's store, batch, type, scene and voucher fields", async () => {
+    const auth = await authorizeAlipay(env, 'zhou');
+    const { createAndPayBiz } = await import('./medical');
+    const biz = createAndPayBiz(alipayPaymentInput('zhou', auth, amounts, notifyUrl()), env.cfg);
+    const [mine, other] = userIdType === 'user_id' ? ['alipay_user_id', 'open_id'] : ['open_id', 'alipay_user_id'];
+    expect(biz[mine]).toBe(auth.openId);
+    expect(biz).not.toHaveProperty(other);
+    expect(biz).not.toHaveProperty('org_name');
+    expect(biz).toMatchObject({ order_type: 'INSURANCE_PAY', industry: 'HOSPITAL', insurance_pay_scene: 'REGISTRATION', store_id: 'H44010600001-MZ', chrg_bch_no: expect.stringMatching(/B1$/) });
+    expect(biz.extend_params).toEqual({ medical_card_inst_id: 'NATHSA', medical_card_id: auth.medicalCardId });
+    if (userIdType === 'user_id') expect(auth.openId).toMatch(/^2088\d{12}$/);
+    else expect(auth.openId).not.toMatch(/^2088/);
+  });
+
+  it("is refused by the sandbox when the patient is sent in the other mode's field", async () => {
+    const auth = await authorizeAlipay(env, 'wang');
+    const { createAndPayBiz } = await import('./medical');
+    const biz = createAndPayBiz(alipayPaymentInput('wang', auth, amounts, notifyUrl()), env.cfg);
+    const swapped = userIdType === 'user_id' ? { open_id: biz.alipay_user_id, alipay_user_id: undefined } : { alipay_user_id: biz.open_id, open_id: undefined };
+    await expect(env.adapter.gateway.call('alipay.commerce.medical.trade.createandpay', { biz: { ...biz, ...swapped } })).rejects.toMatchObject({ gatewayCode: '40002', code: 'INVALID_PARAMETER' });
+  });
+
+  it('reads a closed trade whose cash was taken but whose insurance leg failed as failed, with the cash leg taken', async () => {
+    const r = await created('chen');
+    await postJson(`${env.url}/sandbox/dev/pay`, { tradeNo: r.c.channelRef, outcome: 'medical_fail_cash_taken' });
+    expect(await env.adapter.queryPayment({ outTradeNo: r.q.orderNo, channelRef: r.c.channelRef })).toMatchObject({ status: 'failed', legs: { cash: 'taken', insurance: 'not_taken' } });
+    const [n] = await receiver.waitFor(1);
+    expect(await env.adapter.parseNotification(n)).toMatchObject({ kind: 'payment', status: 'failed', legs: { cash: 'taken', insurance: 'not_taken' } });
   });
 
   it('has the sandbox refuse a total that is not the sum of the parts', async () => {
@@ -58,10 +89,10 @@ describe('Alipay medical trades', () => {
     expect(await env.adapter.queryPayment({ outTradeNo: q.orderNo, channelRef: c.channelRef })).toMatchObject({ status: 'paid', cashPaidFen: 1_500, insurancePaidFen: 3_500 });
   });
 
-  it('keeps a subject with % and + intact: values are URL-decoded exactly once', async () => {
+  it('keeps a subject with %, +, a comma and quotes intact: values are URL-decoded exactly once', async () => {
     await paid();
     const [n] = await receiver.waitFor(1);
-    expect(new URLSearchParams(n.rawBody.toString()).get('subject')).toBe('挂号费 100%+专家');
+    expect(new URLSearchParams(n.rawBody.toString()).get('subject')).toBe('挂号费 100%+专家,"特需"');
     await expect(env.adapter.parseNotification(n)).resolves.toMatchObject({ status: 'paid' });
   });
 

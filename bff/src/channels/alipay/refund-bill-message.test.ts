@@ -6,10 +6,10 @@ import { writeZip } from '../../../../sandbox/alipay/zip';
 import { encodeGbk } from '../../../../sandbox/alipay/gbk';
 import { personByKey } from '../../../../sandbox/seed/persons';
 import type { MessageInput } from '../port';
-import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
+import { ALIPAY_MODES, alipayAppUser, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
 import { postJson, startReceiver, type Receiver } from '../testing/servers';
 import { detailCsvFromZip, parseAlipayDetail } from './bill';
-import { readZip } from './zip';
+import { readZip, ZipLimitError } from './zip';
 
 let env: AlipayEnv;
 let receiver: Receiver;
@@ -22,6 +22,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
+const HEADER = '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 async function paid(personKey: string, a: { totalFen: number; fundFen: number; acctFen: number; cashFen: number }) {
@@ -83,10 +84,33 @@ describe('Alipay trade bill', () => {
   });
 
   it('skips the # lines and refuses a row that does not have 25 cells', () => {
-    const header = '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
+    const header = HEADER;
     const good = `#支付宝业务明细查询\n${header}\n2026\t,GH1\t,交易,挂号,2026-01-01 09:00:00,2026-01-01 09:00:01,,,,,x,0.29,0.29,0,0,0,0,0,,0,0,,0,0,\n#导出时间：[x]`;
     expect(parseAlipayDetail(good)).toEqual([{ channel: 'alipay', kind: 'payment', outTradeNo: 'GH1', cashTradeNo: '2026', amountFen: 29, time: '2026-01-01T01:00:01.000Z', status: '交易' }]);
     expect(() => parseAlipayDetail(`${header}\n2026,GH1,交易`)).toThrow(/25/);
+  });
+
+  it('reads a quoted product name with a comma, a quote and a # as one cell, and keeps the rest of the day', () => {
+    // as a spreadsheet writes it (RFC 4180): the cell quoted, its quotes doubled, a trailing tab after the quote
+    const rows = [
+      '2026010122001\t,GH1\t,交易,"挂号费,专家号 ""特需"" #2"\t,2026-01-01 09:00:00,2026-01-01 09:00:01,,,,,x,12.30,12.30,0,0,0,0,0,,0,0,,0,0,',
+      '2026010122002\t,GH2\t,退款,门诊缴费,2026-01-01 10:00:00,2026-01-01 10:00:02,,,,,x,-1.05,-1.05,0,0,0,0,0,,0,0,RF2,0,0,',
+    ];
+    const parsed = parseAlipayDetail(`#支付宝业务明细查询\r\n${HEADER}\r\n${rows.join('\r\n')}\r\n#交易合计：1笔，商家实收共12.30元\r\n`);
+    expect(parsed.map((r) => [r.outTradeNo, r.kind, r.amountFen, r.refundNo])).toEqual([['GH1', 'payment', 1_230, undefined], ['GH2', 'refund', 105, 'RF2']]);
+  });
+
+  it('refuses an entry that inflates past the cap, whatever its header declares', () => {
+    const zip = writeZip([{ name: 'a.csv', data: Buffer.alloc(10_000, 0x41) }]);
+    expect(() => readZip(zip, { maxEntryBytes: 1_000, maxTotalBytes: 5_000, maxEntries: 4 })).toThrow(ZipLimitError);
+    zip.writeUInt32LE(100, zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24); // the directory now understates the size
+    expect(() => readZip(zip, { maxEntryBytes: 1_000, maxTotalBytes: 5_000, maxEntries: 4 })).toThrow(/inflates past 1000 bytes/);
+  });
+
+  it('refuses an archive whose entries together pass the total cap', () => {
+    const zip = writeZip([1, 2, 3].map((i) => ({ name: `${i}.csv`, data: Buffer.alloc(800, 0x41) })));
+    expect(() => readZip(zip, { maxEntryBytes: 1_000, maxTotalBytes: 2_000, maxEntries: 4 })).toThrow(ZipLimitError);
+    expect(readZip(zip, { maxEntryBytes: 1_000, maxTotalBytes: 2_400, maxEntries: 4 })).toHaveLength(3);
   });
 
   it('reads back the GBK file name and content of a zip the sandbox wrote', () => {
@@ -109,7 +133,13 @@ describe('Alipay trade bill', () => {
   });
 });
 
-describe('Alipay mini-program messages', () => {
+describe.each(ALIPAY_MODES)('Alipay mini-program messages (%s mode)', (userIdType) => {
+  let menv: AlipayEnv;
+  beforeAll(async () => {
+    menv = await startAlipayEnv({ userIdType });
+  });
+  afterAll(() => menv.close());
+
   const msg = (openId: string): MessageInput => ({
     openId,
     template: 'registrationPaid',
@@ -117,20 +147,27 @@ describe('Alipay mini-program messages', () => {
     fields: { title: '挂号成功', patientNameMasked: '张*国', amountText: '¥10.00', time: '2026-01-01 09:00' },
   });
 
-  it('delivers a message to a subscriber with the data as a JSON string of keywords', async () => {
-    const user = personByKey('zhang')!.alipayUserId;
-    await postJson(`${env.url}/sandbox/dev/subscribe`, { userId: user, templateIds: [env.cfg.subscribeTemplates.registrationPaid], decision: 'accept' });
-    expect(await env.adapter.sendMessage(msg(user))).toEqual({ status: 'sent' });
-    const { messages } = await (await fetch(`${env.url}/sandbox/messages`)).json() as { messages: { to_user_id: string; data: Record<string, { value: string }> }[] };
-    expect(messages.at(-1)).toMatchObject({ to_user_id: user, data: { keyword1: { value: '挂号成功' }, keyword3: { value: '¥10.00' } } });
+  it("delivers a message to a subscriber in its mode's field, with the data as a JSON string of keywords", async () => {
+    const user = await alipayAppUser(menv, 'zhang');
+    await postJson(`${menv.url}/sandbox/dev/subscribe`, { userId: personByKey('zhang')!.alipayUserId, templateIds: [menv.cfg.subscribeTemplates.registrationPaid], decision: 'accept' });
+    expect(await menv.adapter.sendMessage(msg(user))).toEqual({ status: 'sent' });
+    const { messages } = await (await fetch(`${menv.url}/sandbox/messages`)).json() as { messages: Record<string, unknown>[] };
+    const field = userIdType === 'user_id' ? 'to_user_id' : 'to_open_id';
+    expect(messages.at(-1)).toMatchObject({ user_id: personByKey('zhang')!.alipayUserId, [field]: user, data: { keyword1: { value: '挂号成功' }, keyword3: { value: '¥10.00' } } });
+  });
+
+  it("is refused when the patient is named in the other mode's field", async () => {
+    const { AlipayChannel } = await import('./adapter');
+    const crossed = new AlipayChannel({ ...menv.cfg, userIdType: userIdType === 'user_id' ? 'open_id' : 'user_id' });
+    expect(await crossed.sendMessage(msg(await alipayAppUser(menv, 'zhou')))).toMatchObject({ status: 'undeliverable', code: 'INVALID_PARAMETER' });
   });
 
   it('reports a patient who did not subscribe as undeliverable', async () => {
-    expect(await env.adapter.sendMessage(msg(personByKey('chen')!.alipayUserId))).toMatchObject({ status: 'undeliverable', code: 'USER_NOT_SUBSCRIBED' });
+    expect(await menv.adapter.sendMessage(msg(await alipayAppUser(menv, 'chen')))).toMatchObject({ status: 'undeliverable', code: 'USER_NOT_SUBSCRIBED' });
   });
 
   it('asks for a retry when Alipay is unavailable', async () => {
-    await postJson(`${env.url}/sandbox/faults`, { op: 'templatemessage.send', kind: 'fail' });
-    expect(await env.adapter.sendMessage(msg(personByKey('wang')!.alipayUserId))).toMatchObject({ status: 'retry' });
+    await postJson(`${menv.url}/sandbox/faults`, { op: 'templatemessage.send', kind: 'fail' });
+    expect(await menv.adapter.sendMessage(msg(await alipayAppUser(menv, 'wang')))).toMatchObject({ status: 'retry' });
   });
 });

@@ -72,7 +72,7 @@ export function alipayPaymentInput(personKey: string, auth: { openId: string; pa
   return {
     orderNo,
     kind: 'registration',
-    title: '挂号费 100%+专家',
+    title: '挂号费 100%+专家,"特需"',
     openId: auth.openId,
     payAuthNo: auth.payAuthNo,
     payOrdId: `ORD${orderNo}`,
