@@ -1,7 +1,7 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { ChannelSignatureError } from '../port';
-import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
-import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
+import { ChannelSignatureError } from '../../../bff/src/channels/port';
+import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
+import { getJson, postJson, startReceiver, type Receiver } from '../../support/channels/servers';
 
 let env: AlipayEnv;
 let receiver: Receiver;
@@ -45,7 +45,7 @@ describe('Alipay medical trades', () => {
 
   it('has the sandbox refuse a total that is not the sum of the parts', async () => {
     const auth = await authorizeAlipay(env, 'wang');
-    const { createAndPayBiz } = await import('./medical');
+    const { createAndPayBiz } = await import('../../../bff/src/channels/alipay/medical');
     const biz = { ...createAndPayBiz(alipayPaymentInput('wang', auth, amounts, notifyUrl()), env.cfg), total_amount: '50.01' };
     await expect(env.adapter.gateway.call('alipay.commerce.medical.trade.createandpay', { biz })).rejects.toMatchObject({ code: 'TOTAL_AMOUNT_NOT_MATCH', gatewayCode: '40004' });
   });

@@ -1,6 +1,6 @@
-import { personByKey } from '../../../../sandbox/seed/persons';
-import { alipayAuthCode, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
-import { postJson } from '../testing/servers';
+import { personByKey } from '../../../sandbox/seed/persons';
+import { alipayAuthCode, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
+import { postJson } from '../../support/channels/servers';
 
 let env: AlipayEnv;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('Alipay login and e-voucher authorization', () => {
   });
 
   it('is refused by the gateway when the app key is not the one Alipay knows', async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crypto = await import('node:crypto');
     const wrong = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const bad = new AlipayChannel({ ...env.cfg, appPrivateKeyPem: wrong });
@@ -57,7 +57,7 @@ describe('Alipay login and e-voucher authorization', () => {
   });
 
   it('refuses an answer signed by a key other than the configured Alipay public key', async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crypto = await import('node:crypto');
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const bad = new AlipayChannel({ ...env.cfg, alipayPublicKeyPem: other });
