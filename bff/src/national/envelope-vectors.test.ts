@@ -10,39 +10,10 @@
  */
 import { sm2 as smCrypto, sm4 as smCryptoSm4 } from 'sm-crypto';
 import { EnvelopeError, deriveSm4Key, open, seal } from './envelope';
+import spc from './vectors/spc-client-test.json';
 
-const SPC = {
-  appId: '8680E5AB99D74DBE96F8CAC5CEFAC232',
-  appSecret: 'F75E27032F5541A7943C2A7F2615F80A',
-  /** 渠道签名私钥 / 公钥 (the channel's test key pair) */
-  appPrivateKey: 'PgpKxcTtBLzg3/VHc383ulbSqQa2rmGlEUidhrKTImw=',
-  appPublicKey: 'BDaGVfyFrWym7Aq2Ueit0j7dIYmSY1bsxCGN9TFxdmunS2PDMwpC4No4iSTynMnwZyD4u8sxHlajHwQVKjBgP2w=',
-  /** 平台端签名公钥 */
-  plafPublicKey: 'BPAX8QWe3+2rw/1UnYynjWcNrRV+elFLsLrRX7sPtOFsXu9ItEr6rXo+vGxMd5LYIFTTbjFU3nPHaLt21Msgwtc=',
-  callback: {
-    encType: 'SM4',
-    appId: '8680E5AB99D74DBE96F8CAC5CEFAC232',
-    signData: 'YrIrYKeCYzPZzdCDrzP2EEJiAOE12Z61CXjDPyRXluNiIHeNWUKHlAOUgVA/g99g+pW+o+BXJkBOtla9tcju3A==',
-    signType: 'SM2',
-    encData:
-      '3aa85bd8d36e4e389d7c67d0d676ffc41eef8bc7b92195826b7fb8dcd89eb8495319df47daacf8352452550670db353eda40c17c50292efefc01c00c1206cc9c89a92a7c8ca4a41325b0a1cd0348d4d54e053ec0a8bfc45cfd2cb2214d3e6c10d9fcc31f952a9c255f0d519d78bb15c2ab5c8be4b4b27c777411b24f3b5ce56f4846ea7814f088968a9117d20af7be5e42b87280c7577c3bf775b41a1406090507cf7f03f326a8b5d373c66cb280e17c6f1fd62921568c668b8c972d79347bd835059885af17031c76400b26443307e49a07a06049f8db408070c6709080c98998dd37c0a49147c7b028d879cbd07fe5ce2fdb6b2b052ade65a8db72d144f4e3de14c017ba5eda03b286611ce1acccc3e9d8d784cf40258c50b4cced1e42cec726b19327c93861d4b8ac13136e245f89c7bbb627b2dd32f7f411bb2db0cbe6f3',
-    version: '2.0.1',
-    timestamp: 1661239946874,
-  },
-};
-/** what the callback decrypts to (reference §3.4) */
-const SPC_DATA = {
-  traceId: '78968599c79b4419beebccef77d022ae',
-  amount: '0.00',
-  payType: 'PSNACCT',
-  psnAcctPayAmt: '0.01',
-  psnAcctMerchantId: '102053180622009',
-  outTradeNo: 'OORD350100202208231519582000000067',
-  tradeStatus: 'SUCCESS',
-  amtMerchantId: '',
-  payOrdId: 'ORD350100202208231519582000000067',
-  queryId: 'MP0000000000034698',
-};
+const { data: SPC_DATA, ...SPC } = spc;
+
 const fromPlatform = { appId: SPC.appId, appSecret: SPC.appSecret, peerPublicKey: SPC.plafPublicKey };
 const hex = (b64: string): string => Buffer.from(b64, 'base64').toString('hex');
 /** §3.1 with sm-crypto: ASCII(UPPER(HEX(SM4(k0 = appId[0..16), appSecret)))[0..16)) */
