@@ -43,9 +43,18 @@ export function publicKeyHex(key: string): string {
 }
 
 /** SM3withSM2 over UTF-8(text) with the ZA pre-hash; answers raw r‖s (64 bytes) */
+/** d → public key hex: sm-crypto would otherwise recompute it (a scalar multiplication) for every signature */
+const publicOfPrivate = new Map<string, string>();
+
 export function sm2Sign(text: string, privateKey: string, userId = DEFAULT_SM2_USER_ID): Buffer {
   const d = privateKeyHex(privateKey);
-  const sigHex = sm2.doSignature(text, d, { hash: true, der: false, userId, publicKey: sm2.getPublicKeyFromPrivateKey(d) });
+  let publicKey = publicOfPrivate.get(d);
+  if (!publicKey) {
+    if (publicOfPrivate.size >= 16) publicOfPrivate.clear();
+    publicKey = sm2.getPublicKeyFromPrivateKey(d);
+    publicOfPrivate.set(d, publicKey);
+  }
+  const sigHex = sm2.doSignature(text, d, { hash: true, der: false, userId, publicKey });
   return Buffer.from(sigHex, 'hex');
 }
 
