@@ -42,10 +42,10 @@ export function publicKeyHex(key: string): string {
   return hex;
 }
 
-/** SM3withSM2 over UTF-8(text) with the ZA pre-hash; answers raw r‖s (64 bytes) */
 /** d → public key hex: sm-crypto would otherwise recompute it (a scalar multiplication) for every signature */
 const publicOfPrivate = new Map<string, string>();
 
+/** SM3withSM2 over UTF-8(text) with the ZA pre-hash; answers raw r‖s (64 bytes) */
 export function sm2Sign(text: string, privateKey: string, userId = DEFAULT_SM2_USER_ID): Buffer {
   const d = privateKeyHex(privateKey);
   let publicKey = publicOfPrivate.get(d);
