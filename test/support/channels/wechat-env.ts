@@ -1,10 +1,10 @@
-import type { CreatePaymentInput } from '../port';
-import { personByKey } from '../../../../sandbox/seed/persons';
-import { WechatConfig } from '../../config/channels';
-import { createWechatSandbox, type WechatSandbox } from '../../../../sandbox/wechat/app';
-import { makeWechatCredentials, wechatBffConfig, wechatSandboxConfig, type WechatCredentials } from '../../../../sandbox/wechat/stack';
-import { MemoryTokenCache } from '../tokens';
-import { WechatChannel } from '../wechat/adapter';
+import type { CreatePaymentInput } from '../../../bff/src/channels/port';
+import { personByKey } from '../../../sandbox/seed/persons';
+import { WechatConfig } from '../../../bff/src/config/channels';
+import { createWechatSandbox, type WechatSandbox } from '../../../sandbox/wechat/app';
+import { makeWechatCredentials, wechatBffConfig, wechatSandboxConfig, type WechatCredentials } from '../../../sandbox/wechat/stack';
+import { MemoryTokenCache } from '../../../bff/src/channels/tokens';
+import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
 import { postJson, serve, startFakeNational, type FakeNational, type Running } from './servers';
 
 export interface WechatEnv {

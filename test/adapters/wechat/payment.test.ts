@@ -1,7 +1,7 @@
-import { ChannelRejectedError } from '../port';
-import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
-import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../testing/wechat-env';
-import { WechatPayHttp } from './pay-http';
+import { ChannelRejectedError } from '../../../bff/src/channels/port';
+import { getJson, postJson, startReceiver, type Receiver } from '../../support/channels/servers';
+import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
+import { WechatPayHttp } from '../../../bff/src/channels/wechat/pay-http';
 
 let env: WechatEnv;
 let receiver: Receiver;
@@ -100,8 +100,8 @@ describe('WeChat mixed insurance + self-pay orders', () => {
   it('has the sandbox refuse a payer whose ID digest was not MD5-ed before encryption with 268545962', async () => {
     const auth = await authorizeWechat(env, 'liu');
     const q = paymentInput('liu', auth, { totalFen: 2_000, fundFen: 2_000, acctFen: 0, cashFen: 0 }, notifyUrl());
-    const { medInsOrderBody } = await import('./med-ins');
-    const { encryptSensitive } = await import('./sensitive');
+    const { medInsOrderBody } = await import('../../../bff/src/channels/wechat/med-ins');
+    const { encryptSensitive } = await import('../../../bff/src/channels/wechat/sensitive');
     const crypto = await import('node:crypto');
     const key = crypto.createPublicKey(env.cfg.wechatpayPublicKeyPem);
     const body = medInsOrderBody(q, {

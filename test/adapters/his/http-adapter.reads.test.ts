@@ -1,6 +1,6 @@
 import { startHis, type RunningHis } from '../../../sandbox/his/testing';
-import { HisRejectedError, type HisPort } from './port';
-import { adapterFor, CHEN, HUANG, insuredPatient, LI, preSettledBills, ZHANG, ZHAO } from './test-fixtures';
+import { HisRejectedError, type HisPort } from '../../../bff/src/his/port';
+import { adapterFor, CHEN, HUANG, insuredPatient, LI, preSettledBills, ZHANG, ZHAO } from '../../support/his-fixtures';
 
 let his: RunningHis;
 let port: HisPort;

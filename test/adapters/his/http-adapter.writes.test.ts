@@ -1,6 +1,6 @@
 import { startHis, type RunningHis } from '../../../sandbox/his/testing';
-import { HisUnclearError, type HisPort } from './port';
-import { adapterFor, preSettledBills, settlementOf, ZHANG } from './test-fixtures';
+import { HisUnclearError, type HisPort } from '../../../bff/src/his/port';
+import { adapterFor, preSettledBills, settlementOf, ZHANG } from '../../support/his-fixtures';
 
 let his: RunningHis;
 let port: HisPort;

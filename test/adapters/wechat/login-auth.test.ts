@@ -1,6 +1,6 @@
-import { ChannelRejectedError } from '../port';
-import { postJson } from '../testing/servers';
-import { startWechatEnv, type WechatEnv } from '../testing/wechat-env';
+import { ChannelRejectedError } from '../../../bff/src/channels/port';
+import { postJson } from '../../support/channels/servers';
+import { startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
 
 let env: WechatEnv;
 beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('WeChat login and e-voucher authorization', () => {
 
   it('refuses a userQuery signed with the wrong partner secret', async () => {
     const { authCode } = await postJson<{ authCode: string }>(`${env.url}/sandbox/dev/insurance-auth`, { openid: 'sandbox-zhang' });
-    const { WechatChannel } = await import('./adapter');
+    const { WechatChannel } = await import('../../../bff/src/channels/wechat/adapter');
     const bad = new WechatChannel({ ...env.cfg, mipPartnerSecret: 'wrong' }, { tokens: env.tokens });
     await expect(bad.authorizeInsurance({ openId: 'sandbox-zhang', authCode })).rejects.toMatchObject({ code: '1003' });
   });

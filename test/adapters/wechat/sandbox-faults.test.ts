@@ -1,7 +1,7 @@
-import { PeerError } from '../../bff/src/peers/http-client';
-import { WechatChannel } from '../../bff/src/channels/wechat/adapter';
-import { postJson } from '../../bff/src/channels/testing/servers';
-import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../bff/src/channels/testing/wechat-env';
+import { PeerError } from '../../../bff/src/peers/http-client';
+import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
+import { postJson } from '../../support/channels/servers';
+import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
 
 let env: WechatEnv;
 let quick: WechatChannel;

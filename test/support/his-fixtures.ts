@@ -2,10 +2,10 @@
  * Test-only helpers for the HIS adapter tests: an adapter pointed at an in-process sandbox HIS,
  * and the sandbox world's people as the BFF would present them. Never used by production code.
  */
-import { HisConfig } from '../config/his';
-import { TEST_CLIENT, type RunningHis } from '../../../sandbox/his/testing';
-import { createHttpHis } from './http-adapter';
-import type { HisPort, PatientIdentity, PreSettlement, SettlementRecord } from './port';
+import { HisConfig } from '../../bff/src/config/his';
+import { TEST_CLIENT, type RunningHis } from '../../sandbox/his/testing';
+import { createHttpHis } from '../../bff/src/his/http-adapter';
+import type { HisPort, PatientIdentity, PreSettlement, SettlementRecord } from '../../bff/src/his/port';
 
 export function adapterFor(his: Pick<RunningHis, 'url'>, over: Partial<HisConfig> = {}): HisPort {
   return createHttpHis(

@@ -2,10 +2,10 @@ import http from 'node:http';
 import { freePort } from '../../../scripts/stack/ports';
 import { createHisSandbox } from '../../../sandbox/his/app';
 import { startHis, TEST_CLIENT, type RunningHis } from '../../../sandbox/his/testing';
-import { peerEvents, type PeerCallEvent } from '../peers/http-client';
-import { signRequest } from '../security/hmac-request';
-import { HisUnclearError, type HisPort } from './port';
-import { adapterFor, preSettledBills, settlementOf, ZHANG } from './test-fixtures';
+import { peerEvents, type PeerCallEvent } from '../../../bff/src/peers/http-client';
+import { signRequest } from '../../../bff/src/security/hmac-request';
+import { HisUnclearError, type HisPort } from '../../../bff/src/his/port';
+import { adapterFor, preSettledBills, settlementOf, ZHANG } from '../../support/his-fixtures';
 
 let his: RunningHis;
 let port: HisPort;

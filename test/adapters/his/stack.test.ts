@@ -1,8 +1,8 @@
-import { HisConfig } from '../../bff/src/config/his';
-import { SecurityConfig } from '../../bff/src/config/security';
-import type { StackCredentials, StackUrls } from '../../scripts/stack/types';
-import { HisSandboxConfig } from './config';
-import { hisStack } from './stack';
+import { HisConfig } from '../../../bff/src/config/his';
+import { SecurityConfig } from '../../../bff/src/config/security';
+import type { StackCredentials, StackUrls } from '../../../scripts/stack/types';
+import { HisSandboxConfig } from '../../../sandbox/his/config';
+import { hisStack } from '../../../sandbox/his/stack';
 
 const urls: StackUrls = { bff: 'http://127.0.0.1:8080', national: 'http://127.0.0.1:1', his: 'http://127.0.0.1:2', wechat: 'http://127.0.0.1:3', alipay: 'http://127.0.0.1:4' };
 

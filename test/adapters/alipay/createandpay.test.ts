@@ -3,7 +3,7 @@
  * (alipay/alipay-sdk-java-all), with Alipay's error format. Requests are built here field by field,
  * not with the BFF's builder; the BFF's gateway only signs them.
  */
-import { alipayAppUser, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../bff/src/channels/testing/alipay-env';
+import { alipayAppUser, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
 
 let userEnv: AlipayEnv;
 let openEnv: AlipayEnv;

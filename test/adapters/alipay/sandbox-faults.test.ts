@@ -1,7 +1,7 @@
-import { PeerError } from '../../bff/src/peers/http-client';
-import { AlipayChannel } from '../../bff/src/channels/alipay/adapter';
-import { postJson } from '../../bff/src/channels/testing/servers';
-import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../bff/src/channels/testing/alipay-env';
+import { PeerError } from '../../../bff/src/peers/http-client';
+import { AlipayChannel } from '../../../bff/src/channels/alipay/adapter';
+import { postJson } from '../../support/channels/servers';
+import { alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
 
 let env: AlipayEnv;
 let quick: AlipayChannel;
@@ -41,7 +41,7 @@ describe('Alipay sandbox faults', () => {
 
   it('sends duplicate notifications with one notify_id when told to', async () => {
     const got: string[] = [];
-    const { startReceiver } = await import('../../bff/src/channels/testing/servers');
+    const { startReceiver } = await import('../../support/channels/servers');
     const receiver = await startReceiver(async (n) => {
       got.push((await env.adapter.parseNotification(n)).eventId);
       return env.adapter.ackNotification(true);

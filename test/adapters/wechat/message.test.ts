@@ -1,6 +1,6 @@
-import type { MessageInput } from '../port';
-import { getJson, postJson } from '../testing/servers';
-import { startWechatEnv, type WechatEnv } from '../testing/wechat-env';
+import type { MessageInput } from '../../../bff/src/channels/port';
+import { getJson, postJson } from '../../support/channels/servers';
+import { startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
 
 let env: WechatEnv;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { Formatter, Rsa, Aes } from 'wechatpay-axios-plugin';
-import { ChannelSignatureError, type NotificationRequest } from '../port';
-import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
-import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../testing/wechat-env';
-import { WechatChannel } from './adapter';
+import { ChannelSignatureError, type NotificationRequest } from '../../../bff/src/channels/port';
+import { getJson, postJson, startReceiver, type Receiver } from '../../support/channels/servers';
+import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
+import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
 
 let env: WechatEnv;
 let receiver: Receiver;

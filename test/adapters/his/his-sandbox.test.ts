@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signRequest, verifyRequest } from '../../bff/src/security/hmac-request';
-import { adapterFor, insuredPatient, preSettledBills, settlementOf, ZHANG } from '../../bff/src/his/test-fixtures';
-import type { HisPort } from '../../bff/src/his/port';
-import { startHis, TEST_CLIENT, type RunningHis } from './testing';
-import type { HisMessageEvent, PushLogEntry } from './push';
+import { signRequest, verifyRequest } from '../../../bff/src/security/hmac-request';
+import { adapterFor, insuredPatient, preSettledBills, settlementOf, ZHANG } from '../../support/his-fixtures';
+import type { HisPort } from '../../../bff/src/his/port';
+import { startHis, TEST_CLIENT, type RunningHis } from '../../../sandbox/his/testing';
+import type { HisMessageEvent, PushLogEntry } from '../../../sandbox/his/push';
 
 const PUSH = { clientId: 'his-push', secret: 'his-push-secret-0123456789' };
 

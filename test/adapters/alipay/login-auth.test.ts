@@ -1,6 +1,6 @@
-import { personByKey } from '../../../../sandbox/seed/persons';
-import { ALIPAY_MODES, alipayAppUser, alipayAuthCode, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
-import { postJson } from '../testing/servers';
+import { personByKey } from '../../../sandbox/seed/persons';
+import { ALIPAY_MODES, alipayAppUser, alipayAuthCode, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
+import { postJson } from '../../support/channels/servers';
 
 const userOf = (key: string) => personByKey(key)!.alipayUserId;
 
@@ -26,7 +26,7 @@ describe.each(ALIPAY_MODES)('Alipay login and e-voucher authorization (%s mode)'
   });
 
   it('refuses to log in when the app is configured for the other mode than Alipay answers', async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crossed = new AlipayChannel({ ...env.cfg, userIdType: userIdType === 'user_id' ? 'open_id' : 'user_id' });
     await expect(crossed.login(await alipayAuthCode(env, userOf('zhang'), ['auth_base']))).rejects.toMatchObject({ code: userIdType === 'user_id' ? 'NO_OPEN_ID' : 'NO_USER_ID' });
   });
@@ -59,7 +59,7 @@ describe.each(ALIPAY_MODES)('Alipay login and e-voucher authorization (%s mode)'
   });
 
   it('is refused by the gateway when the app key is not the one Alipay knows', async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crypto = await import('node:crypto');
     const wrong = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const bad = new AlipayChannel({ ...env.cfg, appPrivateKeyPem: wrong });
@@ -67,7 +67,7 @@ describe.each(ALIPAY_MODES)('Alipay login and e-voucher authorization (%s mode)'
   });
 
   it('refuses an answer signed by a key other than the configured Alipay public key', async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crypto = await import('node:crypto');
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const bad = new AlipayChannel({ ...env.cfg, alipayPublicKeyPem: other });

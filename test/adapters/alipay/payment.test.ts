@@ -1,7 +1,7 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { ChannelSignatureError } from '../port';
-import { ALIPAY_MODES, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
-import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
+import { ChannelSignatureError } from '../../../bff/src/channels/port';
+import { ALIPAY_MODES, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
+import { getJson, postJson, startReceiver, type Receiver } from '../../support/channels/servers';
 
 const amounts = { totalFen: 5_000, fundFen: 2_500, acctFen: 1_000, cashFen: 1_500 };
 
@@ -46,7 +46,7 @@ describe.each(ALIPAY_MODES)('Alipay medical trades (%s mode)', (userIdType) => {
 
   it("sends the patient in its mode's field with the model's store, batch, type, scene and voucher fields", async () => {
     const auth = await authorizeAlipay(env, 'zhou');
-    const { createAndPayBiz } = await import('./medical');
+    const { createAndPayBiz } = await import('../../../bff/src/channels/alipay/medical');
     const biz = createAndPayBiz(alipayPaymentInput('zhou', auth, amounts, notifyUrl()), env.cfg);
     const [mine, other] = userIdType === 'user_id' ? ['alipay_user_id', 'open_id'] : ['open_id', 'alipay_user_id'];
     expect(biz[mine]).toBe(auth.openId);
@@ -60,7 +60,7 @@ describe.each(ALIPAY_MODES)('Alipay medical trades (%s mode)', (userIdType) => {
 
   it("is refused by the sandbox when the patient is sent in the other mode's field", async () => {
     const auth = await authorizeAlipay(env, 'wang');
-    const { createAndPayBiz } = await import('./medical');
+    const { createAndPayBiz } = await import('../../../bff/src/channels/alipay/medical');
     const biz = createAndPayBiz(alipayPaymentInput('wang', auth, amounts, notifyUrl()), env.cfg);
     const swapped = userIdType === 'user_id' ? { open_id: biz.alipay_user_id, alipay_user_id: undefined } : { alipay_user_id: biz.open_id, open_id: undefined };
     await expect(env.adapter.gateway.call('alipay.commerce.medical.trade.createandpay', { biz: { ...biz, ...swapped } })).rejects.toMatchObject({ gatewayCode: '40002', code: 'INVALID_PARAMETER' });
@@ -76,7 +76,7 @@ describe.each(ALIPAY_MODES)('Alipay medical trades (%s mode)', (userIdType) => {
 
   it('has the sandbox refuse a total that is not the sum of the parts', async () => {
     const auth = await authorizeAlipay(env, 'wang');
-    const { createAndPayBiz } = await import('./medical');
+    const { createAndPayBiz } = await import('../../../bff/src/channels/alipay/medical');
     const biz = { ...createAndPayBiz(alipayPaymentInput('wang', auth, amounts, notifyUrl()), env.cfg), total_amount: '50.01' };
     await expect(env.adapter.gateway.call('alipay.commerce.medical.trade.createandpay', { biz })).rejects.toMatchObject({ code: 'TOTAL_AMOUNT_NOT_MATCH', gatewayCode: '40004' });
   });

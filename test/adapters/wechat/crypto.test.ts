@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
-import { ChannelRejectedError, ChannelSignatureError } from '../port';
-import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../testing/wechat-env';
-import { WechatChannel } from './adapter';
-import { decryptResource } from './aead';
-import { encryptSensitive, idDigest, toEighteenDigits } from './sensitive';
+import { ChannelRejectedError, ChannelSignatureError } from '../../../bff/src/channels/port';
+import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
+import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
+import { decryptResource } from '../../../bff/src/channels/wechat/aead';
+import { encryptSensitive, idDigest, toEighteenDigits } from '../../../bff/src/channels/wechat/sensitive';
 
 let env: WechatEnv;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { NotificationAck, NotificationRequest } from '../port';
+import type { NotificationAck, NotificationRequest } from '../../../bff/src/channels/port';
 
 export interface Running {
   url: string;

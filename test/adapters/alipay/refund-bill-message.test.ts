@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeZip } from '../../../../sandbox/alipay/zip';
-import { encodeGbk } from '../../../../sandbox/alipay/gbk';
-import { personByKey } from '../../../../sandbox/seed/persons';
-import type { MessageInput } from '../port';
-import { ALIPAY_MODES, alipayAppUser, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../testing/alipay-env';
-import { postJson, startReceiver, type Receiver } from '../testing/servers';
-import { detailCsvFromZip, parseAlipayDetail } from './bill';
-import { readZip, ZipLimitError } from './zip';
+import { writeZip } from '../../../sandbox/alipay/zip';
+import { encodeGbk } from '../../../sandbox/alipay/gbk';
+import { personByKey } from '../../../sandbox/seed/persons';
+import type { MessageInput } from '../../../bff/src/channels/port';
+import { ALIPAY_MODES, alipayAppUser, alipayPaymentInput, authorizeAlipay, startAlipayEnv, type AlipayEnv } from '../../support/channels/alipay-env';
+import { postJson, startReceiver, type Receiver } from '../../support/channels/servers';
+import { detailCsvFromZip, parseAlipayDetail } from '../../../bff/src/channels/alipay/bill';
+import { readZip, ZipLimitError } from '../../../bff/src/channels/alipay/zip';
 
 let env: AlipayEnv;
 let receiver: Receiver;
@@ -157,7 +157,7 @@ describe.each(ALIPAY_MODES)('Alipay mini-program messages (%s mode)', (userIdTyp
   });
 
   it("is refused when the patient is named in the other mode's field", async () => {
-    const { AlipayChannel } = await import('./adapter');
+    const { AlipayChannel } = await import('../../../bff/src/channels/alipay/adapter');
     const crossed = new AlipayChannel({ ...menv.cfg, userIdType: userIdType === 'user_id' ? 'open_id' : 'user_id' });
     expect(await crossed.sendMessage(msg(await alipayAppUser(menv, 'zhou')))).toMatchObject({ status: 'undeliverable', code: 'INVALID_PARAMETER' });
   });

@@ -1,9 +1,9 @@
-import { AlipayConfig } from '../../config/channels';
-import { createAlipaySandbox, type AlipaySandbox } from '../../../../sandbox/alipay/app';
-import { alipayBffConfig, alipaySandboxConfig, makeAlipayCredentials, type AlipayCredentials } from '../../../../sandbox/alipay/stack';
-import { personByKey } from '../../../../sandbox/seed/persons';
-import { AlipayChannel } from '../alipay/adapter';
-import type { CreatePaymentInput } from '../port';
+import { AlipayConfig } from '../../../bff/src/config/channels';
+import { createAlipaySandbox, type AlipaySandbox } from '../../../sandbox/alipay/app';
+import { alipayBffConfig, alipaySandboxConfig, makeAlipayCredentials, type AlipayCredentials } from '../../../sandbox/alipay/stack';
+import { personByKey } from '../../../sandbox/seed/persons';
+import { AlipayChannel } from '../../../bff/src/channels/alipay/adapter';
+import type { CreatePaymentInput } from '../../../bff/src/channels/port';
 import { postJson, serve, startFakeNational, type FakeNational, type Running } from './servers';
 
 export interface AlipayEnv {

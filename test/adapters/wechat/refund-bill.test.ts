@@ -1,7 +1,7 @@
-import { getJson, postJson, startReceiver, type Receiver } from '../testing/servers';
-import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../testing/wechat-env';
-import { WechatChannel } from './adapter';
-import { BillIntegrityError, parseTradeBill, unpackTradeBill } from './bill';
+import { getJson, postJson, startReceiver, type Receiver } from '../../support/channels/servers';
+import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
+import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
+import { BillIntegrityError, parseTradeBill, unpackTradeBill } from '../../../bff/src/channels/wechat/bill';
 
 let env: WechatEnv;
 let receiver: Receiver;
