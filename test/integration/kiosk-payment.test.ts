@@ -68,7 +68,7 @@ describe('paying at a self-service kiosk', () => {
     const { payment } = await kiosk.pay(visit.visitId, created.orderNo);
     await kiosk.scanCashier(payment.qrCode);
     const done = await kiosk.waitForState(visit.visitId, created.orderNo, ['completed']);
-    expect(done.payments.map((p) => p.channel)).toContain('kiosk');
+    expect(done.payments.map((p) => p.channel)).toContain('cashier');
     expect((await kiosk.ledger(created.orderNo)).settlements).toHaveLength(1);
   });
 
