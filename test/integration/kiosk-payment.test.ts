@@ -7,6 +7,7 @@
  */
 import { hisApi, kioskApi as api } from '@mip/shared';
 import { HisClient } from '../support/his-client';
+import { seal } from '../../bff/src/national/envelope';
 import { getJson, postJson, testStack, type TestStack } from '../support/stack';
 import { KIOSK_TEST_ENV, KioskDevice, kioskBff, type KioskBff } from '../support/kiosk';
 
@@ -151,6 +152,16 @@ describe("the centre cashier as the kiosk's payment channel", () => {
     expect(again.acked).toBe(again.sent);
     expect((await kiosk.ledger(created.orderNo)).settlements).toHaveLength(1);
     expect((await kiosk.order(visit.visitId, created.orderNo)).state).toBe('completed');
+  });
+
+  it('refuses a cashier callback not signed by the platform, before reading it, and changes nothing', async () => {
+    const o = await paidKioskOrder('zhang');
+    const c = stack.credentials.national as { appId: string; appSecret: string; hospitalPrivateKey: string };
+    const forged = seal({ tradeStatus: 'SUCCESS', amount: '0.00', payOrdId: o.payOrdId, outTradeNo: o.orderNo }, { appId: c.appId, appSecret: c.appSecret, privateKey: c.hospitalPrivateKey });
+    const r = await postJson(`${stack.urls.bff}/notify/cashier/payment`, forged);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('SIGNATURE_INVALID');
+    expect((await kiosk.order(o.visit.visitId, o.orderNo)).state).toBe('awaiting_payment');
   });
 
   it('fails a kiosk order whose cashier payment failed (tradeStatus FAIL) and books nothing in HIS', async () => {
