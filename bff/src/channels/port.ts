@@ -5,7 +5,14 @@
  */
 import type { ErrorCode, Fen, PayParams } from '@mip/shared';
 
-export type ChannelName = 'wechat' | 'alipay';
+/** 'cashier': the centre's own cashier (收银台, SPC), where a kiosk patient pays the self-pay part */
+export type ChannelName = 'wechat' | 'alipay' | 'cashier';
+export const CHANNEL_NAMES: readonly ChannelName[] = ['wechat', 'alipay', 'cashier'];
+
+/** Whether a recorded channel is one we can still talk to (a payment leg, an order's origin). */
+export function isChannelName(v: string): v is ChannelName {
+  return (CHANNEL_NAMES as readonly string[]).includes(v);
+}
 
 export interface ChannelUser {
   /** openid (WeChat) or user_id / open_id (Alipay) under our mini-program */
@@ -32,8 +39,10 @@ export interface CreatePaymentInput {
   orderNo: string;
   kind: 'registration' | 'outpatient';
   title: string;
-  openId: string;
-  payAuthNo: string;
+  /** the channel user; none at a kiosk (the centre's cashier) */
+  openId?: string;
+  /** the mini-program authorization; none at a kiosk, whose ecToken went into 6201/6202 and the cashier does not take */
+  payAuthNo?: string;
   payOrdId: string;
   /** the split fixed by 6202 */
   amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };

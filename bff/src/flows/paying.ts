@@ -7,7 +7,8 @@
 import type { PayParams } from '@mip/shared';
 import { onPaymentCreated } from '../domain/payment';
 import type { Order } from '../domain/order';
-import { ChannelRejectedError } from '../channels/port';
+import { ChannelRejectedError, type ChannelName } from '../channels/port';
+import { kioskConfigOf } from '../kiosk/config';
 import { AppError } from '../http/app-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
@@ -32,7 +33,6 @@ export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: 
 
 async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   let order = await ownedOrder(deps, s, orderNo);
-  const now = () => deps.now();
 
   if (order.payment && order.state === 'awaiting_payment') {
     const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
@@ -42,7 +42,6 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 
   const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
   if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
-  const identity = deps.pii.open(order.piiSealed);
   const location = body.location ?? auth.location ?? HOSPITAL_LOCATION;
   order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async (err) => {
     if (err.code !== '2001') return null;
@@ -51,23 +50,40 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   });
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
-  const channel = deps.channels[s.channel];
+  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location }, pollAfter);
+}
+
+/**
+ * The channel half of every pay step (the mini-programs' WeChat/Alipay, the kiosk's centre
+ * cashier): the channel's order for the split 6202 fixed, recorded on the order, its pay
+ * parameters kept for a repeated tap. Polls of the centre and the channel start as a backstop.
+ */
+export async function openChannelPayment(
+  deps: Deps,
+  order: Order,
+  channelName: ChannelName,
+  who: { openId?: string; payAuthNo?: string; location?: string },
+  pollAfterMs: number,
+): Promise<PayResult> {
+  const orderNo = order.orderNo;
+  const channel = deps.channels[channelName];
   const expiresAt = new Date(Math.min(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs, Date.now() + deps.config.unpaidOrderTtlMs)).toISOString();
   let created;
   try {
-    created = await tracked(deps, orderNo, s.channel, 'createPayment', () =>
+    created = await tracked(deps, orderNo, channelName, 'createPayment', () =>
       channel.createPayment({
         orderNo,
         kind: order.kind,
         title: order.title,
-        openId: s.openId,
-        payAuthNo: auth.payAuthNo,
+        ...(who.openId ? { openId: who.openId } : {}),
+        ...(who.payAuthNo ? { payAuthNo: who.payAuthNo } : {}),
         payOrdId: order.national!.payOrdId,
         amounts: order.amounts,
-        payer: identity,
-        location,
+        payer: deps.pii.open(order.piiSealed),
+        ...(who.location ? { location: who.location } : {}),
         createdAt: order.createdAt,
-        notifyUrl: `${deps.config.publicBaseUrl}/notify/${s.channel}/payment`,
+        notifyUrl: deps.config.publicBaseUrl + notifyPathOf(deps, channelName),
         expiresAt,
         chrgBchno: order.national!.chrgBchno,
         ...(auth.medicalCardId ? { medicalCardId: auth.medicalCardId } : {}),
@@ -80,14 +96,18 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
     throw peerFailure(err);
   }
   await Promise.all([
-    deps.orders.setRef(`${s.channel}-out`, created.outTradeNo, orderNo),
-    deps.orders.setRef(`${s.channel}-ref`, created.channelRef, orderNo),
+    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
+    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
   ]);
-  const leg = { channel: s.channel, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
-  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
-  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfter, now()));
+  const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
+  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfterMs, deps.now()));
   await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
+}
+
+/** Where each channel's payment notifications reach us (http/routes/notify.ts). */
+function notifyPathOf(deps: Deps, channel: ChannelName): string {
+  return channel === 'cashier' ? kioskConfigOf(deps.config).cashier.notifyPath : `/notify/${channel}/payment`;
 }
 
 function payParamsKey(deps: Deps, orderNo: string): string {
