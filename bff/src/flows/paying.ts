@@ -51,7 +51,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
   const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
-  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location }, pollAfter);
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, ...(auth.medicalCardId ? { medicalCardId: auth.medicalCardId } : {}), location }, pollAfter);
 }
 
 /**
@@ -63,7 +63,7 @@ export async function openChannelPayment(
   deps: Deps,
   order: Order,
   channelName: ChannelName,
-  who: { openId?: string; payAuthNo?: string; location?: string },
+  who: { openId?: string; payAuthNo?: string; medicalCardId?: string; location?: string },
   pollAfterMs: number,
 ): Promise<PayResult> {
   const orderNo = order.orderNo;
@@ -86,7 +86,7 @@ export async function openChannelPayment(
         notifyUrl: deps.config.publicBaseUrl + notifyPathOf(deps, channelName),
         expiresAt,
         chrgBchno: order.national!.chrgBchno,
-        ...(auth.medicalCardId ? { medicalCardId: auth.medicalCardId } : {}),
+        ...(who.medicalCardId ? { medicalCardId: who.medicalCardId } : {}),
       }),
     );
   } catch (err) {
