@@ -12,6 +12,7 @@ import {
   onNoticeResult,
   onPaymentFailedWithMoneyTaken,
   type LegResult,
+  type TakenLegs,
 } from './money-back';
 import type { Order } from './order';
 import { requestRefund } from './refund';
@@ -33,7 +34,7 @@ const notBooked = () => onBookingChecked(reversing(), RV, { booked: false }, now
 function refunding(amounts = { fundFen: 600, acctFen: 150, cashFen: 250 }): Order {
   return requestRefund(orderFixture({ state: 'completed' }), { refundNo: 'RF1', amounts, reason: '退费', requestedBy: 'his' }, now)!.order;
 }
-const cashFailed = (legs = { cash: 'taken' as const, insurance: 'not_taken' as const }, o = orderFixture()) =>
+const cashFailed = (legs: TakenLegs = { cash: 'taken', insurance: 'not_taken' }, o = orderFixture()) =>
   onCashReport(o, { source: 'channel_notify', status: 'failed', legs }, policy, now);
 const ins = (o: Order, no: string, res: LegResult, route: '6203' | 'his_reversal' = '6203') => onInsuranceLeg(o, no, route, res, now);
 const refundOf = (o: Order, no: string) => o.refunds.find((r) => r.refundNo === no)!;
@@ -154,6 +155,14 @@ describe('money back: refund asked for by HIS or staff', () => {
     for (let i = 1; i < CASH_PROCESSING_MAX; i++) o = onCashLeg(o, 'RF1', { outcome: 'processing', detail: 'P' }, now).change!.order;
     expect(onCashLeg(o, 'RF1', { outcome: 'processing', detail: 'P' }, now).change!.order.state).toBe('manual_review');
   });
+
+  it('records a refund that finishes while its order is with a person, leaving the state to the person', () => {
+    let o = ins(refunding(), 'RF1', { outcome: 'succeeded' }).change!.order;
+    o = onCashLeg({ ...o, state: 'manual_review' }, 'RF1', { outcome: 'succeeded' }, now).change!.order;
+    const done = onMoneyBackFinished(o, 'RF1', now)!.order;
+    expect(done.state).toBe('manual_review');
+    expect(refundOf(done, 'RF1').state).toBe('succeeded');
+  });
 });
 
 describe('money back: 医保退款通知', () => {
@@ -217,13 +226,13 @@ describe('money back: a payment that failed with money taken', () => {
   });
 
   it('leaves a failed payment without money taken to the centre as before', () => {
-    const c = cashFailed({ cash: 'not_taken', insurance: 'not_taken' } as never)!;
+    const c = cashFailed({ cash: 'not_taken', insurance: 'not_taken' })!;
     expect(c.order.state).toBe('awaiting_confirmation');
     expect(c.order.refunds).toEqual([]);
   });
 
   it('refunds a settled insurance leg of a failed payment through 6203', () => {
-    const c = cashFailed({ cash: 'not_taken', insurance: 'taken' } as never)!;
+    const c = cashFailed({ cash: 'not_taken', insurance: 'taken' })!;
     expect(nextMoneyBackStep(c.order, RF, true)).toMatchObject({ step: 'insurance', route: '6203', amounts: { totalFen: 7_500 } });
   });
 

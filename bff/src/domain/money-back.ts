@@ -243,6 +243,8 @@ export function onMoneyBackFinished(order: Order, refundNo: string, now: Date): 
     case 'failed_payment':
       return d.note(`支付未成功，已扣的款项已原路退回 (${refundNo})`, 'system', r.reason).done();
     case 'refund': {
+      // the order went to a person meanwhile: record the refund, the person decides the state
+      if (!['completed', 'partially_refunded'].includes(o.state)) return d.note(`退款 ${refundNo} 完成`, 'system', r.reason).done();
       const to = refundableLeft(o).totalFen === 0 ? 'refunded' : 'partially_refunded';
       if (o.state === to && to === 'refunded') return d.done();
       return d.moveTo(to, `退款 ${refundNo} 完成`, 'system', r.reason).done();
