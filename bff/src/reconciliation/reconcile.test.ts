@@ -155,6 +155,13 @@ describe('reconciliation of one day', () => {
     ]);
   });
 
+  it('expects the centre to show a failed payment whose settled insurance went back as refunded', () => {
+    const back = refund({ refundNo: 'RIBACK', requestedBy: 'reversal', amounts: { totalFen: 7_500, fundFen: 6_000, acctFen: 1_500, cashFen: 0 } });
+    const failed = paidOrder(9, { state: 'failed', paidAt: undefined, refunds: [back] });
+    const r = reconcile(reconInput([...cleanDay(), failed]));
+    expect(r.differences).toEqual([]);
+  });
+
   it('expects no channel row for a payment without a self-pay part', () => {
     const insured = paidOrder(4, { amounts: { totalFen: 7_500, fundFen: 6_000, acctFen: 1_500, cashFen: 0 } });
     const r = reconcile(reconInput([...cleanDay(), insured]));
