@@ -36,9 +36,12 @@ import { type Change, Draft, type By } from './change';
 import { job } from './jobs';
 import { refundableLeft, type Order, type Refund, type ReversalStepName } from './order';
 
+// One refund's job is retried through the durable queue, which gives up after its maxAttempts
+// (bff/src/main.ts: 60): the limits below add up to less (3 × 5 unclear + 30 processing), so a
+// person is always called before the queue would drop the job.
 export const MONEY_BACK_MAX_UNCLEAR = 5;
-/** A cash refund still PROCESSING after this many looks (~1 h with the back-off below) goes to a person. */
-export const CASH_PROCESSING_MAX = 60;
+/** A cash refund still PROCESSING after this many looks (~2 h with the back-off below) goes to a person. */
+export const CASH_PROCESSING_MAX = 30;
 /** 医保退款通知 back-off: a channel refusing for an hour is still told later (the queue keeps ~9 h of attempts). */
 export const NOTICE_BASE_MS = 10_000;
 export const NOTICE_MAX_MS = 10 * 60_000;
@@ -204,7 +207,7 @@ export function onCashLeg(order: Order, refundNo: string, res: LegResult, now: D
       cash.polls = (cash.polls ?? 0) + 1;
       if (cash.polls >= CASH_PROCESSING_MAX) return toPerson(d, r, `${what}长时间处理中 (${cash.polls} 次查询)，请核对支付渠道`);
       if (cash.polls === 1) d.note(`${what}处理中`, 'channel', res.detail);
-      return { change: d.done(), retryInMs: Math.min(60_000, 5000 * 2 ** Math.min(cash.polls - 1, 4)) };
+      return { change: d.done(), retryInMs: Math.min(5 * 60_000, 5000 * 2 ** Math.min(cash.polls - 1, 6)) };
     case 'refused':
       cash.outcome = 'failed';
       if (purposeOf(o, r) === 'refund' && r.state === 'requested') {
