@@ -129,6 +129,22 @@ describe('money back: refund asked for by HIS or staff', () => {
     expect(onMoneyBackFinished(o, 'RF1', now)!.order.state).toBe('partially_refunded');
   });
 
+  it('ends refunded when everything went back', () => {
+    let o = ins(refunding({ fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 }), 'RF1', { outcome: 'succeeded' }).change!.order;
+    o = onCashLeg(o, 'RF1', { outcome: 'succeeded' }, now).change!.order;
+    expect(onMoneyBackFinished(o, 'RF1', now)!.order.state).toBe('refunded');
+  });
+
+  it('asks the channel again with the same refund number after no answer, then a person after five', () => {
+    let o = ins(refunding(), 'RF1', { outcome: 'succeeded' }).change!.order;
+    for (let i = 1; i < MONEY_BACK_MAX_UNCLEAR; i++) {
+      const d = onCashLeg(o, 'RF1', { outcome: 'unknown', detail: 'timeout' }, now);
+      expect(d.retryInMs).toBeGreaterThan(0);
+      o = d.change!.order;
+    }
+    expect(onCashLeg(o, 'RF1', { outcome: 'unknown', detail: 'timeout' }, now).change!.order.state).toBe('manual_review');
+  });
+
   it('fails a cash-only refund the channel refuses', () => {
     const o = onCashLeg(refunding({ fundFen: 0, acctFen: 0, cashFen: 250 }), 'RF1', { outcome: 'refused', detail: 'NOT_ENOUGH' }, now).change!.order;
     expect(refundOf(o, 'RF1').state).toBe('failed');
