@@ -261,6 +261,12 @@ describe('money back: a payment that failed with money taken', () => {
     expect(nextMoneyBackStep(c.order, ri.refundNo, true)).toMatchObject({ step: 'insurance', route: '6203' });
   });
 
+  it('gives a failed payment to a person when the centre settles other amounts than were ordered', () => {
+    const failed = cashFailed()!.order;
+    const c = onSettlementReport(failed, { source: 'notify_6302', payOrdId: 'ORD1', ordStas: '6', amounts: { totalFen: 10_000, fundFen: 5_000, acctFen: 2_500, cashFen: 2_500 } }, policy, now)!;
+    expect(c.order.state).toBe('manual_review');
+  });
+
   it('takes the centre’s later "failed" for such an order as nothing new', () => {
     const failed = cashFailed()!.order;
     expect(onSettlementReport(failed, { source: 'query_6301', payOrdId: 'ORD1', ordStas: '15' }, policy, now)).toBeNull();

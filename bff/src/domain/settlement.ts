@@ -85,7 +85,10 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
   if (cls === 'settled') {
     if (o.evidence.insuranceSettled) return null; // duplicate
     // a payment that failed with money taken: the insurance the centre settled goes back too
-    if (failedWithMoneyBack(o)) return onInsuranceSettledAfterFailure(d, r.source, r.ordStas);
+    if (failedWithMoneyBack(o)) {
+      if (r.amounts && !sameSplit(r.amounts, o.amounts)) return toReview(d, `支付失败的订单被医保中心结算，且金额不一致: ${JSON.stringify(r.amounts)}`, by);
+      return onInsuranceSettledAfterFailure(d, r.source, r.ordStas);
+    }
     if (DEAD.includes(o.state)) return toReview(d, `订单已${o.state === 'cancelled' ? '取消' : '失败'}，但医保中心报告已结算 (${text})`, by);
     if (!isOpen(o)) return null;
     if (!r.amounts) {
