@@ -107,7 +107,8 @@ export interface MoneyBackDecision {
 const unclearDelay = (n: number) => Math.min(60_000, 2000 * 2 ** n);
 
 /** Sends the refund (and the order, unless already there) to a person, saying what is left to do. */
-function toPerson(d: Draft, r: Refund, reason: string): MoneyBackDecision {
+function toPerson(d: Draft, r: Refund, step: ReversalStepName, why: string): MoneyBackDecision {
+  const reason = `${why}（步骤 ${step}）`;
   r.state = 'manual_review';
   r.lastError = reason;
   if (d.order.state === 'manual_review') d.note('退款需人工处理', 'system', reason);
@@ -137,7 +138,7 @@ export function onBookingChecked(order: Order, refundNo: string, res: BookingRes
   }
   logReversalStep(d, r, 'booking_query', 'unclear', res.detail);
   const tries = (o.reversal?.steps ?? []).filter((s) => s.step === 'booking_query' && s.outcome === 'unclear').length;
-  if (tries >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, `冲正前无法确认 HIS 是否已入账 (${tries} 次): ${res.detail}`);
+  if (tries >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, 'booking_query', `冲正前无法确认 HIS 是否已入账 (${tries} 次): ${res.detail}`);
   d.note('HIS 是否已入账尚不明确：稍后再问', 'his', res.detail);
   return { change: d.done(), retryInMs: unclearDelay(tries) };
 }
@@ -173,18 +174,18 @@ export function onInsuranceLeg(order: Order, refundNo: string, route: InsuranceR
       Object.assign(r, { state: 'failed', lastError: res.detail, finishedAt: d.iso });
       return { change: d.note(`退款 ${refundNo} 被医保中心拒绝`, 'centre', res.detail).done() };
     }
-    return toPerson(d, r, `${what}被拒绝，需人工退回: ${res.detail}`);
+    return toPerson(d, r, step, `${what}被拒绝，需人工退回: ${res.detail}`);
   }
   if (res.outcome === 'authorization_missing') {
-    return toPerson(d, r, `${what}无法办理：原支付授权 (payAuthNo/ecToken) 已失效或未保存，请在医保中心人工退费: ${res.detail}`);
+    return toPerson(d, r, step, `${what}无法办理：原支付授权 (payAuthNo/ecToken) 已失效或未保存，请在医保中心人工退费: ${res.detail}`);
   }
   if (res.outcome === 'abnormal') {
     ins.outcome = 'EXP';
-    return toPerson(d, r, `${what}结果异常 (EXP)，不可盲目重试，请核对医保中心: ${res.detail}`);
+    return toPerson(d, r, step, `${what}结果异常 (EXP)，不可盲目重试，请核对医保中心: ${res.detail}`);
   }
   ins.outcome = 'unknown';
   ins.unclear = (ins.unclear ?? 0) + 1;
-  if (ins.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, `${what}结果不明 (${ins.unclear} 次): ${res.detail}`);
+  if (ins.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, step, `${what}结果不明 (${ins.unclear} 次): ${res.detail}`);
   d.note(`${what}结果不明：以同一退款号稍后再试`, by, res.detail);
   return { change: d.done(), retryInMs: unclearDelay(ins.unclear) };
 }
@@ -205,7 +206,7 @@ export function onCashLeg(order: Order, refundNo: string, res: LegResult, now: D
     case 'processing':
       cash.outcome = 'processing';
       cash.polls = (cash.polls ?? 0) + 1;
-      if (cash.polls >= CASH_PROCESSING_MAX) return toPerson(d, r, `${what}长时间处理中 (${cash.polls} 次查询)，请核对支付渠道`);
+      if (cash.polls >= CASH_PROCESSING_MAX) return toPerson(d, r, 'cash_refund', `${what}长时间处理中 (${cash.polls} 次查询)，请核对支付渠道`);
       if (cash.polls === 1) d.note(`${what}处理中`, 'channel', res.detail);
       return { change: d.done(), retryInMs: Math.min(5 * 60_000, 5000 * 2 ** Math.min(cash.polls - 1, 6)) };
     case 'refused':
@@ -214,14 +215,14 @@ export function onCashLeg(order: Order, refundNo: string, res: LegResult, now: D
         Object.assign(r, { state: 'failed', lastError: res.detail, finishedAt: d.iso });
         return { change: d.note(`${what}被支付渠道拒绝`, 'channel', res.detail).done() };
       }
-      return toPerson(d, r, `${what}被支付渠道拒绝，需人工退回${r.state === 'insurance_refunded' ? '（医保部分已退）' : ''}: ${res.detail}`);
+      return toPerson(d, r, 'cash_refund', `${what}被支付渠道拒绝，需人工退回${r.state === 'insurance_refunded' ? '（医保部分已退）' : ''}: ${res.detail}`);
     case 'abnormal':
     case 'authorization_missing':
-      return toPerson(d, r, `${what}结果异常，请人工核对: ${res.detail}`);
+      return toPerson(d, r, 'cash_refund', `${what}结果异常，请人工核对: ${res.detail}`);
     case 'unknown':
       cash.outcome = 'unknown';
       cash.unclear = (cash.unclear ?? 0) + 1;
-      if (cash.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, `${what}结果不明 (${cash.unclear} 次): ${res.detail}`);
+      if (cash.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, 'cash_refund', `${what}结果不明 (${cash.unclear} 次): ${res.detail}`);
       d.note(`${what}结果不明：以同一退款号稍后再试`, 'channel', res.detail);
       return { change: d.done(), retryInMs: unclearDelay(cash.unclear) };
   }
