@@ -280,7 +280,7 @@ export function onNoticeResult(order: Order, refundNo: string, res: NoticeResult
 
 // ————— how a money-back starts —————
 
-function open(d: Draft, refundNo: string, amounts: Split, reason: string): void {
+function openRefund(d: Draft, refundNo: string, amounts: Split, reason: string): void {
   d.order.refunds.push({ refundNo, requestedBy: 'reversal', state: 'requested', amounts, reason, createdAt: d.iso });
 }
 
@@ -288,7 +288,7 @@ function open(d: Draft, refundNo: string, amounts: Split, reason: string): void 
 export function startReversal(d: Draft, reason: string): void {
   const o = d.order;
   o.reversal = { startedAt: d.iso, reason, steps: [] };
-  open(d, reversalRefundNo(o.orderNo), { ...o.amounts }, reason);
+  openRefund(d, reversalRefundNo(o.orderNo), { ...o.amounts }, reason);
   d.moveTo('reversing', '单边账：开始冲正', 'system', reason).enqueue(job('reversal.run', o.orderNo));
 }
 
@@ -304,15 +304,15 @@ export interface TakenLegs {
  */
 export function onPaymentFailedWithMoneyTaken(d: Draft, legs: TakenLegs, by: By): Change | null {
   const o = d.order;
-  const open_ = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'].includes(o.state);
-  if (!(open_ || o.state === 'failed') || o.evidence.cashPaid || find(o, failedRefundNo(o.orderNo))) return null;
+  const undecided = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'].includes(o.state);
+  if (!(undecided || o.state === 'failed') || o.evidence.cashPaid || find(o, failedRefundNo(o.orderNo))) return null;
   const cashFen = legs.cash === 'taken' ? o.amounts.cashFen : 0;
   const insurance = legs.insurance === 'taken' || o.evidence.insuranceSettled;
   const amounts = insurance ? { ...o.amounts, cashFen, totalFen: insuranceOf(o.amounts) + cashFen } : { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen };
   if (amounts.totalFen === 0) return null;
   const reason = `支付渠道报告支付失败，但已扣${cashFen > 0 ? '自费' : ''}${cashFen > 0 && insurance ? '及' : ''}${insurance ? '医保' : ''}部分`;
   if (o.state !== 'failed') d.moveTo('failed', '支付未成功', by, reason);
-  open(d, failedRefundNo(o.orderNo), amounts, reason);
+  openRefund(d, failedRefundNo(o.orderNo), amounts, reason);
   return d.note('已扣款项将原路退回', 'system', reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: failedRefundNo(o.orderNo) } })).done();
 }
 
@@ -329,6 +329,6 @@ export function onInsuranceSettledAfterFailure(d: Draft, source: 'notify_6302' |
   const covered = o.refunds.some((r) => r.requestedBy === 'reversal' && insuranceOf(r.amounts) > 0);
   if (covered || insuranceOf(o.amounts) === 0) return d.note('医保中心报告已结算：医保部分已在退回中', 'centre', ordStas).done();
   const refundNo = lateInsuranceRefundNo(o.orderNo);
-  open(d, refundNo, { ...o.amounts, cashFen: 0, totalFen: insuranceOf(o.amounts) }, '支付未成功，但医保中心已结算医保部分');
+  openRefund(d, refundNo, { ...o.amounts, cashFen: 0, totalFen: insuranceOf(o.amounts) }, '支付未成功，但医保中心已结算医保部分');
   return d.note('医保中心报告已结算：医保部分将退回 (6203)', 'centre', ordStas).enqueue(job('refund.run', o.orderNo, { data: { refundNo } })).done();
 }
