@@ -9,7 +9,8 @@ export type JobType =
   | 'order.expire' //         cancel (6401) an order left unpaid
   | 'order.release' //        release HIS locks after a cancel
   | 'reversal.run' //         C6: undo a one-sided payment
-  | 'refund.run' //           C2/M6: carry out one refund
+  | 'refund.run' //           C2/M6: carry out one refund (domain/money-back.ts)
+  | 'refund.notice' //        医保退款通知 to the channel after an insurance refund
   | 'message.deliver'; //     C4/C5: deliver a patient message
 
 export interface Job {

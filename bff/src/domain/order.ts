@@ -87,8 +87,11 @@ export interface Refund {
   reason: string;
   createdAt: string;
   finishedAt?: string;
-  insurance?: { appRefdSn: string; outcome?: 'SUCC' | 'FAIL' | 'EXP' | 'unknown'; refdSn?: string };
-  cash?: { outcome?: 'succeeded' | 'processing' | 'failed' | 'unknown'; channelRefundId?: string };
+  /** route: HIS 冲正 or 6203; refundedAt: when the insurance part went back (the 医保退款通知's refund_time); unclear: answers missing so far */
+  insurance?: { appRefdSn: string; route?: 'his_reversal' | '6203'; outcome?: 'SUCC' | 'FAIL' | 'EXP' | 'unknown'; refdSn?: string; refundedAt?: string; unclear?: number };
+  cash?: { outcome?: 'succeeded' | 'processing' | 'failed' | 'unknown'; channelRefundId?: string; refundedAt?: string; unclear?: number; polls?: number };
+  /** 医保退款通知 to the channel (WeChat 开发参数 §七), a durable job after the cash refund */
+  notice?: { state: 'pending' | 'sent' | 'not_needed'; attempts: number; lastError?: string; sentAt?: string };
   lastError?: string;
 }
 

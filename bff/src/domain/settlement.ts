@@ -9,6 +9,7 @@ import { type Change, Draft, type By } from './change';
 import { job } from './jobs';
 import type { Order } from './order';
 import { classifyOrdStas, ordStasText } from './ord-stas';
+import { failedWithMoneyBack, onInsuranceSettledAfterFailure, onPaymentFailedWithMoneyTaken, type TakenLegs } from './money-back';
 
 export interface SettlementPolicy {
   settledOrdStas: readonly string[];
@@ -38,6 +39,8 @@ export interface CashReport {
   totalFen?: number;
   cashTradeNo?: string;
   paidAt?: string;
+  /** each leg as the channel reports it (WeChat self_pay_status + med_ins_pay_status, 质量检查 #10) */
+  legs?: TakenLegs;
 }
 
 /** States in which the outcome of the payment is still open. */
@@ -79,6 +82,11 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
 
   if (cls === 'settled') {
     if (o.evidence.insuranceSettled) return null; // duplicate
+    // a payment that failed with money taken: the insurance the centre settled goes back too
+    if (failedWithMoneyBack(o)) {
+      if (r.amounts && !sameSplit(r.amounts, o.amounts)) return toReview(d, `支付失败的订单被医保中心结算，且金额不一致: ${JSON.stringify(r.amounts)}`, by);
+      return onInsuranceSettledAfterFailure(d, r.source, r.ordStas);
+    }
     if (DEAD.includes(o.state)) return toReview(d, `订单已${o.state === 'cancelled' ? '取消' : '失败'}，但医保中心报告已结算 (${text})`, by);
     if (!isOpen(o)) return null;
     if (!r.amounts) {
@@ -122,13 +130,14 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
       return null;
     case 'failed':
       if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('failed', '医保结算失败', by, text).done();
+      if (failedWithMoneyBack(o)) return null; // the channel said so first; its money is on its way back
       return toReview(d, `医保中心报告结算失败，但本单状态为 ${o.state} (${text})`, by);
     case 'cancelled':
       if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('cancelled', '医保中心已撤销', by, text).done();
-      if (o.state === 'cancelled') return null;
+      if (o.state === 'cancelled' || failedWithMoneyBack(o)) return null;
       return toReview(d, `医保中心报告已撤销，但本单状态为 ${o.state} (${text})`, by);
     case 'refunded':
-      if (['refunded', 'partially_refunded', 'reversed', 'reversing'].includes(o.state)) return null;
+      if (['refunded', 'partially_refunded', 'reversed', 'reversing'].includes(o.state) || failedWithMoneyBack(o)) return null;
       return toReview(d, `医保中心报告已退款，但本单状态为 ${o.state} (${text})`, by);
     case 'anomaly':
       return toReview(d, `医保中心报告订单异常 (${text})`, by);
@@ -149,6 +158,11 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
     if (o.state === 'awaiting_confirmation' || !isOpen(o)) return null;
     return d.moveTo('awaiting_confirmation', '支付渠道返回未知状态', by)
       .enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
+  }
+  if (r.status === 'failed' && (r.legs?.cash === 'taken' || r.legs?.insurance === 'taken')) {
+    // failed, yet a leg was taken (WeChat MIX_PAY_FAIL + SELF_PAY_SUCCESS, public-rules item 13):
+    // the order fails and what was taken goes back at once (domain/money-back.ts)
+    return onPaymentFailedWithMoneyTaken(d, r.legs, by);
   }
   if (r.status === 'failed' || r.status === 'refunded') {
     if (!isOpen(o) || o.evidence.cashPaid) return null;

@@ -1,5 +1,5 @@
 import { orderFixture } from './fixtures';
-import { onWriteBack } from './write-back';
+import { onWriteBack, writeBackAction } from './write-back';
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 8000 };
 const paid = () =>
@@ -70,5 +70,16 @@ describe('write-back policy', () => {
 
   it('ignores a write-back result for an order that is no longer paid', () => {
     expect(onWriteBack(orderFixture({ state: 'completed' }), { kind: 'recorded', hisReceiptNo: 'R1' }, policy, before).change).toBeNull();
+  });
+
+  it('tells the next run it is past the deadline by the clock it is given', () => {
+    expect(writeBackAction(paid(), before)).toBe('write');
+    expect(writeBackAction(paid(), after)).toBe('past_deadline');
+  });
+
+  it('tells the next run to ask HIS first after an unclear answer, even past the deadline', () => {
+    const o = paid();
+    o.writeBack!.unclear = true;
+    expect(writeBackAction(o, after)).toBe('query');
   });
 });

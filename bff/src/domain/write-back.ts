@@ -3,9 +3,11 @@
  * after an unclear answer, ask HIS whether it booked it before anything else (a blind retry
  * books twice on a HIS without idempotency); reverse only on a clear refusal, or when the
  * deadline passed and HIS clearly has not booked it. What stays unclear goes to a person.
+ * The reversal itself (what goes back, by which route) is domain/money-back.ts.
  */
 import { type Change, Draft } from './change';
-import { backoffMs, job } from './jobs';
+import { backoffMs } from './jobs';
+import { startReversal } from './money-back';
 import type { Order } from './order';
 
 export type WriteBackOutcome =
@@ -30,18 +32,15 @@ export interface WriteBackDecision {
   retryInMs?: number;
 }
 
-function startReversal(d: Draft, reason: string): void {
-  const o = d.order;
-  o.reversal = { startedAt: d.iso, reason, steps: [] };
-  o.refunds.push({
-    refundNo: `${o.orderNo}RV`,
-    requestedBy: 'reversal',
-    state: 'requested',
-    amounts: { ...o.amounts },
-    reason,
-    createdAt: d.iso,
-  });
-  d.moveTo('reversing', '单边账：开始冲正', 'system', reason).enqueue(job('reversal.run', o.orderNo));
+/**
+ * What the next run does, from the order and the ONE clock (the injected `now`, never the
+ * process's own): ask HIS first after an unclear answer or a lost request; past the deadline with
+ * nothing unclear, HIS certainly has not booked it (→ onWriteBack 'not_booked' reverses); else write.
+ */
+export function writeBackAction(o: Order, now: Date): 'query' | 'past_deadline' | 'write' {
+  if (mustQueryBooking(o)) return 'query';
+  if (o.writeBack && now.getTime() >= Date.parse(o.writeBack.deadlineAt)) return 'past_deadline';
+  return 'write';
 }
 
 /**

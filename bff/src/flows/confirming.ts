@@ -94,7 +94,7 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
   await deps.orders.update(order.orderNo, (o) =>
     onCashReport(
       o,
-      { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, totalFen: n.totalFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt },
+      { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, totalFen: n.totalFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt, legs: n.legs },
       settlementPolicy(deps.config),
       deps.now(),
     ),
@@ -122,7 +122,7 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
   );
   return (
     await deps.orders.update(order.orderNo, (o) =>
-      onCashReport(o, { source: 'channel_query', status: st.status, cashPaidFen: st.cashPaidFen, cashTradeNo: st.cashTradeNo, paidAt: st.paidAt }, settlementPolicy(deps.config), deps.now()),
+      onCashReport(o, { source: 'channel_query', status: st.status, cashPaidFen: st.cashPaidFen, cashTradeNo: st.cashTradeNo, paidAt: st.paidAt, legs: st.legs }, settlementPolicy(deps.config), deps.now()),
     )
   ).order;
 }

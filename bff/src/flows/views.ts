@@ -45,7 +45,7 @@ export function toOrderView(o: Order, now = new Date()): OrderView {
     },
     payments: paymentsOf(o),
     refunds: o.refunds
-      .filter((r) => r.requestedBy !== 'reversal' || o.state === 'reversed' || o.state === 'reversing')
+      .filter((r) => r.requestedBy !== 'reversal' || ['reversed', 'reversing', 'failed'].includes(o.state))
       .map((r) => ({
         refundNo: r.refundNo,
         state: r.state,

@@ -3,7 +3,7 @@
  * first asks HIS whether it booked it (queryBooking) — a blind retry would book twice on a HIS
  * that is not idempotent. The policy itself is domain/write-back.ts.
  */
-import { mustQueryBooking, onWriteBack, onWriteBackAttempt, type WriteBackOutcome } from '../domain/write-back';
+import { onWriteBack, onWriteBackAttempt, writeBackAction, type WriteBackOutcome } from '../domain/write-back';
 import { HisUnclearError, type SettlementRecord } from '../his/port';
 import { PeerError } from '../peers/http-client';
 import type { Order } from '../domain/order';
@@ -11,14 +11,14 @@ import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';
 
-function settlementRecord(o: Order): SettlementRecord {
+function settlementRecord(o: Order, now: Date): SettlementRecord {
   const n = o.national!;
   return {
     orderNo: o.orderNo,
     preSettlementId: o.preSettlement.preSettlementId,
     payOrdId: n.payOrdId,
     amounts: { ...o.amounts },
-    traceTime: n.traceTime ?? o.paidAt ?? new Date().toISOString(),
+    traceTime: n.traceTime ?? o.paidAt ?? now.toISOString(),
     ...(n.setlId ? { setlId: n.setlId } : {}),
     ...(n.mdtrtId ? { mdtrtId: n.mdtrtId } : {}),
     channel: o.channel,
@@ -38,14 +38,15 @@ export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutc
     const order = await deps.orders.get(orderNo);
     if (!order || order.state !== 'paid' || !order.writeBack) return 'done';
     let outcome: WriteBackOutcome;
-    if (mustQueryBooking(order)) {
+    const action = writeBackAction(order, deps.now());
+    if (action === 'query') {
       try {
         const check = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
         outcome = check.booked ? { kind: 'booked', hisReceiptNo: check.hisReceiptNo } : { kind: 'not_booked' };
       } catch (err) {
         outcome = classify(err);
       }
-    } else if (Date.now() >= Date.parse(order.writeBack.deadlineAt)) {
+    } else if (action === 'past_deadline') {
       // Past the deadline with no unclear answer outstanding: HIS certainly has not booked it.
       outcome = { kind: 'not_booked' };
     } else {
@@ -54,7 +55,7 @@ export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutc
       const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()));
       if (!marked.change) return 'done';
       try {
-        const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order), { idempotencyKey: orderNo }));
+        const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order, deps.now()), { idempotencyKey: orderNo }));
         outcome = r.outcome === 'recorded' ? { kind: 'recorded', hisReceiptNo: r.hisReceiptNo } : { kind: 'rejected', code: r.code, reason: r.reason, refusal: r.refusal };
       } catch (err) {
         outcome = classify(err);

@@ -30,8 +30,10 @@ export function expectedCentre(o: Order): readonly OrdStasClass[] {
     case 'awaiting_payment':
     case 'awaiting_confirmation':
     case 'cancelled':
-    case 'failed':
       return ['processing', 'cancelled', 'failed'];
+    case 'failed':
+      // a failed payment whose settled insurance went back (domain/money-back.ts) ends refunded at the centre
+      return insuranceBack ? ['processing', 'cancelled', 'failed', 'refunded'] : ['processing', 'cancelled', 'failed'];
     case 'reversing':
       return ['settled', 'refunded', 'cancelled'];
     case 'reversed':

@@ -155,6 +155,37 @@ describe('reconciliation of one day', () => {
     ]);
   });
 
+  it('expects the centre to show a failed payment whose settled insurance went back as refunded', () => {
+    const back = refund({ refundNo: 'RIBACK', requestedBy: 'reversal', amounts: { totalFen: 7_500, fundFen: 6_000, acctFen: 1_500, cashFen: 0 } });
+    const failed = paidOrder(9, { state: 'failed', paidAt: undefined, refunds: [back] });
+    const r = reconcile(reconInput([...cleanDay(), failed]));
+    expect(r.differences).toEqual([]);
+  });
+
+  it('finds no difference for a failed payment whose taken cash went back', () => {
+    const back = refund({ refundNo: 'RFBACK', requestedBy: 'reversal', amounts: { totalFen: 2_500, fundFen: 0, acctFen: 0, cashFen: 2_500 } });
+    const failed = paidOrder(10, { state: 'failed', paidAt: undefined, evidence: {}, refunds: [back] });
+    const orders = [...cleanDay(), failed];
+    const centre = new Map(orders.map((o) => [o.orderNo, centreOf(o)]));
+    centre.set(failed.orderNo, { ok: true, ordStas: '1' }); // the insurance part never settled
+    const rows = [...cleanRows(orders), paymentRow({ ...failed, paidAt: NOON_PLUS })];
+    const r = reconcile(reconInput(orders, { centre, channels: [wechatBill(rows)] }));
+    expect(r.differences).toEqual([]);
+    expect(r.explained).toEqual([]);
+  });
+
+  it('explains the cash of a failed payment while it is still going back', () => {
+    const back = refund({ refundNo: 'RFBACK', requestedBy: 'reversal', state: 'requested', finishedAt: undefined, amounts: { totalFen: 2_500, fundFen: 0, acctFen: 0, cashFen: 2_500 } });
+    const failed = paidOrder(11, { state: 'failed', paidAt: undefined, evidence: {}, refunds: [back] });
+    const orders = [...cleanDay(), failed];
+    const centre = new Map(orders.map((o) => [o.orderNo, centreOf(o)]));
+    centre.set(failed.orderNo, { ok: true, ordStas: '1' });
+    const rows = [...cleanRows(orders), paymentRow({ ...failed, paidAt: NOON_PLUS })];
+    const r = reconcile(reconInput(orders, { centre, channels: [wechatBill(rows)] }));
+    expect(r.differences).toEqual([]);
+    expect(r.explained.map((e) => [e.kind, e.reason])).toContainEqual(['missing_locally', 'refund_processing']);
+  });
+
   it('expects no channel row for a payment without a self-pay part', () => {
     const insured = paidOrder(4, { amounts: { totalFen: 7_500, fundFen: 6_000, acctFen: 1_500, cashFen: 0 } });
     const r = reconcile(reconInput([...cleanDay(), insured]));

@@ -104,6 +104,8 @@ export function toStaffDetail(o: Order, calls: PeerCallRecord[]): StaffOrderDeta
       ...opt('finishedAt', r.finishedAt),
       ...opt('insuranceOutcome', r.insurance?.outcome),
       ...opt('cashOutcome', r.cash?.outcome),
+      ...opt('insuranceRoute', r.insurance?.route),
+      ...opt('noticeState', r.notice?.state),
       ...opt('lastError', r.lastError === undefined ? undefined : maskText(r.lastError)),
     })),
     reversal: o.reversal

@@ -2,8 +2,7 @@ import type { JobType } from '../domain/jobs';
 import type { Deps } from '../flows/deps';
 import { paymentPollJob, settlementPollJob } from '../flows/confirming';
 import { writeBackJob } from '../flows/write-back';
-import { reversalJob } from '../flows/reversal';
-import { refundJob } from '../flows/refunding';
+import { moneyBackJob, noticeJob, reversalJob } from '../flows/money-back';
 import { expireJob, releaseJob } from '../flows/cancelling';
 import { deliverJob } from '../flows/messages';
 import type { JobHandler } from '../store/queue';
@@ -15,7 +14,8 @@ export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandle
     'settlement.poll': (j) => settlementPollJob(deps, j.key, j.attempt),
     'payment.poll': (j) => paymentPollJob(deps, j.key, j.attempt),
     'reversal.run': (j) => reversalJob(deps, j.key),
-    'refund.run': (j) => refundJob(deps, j.key, j.data?.refundNo ?? ''),
+    'refund.run': (j) => moneyBackJob(deps, j.key, j.data?.refundNo ?? ''),
+    'refund.notice': (j) => noticeJob(deps, j.key, j.data?.refundNo ?? ''),
     'order.expire': (j) => expireJob(deps, j.key, j.attempt),
     'order.release': (j) => releaseJob(deps, j.key),
     'message.deliver': (j) => deliverJob(deps, j.key, j.attempt),

@@ -126,6 +126,8 @@ export const StaffRefund = RefundView.extend({
   state: z.enum(REFUND_STATES),
   insuranceOutcome: z.string().optional(),
   cashOutcome: z.string().optional(),
+  insuranceRoute: z.enum(['his_reversal', '6203']).optional().describe('how the insurance part went back: HIS 冲正 or 6203'),
+  noticeState: z.enum(['pending', 'sent', 'not_needed']).optional().describe('医保退款通知 to the channel (WeChat), after the cash refund'),
   lastError: z.string().optional(),
 });
 

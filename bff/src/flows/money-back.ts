@@ -1,0 +1,205 @@
+/**
+ * Jobs refund.run, reversal.run and refund.notice: carry out the step domain/money-back.ts names,
+ * hand the peer's answer back to it, and go on until it says nothing is left. Every peer's
+ * answers are mapped to a leg result in exactly one place here (one mapping of 6203 for every
+ * path). Every money-moving call uses the refund's fixed number, so a step repeated after a
+ * crash or an unclear answer moves no money twice.
+ */
+import type { Split } from '@mip/shared';
+import {
+  nextMoneyBackStep,
+  onBookingChecked,
+  onCashLeg,
+  onInsuranceLeg,
+  onMoneyBackFinished,
+  onNoticeResult,
+  reversalRefundNo,
+  type BookingResult,
+  type LegResult,
+  type MoneyBackDecision,
+  type NoticeResult,
+} from '../domain/money-back';
+import type { Order, PaymentLeg, Refund } from '../domain/order';
+import { HisUnclearError } from '../his/port';
+import { ChannelSignatureError, type ChannelPort } from '../channels/port';
+import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import type { RefundType } from '../national/messages';
+import { PeerError } from '../peers/http-client';
+import type { JobOutcome } from '../store/queue';
+import type { Deps } from './deps';
+import { tracked } from './calls';
+
+const brief = (err: unknown) => (err as Error).message.slice(0, 200);
+
+/**
+ * A 6203 that cannot be sent because the original authorization is gone (public-rules item 1).
+ * The national client marks it (`authorizationMissing: true` on the error, or refStatus
+ * 'authorization_missing'); either way the refund goes to a person with a clear line.
+ */
+function authorizationMissing(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { authorizationMissing?: unknown }).authorizationMissing === true;
+}
+
+/** THE mapping of a 6203 answer (HI or CASH), used by every path that refunds through the centre. */
+async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: RefundType }): Promise<LegResult> {
+  try {
+    const a = await tracked(deps, o.orderNo, 'national', '6203', () =>
+      deps.national.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, ...q }),
+    );
+    const status: string = a.refStatus;
+    if (status === 'SUCC') return { outcome: 'succeeded', ...(a.refdSn ? { ref: a.refdSn } : {}) };
+    if (status === 'FAIL') return { outcome: 'refused', detail: '6203 refStatus=FAIL' };
+    if (status === 'EXP') return { outcome: 'abnormal', detail: '6203 refStatus=EXP' };
+    if (status === 'authorization_missing') return { outcome: 'authorization_missing', detail: '6203: no authorization' };
+    return { outcome: 'unknown', detail: `6203 refStatus=${status}` };
+  } catch (err) {
+    if (authorizationMissing(err)) return { outcome: 'authorization_missing', detail: brief(err) };
+    if (err instanceof NationalRejectedError) return { outcome: 'refused', detail: `${err.code} ${err.detail}` };
+    if (isUnknownOutcome(err) || err instanceof PeerError) return { outcome: 'unknown', detail: brief(err) };
+    throw err;
+  }
+}
+
+async function bookingQuery(deps: Deps, orderNo: string): Promise<BookingResult> {
+  try {
+    const c = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
+    return c.booked ? { booked: true, hisReceiptNo: c.hisReceiptNo } : { booked: false };
+  } catch (err) {
+    if (err instanceof HisUnclearError || err instanceof PeerError) return { booked: 'unknown', detail: brief(err) };
+    throw err;
+  }
+}
+
+async function hisReversal(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
+  const orderNo = o.orderNo;
+  try {
+    const a = await tracked(deps, orderNo, 'his', 'reverseInsurance', () =>
+      deps.his.reverseInsurance({ orderNo, payOrdId: o.national!.payOrdId, revsToken: o.national!.revsToken, amounts: { ...o.amounts } }, { idempotencyKey: r.refundNo }),
+    );
+    return a.outcome === 'reversed' ? { outcome: 'succeeded', ref: a.hisReversalNo } : { outcome: 'refused', detail: `${a.code} ${a.reason}` };
+  } catch (err) {
+    if (!(err instanceof HisUnclearError || err instanceof PeerError)) throw err;
+    // Did the reversal happen? Ask before trying again.
+    const c = await deps.his.queryBooking({ orderNo, kind: 'reversal' }).catch(() => ({ booked: false as const }));
+    return c.booked ? { outcome: 'succeeded', ref: c.hisReceiptNo } : { outcome: 'unknown', detail: brief(err) };
+  }
+}
+
+// ————— KIOSK SHIM (one place) —————
+// A kiosk's self-pay part was paid in the centre's cashier, so today it goes back through the
+// centre: 6203 with refdType CASH ([I]: the cashier refund path of the provinces), and there is
+// no 医保退款通知. Once the cashier is a ChannelPort (`deps.channels.kiosk`, the "kiosk" helper),
+// delete `kioskCash` and the `'kiosk'` branch of `portOf`: the generic route below takes over.
+function portOf(deps: Deps, p: PaymentLeg): ChannelPort | 'kiosk' {
+  return p.channel === 'kiosk' ? 'kiosk' : deps.channels[p.channel];
+}
+function kioskCash(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
+  const cashFen = r.amounts.cashFen;
+  return refund6203(deps, o, r, { appRefdSn: `${r.refundNo}C`, amounts: { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen }, refdType: 'CASH' });
+}
+// ————— end of the kiosk shim —————
+
+async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
+  const p = o.payment;
+  if (!p) return { outcome: 'refused', detail: 'no channel payment on this order' };
+  const port = portOf(deps, p);
+  if (port === 'kiosk') return kioskCash(deps, o, r);
+  try {
+    const a = await tracked(deps, o.orderNo, p.channel, 'refundCash', () =>
+      port.refundCash({
+        orderNo: o.orderNo,
+        outTradeNo: p.outTradeNo,
+        channelRef: p.channelRef,
+        refundNo: r.refundNo,
+        refundFen: r.amounts.cashFen,
+        paidCashFen: o.amounts.cashFen,
+        reason: r.requestedBy === 'reversal' ? '未能完成本次缴费，已原路退回' : r.reason,
+      }),
+    );
+    if (a.status === 'succeeded') return { outcome: 'succeeded', ...(a.channelRefundId ? { ref: a.channelRefundId } : {}) };
+    if (a.status === 'processing') return { outcome: 'processing', detail: `processing ${a.channelRefundId ?? ''}`.trim() };
+    return { outcome: 'refused', detail: `${a.code} ${a.message}` };
+  } catch (err) {
+    if (err instanceof PeerError || err instanceof ChannelSignatureError) return { outcome: 'unknown', detail: brief(err) };
+    throw err;
+  }
+}
+
+async function apply(deps: Deps, orderNo: string, decide: (o: Order) => MoneyBackDecision): Promise<number | undefined> {
+  let retryInMs: number | undefined;
+  await deps.orders.update(orderNo, (o) => {
+    const d = decide(o);
+    retryInMs = d.retryInMs;
+    return d.change;
+  });
+  return retryInMs;
+}
+
+/** Job refund.run (and reversal.run, whose refund number is fixed): the whole money-back of one refund. */
+export async function moneyBackJob(deps: Deps, orderNo: string, refundNo: string): Promise<JobOutcome> {
+  for (let i = 0; i < 8; i++) {
+    const o = await deps.orders.get(orderNo);
+    const r = o?.refunds.find((x) => x.refundNo === refundNo);
+    if (!o || !r) return 'done';
+    const step = nextMoneyBackStep(o, refundNo, deps.his.capabilities.reversal);
+    let retryInMs: number | undefined;
+    switch (step.step) {
+      case 'none':
+        return 'done';
+      case 'finish':
+        await deps.orders.update(orderNo, (x) => onMoneyBackFinished(x, refundNo, deps.now()));
+        return 'done';
+      case 'booking_query': {
+        const res = await bookingQuery(deps, orderNo);
+        retryInMs = await apply(deps, orderNo, (x) => onBookingChecked(x, refundNo, res, deps.now()));
+        break;
+      }
+      case 'insurance': {
+        const res = step.route === 'his_reversal' ? await hisReversal(deps, o, r) : await refund6203(deps, o, r, { appRefdSn: step.appRefdSn, amounts: step.amounts, refdType: 'HI' });
+        retryInMs = await apply(deps, orderNo, (x) => onInsuranceLeg(x, refundNo, step.route, res, deps.now()));
+        break;
+      }
+      case 'cash': {
+        const res = await cashRefund(deps, o, r);
+        retryInMs = await apply(deps, orderNo, (x) => onCashLeg(x, refundNo, res, deps.now()));
+        break;
+      }
+    }
+    if (retryInMs === undefined) return 'done';
+    if (retryInMs > 0) return { retryInMs };
+  }
+  return { retryInMs: 1000 };
+}
+
+export const reversalJob = (deps: Deps, orderNo: string) => moneyBackJob(deps, orderNo, reversalRefundNo(orderNo));
+
+/** Job refund.notice: 医保退款通知, after the cash refund, with the insurance refund's time (WeChat 开发参数 §七). */
+export async function noticeJob(deps: Deps, orderNo: string, refundNo: string): Promise<JobOutcome> {
+  const o = await deps.orders.get(orderNo);
+  const r = o?.refunds.find((x) => x.refundNo === refundNo);
+  if (!o || !r || r.notice?.state !== 'pending' || !o.payment) return 'done';
+  const p = o.payment;
+  const port = portOf(deps, p);
+  let res: NoticeResult;
+  if (port === 'kiosk') res = { status: 'not_needed' };
+  else {
+    try {
+      const a = await tracked(deps, orderNo, p.channel, 'notifyInsuranceRefund', () =>
+        port.notifyInsuranceRefund({
+          outTradeNo: p.outTradeNo,
+          channelRef: p.channelRef,
+          refundNo,
+          amounts: { totalFen: r.amounts.fundFen + r.amounts.acctFen, fundFen: r.amounts.fundFen, acctFen: r.amounts.acctFen },
+          refundedAt: r.insurance?.refundedAt ?? r.finishedAt ?? r.createdAt,
+        }),
+      );
+      // an adapter answering nothing (older adapters) has delivered it
+      res = a?.status === 'retry' ? { status: 'retry', detail: `${a.code} ${a.message}` } : { status: a?.status ?? 'sent' };
+    } catch (err) {
+      // no answer, or an adapter that throws on a refusal: deliver again later
+      res = { status: 'retry', detail: brief(err) };
+    }
+  }
+  const retryInMs = await apply(deps, orderNo, (x) => onNoticeResult(x, refundNo, res, deps.now()));
+  return retryInMs === undefined ? 'done' : { retryInMs };
+}
