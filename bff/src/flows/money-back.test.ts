@@ -58,6 +58,12 @@ function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoti
     notifyInsuranceRefund: async (q: InsuranceRefundNotice) => (calls.push(`notice ${q.refundNo}`), notices.push(q), peers.notice ? peers.notice() : { status: 'sent' }),
     ...peers.channel,
   };
+  // the kiosk's centre cashier: its cash goes back through 6203 CASH inside the port, no 医保退款通知
+  const cashier = {
+    name: 'cashier',
+    refundCash: async (q: { refundNo: string }) => (calls.push(`6203 CASH ${q.refundNo}C`), { status: 'succeeded' }),
+    notifyInsuranceRefund: async () => ({ status: 'not_needed' }),
+  };
   const deps = {
     log: createLogger('money-back-test', 'silent'),
     orders,
@@ -72,7 +78,7 @@ function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoti
     national: {
       refund: async (q: { appRefdSn: string; refdType: string }) => (calls.push(`6203 ${q.refdType} ${q.appRefdSn}`), peers.refund6203 ? peers.refund6203(q) : { refStatus: 'SUCC', refdSn: 'C1' }),
     },
-    channels: { wechat: channel, alipay: channel },
+    channels: { wechat: channel, alipay: channel, cashier },
   } as unknown as Deps;
   return { deps, orders, calls, notices, clock };
 }
@@ -167,8 +173,8 @@ describe('money back, as the flows run it', () => {
     expect(w.calls).not.toContain(`refundCash ${NO}RV 2500`);
   });
 
-  it('refunds a kiosk’s cash through the centre (6203 CASH) and needs no notice', async () => {
-    const kiosk = reversingOrder({ channel: 'kiosk', payment: { channel: 'kiosk', channelRef: 'Q1', outTradeNo: NO, createdAt: paidAt, expiresAt: paidAt } });
+  it('refunds a kiosk’s cash through the centre cashier’s port (6203 CASH) and needs no notice', async () => {
+    const kiosk = reversingOrder({ channel: 'kiosk', payment: { channel: 'cashier', channelRef: 'Q1', outTradeNo: NO, createdAt: paidAt, expiresAt: paidAt } });
     const w = world(kiosk);
     await reversalJob(w.deps, NO);
     await runNotice(w);

@@ -21,7 +21,7 @@ import {
 } from '../domain/money-back';
 import type { Order, PaymentLeg, Refund } from '../domain/order';
 import { HisUnclearError } from '../his/port';
-import { ChannelSignatureError, type ChannelPort } from '../channels/port';
+import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import type { RefundType } from '../national/messages';
 import { PeerError } from '../peers/http-client';
@@ -85,25 +85,15 @@ async function hisReversal(deps: Deps, o: Order, r: Refund): Promise<LegResult> 
   }
 }
 
-// ————— KIOSK SHIM (one place) —————
-// A kiosk's self-pay part was paid in the centre's cashier, so today it goes back through the
-// centre: 6203 with refdType CASH ([I]: the cashier refund path of the provinces), and there is
-// no 医保退款通知. Once the cashier is a ChannelPort (`deps.channels.kiosk`, the "kiosk" helper),
-// delete `kioskCash` and the `'kiosk'` branch of `portOf`: the generic route below takes over.
-function portOf(deps: Deps, p: PaymentLeg): ChannelPort | 'kiosk' {
-  return p.channel === 'kiosk' ? 'kiosk' : deps.channels[p.channel];
+/** Every payment channel, the kiosk's centre cashier included, takes its cash back itself. */
+function portOf(deps: Deps, p: PaymentLeg): ChannelPort {
+  return deps.channels[p.channel as ChannelName];
 }
-function kioskCash(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
-  const cashFen = r.amounts.cashFen;
-  return refund6203(deps, o, r, { appRefdSn: `${r.refundNo}C`, amounts: { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen }, refdType: 'CASH' });
-}
-// ————— end of the kiosk shim —————
 
 async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
   const p = o.payment;
   if (!p) return { outcome: 'refused', detail: 'no channel payment on this order' };
   const port = portOf(deps, p);
-  if (port === 'kiosk') return kioskCash(deps, o, r);
   try {
     const a = await tracked(deps, o.orderNo, p.channel, 'refundCash', () =>
       port.refundCash({
@@ -181,8 +171,7 @@ export async function noticeJob(deps: Deps, orderNo: string, refundNo: string): 
   const p = o.payment;
   const port = portOf(deps, p);
   let res: NoticeResult;
-  if (port === 'kiosk') res = { status: 'not_needed' };
-  else {
+  {
     try {
       const a = await tracked(deps, orderNo, p.channel, 'notifyInsuranceRefund', () =>
         port.notifyInsuranceRefund({
