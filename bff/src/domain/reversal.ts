@@ -15,6 +15,9 @@ export const REVERSAL_MAX_UNCLEAR = 5;
 
 export type NextStep = ReversalStepName | 'finish';
 
+/** The steps in the staff console's words (timeline and review reason). */
+const STEP_WORD: Record<ReversalStepName, string> = { booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费', cash_refund: '自费退款' };
+
 function last(o: Order, step: ReversalStepName): ReversalStep | undefined {
   return [...(o.reversal?.steps ?? [])].reverse().find((s) => s.step === step);
 }
@@ -65,7 +68,7 @@ export function onReversalStep(order: Order, step: ReversalStepName, r: StepResu
   }
 
   if (r.outcome === 'done' || r.outcome === 'skipped') {
-    d.note(`冲正步骤 ${step} 完成`, step === 'cash_refund' ? 'channel' : step === 'insurance_refund' ? 'centre' : 'his', r.detail);
+    d.note(`冲正步骤「${STEP_WORD[step]}」完成`, step === 'cash_refund' ? 'channel' : step === 'insurance_refund' ? 'centre' : 'his', r.detail);
     if (rv && (step === 'his_reversal' || step === 'insurance_refund')) rv.state = 'insurance_refunded';
     return { change: d.done(), retryInMs: 0 };
   }
@@ -79,9 +82,9 @@ export function onReversalStep(order: Order, step: ReversalStepName, r: StepResu
       rv.state = 'manual_review';
       rv.lastError = r.detail;
     }
-    return { change: d.moveTo('manual_review', `冲正步骤 ${step} 需人工处理`, 'system', `冲正步骤 ${step} 未能完成: ${r.detail}`).done() };
+    return { change: d.moveTo('manual_review', `冲正步骤「${STEP_WORD[step]}」需人工处理`, 'system', `冲正步骤「${STEP_WORD[step]}」未能完成: ${r.detail}`).done() };
   }
-  d.note(`冲正步骤 ${step} 结果不明：稍后重试`, 'system', r.detail);
+  d.note(`冲正步骤「${STEP_WORD[step]}」结果不明：稍后重试`, 'system', r.detail);
   return { change: d.done(), retryInMs: Math.min(60_000, 2000 * 2 ** unclearCount) };
 }
 
