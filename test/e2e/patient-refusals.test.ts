@@ -182,6 +182,7 @@ test('when WeChat Pay refuses to prepare the payment, the pay page says so, noth
   });
   expect(await p.page.locator('#sim-sheet').count()).toBe(0); // nothing was offered to pay
   expect(await p.text('#pay-error')).toContain('没有扣款');
+  expect(await p.text('#pay-error #help-line')).toContain('020-8888 0000'); // the service phone from the configuration
   expect(await p.page.locator('.taro_page_show #pay-button').count()).toBe(0);
   const refused = await patient.order(orderNo);
   expect(refused.paidAt).toBeUndefined();

@@ -42,7 +42,7 @@ it('a bill already held by another of my orders is answered with that order, not
   const again = await p.api.call(api.createOrder, { body: { kind: 'outpatient', billNos: [billNo] }, headers: { 'idempotency-key': `other-key-${Date.now()}` } });
   expect(again.status).toBe(409);
   expect(again.body.error?.code).toBe('BILL_IN_OTHER_ORDER');
-  expect(again.body.error?.details).toEqual({ orderNo: first });
+  expect((again.body.error as { details?: unknown } | undefined)?.details).toEqual({ orderNo: first });
   expect(again.body.error?.message).toContain('没有重复扣款');
   expect(again.body.error?.message).not.toMatch(/[A-Za-z]{2,}|\d{3}/);
 });

@@ -19,8 +19,8 @@ export const Config = z.object({
   hospital: z.object({
     name: z.string(),
     code: z.string(),
-    /** the hospital's service phone, shown to patients in every error and waiting message */
-    servicePhone: z.string().default('12345'),
+    /** the hospital's service phone, shown to patients under every error (absent: "到医院窗口咨询" only) */
+    servicePhone: z.string().min(3).max(40).optional(),
   }),
   redis: z.object({ url: z.string(), keyPrefix: z.string().default('mip:') }),
   national: NationalConfig,

@@ -40,7 +40,7 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     const c = deps.config;
     return {
       hospitalName: c.hospital.name,
-      servicePhone: c.hospital.servicePhone,
+      ...(c.hospital.servicePhone ? { servicePhone: c.hospital.servicePhone } : {}),
       subscribeTemplateIds: {
         wechat: [c.channels.wechat.subscribeTemplates.registrationPaid, c.channels.wechat.subscribeTemplates.outpatientPaid],
         alipay: [c.channels.alipay.subscribeTemplates.registrationPaid, c.channels.alipay.subscribeTemplates.outpatientPaid],
