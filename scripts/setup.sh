@@ -31,5 +31,7 @@ apt_install() {
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || apt_install redis-server
 if [ "$want_browser" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_install chromium
+  # a Chinese font (4 MB), so the screenshots in test-artifacts/ show words instead of boxes
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || apt_install fonts-wqy-microhei
 fi
 exit 0

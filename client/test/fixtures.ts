@@ -31,8 +31,10 @@ export const doctors = {
 };
 export const slots = {
   slots: [
-    { slotId: 'S1', date: '2025-03-01', period: 'morning' as const, startTime: '08:00', endTime: '08:30', feeFen: 2500, remaining: 3 },
-    { slotId: 'S2', date: '2025-03-01', period: 'afternoon' as const, startTime: '14:00', endTime: '14:30', feeFen: 2500, remaining: 0 },
+    { slotId: 'S1', date: '2099-03-02', period: 'morning' as const, startTime: '08:00', endTime: '08:30', feeFen: 2500, remaining: 3 },
+    { slotId: 'S2', date: '2099-03-02', period: 'afternoon' as const, startTime: '14:00', endTime: '14:30', feeFen: 2500, remaining: 0 },
+    // a session already over: shown as past, not as 已约满
+    { slotId: 'S3', date: '2020-01-06', period: 'morning' as const, startTime: '08:00', endTime: '12:00', feeFen: 2500, remaining: 5 },
   ],
 };
 
@@ -61,7 +63,7 @@ export function order(over: Partial<OrderView> = {}): OrderView {
     amountsFinal: false,
     createdAt: '2025-03-01T08:00:00+08:00',
     patient: { nameMasked: '张**', idNoMasked: '440106********2134' },
-    detail: { department: '内科', doctor: '李医生', visitTime: '2025-03-01 08:00-08:30' },
+    detail: { department: '内科', doctor: '李医生', visitTime: '2099-03-02 08:00:00' },
     payments: [],
     refunds: [],
     canPay: true,

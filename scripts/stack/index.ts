@@ -104,7 +104,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     env: 'sandbox',
     port: bffPorts[0],
     publicBaseUrl: urls.bff,
-    hospital: { name: '乐于医院', code: 'H44010600001' },
+    hospital: { name: '乐于医院', code: 'H44010600001', servicePhone: '020-8888 0000' },
     redis: { url: opts.redisUrl ?? redis.url, keyPrefix: 'mip:' },
     security: { piiKey: piiKeyFor(opts.dir), bootstrapStaff: { username: 'admin', password: staffPasswordFor(opts.dir), roles: ['admin'] } },
     validateResponses: true,

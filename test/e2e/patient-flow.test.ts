@@ -92,8 +92,12 @@ test('a patient verifies insurance, authorizes the e-voucher, books a registrati
   const orderNo = orderNoInUrl(p);
   const patient = await asApi('zhang');
   const before = await patient.order(orderNo);
-  // what the page shows is the BFF's order, and the parts add up to the total
-  expect(before.state).toBe('created');
+  // opening the page pre-settled with the centre: the page shows the centre's split (not HIS's
+  // estimate), the parts add up to the total, and nothing was charged before the tap
+  expect(before.state).toBe('awaiting_payment');
+  expect(before.amountsFinal).toBe(true);
+  expect(before.payments).toEqual([]);
+  expect(await p.text('#pay-button')).toBe(`确认支付 ¥${(before.amounts.cashFen / 100).toFixed(2)}`);
   expect(shown).toEqual({ ...before.amounts, insuranceFen: before.amounts.fundFen + before.amounts.acctFen });
   addsUp(before.amounts);
   expect(shown.insuranceFen + shown.cashFen).toBe(shown.totalFen);
@@ -203,9 +207,9 @@ test('a second payment asks for a fresh e-voucher authorization, then comes back
   });
   const orderNo = orderNoInUrl(p);
   await step(p, 'authorization-needed', async () => {
-    await p.tap('#pay-button');
-    await p.$('#pay-error').waitFor();
+    await p.$('#pay-error').waitFor(); // the pre-settlement on opening needs a fresh authorization
   });
+  expect(await p.page.locator('.taro_page_show #pay-button').count()).toBe(0);
   expect(await p.text('#pay-error')).toContain('请先完成医保电子凭证授权');
   await step(p, 'auth-again', async () => {
     await p.tap('#error-action');

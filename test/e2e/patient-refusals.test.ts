@@ -166,24 +166,35 @@ test('a payment that fails in WeChat ends on "支付未完成" with 重新支付
   expect(await p.$('#pay-button').isEnabled()).toBe(true);
 });
 
-test('when WeChat Pay refuses to open the payment, the pay page says so and the next tap pays', async () => {
-  const { p, patient, orderNo } = await onPayPage('huang', 'pay-refused');
-  const shown = await shownPayAmounts(p);
+test('when WeChat Pay refuses to prepare the payment, the pay page says so, nothing is charged, and trying again pays', async () => {
+  const patient = await new WechatPatient(stack, 'huang').login();
+  await patient.onboard();
+  await patient.authorize();
+  const orderNo = await patient.createOutpatientOrder();
   // the sandbox WeChat answers SYSTEM_ERROR to creating this order's mixed payment, once
   await stack.faults('wechat').add({ op: 'med-ins-create', kind: 'fail', key: orderNo, times: 1 });
+  const p = await preview('huang', 'pay-refused');
   await step(p, 'pay-error', async () => {
-    await p.tap('#pay-button');
+    await p.onPage('home');
+    await p.page.evaluate(`location.hash = '#/pages/pay/index?orderNo=${orderNo}'`);
+    await p.onPage('pay');
     await p.$('#pay-error').waitFor();
   });
   expect(await p.page.locator('#sim-sheet').count()).toBe(0); // nothing was offered to pay
-  expect((await p.text('#pay-error')).length).toBeGreaterThan(3);
-  expect(await p.$('#pay-button').isEnabled()).toBe(true);
+  expect(await p.text('#pay-error')).toContain('没有扣款');
+  expect(await p.text('#pay-error #help-line')).toContain('020-8888 0000'); // the service phone from the configuration
+  expect(await p.page.locator('.taro_page_show #pay-button').count()).toBe(0);
   const refused = await patient.order(orderNo);
   expect(refused.paidAt).toBeUndefined();
   expect(refused.payments).toEqual([]);
   expect(refused.canPay).toBe(true);
 
-  await step(p, 'pay-sheet-second-tap', async () => {
+  await step(p, 'pay-again', async () => {
+    await p.tap('#retry');
+    await p.$('#pay-button').waitFor();
+  });
+  const shown = await shownPayAmounts(p);
+  await step(p, 'pay-sheet', async () => {
     await p.tap('#pay-button');
     await p.page.locator('#sim-sheet #sim-pay-ok').waitFor();
   });

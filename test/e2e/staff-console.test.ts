@@ -122,7 +122,15 @@ describe('the staff console in a browser', () => {
     expect(steps).toContain('HIS冲正');
     expect(await page.locator('#detail-timeline tbody').textContent()).toContain('冲正中 → 已冲正退回');
     expect(await page.locator('#detail-refunds tbody').textContent()).toContain('成功');
-    expect(await page.locator('#detail-calls tbody').textContent()).toContain('writeBack');
+    const calls = (await page.locator('#detail-calls tbody').textContent()) ?? '';
+    expect(calls).toContain('HIS入账回写');
+    // the operation column is in words, never the program's names
+    const ops = await page.locator('#detail-calls tbody tr td:nth-child(3)').allTextContents();
+    for (const op of ops) expect(op).not.toMatch(/^[A-Za-z]+$/);
+    // the insured region by name
+    expect(await page.locator('#order-detail').textContent()).toContain('广州市（440100）');
+    // the timeline's events are Chinese sentences, not step names
+    expect(await page.locator('#detail-timeline tbody').textContent()).not.toMatch(/booking_query|his_reversal|cash_refund|insurance_refund/);
     await shot('reversed-order-detail');
   });
 
@@ -133,7 +141,7 @@ describe('the staff console in a browser', () => {
     await page.click(`#reviews button[data-order-no="${reviewNo}"]`);
     await page.locator(`#order-detail[data-order-no="${reviewNo}"]`).waitFor({ state: 'visible' });
     await page.locator('#resolve-form').waitFor({ state: 'visible' });
-    expect(await page.locator('#detail-review').textContent()).toContain('cash_refund');
+    expect(await page.locator('#detail-review').textContent()).toContain('自费退款');
     await page.selectOption('#resolve-to', 'reversed');
     await page.fill('#resolve-note', '已在微信支付商户平台充值后人工退款，退款单号 50300001');
     await shot('resolve-form');
@@ -164,6 +172,25 @@ describe('the staff console in a browser', () => {
     expect(text).toContain('王**');
     expect(text).not.toContain(wang.person.idNo);
     expect(text.split('\r\n')[0]).toContain('订单号');
+  });
+
+  it('takes the earlier results away when a search is refused', async () => {
+    await page.click('#tab-search');
+    await page.fill('#search-idno', wang.person.idNo);
+    await page.click('#search-submit');
+    await page.locator(`#results tbody tr:has(button[data-order-no="${reversedNo}"])`).waitFor({ state: 'visible' });
+    await page.fill('#search-idno', '12345');
+    const before = problems.length;
+    await page.click('#search-submit');
+    await page.locator('#search-error:not(:empty)').waitFor();
+    // the refused request itself is expected (the browser logs every 400), nothing else is
+    const during = problems.splice(before);
+    problems.push(...during.filter((x) => !x.includes('status of 400')));
+    expect(await page.locator('#results tbody tr').count()).toBe(0);
+    expect(await page.textContent('#results-summary')).toBe('');
+    expect(await page.textContent('#search-error')).toMatch(/\p{Script=Han}/u);
+    await shot('refused-search');
+    await page.fill('#search-idno', '');
   });
 
   it('signs out', async () => {

@@ -16,7 +16,12 @@ export const Config = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   /** the public https origin peers call back (6302, WeChat/Alipay notifications) */
   publicBaseUrl: z.string().url(),
-  hospital: z.object({ name: z.string(), code: z.string() }),
+  hospital: z.object({
+    name: z.string(),
+    code: z.string(),
+    /** the hospital's service phone, shown to patients under every error (absent: "到医院窗口咨询" only) */
+    servicePhone: z.string().min(3).max(40).optional(),
+  }),
   redis: z.object({ url: z.string(), keyPrefix: z.string().default('mip:') }),
   national: NationalConfig,
   his: HisConfig,

@@ -106,9 +106,12 @@ export interface MoneyBackDecision {
 
 const unclearDelay = (n: number) => Math.min(60_000, 2000 * 2 ** n);
 
+/** The steps in the staff console's words (timeline and review reason). */
+const STEP_WORD: Record<ReversalStepName, string> = { booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费', cash_refund: '自费退款' };
+
 /** Sends the refund (and the order, unless already there) to a person, saying what is left to do. */
 function toPerson(d: Draft, r: Refund, step: ReversalStepName, why: string): MoneyBackDecision {
-  const reason = `${why}（步骤 ${step}）`;
+  const reason = `${why}（停在「${STEP_WORD[step]}」）`;
   r.state = 'manual_review';
   r.lastError = reason;
   if (d.order.state === 'manual_review') d.note('退款需人工处理', 'system', reason);

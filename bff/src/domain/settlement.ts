@@ -194,7 +194,7 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
 export function onOutcomeUnknown(order: Order, what: string, policy: SettlementPolicy, now: Date): Change | null {
   const d = new Draft(order, now);
   if (d.order.state === 'awaiting_confirmation' || !isOpen(d.order)) return null;
-  return d.moveTo('awaiting_confirmation', what, 'system', 'outcome unknown: confirming with the centre (6301)')
+  return d.moveTo('awaiting_confirmation', what, 'system', '结果不明：向医保中心查询确认 (6301)')
     .enqueue(job('settlement.poll', d.order.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 })).done();
 }
 

@@ -75,7 +75,7 @@ export function onWriteBack(order: Order, r: WriteBackOutcome, p: WriteBackPolic
     case 'booked':
       wb.hisReceiptNo = r.hisReceiptNo;
       wb.unclear = false;
-      return { change: d.moveTo('completed', r.kind === 'recorded' ? 'settlement recorded in HIS' : 'HIS confirms it booked the settlement', 'his', r.hisReceiptNo).done() };
+      return { change: d.moveTo('completed', r.kind === 'recorded' ? 'HIS 已入账' : 'HIS 查询确认已入账', 'his', r.hisReceiptNo).done() };
     case 'rejected':
       wb.lastError = `${r.code} ${r.reason}`;
       if (r.refusal === 'request') {

@@ -80,7 +80,7 @@ export async function placeInsuranceOrder(
       }
       if (err instanceof NationalRejectedError) {
         await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, `${err.code} ${err.detail}`, now()));
-        throw (await refused(err)) ?? new AppError('PEER_REJECTED', `医保中心未受理：${err.detail}`, undefined, err);
+        throw (await refused(err)) ?? new AppError('PEER_REJECTED', '医保中心未受理这笔支付，这次没有扣款。请稍后重试，或到医院窗口办理', undefined, err);
       }
       throw peerFailure(err);
     }

@@ -14,7 +14,7 @@ import { PeerError } from '../peers/http-client';
 
 let regionCache: { at: number; regions: Region[] } | undefined;
 
-export async function listRegions(deps: Deps): Promise<Region[]> {
+export async function listRegions(deps: Pick<Deps, 'his'>): Promise<Region[]> {
   if (regionCache && Date.now() - regionCache.at < 60_000) return regionCache.regions;
   const regions = (await deps.his.listRegions()).map((r) => ({ code: r.code, name: r.name }));
   regionCache = { at: Date.now(), regions };

@@ -13,6 +13,7 @@ import { AppError } from '../http/app-error';
 import { PeerError } from '../peers/http-client';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
+import { orderHoldingBills } from './bill-holder';
 
 export type CreateOrderBody = { kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] };
 
@@ -29,7 +30,7 @@ function fingerprint(body: CreateOrderBody): string {
 }
 
 export function assertIdempotencyKey(idempotencyKey: string): void {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', '缺少有效的请求编号 (Idempotency-Key)');
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', '缺少有效的请求编号，没有扣款。请返回后重新操作');
 }
 
 export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
@@ -113,7 +114,10 @@ export async function buildOrder(
       if (err.code === 'SLOT_UNAVAILABLE') throw new AppError('SLOT_UNAVAILABLE');
       // NOT_OWNER is answered like NOT_FOUND: nobody learns that someone else's bill exists
       if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new AppError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
-      throw new AppError('PEER_REJECTED', err.message.replace(/^HIS \w+: /, ''));
+      const holder = body.kind === 'outpatient' ? await orderHoldingBills(deps, owner.ownerKey, body.billNos) : undefined;
+      if (holder) throw new AppError('BILL_IN_OTHER_ORDER', undefined, { orderNo: holder });
+      // HIS's own words may carry its codes and names: the patient gets plain words (PEER_REJECTED's)
+      throw new AppError('PEER_REJECTED', undefined, undefined, err);
     }
     throw err;
   }

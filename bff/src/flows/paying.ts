@@ -92,7 +92,7 @@ export async function openChannelPayment(
   } catch (err) {
     // The insurance order stands; the channel order can be created again with the same
     // out_trade_no on the next tap (the adapter finds an existing one instead of doubling it).
-    if (err instanceof ChannelRejectedError) throw new AppError('PEER_REJECTED', '支付渠道未受理，请稍后重试');
+    if (err instanceof ChannelRejectedError) throw new AppError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
   await Promise.all([

@@ -23,8 +23,12 @@ export function paymentsOf(o: Order): PaymentView[] {
   return out;
 }
 
-/** The patient's view of an order: no tokens, no identity beyond the masked copies. */
-export function toOrderView(o: Order, now = new Date()): OrderView {
+/**
+ * The patient's view of an order: no tokens, no identity beyond the masked copies. With
+ * `unpaidTtlMs` (the order.expire job's delay, config unpaidOrderTtlMs), a payable order says
+ * when it is released if not paid (`payBefore`).
+ */
+export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number): OrderView {
   const expired = o.payment ? Date.parse(o.payment.expiresAt) < now.getTime() : false;
   const view: OrderView = {
     orderNo: o.orderNo,
@@ -58,5 +62,6 @@ export function toOrderView(o: Order, now = new Date()): OrderView {
     canCancel: PAYABLE.includes(o.state),
   };
   if (o.paidAt) view.paidAt = o.paidAt;
+  if (unpaidTtlMs !== undefined && PAYABLE.includes(o.state)) view.payBefore = new Date(Date.parse(o.createdAt) + unpaidTtlMs).toISOString();
   return view;
 }

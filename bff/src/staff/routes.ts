@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { staffApi as api, type StaffRole } from './contract';
+import { staffApi as api, type StaffOrderDetail, type StaffRole } from './contract';
 import type { Order } from '../domain/order';
 import { resolveReview, ReviewError } from '../domain/review';
 import type { Deps } from '../flows/deps';
@@ -14,6 +14,7 @@ import type { LoginLimiter } from './rate-limit';
 import { paginate, searchOrders } from './search';
 import type { StaffSessions } from './sessions';
 import { toStaffDetail, toStaffRow } from './views';
+import { listRegions } from '../flows/insurance';
 
 export interface StaffServices {
   accounts: StaffAccounts;
@@ -21,7 +22,7 @@ export interface StaffServices {
   limiter: LoginLimiter;
 }
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now'> & { staff: StaffServices };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now'> & { staff: StaffServices; his?: Deps['his'] };
 
 function rateLimited(ctx: Context, seconds: number): AppError {
   ctx.set('Retry-After', String(seconds));
@@ -90,7 +91,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
     allow(principal, api.getOrder);
     const order = await deps.orders.get(params.orderNo);
     if (!order) throw new AppError('ORDER_NOT_FOUND');
-    return { order: toStaffDetail(order, await deps.orders.calls(order.orderNo)) };
+    return { order: await withRegionName(deps, toStaffDetail(order, await deps.orders.calls(order.orderNo))) };
   });
 
   bind(router, api.listReviews, opts, async ({ principal }) => {
@@ -116,6 +117,17 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
     }
     // The note is free text and may name the patient: it stays on the order, not in the log.
     deps.log.info({ event: 'staff.review.resolved', orderNo: stored.orderNo, staffId: principal.staffId, to: body.to }, 'manual review resolved');
-    return { order: toStaffDetail(stored, await deps.orders.calls(stored.orderNo)) };
+    return { order: await withRegionName(deps, toStaffDetail(stored, await deps.orders.calls(stored.orderNo))) };
   });
+}
+
+/** Staff read the insured region by name (HIS's region list, cached); the code stays beside it. */
+async function withRegionName(deps: StaffRouteDeps, d: StaffOrderDetail): Promise<StaffOrderDetail> {
+  const his = deps.his;
+  if (!his) return d;
+  const name = await listRegions({ his }).then(
+    (rs) => rs.find((r) => r.code === d.regionCode)?.name,
+    () => undefined,
+  );
+  return name ? { ...d, regionName: name } : d;
 }

@@ -3,6 +3,7 @@ import { View, Text, Button } from '@tarojs/components';
 import { messageOf } from '../lib/api';
 import { nextStepFor } from '../lib/next-step';
 import { go, restart } from '../lib/nav';
+import { HelpLine } from './HelpLine';
 
 export function Loading({ text = '正在加载，请稍候…' }: { text?: string }) {
   return (
@@ -26,6 +27,7 @@ export function ErrorView({ error, onRetry, returnTo }: { error: unknown; onRetr
           {step.label}
         </Button>
       ) : null}
+      <HelpLine />
       {onRetry ? (
         <Button id='retry' className={`btn ${step ? 'btn--secondary' : 'btn--primary'}`} ariaLabel='重试' onClick={onRetry}>
           重试
@@ -51,6 +53,7 @@ export function Notice({ id, kind, children, label }: { id?: string; kind: 'erro
     <View id={id} className={`notice notice--${kind}`} ariaRole='alert' ariaLabel={`${word}：${label}`}>
       <Text className='notice__word'>{word}：</Text>
       <Text>{children}</Text>
+      {kind === 'error' ? <HelpLine /> : null}
     </View>
   );
 }

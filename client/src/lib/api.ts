@@ -36,6 +36,8 @@ export class ApiError extends Error {
     message: string,
     readonly status = 0,
     readonly requestId?: string,
+    /** the BFF's `details` (e.g. BILL_IN_OTHER_ORDER: { orderNo }) */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -84,14 +86,14 @@ function parseBody(data: unknown): unknown {
 }
 
 export function toApiError(res: RawResponse): ApiError {
-  const body = parseBody(res.data) as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
+  const body = parseBody(res.data) as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined;
   const err = body && typeof body === 'object' ? body.error : undefined;
   if (err && typeof err.code === 'string') {
     const message = typeof err.message === 'string' && err.message ? err.message : GENERIC_MESSAGE;
-    return new ApiError(err.code as ErrorCode, message, res.statusCode, typeof err.requestId === 'string' ? err.requestId : undefined);
+    return new ApiError(err.code as ErrorCode, message, res.statusCode, typeof err.requestId === 'string' ? err.requestId : undefined, err.details);
   }
   if (res.statusCode === 401) return new ApiError('UNAUTHENTICATED', '登录已过期，请重新进入', 401);
-  if (RETRYABLE_STATUS.includes(res.statusCode)) return new ApiError('PEER_UNAVAILABLE', '医院或医保服务暂时无法连接，请稍后重试', res.statusCode);
+  if (RETRYABLE_STATUS.includes(res.statusCode)) return new ApiError('PEER_UNAVAILABLE', '暂时连不上医院的服务，这次没有扣款。请稍后重试', res.statusCode);
   return new ApiError('INTERNAL', GENERIC_MESSAGE, res.statusCode);
 }
 

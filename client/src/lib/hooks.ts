@@ -70,3 +70,31 @@ export function useGuardedAction(): { busy: boolean; run: (fn: () => Promise<voi
   }, []);
   return { busy, run };
 }
+
+/** The current time, again every `everyMs` while `active` (countdowns). */
+export function useNow(active: boolean, everyMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return undefined;
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [active, everyMs]);
+  return now;
+}
+
+/**
+ * Reloads a few seconds after `count` grows (an unpaid order passed its deadline: the BFF
+ * releases it by itself, the page shows the release without the patient doing anything).
+ */
+export function useReloadWhen(count: number, reload: () => void, afterMs = 3000): void {
+  const last = useRef(count);
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
+  useEffect(() => {
+    const grew = count > last.current;
+    last.current = count;
+    if (!grew) return undefined;
+    const t = setTimeout(() => reloadRef.current(), afterMs);
+    return () => clearTimeout(t);
+  }, [count, afterMs]);
+}

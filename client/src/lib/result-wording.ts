@@ -1,4 +1,5 @@
 import type { OrderView } from '@mip/shared/src/contract/schemas';
+import { visitLabel } from './when';
 
 export type Phase = 'confirming' | 'done' | 'timeout' | 'error';
 export type Action = 'refresh' | 'retry-pay' | 'home' | 'order' | 'orders';
@@ -23,7 +24,7 @@ export function describe(order: OrderView | null, outcome: string, platformMessa
         heading: '支付成功',
         text:
           order.kind === 'registration'
-            ? `挂号成功。请按预约时间${order.detail.visitTime ? `（${order.detail.visitTime}）` : ''}到${order.detail.department ?? '科室'}就诊。`
+            ? `挂号成功。请按预约时间${order.detail.visitTime ? `（${visitLabel(order.detail.visitTime)}）` : ''}到${order.detail.department ?? '科室'}就诊。`
             : '门诊费用已缴清，请按医生的安排取药或做检查。',
         actions: ['order', 'home'],
       };

@@ -145,4 +145,16 @@ describeBuilt('built WeChat package (dist/weapp)', () => {
     expect(requests).toEqual(expect.arrayContaining(['GET https://mip-bff.hospital.example.cn/api/config']));
     comp.detach();
   });
+
+  test('keeps the main package under 500 KiB (subpackages, license notices and source maps not counted)', () => {
+    const subs: string[] = ((JSON.parse(fs.readFileSync(path.join(dist, 'app.json'), 'utf8')).subPackages ?? []) as { root: string }[]).map((x) => x.root.replace(/^\/+|\/+$/g, ''));
+    const size = (dir: string): number =>
+      fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+        const full = path.join(dir, e.name);
+        const rel = path.relative(dist, full).split(path.sep).join('/');
+        if (subs.some((r) => rel === r || rel.startsWith(`${r}/`)) || rel.endsWith('.LICENSE.txt') || rel.endsWith('.map')) return n;
+        return n + (e.isDirectory() ? size(full) : fs.statSync(full).size);
+      }, 0);
+    expect(size(dist)).toBeLessThan(500 * 1024);
+  });
 });

@@ -79,4 +79,17 @@ describe('bill detail page (C13)', () => {
     expect(post.header['Idempotency-Key']).toBeTruthy();
     expect(nav.redirectTo()).toEqual(['/pages/pay/index?orderNo=MIP20250301000009']);
   });
+
+  test('links to the order that already holds the bill', async () => {
+    setParams({ billNo: 'B20250301001' });
+    mockApi({
+      'GET /api/outpatient/bills/B20250301001': { data: bill },
+      'POST /api/orders': { status: 409, data: { error: { code: 'BILL_IN_OTHER_ORDER', message: '这笔费用已在您的另一笔订单里，没有重复扣款。请到那笔订单继续支付或查看结果', details: { orderNo: 'MIP20250301000007' } } } },
+    });
+    render(<BillPage />);
+    fireEvent.click((await screen.findByText('去缴费')).closest('button')!);
+    expect(await screen.findByText('查看那笔订单')).toBeTruthy();
+    fireEvent.click(q('error-action')!);
+    expect(nav.navigateTo()).toEqual(['/pages/order/index?orderNo=MIP20250301000007']);
+  });
 });

@@ -1,22 +1,30 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import PayPage from '../../src/pages/pay/index';
 import { platformDouble } from '../doubles/platform';
-import { apiError, deferred, mockApi, nav, never, setParams } from '../helpers';
+import { apiError, deferred, mockApi, nav, never, setParams, storageSet } from '../helpers';
 import { order, wechatPayment } from '../fixtures';
 
 const q = (id: string) => document.getElementById(id);
 const ORDER = 'MIP20250301000001';
 const getOrder = `GET /api/orders/${ORDER}`;
 const payOrder = `POST /api/orders/${ORDER}/pay`;
-const paid = { data: { order: order({ amountsFinal: true }), payment: wechatPayment } };
+/** HIS's estimate asked ¥15.75 of ¥25.00; the centre's 6202 split asks ¥6.00 */
+const estimate = order({ amounts: { totalFen: 2500, fundFen: 925, acctFen: 0, cashFen: 1575 }, amountsFinal: false, state: 'created', stateLabel: '待支付' });
+const settled = order({ amounts: { totalFen: 2500, fundFen: 1400, acctFen: 500, cashFen: 600 }, amountsFinal: true });
+const presettled = { data: { order: settled, payment: wechatPayment } };
+const payCalls = (calls: { url: string; method: string }[]) => calls.filter((c) => c.method === 'POST' && c.url === `/api/orders/${ORDER}/pay`);
+
+async function shown(): Promise<HTMLElement> {
+  return screen.findByText('确认支付 ¥6.00');
+}
 
 describe('payment page (C1/C12)', () => {
   beforeEach(() => setParams({ orderNo: ORDER }));
 
-  test('shows a loading state while the fees are worked out', () => {
+  test('shows a loading state while the centre works out the split', () => {
     mockApi({ [getOrder]: never });
     render(<PayPage />);
-    expect(screen.getByText('正在核算费用，请稍候…')).toBeTruthy();
+    expect(screen.getByText('正在核算医保报销金额，请稍候…')).toBeTruthy();
   });
 
   test('says there is nothing to pay without an order number', () => {
@@ -32,121 +40,153 @@ describe('payment page (C1/C12)', () => {
     expect(q('retry')).not.toBeNull();
   });
 
-  test('lays out total, insurance part with fund and account, then self-pay, in that order', async () => {
-    mockApi({ [getOrder]: { data: { order: order() } } });
+  test("shows the centre's pre-settled split, not HIS's estimate, total first, and the amount on the button", async () => {
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    await screen.findByText('确认支付');
+    await shown();
     const ids = ['amount-total', 'amount-insurance', 'amount-fund', 'amount-acct', 'amount-cash'];
-    const texts = ids.map((id) => q(id)!.textContent);
-    expect(texts).toEqual(['¥25.00', '¥20.00', '¥15.00', '¥5.00', '¥5.00']);
-    const all = Array.from(document.querySelectorAll('[id^="amount-"]')).map((e) => e.id);
-    expect(all).toEqual(ids);
+    expect(ids.map((id) => q(id)!.textContent)).toEqual(['¥25.00', '¥19.00', '¥14.00', '¥5.00', '¥6.00']);
+    expect(Array.from(document.querySelectorAll('[id^="amount-"]')).map((e) => e.id)).toEqual(ids);
     expect(q('amount-total')!.parentElement!.className).toContain('amount--total');
-    expect(q('amount-fund')!.parentElement!.getAttribute('aria-label')).toBe('其中 统筹基金15.00元');
     expect(screen.getByText('个人自付（微信支付）')).toBeTruthy();
+    expect(document.body.textContent).not.toContain('15.75元');
   });
 
-  test('shows the hospital and the payer masked', async () => {
-    mockApi({ [getOrder]: { data: { order: order() } } });
+  test('opens the pay sheet only when the patient taps', async () => {
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    await screen.findByText('确认支付');
+    await shown();
+    expect(platformDouble.pay).not.toHaveBeenCalled();
+  });
+
+  test('says plainly when the split differs from the estimate shown before', async () => {
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
+    render(<PayPage />);
+    await shown();
+    expect(q('pay-changed')!.textContent).toContain('您本次需支付 ¥6.00（之前显示 ¥15.75）');
+  });
+
+  test('shows the hospital, the 医保移动支付 mark, the payer masked and the time left to pay', async () => {
+    const payBefore = new Date(Date.now() + 10 * 60_000 + 30_000).toISOString();
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: { data: { order: { ...settled, payBefore }, payment: wechatPayment } } });
+    render(<PayPage />);
+    await shown();
     expect(q('pay-hospital')!.textContent).toBe('广州市第一人民医院');
+    expect(q('pay-header')!.textContent).toContain('医保移动支付');
     expect(q('payer-name')!.textContent).toBe('张**');
     expect(q('payer-id')!.textContent).toBe('440106********2134');
-    expect(q('pay-estimate')).not.toBeNull();
+    expect(q('pay-deadline')!.textContent).toMatch(/^10 分 \d\d 秒$/);
     expect(document.querySelectorAll('#pay-button')).toHaveLength(1);
   });
 
-  test('asks for message subscription on the tap, before the pay call', async () => {
-    const order_: string[] = [];
+  test('asks for message subscription on the tap, before the pay sheet', async () => {
+    const seen: string[] = [];
     platformDouble.requestSubscribe.mockImplementation(async () => {
-      order_.push('subscribe');
+      seen.push('subscribe');
     });
-    mockApi({
-      [getOrder]: { data: { order: order() } },
-      [payOrder]: () => {
-        order_.push('pay');
-        return paid;
-      },
+    platformDouble.pay.mockImplementation(async () => {
+      seen.push('sheet');
+      return { outcome: 'ok' };
     });
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
-    await screen.findByText('正在支付，请稍候…');
-    await screen.findByText('正在支付，请稍候…');
-    expect(order_).toEqual(['subscribe', 'pay']);
+    fireEvent.click(await shown());
+    await waitFor(() => expect(seen).toEqual(['subscribe', 'sheet']));
     expect(platformDouble.requestSubscribe.mock.calls[0][0].subscribeTemplateIds.wechat).toEqual(['TPL-REG', 'TPL-PAY']);
   });
 
   test('hands the PayParams to the platform and goes to the result page to confirm', async () => {
-    mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: paid });
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
+    fireEvent.click(await shown());
     await screen.findByText('正在支付，请稍候…');
     await waitFor(() => expect(platformDouble.pay).toHaveBeenCalledWith(wechatPayment, expect.objectContaining({ hospitalName: '广州市第一人民医院' })));
-    await waitFor(() => expect(nav.redirectTo()).toHaveLength(1));
-    expect(nav.redirectTo()).toEqual([`/pages/result/index?orderNo=${ORDER}&outcome=ok`]);
+    await waitFor(() => expect(nav.redirectTo()).toEqual([`/pages/result/index?orderNo=${ORDER}&outcome=ok`]));
   });
 
   test('cannot be tapped twice into a second payment', async () => {
     const d = deferred<{ data: unknown }>();
-    const calls = mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: () => d.promise });
+    let n = 0;
+    const calls = mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: () => (++n === 1 ? presettled : d.promise) });
     render(<PayPage />);
-    const button = (await screen.findByText('确认支付')).closest('button')!;
+    const button = (await shown()).closest('button')!;
     fireEvent.click(button);
     fireEvent.click(button);
     fireEvent.click(button);
     expect(await screen.findByText('正在支付，请稍候…')).toBeTruthy();
     expect((q('pay-button') as HTMLButtonElement).disabled).toBe(true);
-    d.resolve(paid);
+    d.resolve(presettled);
     await waitFor(() => expect(nav.redirectTo()).toHaveLength(1));
-    expect(calls.filter((c) => c.url === `/api/orders/${ORDER}/pay`)).toHaveLength(1);
+    expect(payCalls(calls)).toHaveLength(2); // the pre-settlement on opening, then the one tap
     expect(platformDouble.pay).toHaveBeenCalledTimes(1);
-    expect((q('pay-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  test('shows the new split and waits for another tap when the amounts moved after showing', async () => {
+    const moved = order({ amounts: { totalFen: 2500, fundFen: 1400, acctFen: 0, cashFen: 1100 }, amountsFinal: true });
+    let n = 0;
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: () => (++n === 1 ? presettled : { data: { order: moved, payment: wechatPayment } }) });
+    render(<PayPage />);
+    fireEvent.click(await shown());
+    expect(await screen.findByText('确认支付 ¥11.00')).toBeTruthy();
+    expect(q('pay-changed')!.textContent).toContain('您本次需支付 ¥11.00（之前显示 ¥6.00）');
+    expect(platformDouble.pay).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByText('确认支付 ¥11.00'));
+    await waitFor(() => expect(platformDouble.pay).toHaveBeenCalledTimes(1));
   });
 
   test('asks the patient to upgrade WeChat when the pay call is missing, and lets them try again', async () => {
     platformDouble.pay.mockResolvedValue({ outcome: 'unsupported', message: '您的微信版本过低，不能使用医保支付。请把微信升级到最新版本后再支付。' });
-    mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: paid });
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
+    fireEvent.click(await shown());
     expect(await screen.findByText('您的微信版本过低，不能使用医保支付。请把微信升级到最新版本后再支付。')).toBeTruthy();
-    expect(await screen.findByText('确认支付')).toBeTruthy();
+    expect(await shown()).toBeTruthy();
     expect(nav.redirectTo()).toEqual([]);
   });
 
   test('goes straight to the result when nothing is left to pay in the channel', async () => {
-    mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: { data: { order: order(), payment: null } } });
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: { data: { order: settled, payment: null } } });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
-    await screen.findByText('正在支付，请稍候…');
+    fireEvent.click(await shown());
     await waitFor(() => expect(nav.redirectTo()).toEqual([`/pages/result/index?orderNo=${ORDER}&outcome=none`]));
     expect(platformDouble.pay).not.toHaveBeenCalled();
   });
 
   test('passes the platform failure on to the result page', async () => {
     platformDouble.pay.mockResolvedValue({ outcome: 'fail', message: '支付没有完成' });
-    mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: paid });
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: presettled });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
-    await screen.findByText('正在支付，请稍候…');
+    fireEvent.click(await shown());
     await waitFor(() => expect(nav.redirectTo()).toEqual([`/pages/result/index?orderNo=${ORDER}&outcome=fail&message=${encodeURIComponent('支付没有完成')}`]));
   });
 
-  test('leads to the authorization when the BFF says it expired, then comes back here', async () => {
-    mockApi({ [getOrder]: { data: { order: order() } }, [payOrder]: apiError(409, 'AUTHORIZATION_REQUIRED', '请先完成医保电子凭证授权') });
+  test('leads to the authorization when the centre cannot pre-settle without it, then comes back here', async () => {
+    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: apiError(409, 'AUTHORIZATION_REQUIRED', '请先完成医保电子凭证授权') });
     render(<PayPage />);
-    fireEvent.click(await screen.findByText('确认支付'));
     expect(await screen.findByText('请先完成医保电子凭证授权')).toBeTruthy();
     fireEvent.click(q('error-action')!);
     expect(nav.navigateTo()).toEqual([`/pages/auth/index?returnTo=${encodeURIComponent(`/pages/pay/index?orderNo=${ORDER}`)}`]);
     // one decision at a time: while authorization is the next step, there is no pay button to tap in vain
     expect(q('pay-button')).toBeNull();
+    expect(q('amount-cash')).toBeNull(); // no estimate offered as if it were the split
   });
 
-  test('does not offer to pay an order that is already paid', async () => {
-    mockApi({ [getOrder]: { data: { order: order({ state: 'completed', stateLabel: '支付成功', canPay: false, canCancel: false }) } } });
+  test('does not offer to pay an order that is already paid, and does not pre-settle it', async () => {
+    const calls = mockApi({ [getOrder]: { data: { order: order({ state: 'completed', stateLabel: '支付成功', canPay: false, canCancel: false, amountsFinal: true }) } } });
     render(<PayPage />);
     expect(await screen.findByText('查看支付结果')).toBeTruthy();
     expect(q('pay-button')).toBeNull();
+    expect(payCalls(calls)).toHaveLength(0);
+  });
+
+  test('says 支付确认中 and offers no payment when the patient already paid in the sheet', async () => {
+    storageSet('sheetPaid', { [ORDER]: Date.now() - 60_000 });
+    const calls = mockApi({ [getOrder]: { data: { order: settled } } });
+    render(<PayPage />);
+    expect(await screen.findByText('查看支付结果')).toBeTruthy();
+    expect(q('pay-confirming')!.textContent).toContain('支付确认中');
+    expect(q('pay-confirming')!.textContent).toContain('请不要重复支付');
+    expect(q('pay-button')).toBeNull();
+    expect(payCalls(calls)).toHaveLength(0);
   });
 });

@@ -26,7 +26,7 @@ describe('registration confirm page (C14)', () => {
     render(<RegConfirmPage />);
     expect(q('reg-summary')!.textContent).toContain('内科');
     expect(q('reg-summary')!.textContent).toContain('李医生');
-    expect(q('reg-summary')!.textContent).toContain('2025-03-01 上午 08:00-08:30');
+    expect(q('reg-summary')!.textContent).toContain('3月2日 周一 上午 08:00–08:30');
     expect(q('reg-fee')!.textContent).toBe('¥25.00');
   });
 

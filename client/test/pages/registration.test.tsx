@@ -103,11 +103,14 @@ describe('slots page (C14)', () => {
   test('shows time, fee and what is left, and goes on to confirm the chosen slot', async () => {
     mockApi({ 'GET /api/registration/doctors/D001/slots': { data: slots } });
     render(<SlotsPage />);
-    await screen.findByText('2025-03-01 上午 08:00-08:30');
+    await screen.findByText('3月2日 周一 上午 08:00–08:30');
     expect(q('slot-S1')!.textContent).toContain('¥25.00');
     expect(q('slot-S1')!.getAttribute('aria-label')).toContain('25.00元');
     expect((q('slot-S2') as HTMLButtonElement).disabled).toBe(true);
     expect(q('slot-S2')!.textContent).toContain('已约满');
+    expect((q('slot-S3') as HTMLButtonElement).disabled).toBe(true);
+    expect(q('slot-S3')!.textContent).toContain('已过就诊时间');
+    expect(q('slot-S3')!.textContent).not.toContain('已约满');
     fireEvent.click(q('slot-S1')!);
     expect(nav.navigateTo()).toEqual(['/pages/reg-confirm/index?slotId=S1']);
     expect(storageGet('selection').slot.slotId).toBe('S1');

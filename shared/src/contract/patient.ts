@@ -27,6 +27,8 @@ export const clientConfig = endpoint({
   summary: 'Public client settings: subscribe-message templates and the e-voucher authorization jump',
   response: z.object({
     hospitalName: z.string(),
+    /** the hospital's service phone for patients (every error says whom to call) */
+    servicePhone: z.string().optional(),
     subscribeTemplateIds: z.object({ wechat: z.array(z.string()), alipay: z.array(z.string()) }),
     insuranceAuth: z.object({
       /** WeChat: the national e-voucher mini-program to navigate to */

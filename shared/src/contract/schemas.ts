@@ -68,6 +68,8 @@ export const OrderView = z.object({
   refunds: z.array(RefundView),
   canPay: z.boolean(),
   canCancel: z.boolean(),
+  /** unpaid orders: when the order is released by itself if not paid (ISO instant) */
+  payBefore: z.string().optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 

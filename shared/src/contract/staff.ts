@@ -137,6 +137,8 @@ export const StaffOrderDetail = StaffOrderRow.extend({
   amountsFinal: z.boolean(),
   hisPatientId: z.string(),
   regionCode: z.string(),
+  /** the region's name from HIS's list, when known */
+  regionName: z.string().optional(),
   insutype: z.string(),
   detail: z.object({
     department: z.string().optional(),

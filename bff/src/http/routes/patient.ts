@@ -9,6 +9,7 @@ import { cancelByPatient } from '../../flows/cancelling';
 import { confirmNow } from '../../flows/confirming';
 import { ownedOrder } from '../../flows/access';
 import { toOrderView } from '../../flows/views';
+import type { Order } from '../../domain/order';
 import type { PatientSession } from '../../sessions/patient-sessions';
 import { AppError } from '../app-error';
 import type { PrincipalOf } from '../principal';
@@ -21,6 +22,8 @@ function session(p: PrincipalOf<'patient'>): PatientSession {
 
 /** The patient API (shared/src/contract/patient.ts) bound to the flows. */
 export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): void {
+  /** the patient's view of an order, with the moment an unpaid one is released */
+  const view = (o: Order) => toOrderView(o, new Date(), deps.config.unpaidOrderTtlMs);
   bind(router, api.login, opts, async ({ body }) => {
     let user;
     try {
@@ -37,6 +40,7 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     const c = deps.config;
     return {
       hospitalName: c.hospital.name,
+      ...(c.hospital.servicePhone ? { servicePhone: c.hospital.servicePhone } : {}),
       subscribeTemplateIds: {
         wechat: [c.channels.wechat.subscribeTemplates.registrationPaid, c.channels.wechat.subscribeTemplates.outpatientPaid],
         alipay: [c.channels.alipay.subscribeTemplates.registrationPaid, c.channels.alipay.subscribeTemplates.outpatientPaid],
@@ -84,21 +88,21 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
 
   bind(router, api.createOrder, opts, async ({ principal, body, ctx }) => {
     const order = await createOrder(deps, session(principal), body, ctx.get('idempotency-key'));
-    return { order: toOrderView(order) };
+    return { order: view(order) };
   });
   bind(router, api.payOrder, opts, async ({ principal, params, body }) => {
     const r = await pay(deps, session(principal), params.orderNo, body);
-    return { order: toOrderView(r.order), payment: r.payment };
+    return { order: view(r.order), payment: r.payment };
   });
   bind(router, api.getOrder, opts, async ({ principal, params }) => {
     const order = await confirmNow(deps, await ownedOrder(deps, session(principal), params.orderNo));
-    return { order: toOrderView(order) };
+    return { order: view(order) };
   });
   bind(router, api.listOrders, opts, async ({ principal }) => {
     const nos = await deps.orders.ownerOrderNos(principal.patientKey);
-    return { orders: (await deps.orders.getMany(nos)).map((o) => toOrderView(o)) };
+    return { orders: (await deps.orders.getMany(nos)).map((o) => view(o)) };
   });
   bind(router, api.cancelOrder, opts, async ({ principal, params }) => ({
-    order: toOrderView(await cancelByPatient(deps, session(principal), params.orderNo)),
+    order: view(await cancelByPatient(deps, session(principal), params.orderNo)),
   }));
 }

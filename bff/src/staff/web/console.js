@@ -15,6 +15,10 @@ const WORDS = {
   channel: '支付渠道', staff: '工作人员', reversal: '冲正', booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费(6203)',
   cash_refund: '自费退款', done: '完成', rejected: '被拒绝', unclear: '结果不明', skipped: '跳过', ok: '成功', timeout: '超时', not_delivered: '未送达',
   broken: '连接中断', http_status: 'HTTP错误', ...STATES,
+  // the call log's operations (bff tracked(…) names)
+  '6201': '上传费用明细 (6201)', '6202': '医保支付下单 (6202)', '6203': '医保退费 (6203)', '6301': '查询医保结算结果 (6301)', '6401': '撤销医保订单 (6401)',
+  createPayment: '创建支付订单', queryPayment: '查询支付结果', refundCash: '自费部分退款', release: '释放号源或单据', reverseInsurance: 'HIS冲正',
+  writeBack: 'HIS入账回写', queryBooking: '查询HIS入账',
 };
 /** payment parts and refunds have their own states, some spelled like order states */
 /** @type {Record<string, string>} */
@@ -43,7 +47,7 @@ const today = () => time(new Date().toISOString()).slice(0, 10);
 /** @typedef {{ step: string, at: string, outcome: string, detail: string }} Step */
 /** @typedef {{ at: string, from: string, to: string, event: string, reason?: string, by: string }} Entry */
 /** @typedef {{ at: string, peer: string, op: string, ms: number, outcome: string, requestId?: string, detail?: string }} Call */
-/** @typedef {Row & { version: number, hisPatientId: string, regionCode: string, detail: { department?: string, doctor?: string },
+/** @typedef {Row & { version: number, hisPatientId: string, regionCode: string, regionName?: string, detail: { department?: string, doctor?: string },
  *   payments: Payment[], refunds: Refund[], reversal: { startedAt: string, reason: string, steps: Step[] } | null,
  *   review: Review | null, reviewTargets: string[], timeline: Entry[], calls: Call[] }} Detail */
 
@@ -139,6 +143,13 @@ function criteria() {
   return c;
 }
 
+/** Results that no longer match what is on screen (a refused search) are taken away, not left standing. */
+function clearResults() {
+  fill($('results').querySelector('tbody') ?? $('results'), []);
+  $('results-summary').textContent = '';
+  $('page-info').textContent = '';
+}
+
 async function search() {
   $('search-error').textContent = '';
   try {
@@ -155,6 +166,7 @@ async function search() {
     /** @type {HTMLButtonElement} */ ($('page-prev')).disabled = state.page <= 1;
     /** @type {HTMLButtonElement} */ ($('page-next')).disabled = state.page >= pages;
   } catch (err) {
+    clearResults();
     $('search-error').textContent = /** @type {Error} */ (err).message;
   }
 }
@@ -209,7 +221,7 @@ async function openOrder(orderNo) {
   $('detail-title').textContent = `订单 ${o.orderNo}`;
   $('detail-state').replaceChildren('当前状态：', stateCell(o.state));
   facts($('detail-facts'), [['项目', o.title], ['类型', word(o.kind)], ['渠道', word(o.channel)], ['患者', `${o.patient.nameMasked} ${o.patient.idNoMasked}`],
-    ['HIS患者号', o.hisPatientId], ['参保地', o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
+    ['HIS患者号', o.hisPatientId], ['参保地', o.regionName ? `${o.regionName}（${o.regionCode}）` : o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
   const a = o.amounts;
   fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['退款（含处理中）', yuan(o.refundedFen)]], [1]);
   fill(/** @type {HTMLElement} */ ($('detail-payments').querySelector('tbody')), o.payments.map((/** @type {Payment} */ p) => [word(p.part), word(p.via), yuan(p.amountFen), p.reference, p.tradeNo ?? '', PAY_STATUS[p.status] ?? p.status, time(p.at)]), [2]);
@@ -221,7 +233,7 @@ async function openOrder(orderNo) {
   }
   renderReview(o);
   fill(/** @type {HTMLElement} */ ($('detail-timeline').querySelector('tbody')), o.timeline.map((/** @type {Entry} */ t) => [time(t.at), t.from === t.to ? word(t.to) : `${word(t.from)} → ${word(t.to)}`, t.event, t.reason ?? '', word(t.by)]));
-  fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {Call} */ c) => [time(c.at), word(c.peer), c.op, Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
+  fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {Call} */ c) => [time(c.at), word(c.peer), word(c.op), Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
   d.hidden = false;
   d.scrollIntoView({ block: 'start' });
 }

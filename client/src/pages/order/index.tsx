@@ -5,7 +5,9 @@ import type { OrderView } from '@mip/shared/src/contract/schemas';
 import { formatFen } from '@mip/shared/src/money';
 import { platform } from '../../platform';
 import { call, messageOf } from '../../lib/api';
-import { useGuardedAction, useLoad, useShownAgain } from '../../lib/hooks';
+import { useGuardedAction, useLoad, useNow, useReloadWhen, useShownAgain } from '../../lib/hooks';
+import { CONFIRMING_NEXT, orderStatus } from '../../lib/order-status';
+import { OrderVisitRows } from '../../components/OrderVisit';
 import { PAY_CHANNEL_LABEL, REFUND_STATE_LABEL, shortTime, spokenFen } from '../../lib/labels';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
@@ -28,6 +30,12 @@ export default function OrderPage() {
   const order = updated ?? (state.status === 'success' ? state.data.order : null);
   // money actually taken (insurance, self-pay); an older BFF without the field shows none
   const payments = order?.payments ?? [];
+  const now = useNow(!!order?.payBefore);
+  const status = order ? orderStatus(order, now) : null;
+  useReloadWhen(status?.lapsed ? 1 : 0, () => {
+    setUpdated(null);
+    state.reload();
+  });
 
   const cancel = () =>
     run(async () => {
@@ -49,16 +57,24 @@ export default function OrderPage() {
     <Page id='page-order' title='订单详情'>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
-      {order ? (
+      {order && status ? (
         <View>
           <View className='card' id='order-summary'>
             <Text className='card__title'>{order.title}</Text>
             <View className='kv'>
               <Text className='kv__k'>状态</Text>
-              <Text className='kv__v' id='order-state' data-state={order.state}>
-                {order.stateLabel}
+              <Text className='kv__v' id='order-state' data-state={order.state} data-confirming={status.confirming ? 'true' : 'false'}>
+                {status.label}
               </Text>
             </View>
+            {status.remaining ? (
+              <View className='kv' ariaLabel={`请在${status.remaining}内支付，超时订单自动取消`}>
+                <Text className='kv__k'>支付剩余时间</Text>
+                <Text className='kv__v' id='order-deadline'>
+                  {status.remaining}
+                </Text>
+              </View>
+            ) : null}
             <View className='kv'>
               <Text className='kv__k'>订单号</Text>
               <Text className='kv__v'>{order.orderNo}</Text>
@@ -69,24 +85,7 @@ export default function OrderPage() {
                 {order.patient.nameMasked} {order.patient.idNoMasked}
               </Text>
             </View>
-            {order.detail.department ? (
-              <View className='kv'>
-                <Text className='kv__k'>科室</Text>
-                <Text className='kv__v'>{order.detail.department}</Text>
-              </View>
-            ) : null}
-            {order.detail.doctor ? (
-              <View className='kv'>
-                <Text className='kv__k'>医生</Text>
-                <Text className='kv__v'>{order.detail.doctor}</Text>
-              </View>
-            ) : null}
-            {order.detail.visitTime ? (
-              <View className='kv'>
-                <Text className='kv__k'>就诊时间</Text>
-                <Text className='kv__v'>{order.detail.visitTime}</Text>
-              </View>
-            ) : null}
+            <OrderVisitRows order={order} now={now} />
             <View className='kv'>
               <Text className='kv__k'>下单时间</Text>
               <Text className='kv__v'>{shortTime(order.createdAt)}</Text>
@@ -101,6 +100,11 @@ export default function OrderPage() {
             ) : null}
           </View>
 
+          {status.confirming ? (
+            <Notice id='order-confirming' kind='info' label={`${status.label}。${CONFIRMING_NEXT}`}>
+              {status.label}。{CONFIRMING_NEXT}
+            </Notice>
+          ) : null}
           <Text className='section-title'>{order.paidAt ? '支付明细' : '费用'}</Text>
           <View id='order-amounts'>
             <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
@@ -128,6 +132,7 @@ export default function OrderPage() {
 
           {order.detail.items && order.detail.items.length > 0 ? (
             <View className='card' id='order-items'>
+              <Text className='card__title'>费用明细（合计 {formatFen(order.amounts.totalFen)}）</Text>
               {order.detail.items.map((it, i) => (
                 <View key={`${it.name}-${i}`} className='kv' ariaLabel={`${it.name}${spokenFen(it.amountFen)}`}>
                   <Text className='kv__k'>{it.name}</Text>
@@ -167,12 +172,12 @@ export default function OrderPage() {
               {messageOf(error)}
             </Notice>
           ) : null}
-          {order.canPay ? (
+          {status.canPay ? (
             <Button id='order-pay' className='btn btn--primary' ariaLabel='去支付' onClick={() => go(url(PAGES.pay, { orderNo }))}>
               去支付
             </Button>
           ) : null}
-          {order.canCancel ? (
+          {order.canCancel && !status.confirming ? (
             <Button id='order-cancel' className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`} disabled={busy} ariaLabel='取消订单' onClick={cancel}>
               {busy ? '正在取消…' : '取消订单'}
             </Button>

@@ -1,37 +1,68 @@
 import { useRef, useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import { platform } from '../../platform';
+import type { Amounts, OrderView, PayParams } from '@mip/shared/src/contract/schemas';
+import { formatFen } from '@mip/shared/src/money';
+import { platform, type ClientConfig } from '../../platform';
 import { call, getConfig, messageOf } from '../../lib/api';
-import { useGuardedAction, useLoad, useShownAgain } from '../../lib/hooks';
+import { useGuardedAction, useLoad, useNow, useShownAgain } from '../../lib/hooks';
 import { nextStepFor } from '../../lib/next-step';
 import { getProgress } from '../../lib/progress';
+import { CONFIRMING_NEXT, markPaidInSheet, orderStatus } from '../../lib/order-status';
 import { PAGES, go, param, replace, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
-import { AmountsBlock } from '../../components/Amounts';
+import { AmountLine, AmountsBlock } from '../../components/Amounts';
 import { Empty, ErrorView, Loading, Notice } from '../../components/States';
+import { samePay, splitChange } from '../../lib/split';
+
+interface Ready {
+  config: ClientConfig;
+  order: OrderView;
+  /** what the patient was shown before the centre fixed the split (HIS's estimate), if it differs */
+  changedFrom?: Amounts;
+  /** the pay call's parameters, held until the patient taps (the sheet opens only then) */
+  payment: PayParams | null;
+  /** the centre could not pre-settle (authorization missing, peer down): no button to pay */
+  presettleError?: unknown;
+}
 
 /**
- * C1/C12: the mobile-payment page. Total first and largest, then the insurance part (统筹基金 +
- * 个人账户), then the self-pay part paid now in WeChat/Alipay; payer (masked) and hospital; ONE
- * pay button that cannot be tapped into a second payment.
+ * C1/C12: the national medical-insurance mobile-payment page (医保移动支付). Opening it asks the
+ * centre to pre-settle (POST pay: 6201 upload + 6202, which fixes the split; the WeChat/Alipay
+ * order is only prepared, nothing is charged) and shows the centre's split, never HIS's estimate:
+ * total first and largest, then the insurance part (统筹基金, 个人账户), then 个人自付 paid now.
+ * The WeChat/Alipay sheet opens only on the patient's tap of "确认支付 ¥x.xx".
+ * Layout follows WeChat Pay's 医保移动支付 guide (wechatpay-med-ins/小程序调起医保支付说明.md: the
+ * amounts come from the pre-settled order, total = 医保统筹 + 个账 + 其他 + 自费) and the
+ * national mobile-payment page order kept in client/README.md (total, insurance, self-pay, payer,
+ * hospital, one button).
  */
 export default function PayPage() {
   const { params } = useRouter();
   const orderNo = param(params, 'orderNo') ?? '';
-  const state = useLoad(async () => {
+  const state = useLoad(async (): Promise<Ready> => {
     const [config, { order }] = await Promise.all([getConfig(), call('getOrder', { params: { orderNo } })]);
-    return { config, order };
+    if (!orderStatus(order).canPay) return { config, order, payment: null };
+    try {
+      const res = await call('payOrder', { params: { orderNo }, body: {} });
+      const changed = !order.amountsFinal && splitChange(order.amounts, res.order.amounts);
+      return { config, order: res.order, payment: res.payment, ...(changed ? { changedFrom: order.amounts } : {}) };
+    } catch (e) {
+      return { config, order, payment: null, presettleError: e };
+    }
   }, [orderNo]);
   const { busy, run } = useGuardedAction();
   const leaving = useRef(false);
   const [left, setLeft] = useState(false);
   const [payError, setPayError] = useState<unknown>(null);
   const [unsupported, setUnsupported] = useState<string | null>(null);
+  /** the split changed between showing and tapping: shown again, the next tap pays */
+  const [moved, setMoved] = useState<{ from: Amounts; order: OrderView; payment: PayParams | null } | null>(null);
   const here = url(PAGES.pay, { orderNo });
   useShownAgain(() => {
     if (busy || leaving.current) return;
-    setPayError(null); // back from authorizing: the pay button is the next step again
+    setPayError(null); // back from authorizing: pre-settle again
+    setMoved(null);
     state.reload();
   });
 
@@ -41,37 +72,46 @@ export default function PayPage() {
     replace(to);
   };
 
+  const ready = state.status === 'success' ? state.data : null;
+  const order = moved?.order ?? ready?.order;
+  const now = useNow(!!order?.payBefore && !left);
+
   const pay = () => {
-    if (state.status !== 'success' || leaving.current) return;
-    const { config } = state.data;
+    if (!ready || !order || leaving.current) return;
     return run(async () => {
       setPayError(null);
       setUnsupported(null);
       // Subscription first, inside the tap (WeChat only allows it from a user gesture), never blocking.
-      await platform.requestSubscribe(config);
+      await platform.requestSubscribe(ready.config);
       let res;
       try {
+        // the same parameters again (the BFF never orders twice); fresh ones if they lapsed
         res = await call('payOrder', { params: { orderNo }, body: {} });
       } catch (e) {
         setPayError(e);
+        return;
+      }
+      if (!samePay(order.amounts, res.order.amounts)) {
+        setMoved({ from: order.amounts, order: res.order, payment: res.payment });
         return;
       }
       if (!res.payment) {
         leave(url(PAGES.result, { orderNo, outcome: 'none' }));
         return;
       }
-      const out = await platform.pay(res.payment, config);
+      const out = await platform.pay(res.payment, ready.config);
       if (out.outcome === 'unsupported') {
         setUnsupported(out.message);
         return;
       }
+      if (out.outcome === 'ok') markPaidInSheet(orderNo);
       leave(url(PAGES.result, { orderNo, outcome: out.outcome, message: out.outcome === 'fail' ? out.message : undefined }));
     });
   };
 
   if (!orderNo) {
     return (
-      <Page id='page-pay' title='医保支付'>
+      <Page id='page-pay' title='医保移动支付'>
         <Empty text='没有找到要支付的订单。'>
           <Button id='go-orders' className='btn btn--primary' ariaLabel='查看我的订单' onClick={() => replace(PAGES.orders)}>
             查看我的订单
@@ -81,41 +121,60 @@ export default function PayPage() {
     );
   }
 
-  const step = payError ? nextStepFor(payError, here) : undefined;
+  const shownError = payError ?? ready?.presettleError;
+  const step = shownError ? nextStepFor(shownError, here) : undefined;
   // one decision per screen: when the next step is elsewhere (authorize first), it is the only button
   const blockedBy = step?.mode === 'go' ? step : undefined;
   const benefit = getProgress().benefit;
+  const status = order ? orderStatus(order, now) : null;
+  const changedFrom = moved?.from ?? ready?.changedFrom;
+  const cashLabel = `个人自付（${platform.payChannelName()}）`;
   return (
     <Page id='page-pay' title='医保移动支付'>
-      {state.status === 'loading' ? <Loading text='正在核算费用，请稍候…' /> : null}
+      {state.status === 'loading' ? <Loading text='正在核算医保报销金额，请稍候…' /> : null}
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} returnTo={here} /> : null}
-      {state.status === 'success' ? (
+      {ready && order && status ? (
         <View>
           <View className='card' id='pay-header'>
+            <View className='pay-mark' ariaLabel='医保移动支付'>
+              <Text className='pay-mark__badge'>医保</Text>
+              <Text className='pay-mark__text'>医保移动支付</Text>
+            </View>
             <Text className='card__title' id='pay-hospital'>
-              {state.data.config.hospitalName}
+              {ready.config.hospitalName}
             </Text>
             <Text className='card__line' id='pay-title'>
-              {state.data.order.title}
+              {order.title}
             </Text>
           </View>
-          <AmountsBlock amounts={state.data.order.amounts} cashLabel={`个人自付（${platform.payChannelName()}）`} />
-          {!state.data.order.amountsFinal ? (
-            <Notice id='pay-estimate' kind='info' label='医保报销金额以医保结算为准'>
-              以上为预估金额，医保报销金额以支付时医保结算为准。
+          {ready.presettleError ? (
+            <View className='amounts'>
+              <AmountLine id='amount-total' label='费用总额' fen={order.amounts.totalFen} level='total' />
+            </View>
+          ) : (
+            <AmountsBlock amounts={order.amounts} cashLabel={cashLabel} />
+          )}
+          {changedFrom && !ready.presettleError ? (
+            <Notice id='pay-changed' kind='warn' label={changeText(changedFrom, order.amounts)}>
+              {changeText(changedFrom, order.amounts)}
             </Notice>
           ) : null}
+          {order.amountsFinal && !ready.presettleError && status.canPay ? (
+            <Text className='muted' id='pay-final'>
+              以上金额由医保中心核算，点「确认支付」后才会扣款。
+            </Text>
+          ) : null}
           <View className='card' id='pay-payer'>
-            <View className='kv' ariaLabel={`就诊人 ${state.data.order.patient.nameMasked}`}>
+            <View className='kv' ariaLabel={`就诊人 ${order.patient.nameMasked}`}>
               <Text className='kv__k'>就诊人</Text>
               <Text className='kv__v' id='payer-name'>
-                {state.data.order.patient.nameMasked}
+                {order.patient.nameMasked}
               </Text>
             </View>
-            <View className='kv' ariaLabel={`身份证 ${state.data.order.patient.idNoMasked}`}>
+            <View className='kv' ariaLabel={`身份证 ${order.patient.idNoMasked}`}>
               <Text className='kv__k'>身份证</Text>
               <Text className='kv__v' id='payer-id'>
-                {state.data.order.patient.idNoMasked}
+                {order.patient.idNoMasked}
               </Text>
             </View>
             {benefit ? (
@@ -126,8 +185,18 @@ export default function PayPage() {
             ) : null}
             <View className='kv'>
               <Text className='kv__k'>订单号</Text>
-              <Text className='kv__v'>{state.data.order.orderNo}</Text>
+              <Text className='kv__v' id='pay-order-no'>
+                {order.orderNo}
+              </Text>
             </View>
+            {status.remaining ? (
+              <View className='kv' ariaLabel={`请在${status.remaining}内支付，超时订单自动取消`}>
+                <Text className='kv__k'>支付剩余时间</Text>
+                <Text className='kv__v' id='pay-deadline'>
+                  {status.remaining}
+                </Text>
+              </View>
+            ) : null}
           </View>
 
           {unsupported ? (
@@ -135,41 +204,49 @@ export default function PayPage() {
               {unsupported}
             </Notice>
           ) : null}
-          {payError ? (
+          {shownError ? (
             <View>
-              <Notice id='pay-error' kind='error' label={messageOf(payError)}>
-                {messageOf(payError)}
+              <Notice id='pay-error' kind='error' label={messageOf(shownError)}>
+                {messageOf(shownError)}
               </Notice>
               {step ? (
                 <Button id='error-action' className={`btn ${blockedBy ? 'btn--primary' : 'btn--secondary'}`} ariaLabel={step.label} onClick={() => go(step.to)}>
                   {step.label}
                 </Button>
               ) : null}
+              {ready.presettleError && !blockedBy ? (
+                <Button id='retry' className='btn btn--primary' ariaLabel='重新核算' onClick={state.reload}>
+                  重新核算
+                </Button>
+              ) : null}
             </View>
           ) : null}
 
-          {blockedBy ? null : state.data.order.canPay ? (
+          {blockedBy || ready.presettleError ? null : status.canPay ? (
             <Button
               id='pay-button'
               className={`btn btn--primary${busy || left ? ' btn--disabled' : ''}`}
               disabled={busy || left}
-             
-              ariaLabel={busy ? '正在支付，请稍候' : '确认支付'}
+              ariaLabel={busy ? '正在支付，请稍候' : `确认支付${order.amounts.cashFen > 0 ? formatFen(order.amounts.cashFen) : ''}`}
               onClick={pay}
             >
-              {busy || left ? '正在支付，请稍候…' : '确认支付'}
+              {busy || left ? '正在支付，请稍候…' : `确认支付 ${formatFen(order.amounts.cashFen)}`}
             </Button>
+          ) : status.confirming ? (
+            <View>
+              <Notice id='pay-confirming' kind='info' label={`${status.label}。${CONFIRMING_NEXT}`}>
+                {status.label}。{CONFIRMING_NEXT}
+              </Notice>
+              <Button id='view-result' className='btn btn--primary' ariaLabel='查看支付结果' onClick={() => replace(url(PAGES.result, { orderNo, outcome: 'check' }))}>
+                查看支付结果
+              </Button>
+            </View>
           ) : (
             <View>
-              <Notice id='pay-not-payable' kind='info' label={`这笔订单${state.data.order.stateLabel}`}>
-                这笔订单当前状态：{state.data.order.stateLabel}，不需要再支付。
+              <Notice id='pay-not-payable' kind='info' label={`这笔订单${status.label}`}>
+                这笔订单当前状态：{status.label}，不需要再支付。
               </Notice>
-              <Button
-                id='view-result'
-                className='btn btn--primary'
-                ariaLabel='查看支付结果'
-                onClick={() => replace(url(PAGES.result, { orderNo, outcome: 'check' }))}
-              >
+              <Button id='view-result' className='btn btn--primary' ariaLabel='查看支付结果' onClick={() => replace(url(PAGES.result, { orderNo, outcome: 'check' }))}>
                 查看支付结果
               </Button>
             </View>
@@ -178,4 +255,9 @@ export default function PayPage() {
       ) : null}
     </Page>
   );
+}
+
+function changeText(from: Amounts, to: Amounts): string {
+  const total = from.totalFen !== to.totalFen ? `费用总额由 ${formatFen(from.totalFen)} 变为 ${formatFen(to.totalFen)}，` : '';
+  return `金额有变化：医保中心核算后，${total}您本次需支付 ${formatFen(to.cashFen)}（之前显示 ${formatFen(from.cashFen)}）。请以本页金额为准。`;
 }

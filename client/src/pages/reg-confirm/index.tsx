@@ -5,10 +5,10 @@ import { formatFen } from '@mip/shared/src/money';
 import { ApiError, messageOf } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
 import { useGuardedAction } from '../../lib/hooks';
-import { PERIOD_LABEL } from '../../lib/labels';
 import { nextStepFor } from '../../lib/next-step';
 import { getSelection } from '../../lib/progress';
 import { PAGES, back, go, param, replace, url } from '../../lib/nav';
+import { sessionLabel } from '../../lib/when';
 import { Page } from '../../components/Page';
 import { Empty, Notice } from '../../components/States';
 
@@ -63,7 +63,7 @@ export default function RegConfirmPage() {
         <View className='kv'>
           <Text className='kv__k'>就诊时间</Text>
           <Text className='kv__v'>
-            {slot.date} {PERIOD_LABEL[slot.period] ?? ''} {slot.startTime}-{slot.endTime}
+            {sessionLabel(slot)}
           </Text>
         </View>
         {sel.dept?.location ? (
@@ -73,13 +73,13 @@ export default function RegConfirmPage() {
           </View>
         ) : null}
         <View className='kv'>
-          <Text className='kv__k'>挂号费</Text>
+          <Text className='kv__k'>挂号费用合计</Text>
           <Text className='kv__v' id='reg-fee'>
             {formatFen(slot.feeFen)}
           </Text>
         </View>
       </View>
-      <Text className='muted'>下一步会显示医保报销和需要您自付的金额。</Text>
+      <Text className='muted'>下一步由医保中心核算报销金额，并显示您需要自付的金额。</Text>
       {error ? (
         <View>
           <Notice id='reg-error' kind='error' label={messageOf(error)}>

@@ -3,7 +3,8 @@ import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
 import { call } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
-import { PERIOD_LABEL, spokenFen } from '../../lib/labels';
+import { spokenFen } from '../../lib/labels';
+import { isPastSession, sessionLabel } from '../../lib/when';
 import { getSelection, setSelection } from '../../lib/progress';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
@@ -23,15 +24,17 @@ export default function SlotsPage() {
       {state.status === 'success' && state.data.slots.length > 0 ? (
         <View>
           {state.data.slots.map((s) => {
-            const full = s.remaining <= 0;
-            const when = `${s.date} ${PERIOD_LABEL[s.period] ?? ''} ${s.startTime}-${s.endTime}`;
+            const past = isPastSession(s);
+            const full = past || s.remaining <= 0;
+            const when = sessionLabel(s);
+            const left = past ? '已过就诊时间' : s.remaining <= 0 ? '已约满' : `剩余 ${s.remaining} 个号`;
             return (
               <Button
                 key={s.slotId}
                 id={`slot-${s.slotId}`}
                 className={`choice${full ? ' choice--disabled' : ''}`}
                 disabled={full}
-                ariaLabel={`${when}，挂号费${spokenFen(s.feeFen)}，${full ? '已约满' : `剩余${s.remaining}个号`}`}
+                ariaLabel={`${when}，挂号费用合计${spokenFen(s.feeFen)}，${left}`}
                 onClick={() => {
                   if (full) return;
                   setSelection({ slot: s });
@@ -40,7 +43,7 @@ export default function SlotsPage() {
               >
                 <Text className='choice__title'>{when}</Text>
                 <Text className='choice__line'>
-                  挂号费 {formatFen(s.feeFen)} · {full ? '已约满' : `剩余 ${s.remaining} 个号`}
+                  挂号费用合计 {formatFen(s.feeFen)} · {left}
                 </Text>
               </Button>
             );

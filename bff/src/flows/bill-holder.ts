@@ -1,0 +1,14 @@
+/**
+ * Issue 12: a bill HIS refuses because one of the patient's own unpaid (or still confirming)
+ * orders holds it. The patient is sent to that order instead of being told "正在其他订单中支付".
+ */
+import type { Deps } from './deps';
+
+const HOLDING = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation', 'paid'];
+
+/** The patient's order that holds one of `billNos`, newest first; undefined when none does. */
+export async function orderHoldingBills(deps: Deps, ownerKey: string, billNos: string[]): Promise<string | undefined> {
+  const orders = await deps.orders.getMany(await deps.orders.ownerOrderNos(ownerKey));
+  const held = orders.find((o) => HOLDING.includes(o.state) && (o.detail.billNos ?? []).some((b) => billNos.includes(b)));
+  return held?.orderNo;
+}
