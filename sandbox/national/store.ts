@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { PERSONS } from '../seed/persons';
 import type { SplitResult } from './policy';
+import type { ExtraAmounts } from './rules';
 
 export interface PayAuth {
   payAuthNo: string;
@@ -35,6 +36,8 @@ export interface CentreOrder {
   totalFen: number;
   uploadFingerprint: string;
   split?: SplitResult;
+  /** othFeeAmt / hospPartAmt / acctMulaidPay of the 6202 answer (sandbox/national/rules.ts) */
+  extra?: ExtraAmounts;
   ordStas: string;
   orgBizSers: string[];
   createdAt: string;
