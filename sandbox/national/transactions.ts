@@ -104,7 +104,9 @@ export class Centre {
     checkFeeUploadMdtrtId(d, this.cfg.requireMdtrtIdIn6201 ?? false);
     const person = personByIdNo(s(d, 'idNo')!);
     if (!person || person.name !== s(d, 'userName')) throw new CentreError('2010', '人员信息不符');
-    const ins = person.insurance.find((i) => i.regionCode === s(d, 'insuCode') && i.psnNo === s(d, 'psnNo'));
+    // insuplcAdmdvs is the patient's insured region; insuCode the centre of the hospital's contract (TSX sends both)
+    const region = s(d, 'insuplcAdmdvs') ?? s(d, 'insuCode');
+    const ins = person.insurance.find((i) => i.regionCode === region && i.psnNo === s(d, 'psnNo'));
     if (!ins || ins.status !== 'insured') throw new CentreError('2011', '人员参保信息不符或已停保');
     if (!ins.insutypes?.includes(s(d, 'insutype')!)) throw new CentreError('2012', '险种类型不符');
     const authNo = checkPayAuthorization(d);
@@ -130,7 +132,7 @@ export class Centre {
       insutype: s(d, 'insutype')!,
       idNo: person.idNo,
       name: person.name,
-      regionCode: s(d, 'insuCode')!,
+      regionCode: region!,
       payAuthNo: authNo,
       lines,
       totalFen,

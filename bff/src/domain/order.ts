@@ -33,6 +33,11 @@ export interface NationalLeg {
   ordered: boolean;
   /** the centre's cashier page for the self-pay part, when it answers one (kiosk path, [I]) */
   cashierUrl?: string;
+  /**
+   * The authorization the accepted 6202 carried — what a 6203 needs (TSX validate6203Refund:
+   * exactly one of payAuthNo / ecToken; national/client.ts refund). Absent on orders made before.
+   */
+  authorization?: { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
 }
 
 export interface PaymentLeg {
@@ -144,7 +149,7 @@ export const TIMELINE_LIMIT = 200;
 /** Fen refunded so far per component, counting refunds that took money back or may have. */
 export function refundedSoFar(order: Order): Split {
   const live = order.refunds.filter((r) => r.state !== 'failed');
-  const sum = (k: keyof Split) => live.reduce((n, r) => n + r.amounts[k], 0);
+  const sum = (k: keyof Split) => live.reduce((n, r) => n + (r.amounts[k] ?? 0), 0);
   return { totalFen: sum('totalFen'), fundFen: sum('fundFen'), acctFen: sum('acctFen'), cashFen: sum('cashFen') };
 }
 

@@ -5,7 +5,7 @@
 import { splitAddsUp, type Split } from '@mip/shared';
 import { type Change, Draft } from './change';
 import { job } from './jobs';
-import type { Order, PaymentLeg } from './order';
+import type { NationalLeg, Order, PaymentLeg } from './order';
 
 export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string; cashierUrl?: string }, now: Date): Change | null {
   const d = new Draft(order, now);
@@ -18,14 +18,20 @@ export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: str
 }
 
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
-export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string; cashierUrl?: string }, now: Date): Change | null {
+export function onInsuranceOrdered(
+  order: Order,
+  r: { ordStas: string; split?: Split; splitIssue?: string; orgBizSer: string; cashierUrl?: string; authorization?: NationalLeg['authorization'] },
+  now: Date,
+): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
   o.national.orgBizSers.push(r.orgBizSer);
   if (r.cashierUrl) o.national.cashierUrl = r.cashierUrl;
   o.national.lastOrdStas = r.ordStas;
+  if (r.authorization) o.national.authorization = r.authorization;
   if (!r.split) return d.moveTo('manual_review', '医保下单结果缺少金额', 'centre', `6202 ordStas=${r.ordStas}`).done();
+  if (r.splitIssue) return d.moveTo('manual_review', '医保分账金额不平', 'centre', `6202 ${r.splitIssue}`).done();
   if (!splitAddsUp(r.split)) {
     return d.moveTo('manual_review', '医保分账金额不平', 'centre', `6202 金额不平: ${JSON.stringify(r.split)}`).done();
   }

@@ -10,6 +10,7 @@ import { onOutcomeUnknown } from '../domain/settlement';
 import type { Order } from '../domain/order';
 import { AppError } from '../http/app-error';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import { NationalRequestError } from '../national/messages';
 import { tracked } from './calls';
 import { settlementPolicy, type Deps } from './deps';
 import { peerFailure } from './peer-failure';
@@ -34,7 +35,11 @@ export async function placeInsuranceOrder(
   let order = start;
   const orderNo = order.orderNo;
   const now = () => deps.now();
-  const refused = async (err: unknown) => (err instanceof NationalRejectedError ? await onRefused(err) : null);
+  const refused = async (err: unknown) => {
+    // a request the centre would refuse, caught before it left (TSX: "mdtrtId is unavailable" aborts)
+    if (err instanceof NationalRequestError) return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, err);
+    return err instanceof NationalRejectedError ? await onRefused(err) : null;
+  };
 
   if (order.state === 'created') {
     const chrgBchno = `${orderNo}B1`;
@@ -69,11 +74,13 @@ export async function placeInsuranceOrder(
     const orgBizSer = `${orderNo}${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
     try {
       const r = await tracked(deps, orderNo, 'national', '6202', () =>
-        deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }),
+        deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }, order.regionCode),
       );
-      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, ...(r.cashierUrl ? { cashierUrl: r.cashierUrl } : {}) };
+      const authorization = auth.ecToken !== undefined ? { ecToken: auth.ecToken } : { payAuthNo: auth.payAuthNo };
+      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, authorization, ...(r.splitIssue ? { splitIssue: r.splitIssue } : {}), ...(r.cashierUrl ? { cashierUrl: r.cashierUrl } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
     } catch (err) {
+      if (err instanceof NationalRequestError) throw (await refused(err))!;
       if (isUnknownOutcome(err)) {
         await deps.orders.update(orderNo, (o) => onOutcomeUnknown(o, '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
         throw new AppError('PEER_TIMEOUT', undefined, undefined, err);

@@ -42,6 +42,7 @@ async function insuranceStep(deps: Deps, o: Order, refundNo: string): Promise<Re
         at: new Date(r.createdAt),
         amounts: cashOnlyLater,
         refdType: 'HI',
+        authorization: o.national!.authorization,
         reason: r.reason,
       }),
     );

@@ -57,6 +57,7 @@ async function runStep(deps: Deps, o: Order, step: ReversalStepName): Promise<St
             at: new Date(o.reversal!.startedAt),
             amounts: { totalFen: o.amounts.fundFen + o.amounts.acctFen, fundFen: o.amounts.fundFen, acctFen: o.amounts.acctFen, cashFen: 0 },
             refdType: 'HI',
+            authorization: o.national!.authorization,
             reason: '单边账冲正',
           }),
         );
@@ -112,6 +113,7 @@ export async function centreCashRefund(deps: Deps, o: Order, refundNo: string, c
         at,
         amounts: { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen },
         refdType: 'CASH',
+        authorization: o.national!.authorization,
         reason: '自助机自费部分退款',
       }),
     );
