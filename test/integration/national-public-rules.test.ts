@@ -105,4 +105,20 @@ describe('the BFF against the strict sandbox centre', () => {
     expect(o.amounts).toMatchObject({ otherFundFen: c.extra.othFeeFen, hospitalFen: c.extra.hospPartFen, cashFen: c.split.cashFen - c.extra.hospPartFen });
     expect(o.amounts.fundFen + o.amounts.acctFen + o.amounts.cashFen + o.amounts.otherFundFen! + o.amounts.hospitalFen!).toBe(o.amounts.totalFen);
   });
+
+  it('uploads again under fresh keys, never the same medOrgOrd, after a 6201 the centre acted on but did not answer', async () => {
+    const p = await patient('zhang');
+    await p.authorize();
+    const orderNo = await p.createOutpatientOrder();
+    await stack.faults('national').add({ op: '6201', kind: 'timeout', after: 'act', key: orderNo, times: 1 });
+    const first = await p.api.call(patientApi.payOrder, { params: { orderNo }, body: {} });
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    const { payment } = await p.pay(orderNo);
+    await p.confirmInWechat(payment as Record<string, unknown>);
+    const done = await p.waitForState(orderNo, ['completed', 'manual_review']);
+    expect(done.state).toBe('completed');
+    const orders = ((await getJson(`${stack.urls.national}/sandbox/orders`)).orders as { medOrgOrd: string; ordStas: string }[]).filter((o) => o.medOrgOrd.startsWith(orderNo));
+    expect(orders.map((o) => [o.medOrgOrd, o.ordStas]).sort()).toEqual([[orderNo, '0'], [`${orderNo}R1`, '6']]);
+    expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements).toHaveLength(1);
+  }, 60_000);
 });

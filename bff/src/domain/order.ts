@@ -133,6 +133,11 @@ export interface Order {
 
   amounts: Split;
   amountsFinal: boolean;
+  /**
+   * 6201 calls that went unanswered. No public source says the centre answers a repeated
+   * medOrgOrd (public-rules item 9): the next upload goes out under fresh keys, as HSA does.
+   */
+  feeUploadsUnanswered?: number;
   national?: NationalLeg;
   payment?: PaymentLeg;
   evidence: PaymentEvidence;

@@ -17,6 +17,20 @@ export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: str
   return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 
+/** The keys of the next 6201: fresh ones after an unanswered call (HSA makes a new medOrgOrd per call). */
+export function feeUploadKeys(order: Order): { medOrgOrd: string; chrgBchno: string } {
+  const n = order.feeUploadsUnanswered ?? 0;
+  return n === 0 ? { medOrgOrd: order.orderNo, chrgBchno: `${order.orderNo}B1` } : { medOrgOrd: `${order.orderNo}R${n}`, chrgBchno: `${order.orderNo}B${n + 1}` };
+}
+
+/** A 6201 went unanswered: nothing is payable yet (no money moves at 6201); the next tap uploads under fresh keys. */
+export function onFeeUploadUnanswered(order: Order, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (d.order.state !== 'created') return null;
+  d.order.feeUploadsUnanswered = (d.order.feeUploadsUnanswered ?? 0) + 1;
+  return d.note('费用明细上传无应答 (6201)', 'system', '下次以新的机构订单号重新上传').done();
+}
+
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
 export function onInsuranceOrdered(
   order: Order,

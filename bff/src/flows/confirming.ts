@@ -74,8 +74,10 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
     if (err instanceof NationalFormatError) return refused6302('MALFORMED', err.message);
     throw err;
   }
-  const orderNo = answer.medOrgOrd ?? (await deps.orders.byRef('payOrdId', answer.payOrdId));
-  const order = orderNo ? await deps.orders.get(orderNo) : null;
+  // medOrgOrd is the order number, or a fresh key after an unanswered 6201 (domain/payment.ts feeUploadKeys)
+  const byMedOrgOrd = answer.medOrgOrd ? await deps.orders.get(answer.medOrgOrd) : null;
+  const refNo = byMedOrgOrd ? null : await deps.orders.byRef('payOrdId', answer.payOrdId);
+  const order = byMedOrgOrd ?? (refNo ? await deps.orders.get(refNo) : null);
   if (!order) {
     // Not ours, or lost on our side: refuse so the centre keeps it, and alert a person.
     deps.log.error({ payOrdId: answer.payOrdId, medOrgOrd: answer.medOrgOrd }, '6302 for an unknown order');

@@ -5,7 +5,7 @@
  * call, so a repeated tap resumes where the last one stopped.
  */
 import crypto from 'node:crypto';
-import { onFeeUploaded, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
+import { feeUploadKeys, onFeeUploaded, onFeeUploadUnanswered, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
 import { onOutcomeUnknown } from '../domain/settlement';
 import type { Order } from '../domain/order';
 import { AppError } from '../http/app-error';
@@ -42,12 +42,12 @@ export async function placeInsuranceOrder(
   };
 
   if (order.state === 'created') {
-    const chrgBchno = `${orderNo}B1`;
+    const { medOrgOrd, chrgBchno } = feeUploadKeys(order);
     try {
       const identity = deps.pii.open(order.piiSealed);
       const r = await tracked(deps, orderNo, 'national', '6201', () =>
         deps.national.uploadFees({
-          orderNo,
+          orderNo: medOrgOrd,
           chrgBchno,
           psnNo: order.psnNo,
           insutype: order.insutype,
@@ -63,8 +63,9 @@ export async function placeInsuranceOrder(
       const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}), ...(r.cashierUrl ? { cashierUrl: r.cashierUrl } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
     } catch (err) {
-      // Nothing is payable after a refused or unanswered upload; 6201 is keyed by medOrgOrd,
-      // so the next tap repeats it safely.
+      // Nothing is payable after a refused or unanswered upload. An unanswered one is never
+      // repeated under the same medOrgOrd (public-rules item 9): the next tap uses fresh keys.
+      if (isUnknownOutcome(err)) await deps.orders.update(orderNo, (o) => onFeeUploadUnanswered(o, now()));
       throw (await refused(err)) ?? peerFailure(err);
     }
   }
