@@ -134,6 +134,22 @@ describe('strict sandbox centre', () => {
     expect(refusal(() => c.feeUpload(upload(auth, { medfeeSumamt: '30.01' }))).code).toBe('2003');
   });
 
+  it('refuses a 6201 line whose pric × cnt is not its total', () => {
+    const { c, auth } = centre();
+    expect(refusal(() => c.feeUpload(upload(auth, { feedetailList: [line('1', '10.00', { pric: '0.333333', cnt: '31' }), line('2', '20.00')] }))).message).toMatch(/单价×数量/);
+  });
+
+  it('takes a per-tablet price at six decimals whose product rounds to the line total', () => {
+    const { c, auth } = centre();
+    const up = c.feeUpload(upload(auth, { feedetailList: [line('1', '10.00', { pric: '0.333333', cnt: '30' }), line('2', '20.00')] }));
+    expect(up.payOrdId).toBeDefined();
+  });
+
+  it('refuses a unit price beyond six decimals', () => {
+    const { c, auth } = centre();
+    expect(refusal(() => c.feeUpload(upload(auth, { feedetailList: [line('1', '10.00', { pric: '0.3333333', cnt: '30' }), line('2', '20.00')] }))).message).toMatch(/16,6/);
+  });
+
   it('answers 6202 with othFeeAmt, hospPartAmt and acctMulaidPay when its policy says so', () => {
     const { ans } = ordered({ extraAmounts: { otherFundBp: 5000, hospitalPartBp: 5000, familyAccountBp: 0 } });
     // 30.00: fund 27.00 (category A, 90 %), account 3.00 → no cash left for extras

@@ -74,9 +74,24 @@ export function checkFeeLines(d: Data, lines: Data[], lineFen: (l: Data, i: numb
     const sn = text(l, 'feedetlSn') ?? '';
     if (seen.has(sn)) throw new CentreError('2018', `费用明细流水号重复: ${sn}`);
     seen.add(sn);
+    checkPriceTimesCount(l, n, lineFen(l, i));
     sum += lineFen(l, i);
   });
   if (sum !== totalFen) throw new CentreError('2003', '医疗费总额与明细合计不一致');
+}
+
+/**
+ * pric is 16,6 and cnt 16,4 (national fee-detail table; HSA carries both as BigDecimal), and
+ * pric × cnt makes the line total to the fen (half up). Decimal strings, multiplied as integers.
+ */
+export function checkPriceTimesCount(l: Data, n: number, lineFen: number): void {
+  const p = /^(\d{1,10})(?:\.(\d{1,6}))?$/.exec(text(l, 'pric') ?? '');
+  const c = /^(\d{1,12})(?:\.(\d{1,4}))?$/.exec(text(l, 'cnt') ?? '');
+  if (!p || !c) throw new CentreError('1001', `参数校验失败: 第${n}条明细单价或数量精度不符 (pric 16,6 / cnt 16,4)`);
+  const pric = BigInt(p[1] + (p[2] ?? '').padEnd(6, '0')); // yuan × 10^6
+  const cnt = BigInt(c[1] + (c[2] ?? '').padEnd(4, '0')); // × 10^4
+  const fen = (pric * cnt + 50_000_000n) / 100_000_000n; // yuan × 10^10 → fen, half up
+  if (fen !== BigInt(lineFen)) throw new CentreError('2003', `第${n}条明细单价×数量与明细金额不一致`);
 }
 
 /**

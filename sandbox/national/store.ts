@@ -31,6 +31,8 @@ export interface CentreOrder {
   idNo: string;
   name: string;
   regionCode: string;
+  /** the insuCode the hospital sent (TSX: its contract's centre, separate from insuplcAdmdvs) */
+  insuCode?: string;
   payAuthNo: string;
   lines: { code: string; amountFen: number }[];
   totalFen: number;

@@ -133,6 +133,7 @@ export class Centre {
       idNo: person.idNo,
       name: person.name,
       regionCode: region!,
+      insuCode: s(d, 'insuCode'),
       payAuthNo: authNo,
       lines,
       totalFen,

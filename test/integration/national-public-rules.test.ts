@@ -10,7 +10,8 @@ import { WechatPatient } from '../support/patient';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await testStack();
+  // TSX: insuCode is the centre of the hospital's contract, configured apart from the patient's region
+  stack = await testStack({ bffConfig: { national: { insuCode: '449900', acctUsedFlag: { byRegion: { '440300': '0' } } } } });
 }, 120_000);
 afterAll(() => stack?.cleanup());
 beforeEach(async () => {
@@ -49,6 +50,16 @@ describe('the BFF against the strict sandbox centre', () => {
     const o = await p.waitForState(orderNo, ['reversed', 'manual_review'], 40_000);
     expect(o.state).toBe('reversed');
     expect((await centreOrder(orderNo)).order.refunds).toHaveLength(1);
+  });
+
+  it('sends the configured insuCode and the patient region as insuplcAdmdvs, with mdtrtId from HIS', async () => {
+    const p = await patient('zhang');
+    await p.authorize();
+    const orderNo = await p.createOutpatientOrder();
+    await p.pay(orderNo);
+    const { order } = await centreOrder(orderNo);
+    expect([order.insuCode, order.regionCode]).toEqual(['449900', '440100']);
+    expect(String(order.mdtrtId)).toMatch(/^MDT/);
   });
 
   it('acknowledges in the TSX form, and idempotently, a 6302 the centre sealed three hours ago', async () => {
