@@ -93,6 +93,8 @@ export function preSettleRegistration(world: HisWorld, ttlMs: number, input: Com
   ];
   const visit = {
     ipt_otp_no: world.nextNo('MZ', now),
+    // the visit's insurance registration (就诊ID): TSX sends it in 6201 when there is no ecToken
+    mdtrt_id: world.nextNo('MDT', now),
     dept_code: dept.code,
     dept_name: dept.name,
     caty: dept.caty,
@@ -126,6 +128,7 @@ export function preSettleOutpatient(world: HisWorld, ttlMs: number, input: Commo
   const diseases = [...new Map(bills.flatMap((b) => b.diseases).map((d) => [d.code, d])).values()];
   const visit = {
     ipt_otp_no: first.visitNo,
+    mdtrt_id: `MDT${first.visitNo}`,
     dept_code: first.deptCode,
     dept_name: first.deptName,
     caty: first.caty,

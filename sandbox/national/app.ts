@@ -10,8 +10,9 @@ import { createSandboxApp, drop, hang, readJson, sleep } from '../common/server'
 import type { FaultRule } from '../common/faults';
 import { DEFAULT_POLICY, type SplitPolicy } from './policy';
 import { CentreStore } from './store';
-import { Centre, CentreError } from './transactions';
+import { Centre, CentreError, type CentreConfig } from './transactions';
 import { Notifier } from './notifier';
+import { notificationBody, type ExtraAmountsPolicy, type NotificationForm, type SetlinfoShape } from './rules';
 import { mountKioskSandbox, type KioskSandboxConfig } from './kiosk';
 
 export interface NationalSandboxConfig {
@@ -26,7 +27,14 @@ export interface NationalSandboxConfig {
   notifyRetries?: number;
   notifyBaseMs?: number;
   payAuthTtlMs?: number;
+  /** default true: 6203 needs exactly one of payAuthNo / ecToken (TSX validate6203Refund) */
   refundRequiresPayAuthNo?: boolean;
+  /** 6201 with payAuthNo needs mdtrtId (TSX validate6201FeeUpload); default true */
+  requireMdtrtIdIn6201?: boolean;
+  /** 6302 body: TSX (no ordStas, default) or HSA (with ordStas) */
+  notificationForm?: NotificationForm;
+  extraAmounts?: ExtraAmountsPolicy;
+  setlinfoShape?: SetlinfoShape;
   policy?: Partial<SplitPolicy>;
   paths?: Partial<Record<'6201' | '6202' | '6203' | '6301' | '6401', string>>;
   kiosk?: KioskSandboxConfig;
@@ -46,11 +54,21 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
   const { app, router, faults } = createSandboxApp('national-sandbox');
   const store = new CentreStore();
   const policy: SplitPolicy = { ...DEFAULT_POLICY, ...(cfg.policy ?? {}) };
-  const centre = new Centre(store, { orgCodg: cfg.orgCodg, policy, refundRequiresPayAuthNo: cfg.refundRequiresPayAuthNo ?? false }, {
+  const centreCfg: CentreConfig = {
+    orgCodg: cfg.orgCodg,
+    policy,
+    refundRequiresPayAuthNo: cfg.refundRequiresPayAuthNo ?? true,
+    requireMdtrtIdIn6201: cfg.requireMdtrtIdIn6201 ?? true,
+    ...(cfg.extraAmounts ? { extraAmounts: cfg.extraAmounts } : {}),
+    ...(cfg.setlinfoShape ? { setlinfoShape: cfg.setlinfoShape } : {}),
+  };
+  const centre = new Centre(store, centreCfg, {
     take: (op, key) => faults.take(op, key),
   });
   const creds = { appId: cfg.appId, appSecret: cfg.appSecret, privateKey: cfg.platformPrivateKey, userId: cfg.sm2UserId };
-  const notifier = new Notifier({ url: cfg.notifyUrl, retries: cfg.notifyRetries ?? 6, baseMs: cfg.notifyBaseMs ?? 1000 }, faults, (data) => seal(data, creds, { timestamp: String(Date.now()) }));
+  const shape = { notificationForm: cfg.notificationForm ?? ('tsx' as NotificationForm) };
+  const notifier = new Notifier({ url: cfg.notifyUrl, retries: cfg.notifyRetries ?? 6, baseMs: cfg.notifyBaseMs ?? 1000 }, faults, (data, at) =>
+    seal(notificationBody(data, shape.notificationForm), creds, { timestamp: String(at) }));
 
   const answer = (ctx: Koa.Context, data: Record<string, unknown>) => {
     ctx.body = { code: 0, message: 'success', ...seal(data, creds, { timestamp: String(Date.now()), hexCase: 'lower' }) };
@@ -139,11 +157,23 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
     if (!o) return void (ctx.status = 404);
     ctx.body = { order: view(o), lastNotification: o.lastNotification };
   });
-  /** Re-send the 6302 notification of an order (as the real centre retries). */
+  /**
+   * Re-send the 6302 notification of an order (as the real centre retries). `?sealedAgoMs=`
+   * makes it a copy sealed that long ago: a notification repeated hours later, without sleeping.
+   */
   router.post('/sandbox/orders/:payOrdId/notify', (ctx) => {
     const o = store.orders.get(ctx.params.payOrdId);
     if (!o) return void (ctx.status = 404);
-    notifier.send(o.payOrdId, () => centre.settlementData(o), (env) => (o.lastNotification = env));
+    const ago = Math.max(0, Number(ctx.query.sealedAgoMs ?? 0) || 0);
+    notifier.send(o.payOrdId, () => centre.settlementData(o), (env) => (o.lastNotification = env), ago);
+    ctx.body = { ok: true };
+  });
+  /** Tests switch the centre's answer shapes (rules.ts) at run time; `{}` restores the start-up ones. */
+  router.post('/sandbox/national-config', async (ctx) => {
+    const b = (await readJson(ctx.req)) as { extraAmounts?: ExtraAmountsPolicy; setlinfoShape?: SetlinfoShape; notificationForm?: NotificationForm };
+    centreCfg.extraAmounts = b.extraAmounts ?? cfg.extraAmounts;
+    centreCfg.setlinfoShape = b.setlinfoShape ?? cfg.setlinfoShape;
+    shape.notificationForm = b.notificationForm ?? cfg.notificationForm ?? 'tsx';
     ctx.body = { ok: true };
   });
   router.get('/sandbox/balances/:psnNo', (ctx) => {

@@ -1,11 +1,12 @@
 /**
  * Sends 6302 settlement notifications to the hospital, retrying until it answers HTTP 200 with
- * code 0 ([I]: the real acknowledgement format is not public). Faults on op 'notify':
+ * `{success:true}` (TSX MedicalInsuranceNotificationAck) or `{code:0}`. Faults on op 'notify':
  * drop (lost: never sent, the hospital must poll 6301), duplicate (sent `count` times at once),
  * delay / reorder (sent late, after later notifications).
  */
 import type { FaultBook } from '../common/faults';
 import { sleep } from '../common/faults';
+import { isNotificationAcknowledged } from './rules';
 
 export class Notifier {
   sent = 0;
@@ -14,11 +15,12 @@ export class Notifier {
   constructor(
     private readonly cfg: { url: string; retries: number; baseMs: number },
     private readonly faults: FaultBook,
-    private readonly sealData: (data: Record<string, unknown>) => Record<string, unknown>,
+    private readonly sealData: (data: Record<string, unknown>, timestampMs: number) => Record<string, unknown>,
   ) {}
 
-  send(key: string, data: () => Record<string, unknown>, remember: (envelope: Record<string, unknown>) => void): void {
-    const envelope = this.sealData(data());
+  /** `sealedAgoMs`: the copy was sealed that long ago (a resend hours later, without sleeping) */
+  send(key: string, data: () => Record<string, unknown>, remember: (envelope: Record<string, unknown>) => void, sealedAgoMs = 0): void {
+    const envelope = this.sealData(data(), Date.now() - sealedAgoMs);
     remember(envelope); // kept even when the fault loses it, so tests can replay the real thing
     const fault = this.faults.take('notify', key);
     if (fault?.kind === 'drop') return;
@@ -40,8 +42,8 @@ export class Notifier {
           body: JSON.stringify(envelope),
           signal: AbortSignal.timeout(10_000),
         });
-        const body = (await res.json().catch(() => ({}))) as { code?: unknown };
-        if (res.status === 200 && String(body.code) === '0') {
+        const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+        if (isNotificationAcknowledged(res.status, body)) {
           this.acked++;
           return;
         }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { PERSONS } from '../seed/persons';
 import type { SplitResult } from './policy';
+import type { ExtraAmounts } from './rules';
 
 export interface PayAuth {
   payAuthNo: string;
@@ -30,11 +31,15 @@ export interface CentreOrder {
   idNo: string;
   name: string;
   regionCode: string;
+  /** the insuCode the hospital sent (TSX: its contract's centre, separate from insuplcAdmdvs) */
+  insuCode?: string;
   payAuthNo: string;
   lines: { code: string; amountFen: number }[];
   totalFen: number;
   uploadFingerprint: string;
   split?: SplitResult;
+  /** othFeeAmt / hospPartAmt / acctMulaidPay of the 6202 answer (sandbox/national/rules.ts) */
+  extra?: ExtraAmounts;
   ordStas: string;
   orgBizSers: string[];
   createdAt: string;

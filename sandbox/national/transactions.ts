@@ -8,12 +8,23 @@ import { fenToYuan, yuanToFen } from '@mip/shared';
 import { personByIdNo } from '../seed/persons';
 import { computeSplit, type SplitPolicy } from './policy';
 import { CentreStore, type CentreOrder } from './store';
+import { CentreError } from './errors';
+import {
+  checkAllRefund,
+  checkFeeLines,
+  checkFeeUploadMdtrtId,
+  checkPayAuthorization,
+  checkPayOrderBatch,
+  checkPayOrderMdtrtId,
+  checkRefundAuthorization,
+  extraAmounts,
+  NO_EXTRA_AMOUNTS,
+  shapeSetlinfo,
+  type ExtraAmountsPolicy,
+  type SetlinfoShape,
+} from './rules';
 
-export class CentreError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { CentreError };
 
 type Data = Record<string, unknown>;
 
@@ -43,10 +54,23 @@ export interface Misreport {
   take(op: 'amounts' | 'ordStas', key: string): { code?: string } | undefined;
 }
 
+export interface CentreConfig {
+  orgCodg: string;
+  policy: SplitPolicy;
+  /** 6203 without exactly one of payAuthNo/ecToken is refused (TSX validate6203Refund); off only for old tests */
+  refundRequiresPayAuthNo: boolean;
+  /** 6201 with payAuthNo needs the hospital's mdtrtId (TSX validate6201FeeUpload) */
+  requireMdtrtIdIn6201?: boolean;
+  /** othFeeAmt / hospPartAmt / acctMulaidPay in 6202 answers (SYN Trade6202OutData) */
+  extraAmounts?: ExtraAmountsPolicy;
+  /** 6301 extData.setlinfo as an object or a list (HSA ExtDataDTO) */
+  setlinfoShape?: SetlinfoShape;
+}
+
 export class Centre {
   constructor(
     readonly store: CentreStore,
-    private readonly cfg: { orgCodg: string; policy: SplitPolicy; refundRequiresPayAuthNo: boolean },
+    private readonly cfg: CentreConfig,
     private readonly misreport?: Misreport,
   ) {}
 
@@ -76,16 +100,16 @@ export class Centre {
       return { code: s(l, 'medListCodg')!, amountFen };
     });
     const totalFen = fen(d, 'medfeeSumamt');
-    if (lines.reduce((n, l) => n + l.amountFen, 0) !== totalFen) throw new CentreError('2003', '医疗费总额与明细合计不一致');
+    checkFeeLines(d, list as Data[], (_l, i) => lines[i].amountFen, totalFen);
+    checkFeeUploadMdtrtId(d, this.cfg.requireMdtrtIdIn6201 ?? false);
     const person = personByIdNo(s(d, 'idNo')!);
     if (!person || person.name !== s(d, 'userName')) throw new CentreError('2010', '人员信息不符');
-    const ins = person.insurance.find((i) => i.regionCode === s(d, 'insuCode') && i.psnNo === s(d, 'psnNo'));
+    // insuplcAdmdvs is the patient's insured region; insuCode the centre of the hospital's contract (TSX sends both)
+    const region = s(d, 'insuplcAdmdvs') ?? s(d, 'insuCode');
+    const ins = person.insurance.find((i) => i.regionCode === region && i.psnNo === s(d, 'psnNo'));
     if (!ins || ins.status !== 'insured') throw new CentreError('2011', '人员参保信息不符或已停保');
     if (!ins.insutypes?.includes(s(d, 'insutype')!)) throw new CentreError('2012', '险种类型不符');
-    const payAuthNo = s(d, 'payAuthNo');
-    const ecToken = s(d, 'ecToken');
-    if (!payAuthNo && !ecToken) throw new CentreError('1001', '参数校验失败: payAuthNo 与 ecToken 必填其一');
-    const authNo = payAuthNo ?? ecToken!;
+    const authNo = checkPayAuthorization(d);
     const auth = this.store.auths.get(authNo);
     if (!auth || auth.expiresAt < Date.now()) throw new CentreError('2001', '支付授权码无效或已过期');
     if (auth.idNo !== person.idNo) throw new CentreError('2001', '支付授权码与参保人不符');
@@ -108,7 +132,8 @@ export class Centre {
       insutype: s(d, 'insutype')!,
       idNo: person.idNo,
       name: person.name,
-      regionCode: s(d, 'insuCode')!,
+      regionCode: region!,
+      insuCode: s(d, 'insuCode'),
       payAuthNo: authNo,
       lines,
       totalFen,
@@ -126,10 +151,11 @@ export class Centre {
   /** 6202 支付下单 */
   payOrder(d: Data): Data {
     need(d, ['payOrdId', 'payToken', 'orgCodg', 'orgBizSer', 'chrgBchno', 'feeType']);
-    const authNo = s(d, 'payAuthNo') ?? s(d, 'ecToken'); // ecToken: the e-voucher QR path (kiosk.ts)
-    if (!authNo) throw new CentreError('1001', '参数校验失败: 缺少 payAuthNo');
+    const authNo = checkPayAuthorization(d); // ecToken: the e-voucher QR path (kiosk.ts)
     this.checkOrg(d);
     const o = this.order(d, true);
+    checkPayOrderMdtrtId(d, o);
+    checkPayOrderBatch(d, o);
     const orgBizSer = s(d, 'orgBizSer')!;
     for (const other of this.store.orders.values()) {
       if (other.orgBizSers.includes(orgBizSer)) throw new CentreError('2007', '机构业务流水号重复');
@@ -142,7 +168,10 @@ export class Centre {
     o.payAuthNo = auth.payAuthNo;
     o.orgBizSers.push(orgBizSer);
     const useAcct = s(d, 'acctUsedFlag') !== '0';
-    o.split = computeSplit(o.lines, o.insutype, this.store.balances.get(o.psnNo) ?? 0, useAcct, this.cfg.policy);
+    const base = computeSplit(o.lines, o.insutype, this.store.balances.get(o.psnNo) ?? 0, useAcct, this.cfg.policy);
+    const { cashFen, extra } = extraAmounts(base, this.cfg.extraAmounts ?? NO_EXTRA_AMOUNTS);
+    o.split = { ...base, cashFen };
+    o.extra = extra;
     o.ordStas = '1';
     return { ...this.amounts(o), extData: { preSetl: { mdtrt_id: o.mdtrtId, psn_no: o.psnNo, insutype: o.insutype, medfee_sumamt: fenToYuan(o.totalFen) } } };
   }
@@ -154,6 +183,10 @@ export class Centre {
       out.ownPayAmt = fenToYuan(o.split.cashFen);
       out.psnAcctPay = fenToYuan(o.split.acctFen);
       out.fundPay = fenToYuan(o.split.fundFen);
+      // SYN Trade6202OutData; total = cash + acct + fund + othFeeAmt (TSX assertValidMedicalInsuranceAmounts)
+      if (o.extra?.othFeeFen) out.othFeeAmt = fenToYuan(o.extra.othFeeFen);
+      if (o.extra?.hospPartFen) out.hospPartAmt = fenToYuan(o.extra.hospPartFen);
+      if (o.extra?.acctMulaidFen) out.acctMulaidPay = fenToYuan(o.extra.acctMulaidFen);
     }
     return out;
   }
@@ -165,7 +198,8 @@ export class Centre {
     if (o.ordStas === '6') return o; // paying twice settles once
     if (!['1', '2'].includes(o.ordStas) || !o.split) throw new CentreError('2004', `订单状态不允许支付 (ordStas=${o.ordStas})`);
     if (o.payAuthNo !== q.payAuthNo) throw new CentreError('2001', '支付授权码不符');
-    if (q.cashFen !== o.split.cashFen) throw new CentreError('2003', '自费金额不符');
+    // the hospital-borne part of the self-pay is not the patient's to pay (TSX medicalInsurancePaymentBreakdown)
+    if (q.cashFen !== o.split.cashFen - (o.extra?.hospPartFen ?? 0)) throw new CentreError('2003', '自费金额不符');
     const balance = this.store.balances.get(o.psnNo) ?? 0;
     if (balance < o.split.acctFen) throw new CentreError('2013', '个人账户余额不足');
     this.store.balances.set(o.psnNo, balance - o.split.acctFen);
@@ -204,7 +238,7 @@ export class Centre {
         orgCode: this.cfg.orgCodg,
         hiChrgTime: o.traceTime,
         hiDocSn: o.setlId,
-        extData: { setlinfo: { setl_id: o.setlId, mdtrt_id: o.mdtrtId, psn_no: o.psnNo, insutype: o.insutype } },
+        extData: { setlinfo: shapeSetlinfo({ setl_id: o.setlId, mdtrt_id: o.mdtrtId, psn_no: o.psnNo, insutype: o.insutype }, this.cfg.setlinfoShape ?? 'object') },
       });
     }
     return out;
@@ -251,8 +285,12 @@ export class Centre {
   /** 6203 */
   refund(d: Data): Data {
     need(d, ['payOrdId', 'appRefdSn', 'appRefdTime', 'totlRefdAmt', 'cashRefdAmt', 'refdType']);
-    if (this.cfg.refundRequiresPayAuthNo && !s(d, 'payAuthNo') && !s(d, 'ecToken')) throw new CentreError('1001', '参数校验失败: 缺少 payAuthNo');
     const o = this.order(d, false);
+    if (this.cfg.refundRequiresPayAuthNo) {
+      const auth = checkRefundAuthorization(d);
+      // the original authorization of the order (HSA sends the visit's ecToken; a C# plug-in the original payAuthNo)
+      if (auth !== o.payAuthNo) throw new CentreError('2001', '退费授权与原支付授权不符');
+    }
     const amounts = {
       cashFen: fen(d, 'cashRefdAmt'),
       acctFen: s(d, 'psnAcctRefdAmt') ? fen(d, 'psnAcctRefdAmt') : 0,
@@ -275,6 +313,7 @@ export class Centre {
     if (type === 'CASH' && (amounts.acctFen || amounts.fundFen)) throw new CentreError('2003', 'CASH 退费只能退现金');
     if (type === 'HI' && amounts.cashFen) throw new CentreError('2003', 'HI 退费不能退现金');
     if (type !== 'ALL' && type !== 'CASH' && type !== 'HI') throw new CentreError('1001', '参数校验失败: refdType');
+    checkAllRefund(type, amounts, o.split);
     const done = o.refunds.reduce((a, r) => ({ cashFen: a.cashFen + r.amounts.cashFen, acctFen: a.acctFen + r.amounts.acctFen, fundFen: a.fundFen + r.amounts.fundFen }), { cashFen: 0, acctFen: 0, fundFen: 0 });
     if (done.cashFen + amounts.cashFen > o.split.cashFen || done.acctFen + amounts.acctFen > o.split.acctFen || done.fundFen + amounts.fundFen > o.split.fundFen) {
       throw new CentreError('2014', '退费金额超过可退金额');

@@ -71,12 +71,18 @@ export interface Split {
   totalFen: Fen;
   fundFen: Fen;
   acctFen: Fen;
+  /** what the patient pays through WeChat/Alipay (the hospital-borne part already taken off) */
   cashFen: Fen;
+  /** another fund's share (6202 othFeeAmt; WeChat med_ins_other_fee), when the centre answers one */
+  otherFundFen?: Fen;
+  /** the hospital-borne part of the self-pay (6202 hospPartAmt): never charged to the patient */
+  hospitalFen?: Fen;
 }
 
+/** total = fund + account + self-pay (+ other fund + hospital part, when present). */
 export function splitAddsUp(s: Split): boolean {
-  return [s.totalFen, s.fundFen, s.acctFen, s.cashFen].every((v) => isFen(v) && v >= 0) &&
-    s.fundFen + s.acctFen + s.cashFen === s.totalFen;
+  const parts = [s.fundFen, s.acctFen, s.cashFen, s.otherFundFen ?? 0, s.hospitalFen ?? 0];
+  return [s.totalFen, ...parts].every((v) => isFen(v) && v >= 0) && parts.reduce((a, b) => a + b, 0) === s.totalFen;
 }
 
 export function assertSplit(s: Split): Split {

@@ -82,7 +82,7 @@ beforeEach(async () => {
   await stack.faults('national').clear();
 });
 
-const sum = (list: Amounts[], k: keyof Amounts) => list.reduce((n, a) => n + a[k], 0);
+const sum = (list: Amounts[], k: keyof Amounts) => list.reduce((n, a) => n + (a[k] ?? 0), 0);
 const mutate = (m: Record<string, unknown>) => postJson(`${stack.urls.wechat}/sandbox/bill-mutations`, { ...m, date: today });
 const run = () => his.ok(billsApi.runReconciliation, { body: { date: today } }) as Promise<ReconciliationRun>;
 const bill = async () => (await his.ok(billsApi.dayBill, { query: { date: today } })) as DayBill;

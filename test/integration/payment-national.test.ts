@@ -55,7 +55,8 @@ describe('payment through the national centre', () => {
     const p = await patient('huang');
     const { orderNo, envelope } = await paidWithLostNotification(p);
     const copies = await Promise.all(Array.from({ length: 50 }, () => postJson(`${stack.urls.bff}/notify/national/settlement`, envelope)));
-    expect(copies.every((c) => c.status === 200 && c.body.code === 0)).toBe(true);
+    // acknowledged in the public TSX form: HTTP 200 {success: true, message}
+    expect(copies.every((c) => c.status === 200 && c.body.success === true)).toBe(true);
     const order = await p.waitForState(orderNo, ['completed']);
     const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
     expect(ledger.settlements).toHaveLength(1);
@@ -102,6 +103,8 @@ describe('payment through the national centre', () => {
     const { payment } = await p.pay(orderNo);
     const payOrdId = (await getJson(`${stack.urls.national}/sandbox/orders/${orderNo}`)).order.payOrdId as string;
     await stack.faults('national').add({ op: 'ordStas', kind: 'fail', code: '23', key: payOrdId, times: 3 });
+    // a TSX-form 6302 has no ordStas: only the 6301 answers carry the unknown one
+    await stack.faults('national').add({ op: 'notify', kind: 'drop', key: payOrdId });
     await stack.faults('wechat').add({ op: 'notify', kind: 'drop', times: -1 });
     await p.confirmInWechat(payment as Record<string, unknown>);
     const seen = await p.waitForState(orderNo, ['awaiting_confirmation', 'completed']);

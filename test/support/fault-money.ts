@@ -35,7 +35,14 @@ export async function checkMoney(stack: TestStack, orders: Map<string, Order>, k
     orders: Record<string, { settlements: number; duplicateBookings: number; reversals: number }>;
   };
   const centre = ((await http('GET', `${stack.urls.national}/sandbox/orders`)).body.orders as CentreOrderView[]).filter((c) => c.medOrgOrd);
-  const centreByOrder = new Map(centre.map((c) => [c.medOrgOrd, c]));
+  // after an unanswered 6201 the next upload goes out as `${orderNo}R1` (domain/payment.ts feeUploadKeys):
+  // the order's own centre order is the one whose payOrdId it holds
+  const orderNoOf = (medOrgOrd: string) => medOrgOrd.replace(/R\d+$/, '');
+  const centreByPay = new Map(centre.map((c) => [c.payOrdId, c]));
+  const centreByOrder = new Map([...orders.values()].flatMap((o) => {
+    const c = o.national ? centreByPay.get(o.national.payOrdId) : centre.find((x) => x.medOrgOrd === o.orderNo);
+    return c ? [[o.orderNo, c] as const] : [];
+  }));
   const wechat = (await http('GET', `${stack.urls.wechat}/sandbox/orders`)).body.orders as Record<string, any>[];
   const wechatRefunds = (await http('GET', `${stack.urls.wechat}/sandbox/refunds`)).body.refunds as { out_trade_no: string; status: string; amount: { refund: number } }[];
   const alipay = (await http('GET', `${stack.urls.alipay}/sandbox/orders`)).body.orders as Record<string, any>[];
@@ -45,7 +52,7 @@ export async function checkMoney(stack: TestStack, orders: Map<string, Order>, k
   const fen = (yuan: unknown) => (yuan === undefined || yuan === null || yuan === '' ? 0 : yuanToFen(String(yuan)));
 
   for (const n of known) if (!orders.has(n)) (lost++, problems.push(`lost: order ${n} was answered to a patient but is not in Redis`));
-  for (const c of centre) if (!orders.has(c.medOrgOrd)) (lost++, problems.push(`lost: the centre has ${c.medOrgOrd} (${c.payOrdId}, ordStas ${c.ordStas}) and we do not`));
+  for (const c of centre) if (!orders.has(c.medOrgOrd) && !orders.has(orderNoOf(c.medOrgOrd))) (lost++, problems.push(`lost: the centre has ${c.medOrgOrd} (${c.payOrdId}, ordStas ${c.ordStas}) and we do not`));
   const ours = new Set([...orders.values()].flatMap((o) => [o.orderNo, ...(o.payment ? [o.payment.outTradeNo] : [])]));
   for (const out of wechatBy.keys()) if (!ours.has(out)) (lost++, problems.push(`lost: WeChat has ${out} and we do not`));
   for (const out of alipayBy.keys()) if (!ours.has(out)) (lost++, problems.push(`lost: Alipay has ${out} and we do not`));

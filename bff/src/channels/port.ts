@@ -125,6 +125,8 @@ export interface CashRefundInput {
   refundNo: string; // our refund number: the channel's idempotency key (out_refund_no / out_request_no)
   refundFen: Fen;
   paidCashFen: Fen;
+  /** the authorization the 6202 carried: the centre's cashier refunds through 6203, which needs it (public-rules item 1) */
+  insuranceAuthorization?: { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
   reason: string;
 }
 

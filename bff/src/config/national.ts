@@ -13,7 +13,30 @@ export const NationalConfig = z.object({
   sm2UserId: z.string().default('1234567812345678'),
   /** [I] epoch-ms per the SDK; Shanxi uses yyyyMMddHHmmss */
   timestampFormat: z.enum(['epoch-ms', 'yyyyMMddHHmmss']).default('epoch-ms'),
+  /** [I] hex case of encData per province (TSX upper-case; the SDK lower-case); answers are read in either */
+  hexCase: z.enum(['upper', 'lower']).default('lower'),
   version: z.string().default('2.0.1'),
+  /**
+   * Which authorization a 6203 carries (TSX validate6203Refund: exactly one). HSA refundSetl
+   * sends ecToken, a C# vendor plug-in the original payAuthNo. Default 'original': the one the
+   * order was paid with (payAuthNo in the mini-programs, ecToken at kiosks) — the only choice
+   * that every order has, so no refund is stranded for want of the other.
+   */
+  refundAuthorization: z.enum(['original', 'payAuthNo', 'ecToken']).default('original'),
+  /** the 6302 acknowledgement: TSX HTTP 200 {success:true, message} (default) or {code:0, message} */
+  notifyAck: z.enum(['tsx', 'code0']).default('tsx'),
+  /**
+   * TSX sends insuCode (the centre of the hospital's contract) and the patient's insured region
+   * (insuplcAdmdvs) separately; unset, insuCode is the patient's region.
+   */
+  insuCode: z.string().min(1).optional(),
+  /** TSX derives acctUsedFlag per region and allows "" (validate6202Request) */
+  acctUsedFlag: z
+    .object({
+      default: z.enum(['', '0', '1']).default('1'),
+      byRegion: z.record(z.string(), z.enum(['', '0', '1'])).default({}),
+    })
+    .prefault({}),
   orgCodg: z.string().min(1).describe('定点医药机构编码'),
   orgName: z.string().min(1),
   /** 6302 notifications older/newer than this are refused; 0 disables the check */

@@ -80,7 +80,9 @@ interface PublicPoint {
 }
 
 function publicPoint(input: KeyInput): PublicPoint {
-  const b = toKeyBytes(input, [130]);
+  let b = toKeyBytes(input, [130, 128]);
+  // a bare 64-byte X‖Y (as TSX and several provincial key files give it) is the uncompressed point without its 04
+  if (b.length === 64) b = Buffer.concat([Buffer.from([4]), b]);
   if (b.length !== 65 || b[0] !== 0x04) throw new Sm2KeyError(`public key must be 65 bytes 04||X||Y, got ${b.length} bytes`);
   const x = bytesToBigint(b.subarray(1, 33));
   const y = bytesToBigint(b.subarray(33));

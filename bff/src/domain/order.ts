@@ -31,6 +31,11 @@ export interface NationalLeg {
   revsToken?: string;
   /** 6202 answered: the split is the centre's, not HIS's estimate */
   ordered: boolean;
+  /**
+   * The authorization the accepted 6202 carried — what a 6203 needs (TSX validate6203Refund:
+   * exactly one of payAuthNo / ecToken; national/client.ts refund). Absent on orders made before.
+   */
+  authorization?: { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
 }
 
 export interface PaymentLeg {
@@ -134,6 +139,11 @@ export interface Order {
 
   amounts: Split;
   amountsFinal: boolean;
+  /**
+   * 6201 calls that went unanswered. No public source says the centre answers a repeated
+   * medOrgOrd (public-rules item 9): the next upload goes out under fresh keys, as HSA does.
+   */
+  feeUploadsUnanswered?: number;
   national?: NationalLeg;
   payment?: PaymentLeg;
   evidence: PaymentEvidence;
@@ -150,7 +160,7 @@ export const TIMELINE_LIMIT = 200;
 /** Fen refunded so far per component, counting refunds that took money back or may have. */
 export function refundedSoFar(order: Order): Split {
   const live = order.refunds.filter((r) => r.state !== 'failed');
-  const sum = (k: keyof Split) => live.reduce((n, r) => n + r.amounts[k], 0);
+  const sum = (k: keyof Split) => live.reduce((n, r) => n + (r.amounts[k] ?? 0), 0);
   return { totalFen: sum('totalFen'), fundFen: sum('fundFen'), acctFen: sum('acctFen'), cashFen: sum('cashFen') };
 }
 

@@ -5,7 +5,7 @@
 import { splitAddsUp, type Channel, type Split } from '@mip/shared';
 import { type Change, Draft } from './change';
 import { job } from './jobs';
-import type { Order, PaymentLeg } from './order';
+import type { NationalLeg, Order, PaymentLeg } from './order';
 
 export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string }, now: Date): Change | null {
   const d = new Draft(order, now);
@@ -16,14 +16,34 @@ export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: str
   return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 
+/** The keys of the next 6201: fresh ones after an unanswered call (HSA makes a new medOrgOrd per call). */
+export function feeUploadKeys(order: Order): { medOrgOrd: string; chrgBchno: string } {
+  const n = order.feeUploadsUnanswered ?? 0;
+  return n === 0 ? { medOrgOrd: order.orderNo, chrgBchno: `${order.orderNo}B1` } : { medOrgOrd: `${order.orderNo}R${n}`, chrgBchno: `${order.orderNo}B${n + 1}` };
+}
+
+/** A 6201 went unanswered: nothing is payable yet (no money moves at 6201); the next tap uploads under fresh keys. */
+export function onFeeUploadUnanswered(order: Order, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (d.order.state !== 'created') return null;
+  d.order.feeUploadsUnanswered = (d.order.feeUploadsUnanswered ?? 0) + 1;
+  return d.note('费用明细上传无应答 (6201)', 'system', '下次以新的机构订单号重新上传').done();
+}
+
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
-export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string }, now: Date): Change | null {
+export function onInsuranceOrdered(
+  order: Order,
+  r: { ordStas: string; split?: Split; splitIssue?: string; orgBizSer: string; authorization?: NationalLeg['authorization'] },
+  now: Date,
+): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
   o.national.orgBizSers.push(r.orgBizSer);
   o.national.lastOrdStas = r.ordStas;
+  if (r.authorization) o.national.authorization = r.authorization;
   if (!r.split) return d.moveTo('manual_review', '医保下单结果缺少金额', 'centre', `6202 ordStas=${r.ordStas}`).done();
+  if (r.splitIssue) return d.moveTo('manual_review', '医保分账金额不平', 'centre', `6202 ${r.splitIssue}`).done();
   if (!splitAddsUp(r.split)) {
     return d.moveTo('manual_review', '医保分账金额不平', 'centre', `6202 金额不平: ${JSON.stringify(r.split)}`).done();
   }

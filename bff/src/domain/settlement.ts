@@ -4,7 +4,7 @@
  * `paid` only when both are known, in whichever order they arrive. Notifications and polls race:
  * every decision here is deterministic on (order, report), so a repeated report decides nothing.
  */
-import type { OrderState, Split } from '@mip/shared';
+import { splitAddsUp, type OrderState, type Split } from '@mip/shared';
 import { type Change, Draft, type By } from './change';
 import { job } from './jobs';
 import type { Order } from './order';
@@ -23,7 +23,15 @@ export interface SettlementReport {
   source: 'notify_6302' | 'query_6301';
   payOrdId: string;
   medOrgOrd?: string;
-  ordStas: string;
+  /**
+   * Absent in a TSX-form 6302 (callType "02" instead, TSX normalizeMedicalInsuranceSettlementNotification);
+   * HSA SeltSucCallbackDTO carries it. Without it the report is a hint, settled only when its
+   * amounts are the stored 6202 split, otherwise confirmed through 6301.
+   */
+  ordStas?: string;
+  callType?: string;
+  /** an authentic 6302 sealed longer ago than the freshness window: only a hint to ask 6301 */
+  stale?: boolean;
   amounts?: Split;
   traceTime?: string;
   setlId?: string;
@@ -49,8 +57,26 @@ const isOpen = (o: Order) => OPEN.includes(o.state);
 /** States where a report of money movement contradicts what we believe. */
 const DEAD: readonly OrderState[] = ['cancelled', 'failed'];
 
+/** Every part, the other-fund and hospital parts included (TSX medicalInsuranceStatusForNotification compares them all). */
 function sameSplit(a: Split, b: Split): boolean {
-  return a.totalFen === b.totalFen && a.fundFen === b.fundFen && a.acctFen === b.acctFen && a.cashFen === b.cashFen;
+  return a.totalFen === b.totalFen && a.fundFen === b.fundFen && a.acctFen === b.acctFen && a.cashFen === b.cashFen &&
+    (a.otherFundFen ?? 0) === (b.otherFundFen ?? 0) && (a.hospitalFen ?? 0) === (b.hospitalFen ?? 0);
+}
+
+/** Not proof enough to decide: an open order asks the centre (6301); anything else ignores it. */
+function confirmByQuery(d: Draft, policy: SettlementPolicy, what: string, by: By): Change | null {
+  const o = d.order;
+  if (o.evidence.insuranceSettled || !isOpen(o) || o.state === 'awaiting_confirmation') return null;
+  return d.moveTo('awaiting_confirmation', what, by).enqueue(job('settlement.poll', o.orderNo, { delayMs: 0, attempt: 1 })).done();
+}
+
+/**
+ * A report without ordStas (TSX 6302) or an old copy: settled only when it says callType "02"
+ * with exactly the split the centre gave in 6202; when in doubt, 6301 decides.
+ */
+function classifyHint(o: Order, r: SettlementReport): 'settled' | 'confirm' {
+  if (r.stale) return 'confirm';
+  return r.callType === '02' && r.amounts && o.national?.ordered && sameSplit(r.amounts, o.amounts) ? 'settled' : 'confirm';
 }
 
 function toReview(d: Draft, reason: string, by: By): Change | null {
@@ -76,16 +102,18 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
   if (!o.national || o.national.payOrdId !== r.payOrdId) {
     return toReview(d, `结算结果的支付订单号 ${r.payOrdId} 与本单不符`, by);
   }
-  if (o.national.lastOrdStas === r.ordStas && !isOpen(o)) return null;
-  const cls = classifyOrdStas(r.ordStas, policy.settledOrdStas);
-  const text = ordStasText(r.ordStas);
+  if (r.ordStas === undefined || r.stale) {
+    if (classifyHint(o, r) === 'confirm') return confirmByQuery(d, policy, r.stale ? '收到过期的医保结算通知，向医保中心核实' : '医保结算通知待核实 (6301)', by);
+  } else if (o.national.lastOrdStas === r.ordStas && !isOpen(o)) return null;
+  const cls = r.ordStas === undefined ? 'settled' : classifyOrdStas(r.ordStas, policy.settledOrdStas);
+  const text = r.ordStas === undefined ? `callType ${r.callType}` : ordStasText(r.ordStas);
 
   if (cls === 'settled') {
     if (o.evidence.insuranceSettled) return null; // duplicate
     // a payment that failed with money taken: the insurance the centre settled goes back too
     if (failedWithMoneyBack(o)) {
       if (r.amounts && !sameSplit(r.amounts, o.amounts)) return toReview(d, `支付失败的订单被医保中心结算，且金额不一致: ${JSON.stringify(r.amounts)}`, by);
-      return onInsuranceSettledAfterFailure(d, r.source, r.ordStas);
+      return onInsuranceSettledAfterFailure(d, r.source, r.ordStas ?? `callType ${r.callType}`);
     }
     if (DEAD.includes(o.state)) return toReview(d, `订单已${o.state === 'cancelled' ? '取消' : '失败'}，但医保中心报告已结算 (${text})`, by);
     if (!isOpen(o)) return null;
@@ -98,13 +126,13 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     if (!sameSplit(r.amounts, o.amounts)) {
       return toReview(d, `医保结算金额与下单金额不一致: 结算 ${JSON.stringify(r.amounts)} / 下单 ${JSON.stringify(o.amounts)}`, by);
     }
-    o.national.lastOrdStas = r.ordStas;
+    if (r.ordStas !== undefined) o.national.lastOrdStas = r.ordStas;
     o.national.settledAt = d.iso;
     if (r.traceTime) o.national.traceTime = r.traceTime;
     if (r.setlId) o.national.setlId = r.setlId;
     if (r.revsToken) o.national.revsToken = r.revsToken;
     if (r.mdtrtId && !o.national.mdtrtId) o.national.mdtrtId = r.mdtrtId;
-    o.evidence.insuranceSettled = { source: r.source, ordStas: r.ordStas, at: d.iso };
+    o.evidence.insuranceSettled = { source: r.source, ordStas: r.ordStas ?? text, at: d.iso };
     d.note(`医保已结算 (${text})`, by, r.source);
     completeIfBothKnown(d, policy, by);
     if (o.state !== 'paid') {
@@ -114,12 +142,12 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     return d.done();
   }
 
-  o.national.lastOrdStas = r.ordStas;
+  if (r.ordStas !== undefined) o.national.lastOrdStas = r.ordStas;
   switch (cls) {
     case 'processing':
       // After an unanswered 6202 the query tells whether the insurance order exists.
       if (o.state === 'awaiting_confirmation' && !o.payment && !o.national.ordered) {
-        if (r.amounts && r.amounts.totalFen === o.amounts.totalFen && r.amounts.fundFen + r.amounts.acctFen + r.amounts.cashFen === r.amounts.totalFen) {
+        if (r.amounts && r.amounts.totalFen === o.amounts.totalFen && splitAddsUp(r.amounts)) {
           o.amounts = r.amounts;
           o.amountsFinal = true;
           o.national.ordered = true;

@@ -10,7 +10,7 @@ import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementRe
 import { backoffMs } from '../domain/jobs';
 import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
 import { EnvelopeError, open } from '../national/envelope';
-import { parseOrderAnswer, NationalFormatError } from '../national/messages';
+import { parseNotification, NationalFormatError } from '../national/messages';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import type { JobOutcome } from '../store/queue';
 import { settlementPolicy, type Deps } from './deps';
@@ -32,13 +32,36 @@ function refused6302(envelopeCode: string, message?: string): Ack {
   return { status: 400, body: { code, message: message ?? 'notification refused', detail: envelopeCode } };
 }
 
+/**
+ * The acknowledgement of an accepted 6302: TSX answers HTTP 200 `{success, message}`
+ * (MedicalInsuranceNotificationService, MedicalInsuranceNotificationAck); `{code:0}` by configuration.
+ */
+function accepted6302(form: Deps['config']['national']['notifyAck']): Ack {
+  return { status: 200, body: form === 'tsx' ? { success: true, message: '成功' } : { code: 0, message: '成功' } };
+}
+
+/**
+ * Opens a 6302. An authentic copy sealed longer ago than maxSkewMs (the centre repeating a
+ * notification hours later) is still acknowledged — marked stale, so it only prompts a 6301.
+ */
+function open6302(deps: Deps, raw: Buffer): { data: Record<string, unknown>; stale: boolean } {
+  const cfg = deps.config.national;
+  const body: unknown = JSON.parse(raw.toString('utf8'));
+  const creds = { appId: cfg.appId, appSecret: cfg.appSecret, peerPublicKey: cfg.platformPublicKey, userId: cfg.sm2UserId };
+  try {
+    return { data: open(body, creds, cfg.maxSkewMs ? { maxSkewMs: cfg.maxSkewMs } : {}), stale: false };
+  } catch (err) {
+    if (!(err instanceof EnvelopeError && err.code === 'TIMESTAMP_SKEW')) throw err;
+    return { data: open(body, creds), stale: true };
+  }
+}
+
 /** POST /notify/national/settlement — 6302. Verified before anything else is read. */
 export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
-  const cfg = deps.config.national;
   let data: Record<string, unknown>;
+  let stale: boolean;
   try {
-    const body: unknown = JSON.parse(raw.toString('utf8'));
-    data = open(body, { appId: cfg.appId, appSecret: cfg.appSecret, peerPublicKey: cfg.platformPublicKey, userId: cfg.sm2UserId }, cfg.maxSkewMs ? { maxSkewMs: cfg.maxSkewMs } : {}) as Record<string, unknown>;
+    ({ data, stale } = open6302(deps, raw));
   } catch (err) {
     const code = err instanceof EnvelopeError ? err.code : 'MALFORMED';
     deps.log.warn({ code }, '6302 notification refused');
@@ -46,21 +69,23 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
   }
   let answer;
   try {
-    answer = parseOrderAnswer('6302', data);
+    answer = parseNotification(data);
   } catch (err) {
     if (err instanceof NationalFormatError) return refused6302('MALFORMED', err.message);
     throw err;
   }
-  const orderNo = answer.medOrgOrd ?? (await deps.orders.byRef('payOrdId', answer.payOrdId));
-  const order = orderNo ? await deps.orders.get(orderNo) : null;
+  // medOrgOrd is the order number, or a fresh key after an unanswered 6201 (domain/payment.ts feeUploadKeys)
+  const byMedOrgOrd = answer.medOrgOrd ? await deps.orders.get(answer.medOrgOrd) : null;
+  const refNo = byMedOrgOrd ? null : await deps.orders.byRef('payOrdId', answer.payOrdId);
+  const order = byMedOrgOrd ?? (refNo ? await deps.orders.get(refNo) : null);
   if (!order) {
     // Not ours, or lost on our side: refuse so the centre keeps it, and alert a person.
     deps.log.error({ payOrdId: answer.payOrdId, medOrgOrd: answer.medOrgOrd }, '6302 for an unknown order');
     return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'unknown order' } };
   }
-  const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
+  const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}), ...(stale ? { stale } : {}) };
   await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()));
-  return { status: 200, body: { code: 0, message: '成功' } };
+  return accepted6302(deps.config.national.notifyAck);
 }
 
 /** POST /notify/:channel/payment — verified and decrypted by the channel adapter first. */

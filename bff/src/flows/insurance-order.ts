@@ -5,11 +5,12 @@
  * call, so a repeated tap resumes where the last one stopped.
  */
 import crypto from 'node:crypto';
-import { onFeeUploaded, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
+import { feeUploadKeys, onFeeUploaded, onFeeUploadUnanswered, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
 import { onOutcomeUnknown } from '../domain/settlement';
 import type { Order } from '../domain/order';
 import { AppError } from '../http/app-error';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import { NationalRequestError } from '../national/messages';
 import { tracked } from './calls';
 import { settlementPolicy, type Deps } from './deps';
 import { peerFailure } from './peer-failure';
@@ -34,15 +35,19 @@ export async function placeInsuranceOrder(
   let order = start;
   const orderNo = order.orderNo;
   const now = () => deps.now();
-  const refused = async (err: unknown) => (err instanceof NationalRejectedError ? await onRefused(err) : null);
+  const refused = async (err: unknown) => {
+    // a request the centre would refuse, caught before it left (TSX: "mdtrtId is unavailable" aborts)
+    if (err instanceof NationalRequestError) return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, err);
+    return err instanceof NationalRejectedError ? await onRefused(err) : null;
+  };
 
   if (order.state === 'created') {
-    const chrgBchno = `${orderNo}B1`;
+    const { medOrgOrd, chrgBchno } = feeUploadKeys(order);
     try {
       const identity = deps.pii.open(order.piiSealed);
       const r = await tracked(deps, orderNo, 'national', '6201', () =>
         deps.national.uploadFees({
-          orderNo,
+          orderNo: medOrgOrd,
           chrgBchno,
           psnNo: order.psnNo,
           insutype: order.insutype,
@@ -58,8 +63,9 @@ export async function placeInsuranceOrder(
       const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
     } catch (err) {
-      // Nothing is payable after a refused or unanswered upload; 6201 is keyed by medOrgOrd,
-      // so the next tap repeats it safely.
+      // Nothing is payable after a refused or unanswered upload. An unanswered one is never
+      // repeated under the same medOrgOrd (public-rules item 9): the next tap uses fresh keys.
+      if (isUnknownOutcome(err)) await deps.orders.update(orderNo, (o) => onFeeUploadUnanswered(o, now()));
       throw (await refused(err)) ?? peerFailure(err);
     }
   }
@@ -69,11 +75,13 @@ export async function placeInsuranceOrder(
     const orgBizSer = `${orderNo}${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
     try {
       const r = await tracked(deps, orderNo, 'national', '6202', () =>
-        deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }),
+        deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }, order.regionCode),
       );
-      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer };
+      const authorization = auth.ecToken !== undefined ? { ecToken: auth.ecToken } : { payAuthNo: auth.payAuthNo };
+      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, authorization, ...(r.splitIssue ? { splitIssue: r.splitIssue } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
     } catch (err) {
+      if (err instanceof NationalRequestError) throw (await refused(err))!;
       if (isUnknownOutcome(err)) {
         await deps.orders.update(orderNo, (o) => onOutcomeUnknown(o, '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
         throw new AppError('PEER_TIMEOUT', undefined, undefined, err);

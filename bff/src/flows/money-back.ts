@@ -44,7 +44,7 @@ function authorizationMissing(err: unknown): boolean {
 async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: RefundType }): Promise<LegResult> {
   try {
     const a = await tracked(deps, o.orderNo, 'national', '6203', () =>
-      deps.national.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, ...q }),
+      deps.national.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, authorization: o.national?.authorization, ...q }),
     );
     const status: string = a.refStatus;
     if (status === 'SUCC') return { outcome: 'succeeded', ...(a.refdSn ? { ref: a.refdSn } : {}) };
@@ -103,6 +103,7 @@ async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
         refundNo: r.refundNo,
         refundFen: r.amounts.cashFen,
         paidCashFen: o.amounts.cashFen,
+        ...(o.national?.authorization ? { insuranceAuthorization: o.national.authorization } : {}),
         reason: r.requestedBy === 'reversal' ? '未能完成本次缴费，已原路退回' : r.reason,
       }),
     );

@@ -17,6 +17,7 @@ import { placeInsuranceOrder } from './insurance-order';
 import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
 import { withLock } from './lock';
+import { isAuthorizationExpired } from '../national/port';
 
 /** Where the hospital is, used when the patient's own location is unknown (6201 uldLatlnt). */
 const HOSPITAL_LOCATION = '113.283456,23.096012';
@@ -44,7 +45,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
   const location = body.location ?? auth.location ?? HOSPITAL_LOCATION;
   order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async (err) => {
-    if (err.code !== '2001') return null;
+    if (!isAuthorizationExpired(err)) return null;
     await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
     return new AppError('AUTHORIZATION_FAILED');
   });

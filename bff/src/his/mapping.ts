@@ -144,6 +144,7 @@ export function toFeeItem(f: W<typeof FeeItemW>): FeeItem {
     ...(f.unit ? { unit: f.unit } : {}),
     quantity: f.cnt,
     unitPriceFen: f.pric_fen,
+    ...(f.pric ? { unitPrice: f.pric } : {}),
     amountFen: f.amount_fen,
     category: CATEGORY[f.chrgitm_lv],
     ...(f.rxno ? { rxno: f.rxno } : {}),

@@ -81,6 +81,8 @@ export interface FeeItem {
   /** decimal text, e.g. "2" or "0.5" */
   quantity: string;
   unitPriceFen: Fen;
+  /** the unit price as HIS has it, decimal yuan up to 6 places (national pric 16,6), when it says */
+  unitPrice?: string;
   amountFen: Fen;
   /** 甲类 / 乙类 / 丙类 / 自费 */
   category: string;

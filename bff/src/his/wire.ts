@@ -96,6 +96,8 @@ export const FeeItemW = z.object({
   unit: text.optional(),
   cnt: z.string().regex(/^\d+(\.\d+)?$/),
   pric_fen: fen,
+  /** decimal unit price at the national precision (pric 16,6), e.g. per tablet */
+  pric: z.string().regex(/^\d{1,10}(\.\d{1,6})?$/).optional(),
   amount_fen: fen,
   chrgitm_lv: z.enum(['01', '02', '03']),
   rxno: text.optional(),

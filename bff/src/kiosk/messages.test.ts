@@ -13,11 +13,12 @@ const upload = (auth: { payAuthNo?: string; ecToken?: string }): FeeUploadInput 
   regionCode: o.regionCode,
   identity: { idNo: '440106196503122134', name: '张建国' },
   location: '113.1,23.1',
-  preSettlement: o.preSettlement,
+  // mdtrtId: required in 6201 without ecToken, and in every 6202 (TSX validate6201FeeUpload / validate6202Request)
+  preSettlement: { ...o.preSettlement, visit: { ...o.preSettlement.visit, mdtrtId: 'MDT1' } },
   totalFen: 0,
   ...auth,
 });
-const placing = { orgCodg: 'H1', payOrdId: 'ORD1', payToken: 'T', orgBizSer: 'S1', chrgBchno: 'B1', location: '113.1,23.1' };
+const placing = { orgCodg: 'H1', payOrdId: 'ORD1', payToken: 'T', orgBizSer: 'S1', chrgBchno: 'B1', mdtrtId: 'MDT1', location: '113.1,23.1' };
 
 describe('the centre messages of the kiosk path', () => {
   it('sends the ecToken instead of payAuthNo in 6201 and 6202', () => {

@@ -23,6 +23,7 @@ import {
   type OrderAnswer,
   type RefundAnswer,
   type RefundType,
+  type RefundAuthorization,
   chinaTime,
 } from './messages';
 import type { Split } from '@mip/shared';
@@ -41,6 +42,20 @@ export class NationalProtocolError extends Error {
   constructor(readonly infno: Infno, message: string) {
     super(`centre ${infno}: ${message}`);
     this.name = 'NationalProtocolError';
+  }
+}
+
+/**
+ * A 6203 could not be sent: the order holds no authorization of the kind configuration asks for
+ * (TSX validate6203Refund needs exactly one of payAuthNo/ecToken). Nothing reached the centre;
+ * a person must refund by another way.
+ */
+export class NationalAuthorizationMissingError extends NationalRejectedError {
+  /** the mark flows/money-back.ts reads: a refund that cannot go without a person */
+  readonly authorizationMissing = true;
+  constructor(readonly wanted: NationalConfig['refundAuthorization']) {
+    super('6203', 'AUTHORIZATION_MISSING', `退费所需的支付授权已不在订单上 (${wanted})`);
+    this.name = 'NationalAuthorizationMissingError';
   }
 }
 
@@ -67,7 +82,7 @@ export class NationalClient {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      const envelope = seal(data, this.creds, { timestamp: this.timestamp(), version: this.cfg.version });
+      const envelope = seal(data, this.creds, { timestamp: this.timestamp(), version: this.cfg.version, hexCase: this.cfg.hexCase });
       const res = await peerRequest({
         peer: 'national',
         op: infno,
@@ -99,6 +114,9 @@ export class NationalClient {
       // Business errors come as {code, message} without encData (notes §2.2). A body that is
       // neither is not trusted either way.
       const code = b.code ?? b.errCode;
+      // An unsigned refusal of a refund proves nothing: TSX treats a body without encData as a
+      // contract error, so a 6203 answered this way is unknown and must be queried (6301).
+      if (infno === '6203' && code !== undefined) throw new NationalProtocolError(infno, `unsigned answer ${String(code)} ${String(b.message ?? b.msg ?? '')}`);
       if (code !== undefined && String(code) !== '0') {
         throw new NationalRejectedError(infno, String(code), String(b.message ?? b.msg ?? ''));
       }
@@ -119,13 +137,19 @@ export class NationalClient {
 
   /** 6201 费用明细上传 */
   async uploadFees(i: Omit<FeeUploadInput, 'orgCodg'>): Promise<{ payOrdId: string; payToken: string; mdtrtId?: string }> {
-    const d = await this.call('6201', this.cfg.paths.feeUpload, feeUploadData({ ...i, orgCodg: this.cfg.orgCodg }));
+    const d = await this.call('6201', this.cfg.paths.feeUpload, feeUploadData({ insuCode: this.cfg.insuCode, acctUsedFlag: this.acctUsedFlag(i.regionCode), ...i, orgCodg: this.cfg.orgCodg }));
     return parseFeeUpload(d);
   }
 
+  /** acctUsedFlag of a region (TSX: per region, "" allowed) */
+  acctUsedFlag(regionCode: string): string {
+    return this.cfg.acctUsedFlag.byRegion[regionCode] ?? this.cfg.acctUsedFlag.default;
+  }
+
   /** 6202 支付下单: orgBizSer must be new for every call */
-  async placeOrder(i: Omit<PayOrderInput, 'orgCodg'>): Promise<OrderAnswer> {
-    const d = await this.call('6202', this.cfg.paths.payOrder, payOrderData({ ...i, orgCodg: this.cfg.orgCodg }));
+  async placeOrder(i: Omit<PayOrderInput, 'orgCodg'>, regionCode?: string): Promise<OrderAnswer> {
+    const flag = regionCode !== undefined ? { acctUsedFlag: this.acctUsedFlag(regionCode) } : {};
+    const d = await this.call('6202', this.cfg.paths.payOrder, payOrderData({ ...flag, ...i, orgCodg: this.cfg.orgCodg }));
     return parseOrderAnswer('6202', d);
   }
 
@@ -137,12 +161,23 @@ export class NationalClient {
 
   /** 6401 费用明细上传撤销 */
   async revokeUpload(i: { payOrdId: string; payToken: string; identity: { idNo: string; name: string } }): Promise<void> {
-    await this.call('6401', this.cfg.paths.revokeUpload, orderRefData({ ...i, orgCodg: this.cfg.orgCodg }));
+    const d = await this.call('6401', this.cfg.paths.revokeUpload, orderRefData({ ...i, orgCodg: this.cfg.orgCodg }));
+    // TSX validate6401Response: `success === true`, nothing else, means revoked
+    if (d.success === true) return;
+    if (d.success === false) throw new NationalRejectedError('6401', 'NOT_REVOKED', String(d.message ?? '撤销未成功'));
+    throw new NationalProtocolError('6401', 'answer lacks success: true');
   }
 
-  /** 6203 医保退费: appRefdSn is the idempotency key of one refund */
-  async refund(i: { payOrdId: string; appRefdSn: string; at: Date; amounts: Split; refdType: RefundType; payAuthNo?: string; reason?: string }): Promise<RefundAnswer> {
-    const d = await this.call('6203', this.cfg.paths.refund, refundData(i));
+  /**
+   * 6203 医保退费: appRefdSn is the idempotency key of one refund. `authorization` is what the
+   * order was paid with (NationalLeg.authorization); without the kind configuration asks for,
+   * NationalAuthorizationMissingError and nothing is sent.
+   */
+  async refund(i: { payOrdId: string; appRefdSn: string; at: Date; amounts: Split; refdType: RefundType; authorization: RefundAuthorization | undefined; reason?: string }): Promise<RefundAnswer> {
+    const want = this.cfg.refundAuthorization;
+    const a = i.authorization;
+    if (!a || (want === 'payAuthNo' && a.payAuthNo === undefined) || (want === 'ecToken' && a.ecToken === undefined)) throw new NationalAuthorizationMissingError(want);
+    const d = await this.call('6203', this.cfg.paths.refund, refundData({ ...i, authorization: a }));
     return parseRefund(d);
   }
 }

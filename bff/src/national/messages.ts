@@ -6,6 +6,7 @@
  */
 import { fenToYuan, yuanToFen, type Split } from '@mip/shared';
 import type { FeeItem, PreSettlement } from '../his/port';
+import { lineTotalFen, normalizeCnt, normalizePric } from './decimal';
 
 export type Data = Record<string, unknown>;
 
@@ -13,6 +14,14 @@ export class NationalFormatError extends Error {
   constructor(readonly infno: string, message: string) {
     super(`${infno}: ${message}`);
     this.name = 'NationalFormatError';
+  }
+}
+
+/** A request we must not send (a field the centre requires is missing or wrong): nothing left. */
+export class NationalRequestError extends Error {
+  constructor(readonly infno: string, message: string) {
+    super(`${infno}: ${message}`);
+    this.name = 'NationalRequestError';
   }
 }
 
@@ -29,6 +38,13 @@ export interface FeeUploadInput {
   psnNo: string;
   insutype: string;
   regionCode: string;
+  /**
+   * TSX sends a configured insuCode (the centre of the hospital's contract) beside the patient's
+   * insured region (insuplcAdmdvs); defaults to the patient's region when not configured.
+   */
+  insuCode?: string;
+  /** TSX derives acctUsedFlag per region and allows "" (validate6202Request) */
+  acctUsedFlag?: string;
   identity: { idNo: string; name: string };
   /** exactly one of payAuthNo (mini-program authorization) and ecToken (e-voucher QR at a kiosk) */
   payAuthNo?: string;
@@ -41,6 +57,8 @@ export interface FeeUploadInput {
 /** 6201 费用明细上传 */
 export function feeUploadData(i: FeeUploadInput): Data {
   const v = i.preSettlement.visit;
+  // TSX validate6201FeeUpload: without ecToken the hospital's mdtrtId is required
+  if (i.ecToken === undefined && !v.mdtrtId) throw new NationalRequestError('6201', 'mdtrtId is unavailable (HIS did not register the visit)');
   const data: Data = {
     orgCodg: i.orgCodg,
     psnNo: i.psnNo,
@@ -51,7 +69,7 @@ export function feeUploadData(i: FeeUploadInput): Data {
     userName: i.identity.name,
     idType: '01',
     ...authField('6201', i),
-    insuCode: i.regionCode,
+    insuCode: i.insuCode ?? i.regionCode,
     insuplcAdmdvs: i.regionCode,
     iptOtpNo: v.iptOtpNo,
     atddrNo: v.drCode,
@@ -62,7 +80,7 @@ export function feeUploadData(i: FeeUploadInput): Data {
     medType: v.medType,
     feeType: '01',
     medfeeSumamt: fenToYuan(i.totalFen),
-    acctUsedFlag: '1',
+    acctUsedFlag: i.acctUsedFlag ?? '1',
     psnSetlway: '01',
     chrgBchno: i.chrgBchno,
     pubHospRfomFlag: '1',
@@ -73,13 +91,13 @@ export function feeUploadData(i: FeeUploadInput): Data {
       diagSrtNo: String(n + 1),
       diagCode: d.code,
       diagName: d.name,
-      diagDept: v.deptName,
+      diagDept: v.deptCode, // a department code in TSX, not a name
       diseDorNo: v.drCode,
       diseDorName: v.drName,
       diagTime: v.begntime,
       valiFlag: '1',
     })),
-    feedetailList: i.preSettlement.items.map((f) => ({
+    feedetailList: i.preSettlement.items.map((f) => ({ ...priceAndCount(f),
       feedetlSn: f.feedetlSn,
       psnNo: i.psnNo,
       chrgBchno: i.chrgBchno,
@@ -91,8 +109,6 @@ export function feeUploadData(i: FeeUploadInput): Data {
       medListName: f.name,
       medListSpc: f.spec,
       detItemFeeSumamt: fenToYuan(f.amountFen),
-      cnt: f.quantity,
-      pric: fenToYuan(f.unitPriceFen),
       bilgDeptCodg: f.bilgDeptCodg,
       bilgDeptName: f.bilgDeptName,
       bilgDrCodg: f.bilgDrCodg,
@@ -104,6 +120,19 @@ export function feeUploadData(i: FeeUploadInput): Data {
   };
   if (v.mdtrtId) data.mdtrtId = v.mdtrtId;
   return data;
+}
+
+/**
+ * pric (16,6) and cnt (16,4) as decimal strings (national fee-detail table; HSA BigDecimal):
+ * the HIS's decimal unit price when it gives one, else the fen price. pric × cnt must make the
+ * line total to the fen, computed in BigInt.
+ */
+function priceAndCount(f: FeeItem): { pric: string; cnt: string } {
+  const pric = normalizePric(f.unitPrice ?? fenToYuan(f.unitPriceFen));
+  const cnt = normalizeCnt(f.quantity);
+  if (pric === undefined || cnt === undefined) throw new NationalRequestError('6201', `line ${f.feedetlSn}: price or quantity beyond the national precision`);
+  if (lineTotalFen(pric, cnt) !== f.amountFen) throw new NationalRequestError('6201', `line ${f.feedetlSn}: ${pric} × ${cnt} is not ${fenToYuan(f.amountFen)}`);
+  return { pric, cnt };
 }
 
 export function parseFeeUpload(d: Data): { payOrdId: string; payToken: string; mdtrtId?: string } {
@@ -118,7 +147,7 @@ export function parseFeeUpload(d: Data): { payOrdId: string; payToken: string; m
 /** The authorization field of 6201/6202: payAuthNo, or ecToken when the patient showed the e-voucher QR. */
 function authField(infno: string, i: { payAuthNo?: string; ecToken?: string }): Data {
   if (i.ecToken === undefined) return { payAuthNo: i.payAuthNo };
-  if (i.payAuthNo !== undefined) throw new NationalFormatError(infno, 'payAuthNo and ecToken are exclusive');
+  if (i.payAuthNo !== undefined) throw new NationalRequestError(infno, 'payAuthNo and ecToken are exclusive');
   return { ecToken: i.ecToken };
 }
 
@@ -134,10 +163,13 @@ export interface PayOrderInput {
   chrgBchno: string;
   mdtrtId?: string;
   location: string;
+  acctUsedFlag?: string;
 }
 
 /** 6202 支付下单 */
 export function payOrderData(i: PayOrderInput): Data {
+  // TSX validate6202Request: mdtrtId is required; "mdtrtId is unavailable" aborts before sending
+  if (!i.mdtrtId) throw new NationalRequestError('6202', 'mdtrtId is unavailable');
   const data: Data = {
     ...authField('6202', i),
     payOrdId: i.payOrdId,
@@ -146,17 +178,28 @@ export function payOrderData(i: PayOrderInput): Data {
     orgBizSer: i.orgBizSer,
     chrgBchno: i.chrgBchno,
     feeType: '01',
-    acctUsedFlag: '1',
+    acctUsedFlag: i.acctUsedFlag ?? '1',
     setlLatlnt: i.location,
+    mdtrtId: i.mdtrtId,
   };
-  if (i.mdtrtId) data.mdtrtId = i.mdtrtId;
   return data;
 }
 
-export interface OrderAnswer {
-  payOrdId: string;
+export interface OrderAnswer extends OrderFields {
   ordStas: string;
+}
+
+/** A 6302 notification: ordStas is absent in the TSX form (callType "02" instead). */
+export type NotificationAnswer = OrderFields;
+
+interface OrderFields {
+  payOrdId: string;
+  ordStas?: string;
+  callType?: string;
+  setlType?: string;
   split?: Split;
+  /** amounts that do not fit together (see splitOf): the order goes to a person */
+  splitIssue?: string;
   medOrgOrd?: string;
   traceTime?: string;
   setlId?: string;
@@ -164,27 +207,32 @@ export interface OrderAnswer {
   revsToken?: string;
 }
 
-/** 6202 and 6301 answers and 6302 notifications share their fields. */
+/**
+ * 6202 and 6301 answers and 6302 notifications share their fields. A 6302 in the TSX form has
+ * no ordStas (TSX normalizeMedicalInsuranceSettlementNotification: callType "02" instead); HSA
+ * SeltSucCallbackDTO has one — `ordStasOptional` accepts both.
+ */
 export function parseOrderAnswer(infno: string, d: Data): OrderAnswer {
+  const a = parseOrderFields(infno, d);
+  if (a.ordStas === undefined) throw new NationalFormatError(infno, 'answer lacks payOrdId or ordStas');
+  return { ...a, ordStas: a.ordStas };
+}
+
+export function parseNotification(d: Data): NotificationAnswer {
+  return parseOrderFields('6302', d);
+}
+
+function parseOrderFields(infno: string, d: Data): OrderFields {
   const payOrdId = str(d, 'payOrdId');
   const ordStas = str(d, 'ordStas');
-  if (!payOrdId || ordStas === undefined) throw new NationalFormatError(infno, 'answer lacks payOrdId or ordStas');
-  const out: OrderAnswer = { payOrdId, ordStas };
-  const total = str(d, 'feeSumamt');
-  if (total !== undefined) {
-    const cash = str(d, 'ownPayAmt') ?? str(d, 'ownpayAmt');
-    const acct = str(d, 'psnAcctPay');
-    const fund = str(d, 'fundPay');
-    if (cash === undefined || acct === undefined || fund === undefined) throw new NationalFormatError(infno, 'amounts incomplete');
-    try {
-      out.split = { totalFen: yuanToFen(total), cashFen: yuanToFen(cash), acctFen: yuanToFen(acct), fundFen: yuanToFen(fund) };
-    } catch (e) {
-      throw new NationalFormatError(infno, (e as Error).message);
-    }
-  }
+  if (!payOrdId) throw new NationalFormatError(infno, 'answer lacks payOrdId or ordStas');
+  const out: OrderFields = { payOrdId, ...(ordStas !== undefined ? { ordStas } : {}) };
+  if (str(d, 'feeSumamt') !== undefined) Object.assign(out, splitOf(infno, d));
   const ext = obj(d, 'extData');
-  const setl = ext ? (obj(ext, 'setlinfo') ?? obj(ext, 'setlInfo')) : undefined;
+  const setl = ext ? setlinfoOf(ext) : undefined;
   for (const [k, v] of [
+    ['callType', str(d, 'callType')],
+    ['setlType', str(d, 'setlType')],
     ['medOrgOrd', str(d, 'medOrgOrd')],
     ['traceTime', str(d, 'traceTime')],
     ['revsToken', str(d, 'revsToken')],
@@ -196,12 +244,62 @@ export function parseOrderAnswer(infno: string, d: Data): OrderAnswer {
   return out;
 }
 
+/** extData.setlinfo as an object, or a list read at its first element (HSA ExtDataDTO `List<SetlInfoDTO>`, `.get(0)`). */
+function setlinfoOf(ext: Data): Data | undefined {
+  const v = ext.setlinfo ?? ext.setlInfo;
+  if (Array.isArray(v)) return v[0] && typeof v[0] === 'object' ? (v[0] as Data) : undefined;
+  return obj(ext, 'setlinfo') ?? obj(ext, 'setlInfo');
+}
+
+const fenOf = (infno: string, d: Data, k: string): number | undefined => {
+  const v = str(d, k);
+  if (v === undefined || v === '') return undefined;
+  try {
+    return yuanToFen(v);
+  } catch (e) {
+    throw new NationalFormatError(infno, `${k}: ${(e as Error).message}`);
+  }
+};
+
+/**
+ * The split of a 6202/6301/6302: SYN Trade6202OutData has othFeeAmt, hospPartAmt, deposit,
+ * acctMulaidPay and selfAcctPay beside the four classic amounts. TSX checks
+ * feeSumamt = ownPayAmt + psnAcctPay + fundPay + othFeeAmt (assertValidMedicalInsuranceAmounts),
+ * and takes hospPartAmt off the cash the patient pays (medicalInsurancePaymentBreakdown). So
+ * `cashFen` here is ownPayAmt − hospPartAmt, and total = cash + hospital + acct + fund + other.
+ * [I] acctMulaidPay (family account) and selfAcctPay are parts of psnAcctPay; a deposit has no
+ * place in an outpatient mobile payment — either going wrong sends the order to a person.
+ */
+function splitOf(infno: string, d: Data): { split: Split; splitIssue?: string } {
+  const total = fenOf(infno, d, 'feeSumamt');
+  const ownPay = fenOf(infno, d, 'ownPayAmt') ?? fenOf(infno, d, 'ownpayAmt');
+  const acct = fenOf(infno, d, 'psnAcctPay');
+  const fund = fenOf(infno, d, 'fundPay');
+  if (total === undefined || ownPay === undefined || acct === undefined || fund === undefined) throw new NationalFormatError(infno, 'amounts incomplete');
+  const other = fenOf(infno, d, 'othFeeAmt') ?? 0;
+  const hospital = fenOf(infno, d, 'hospPartAmt') ?? 0;
+  const family = fenOf(infno, d, 'acctMulaidPay');
+  const own = fenOf(infno, d, 'selfAcctPay');
+  const deposit = fenOf(infno, d, 'deposit') ?? 0;
+  const split: Split = { totalFen: total, fundFen: fund, acctFen: acct, cashFen: ownPay - hospital, ...(other ? { otherFundFen: other } : {}), ...(hospital ? { hospitalFen: hospital } : {}) };
+  const issues: string[] = [];
+  if (ownPay + acct + fund + other !== total) issues.push(`feeSumamt ${total} ≠ ownPayAmt ${ownPay} + psnAcctPay ${acct} + fundPay ${fund} + othFeeAmt ${other}`);
+  if (hospital > ownPay) issues.push(`hospPartAmt ${hospital} > ownPayAmt ${ownPay}`);
+  if (family !== undefined && family > acct) issues.push(`acctMulaidPay ${family} > psnAcctPay ${acct}`);
+  if (family !== undefined && own !== undefined && family + own !== acct) issues.push(`acctMulaidPay ${family} + selfAcctPay ${own} ≠ psnAcctPay ${acct}`);
+  if (deposit) issues.push(`deposit ${deposit} in an outpatient payment`);
+  return issues.length ? { split, splitIssue: issues.join('; ') } : { split };
+}
+
 /** 6301 查询 and 6401 撤销 take the same fields. */
 export function orderRefData(i: { payOrdId: string; orgCodg: string; payToken: string; identity: { idNo: string; name: string } }): Data {
   return { payOrdId: i.payOrdId, orgCodg: i.orgCodg, payToken: i.payToken, idNo: i.identity.idNo, userName: i.identity.name, idType: '01' };
 }
 
 export type RefundType = 'ALL' | 'CASH' | 'HI';
+
+/** The one authorization a 6203 carries (TSX validate6203Refund: exactly one of the two). */
+export type RefundAuthorization = { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
 
 /** 6203 医保退费 */
 export function refundData(i: {
@@ -210,7 +308,7 @@ export function refundData(i: {
   at: Date;
   amounts: Split;
   refdType: RefundType;
-  payAuthNo?: string;
+  authorization: RefundAuthorization;
   reason?: string;
 }): Data {
   const data: Data = {
@@ -223,7 +321,8 @@ export function refundData(i: {
     cashRefdAmt: fenToYuan(i.amounts.cashFen),
     refdType: i.refdType,
   };
-  if (i.payAuthNo) data.payAuthNo = i.payAuthNo;
+  if (i.authorization.ecToken !== undefined) data.ecToken = i.authorization.ecToken;
+  else data.payAuthNo = i.authorization.payAuthNo;
   if (i.reason) data.expContent = JSON.stringify({ reason: i.reason });
   return data;
 }

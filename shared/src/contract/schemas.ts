@@ -17,6 +17,8 @@ export const Amounts = z.object({
   fundFen: FenAmount.describe('医保统筹基金支付'),
   acctFen: FenAmount.describe('个人账户支付'),
   cashFen: FenAmount.describe('个人自付（微信/支付宝支付）'),
+  otherFundFen: FenAmount.optional().describe('其他基金支付 (6202 othFeeAmt)'),
+  hospitalFen: FenAmount.optional().describe('医院负担，不向患者收取 (6202 hospPartAmt)'),
 });
 export type Amounts = z.infer<typeof Amounts>;
 

@@ -149,6 +149,7 @@ export class CashierChannel implements ChannelPort {
         at: new Date(),
         amounts: { totalFen: q.refundFen, fundFen: 0, acctFen: 0, cashFen: q.refundFen },
         refdType: 'CASH',
+        authorization: q.insuranceAuthorization,
         reason: q.reason,
       });
       if (r.refStatus === 'SUCC') return { status: 'succeeded', ...(r.refdSn ? { channelRefundId: r.refdSn } : {}) };
