@@ -6,6 +6,7 @@ import { notifyRefund } from './events';
 import { underFaults } from './fault-run';
 import { rfc3339, type MedOrder, type RefundRec } from './state';
 import { fail, jsonBody } from './v3-middleware';
+import { callbackUrlProblem } from './med-ins-rules';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;
 
@@ -36,6 +37,21 @@ export function settleRefundState(w: WechatCtx, o: MedOrder): void {
   if ((cash === 0 || cashBack >= cash) && (insurance === 0 || insBack >= insurance)) o.mix_pay_status = 'MIX_PAY_REFUND';
 }
 
+/** PROCESSING refunds whose time came (sandbox clock) succeed, and their callbacks go out. */
+export function settleDueRefunds(w: WechatCtx): void {
+  for (const r of w.state.refunds.values()) {
+    if (r.status !== 'PROCESSING' || r.settleAt === undefined || r.settleAt > w.state.now()) continue;
+    r.status = 'SUCCESS';
+    r.success_time = rfc3339(new Date(w.state.now()));
+    const txn = w.state.txns.get(r.out_trade_no);
+    const back = [...w.state.refunds.values()].filter((x) => x.out_trade_no === r.out_trade_no && x.status === 'SUCCESS').reduce((n, x) => n + x.amount.refund, 0);
+    if (txn && back >= txn.total) txn.trade_state = 'REFUND';
+    const o = w.state.orderByOut(r.out_trade_no);
+    if (o) settleRefundState(w, o);
+    notifyRefund(w, r);
+  }
+}
+
 export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => void, ms: number) => void): void {
   const { cfg, state, faults } = w;
   const sysErr = (ctx: RouterContext) => (r: { status?: number; code?: string; message?: string }) =>
@@ -55,6 +71,8 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       if (!txn) return fail(ctx, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
       if (txn.trade_state === 'NOTPAY' || !txn.transaction_id) return fail(ctx, 400, 'INVALID_REQUEST', '订单未支付，不能退款');
       if (txn.total !== amount.total) return fail(ctx, 400, 'PARAM_ERROR', '订单金额 total 与原订单不一致');
+      const badUrl = typeof b.notify_url === 'string' ? callbackUrlProblem(b.notify_url) : undefined;
+      if (badUrl) return fail(ctx, 400, 'PARAM_ERROR', `notify_url ${badUrl}`);
       const existing = state.refunds.get(outRefundNo);
       if (existing) {
         if (existing.out_trade_no !== txn.out_trade_no || existing.amount.refund !== amount.refund) return fail(ctx, 400, 'INVALID_REQUEST', '退款单号已存在且请求参数不一致');
@@ -74,21 +92,16 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
         amount: { refund: amount.refund as number, total: txn.total },
       };
       state.refunds.set(r.out_refund_no, r);
-      const settle = () => {
-        r.status = 'SUCCESS';
-        r.success_time = rfc3339();
-        if (already + r.amount.refund >= txn.total) txn.trade_state = 'REFUND';
-        const o = state.orderByOut(txn.out_trade_no);
-        if (o) settleRefundState(w, o);
-        notifyRefund(w, r);
-      };
-      if (cfg.refundSettleMs === 0) settle();
-      else later(settle, cfg.refundSettleMs);
+      // PROCESSING until the sandbox clock reaches settleAt (refundSettleMs; minutes in real life)
+      r.settleAt = state.now() + cfg.refundSettleMs;
+      if (cfg.refundSettleMs === 0) settleDueRefunds(w);
+      else later(() => settleDueRefunds(w), cfg.refundSettleMs);
       ctx.body = refundView(r);
     }, sysErr(ctx));
   });
 
   router.get('/v3/refund/domestic/refunds/:outRefundNo', async (ctx) => {
+    settleDueRefunds(w);
     const r = state.refunds.get(ctx.params.outRefundNo);
     if (!r) return fail(ctx, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     ctx.body = refundView(r);

@@ -23,7 +23,7 @@ beforeEach(() => {
 
 async function paidNotification(opts: { fault?: Record<string, unknown> } = {}): Promise<{ orderNo: string; mixTradeNo: string }> {
   const auth = await authorizeWechat(env, 'zhang');
-  const q = paymentInput('zhang', auth, { totalFen: 8_800, fundFen: 5_000, acctFen: 1_000, cashFen: 2_800 }, `${receiver.url}/notify/wechat/payment`);
+  const q = paymentInput('zhang', auth, { totalFen: 8_800, fundFen: 5_000, acctFen: 1_000, cashFen: 2_800 }, env.publicUrl(`${receiver.url}/notify/wechat/payment`));
   const created = await env.adapter.createPayment(q);
   if (opts.fault) await postJson(`${env.url}/sandbox/faults`, { ...opts.fault, key: q.orderNo });
   const res = await postJson<{ errMsg: string }>(`${env.url}/sandbox/dev/pay`, { openid: auth.openId, ...created.payParams });

@@ -1,7 +1,8 @@
 import { ChannelSignatureError, type ChannelNotification, type NotificationRequest } from '../port';
 import { headerValue } from '../headers';
 import { decryptResource, type EncryptedResource } from './aead';
-import { mapMixStatus, type MedInsOrderEntity } from './med-ins';
+import type { MedInsOrderEntity } from './med-ins';
+import { readStatuses } from './status';
 import type { WechatpayVerifier } from './v3-sign';
 
 interface WechatEvent {
@@ -70,13 +71,16 @@ export function toChannelNotification(event: WechatEvent, plain: unknown): Chann
   }
   if (event.event_type === 'MEDICAL_INSURANCE.SUCCESS') {
     const o = plain as MedInsOrderEntity;
+    // the three statuses read together (接入质量检查 #10), as for a query
+    const { status, legs } = readStatuses(o);
     return {
       kind: 'payment',
       eventId: event.id,
       outTradeNo: o.out_trade_no,
       channelRef: o.mix_trade_no,
-      status: mapMixStatus(o.mix_pay_status),
-      cashPaidFen: o.wechat_pay_cash_fee,
+      status,
+      legs,
+      cashPaidFen: o.wechat_pay_cash_fee ?? (o.mix_pay_type === 'INSURANCE_ONLY' ? 0 : undefined),
       totalFen: o.total_fee,
       paidAt: o.paid_time,
     };
