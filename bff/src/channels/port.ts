@@ -180,6 +180,12 @@ export interface ChannelPort {
   /** ok: the channel stops sending; a refusal answers 4xx with the stable code (default SIGNATURE_INVALID) */
   ackNotification(ok: boolean, refusal?: ErrorCode): NotificationAck;
   refundCash(q: CashRefundInput): Promise<CashRefundResult>;
+  /**
+   * Closes the channel's unpaid order before the order is cancelled (WeChat: the JSAPI self-pay
+   * order, and the mixed order where configured). 'paying': the patient confirmed or is confirming —
+   * do not cancel. Channels without such a step leave it out.
+   */
+  closePayment?(q: { outTradeNo: string; channelRef: string }): Promise<'closed' | 'paying'>;
   /** WeChat requires being told of an insurance refund done through the centre; Alipay does nothing */
   notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult>;
   downloadBill(date: string): Promise<ChannelBillRow[]>;

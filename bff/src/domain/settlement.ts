@@ -5,6 +5,7 @@
  * every decision here is deterministic on (order, report), so a repeated report decides nothing.
  */
 import type { OrderState, Split } from '@mip/shared';
+import type { PaymentLegs } from '../channels/port';
 import { type Change, Draft, type By } from './change';
 import { job } from './jobs';
 import type { Order } from './order';
@@ -38,6 +39,8 @@ export interface CashReport {
   totalFen?: number;
   cashTradeNo?: string;
   paidAt?: string;
+  /** each leg as the channel reports it (a failed payment whose cash leg was taken is refunded) */
+  legs?: PaymentLegs;
 }
 
 /** States in which the outcome of the payment is still open. */

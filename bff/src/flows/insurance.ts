@@ -88,10 +88,19 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
   }
   if (result.status === 'redirect') return { status: 'redirect' as const, authUrl: result.authUrl };
   const identity = deps.pii.open(profile.identitySealed);
-  const payerId = result.payer?.idNo ? normalizeIdNumber(result.payer.idNo) : undefined;
-  if (payerId && payerId !== identity.idNo && !result.payer?.familyPay) {
+  const payer = result.payer;
+  const payerId = payer?.idNo ? normalizeIdNumber(payer.idNo) : undefined;
+  // the voucher's holder is the payer (wechatpay-skills 接入质量检查 #18): name and ID both match the
+  // patient, unless the voucher holder pays for a relative (亲情付, 开发参数与业务规则 §五)
+  const differs = (payerId !== undefined && payerId !== identity.idNo) || (payer?.name !== undefined && payer.name.trim() !== identity.name.trim());
+  if (differs && !payer?.familyPay) {
     throw new AppError('AUTHORIZATION_FAILED', '医保电子凭证与就诊人身份不一致，请使用就诊人本人的电子凭证授权');
   }
+  if (payer?.familyPay && (!payer.name || !payerId)) {
+    throw new AppError('AUTHORIZATION_FAILED', '亲情付授权缺少付款人信息，请重新授权');
+  }
+  // 亲情付: the holder's identity is needed for the channel order's payer; sealed like every identity at rest
+  const heldPayer = payer ? { familyPay: payer.familyPay, ...(payer.familyPay && payer.name && payerId ? { sealed: deps.pii.seal({ name: payer.name, idNo: payerId }) } : {}) } : undefined;
   const expiresInSeconds = Math.max(1, result.expiresInSeconds);
   await deps.vault.hold(
     s.ownerKey,
@@ -99,7 +108,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
       payAuthNo: result.payAuthNo,
       expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
-      ...(result.payer ? { payer: { familyPay: result.payer.familyPay } } : {}),
+      ...(heldPayer ? { payer: heldPayer } : {}),
     },
     expiresInSeconds,
   );
