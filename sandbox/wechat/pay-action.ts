@@ -2,7 +2,7 @@ import type { WechatCtx } from './context';
 import { randomDigits } from './crypto';
 import { notifyPaid } from './events';
 import { settleAtCentre } from './national-client';
-import { rfc3339, type MedOrder } from './state';
+import { fee, rfc3339, type MedOrder } from './state';
 
 export type PayOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -17,7 +17,7 @@ export async function payOrder(w: WechatCtx, o: MedOrder): Promise<PayOutcome> {
   o.paying = true;
   try {
     const req = o.request;
-    const cash = Number(req.wechat_pay_cash_fee);
+    const cash = fee(req, 'wechat_pay_cash_fee');
     const txn = cash > 0 ? w.state.txns.get(o.out_trade_no) : undefined;
     if (cash > 0 && !txn) return { ok: false, reason: 'self-pay order missing' };
     if (txn?.trade_state === 'CLOSED') return { ok: false, reason: 'ORDERCLOSED 订单已关闭' };

@@ -5,7 +5,7 @@ import type { WechatCtx } from './context';
 import { randomDigits } from './crypto';
 import { underFaults } from './fault-run';
 import { callbackUrlProblem, checkMedInsOrder } from './med-ins-rules';
-import { rfc3339, type JsapiTxn, type MedOrder } from './state';
+import { fee, rfc3339, type JsapiTxn, type MedOrder } from './state';
 import { fail, jsonBody } from './v3-middleware';
 
 /** OrderEntity: the request echoed (payer left out) plus the statuses. */
@@ -113,8 +113,8 @@ export function mountPay(router: Router, w: WechatCtx): void {
         ctx.state.errNo = '268512536';
         return fail(ctx, 400, 'ALREADY_EXISTS', '订单已存在');
       }
-      const cash = b.wechat_pay_cash_fee as number;
-      const insurance = (b.med_ins_gov_fee as number) + (b.med_ins_self_fee as number) + (b.med_ins_other_fee as number);
+      const cash = fee(b, 'wechat_pay_cash_fee');
+      const insurance = fee(b, 'med_ins_gov_fee') + fee(b, 'med_ins_self_fee') + fee(b, 'med_ins_other_fee');
       const o: MedOrder = {
         mix_trade_no: `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomDigits(18)}`,
         out_trade_no: String(b.out_trade_no),

@@ -4,7 +4,7 @@ import type { WechatCtx } from './context';
 import { randomDigits } from './crypto';
 import { notifyRefund } from './events';
 import { underFaults } from './fault-run';
-import { rfc3339, type MedOrder, type RefundRec } from './state';
+import { fee, rfc3339, type MedOrder, type RefundRec } from './state';
 import { fail, jsonBody } from './v3-middleware';
 import { callbackUrlProblem } from './med-ins-rules';
 
@@ -28,8 +28,8 @@ function refundView(r: RefundRec): Record<string, unknown> {
 
 /** After both legs went back (or the only leg did), the mixed order reads MIX_PAY_REFUND. */
 export function settleRefundState(w: WechatCtx, o: MedOrder): void {
-  const cash = Number(o.request.wechat_pay_cash_fee);
-  const insurance = Number(o.request.med_ins_gov_fee) + Number(o.request.med_ins_self_fee) + Number(o.request.med_ins_other_fee);
+  const cash = fee(o.request, 'wechat_pay_cash_fee');
+  const insurance = fee(o.request, 'med_ins_gov_fee') + fee(o.request, 'med_ins_self_fee') + fee(o.request, 'med_ins_other_fee');
   const cashBack = [...w.state.refunds.values()].filter((r) => r.out_trade_no === o.out_trade_no && r.status === 'SUCCESS').reduce((s, r) => s + r.amount.refund, 0);
   const insBack = [...w.state.medRefunds.values()].filter((n) => n.mix_trade_no === o.mix_trade_no).reduce((s, n) => s + n.med_refund_total_fee, 0);
   if (cash > 0 && cashBack >= cash) o.self_pay_status = 'SELF_PAY_REFUND';
@@ -119,7 +119,7 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       if (!f.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额必须为非负整数（分）');
       const [total, gov, self, other] = f as number[];
       if (total !== gov + self + other) return fail(ctx, 400, 'PARAM_ERROR', 'med_refund_total_fee 应等于 统筹+个账+其他');
-      if (gov > Number(o.request.med_ins_gov_fee) || self > Number(o.request.med_ins_self_fee) || other > Number(o.request.med_ins_other_fee)) {
+      if (gov > fee(o.request, 'med_ins_gov_fee') || self > fee(o.request, 'med_ins_self_fee') || other > fee(o.request, 'med_ins_other_fee')) {
         return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额超过订单医保金额');
       }
       if (typeof b.refund_time !== 'string' || !RFC3339.test(b.refund_time)) return fail(ctx, 400, 'PARAM_ERROR', 'refund_time 须为带时区的 RFC3339 时间');

@@ -154,3 +154,8 @@ export function chinaPlain(time: string): string {
   const t = new Date(new Date(time).getTime() + 8 * 3600_000).toISOString();
   return `${t.slice(0, 10)} ${t.slice(11, 19)}`;
 }
+
+/** an amount field of a mixed order's request; fields a mix_pay_type leaves out count as 0 */
+export function fee(req: Record<string, unknown>, field: string): number {
+  return Number(req[field] ?? 0);
+}

@@ -44,6 +44,9 @@ describe('WeChat mixed insurance + self-pay orders', () => {
       wechat_pay_cash_fee: 2_500,
       pay_auth_no: auth.payAuthNo,
       pay_order_id: q.payOrdId,
+      // 接入质量检查 #22: serial_no is the 6201 medOrgOrd (our order number), med_inst_no the configured one
+      serial_no: q.orderNo,
+      med_inst_no: env.cfg.medInstNo,
       callback_url: notifyUrl(),
       med_ins_test_env: true,
       mix_pay_status: 'MIX_PAY_CREATED',
