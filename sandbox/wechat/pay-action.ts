@@ -12,7 +12,7 @@ export type PayOutcome = { ok: true } | { ok: false; reason: string };
  * MEDICAL_INSURANCE.SUCCESS goes to callback_url.
  */
 export async function payOrder(w: WechatCtx, o: MedOrder): Promise<PayOutcome> {
-  if (o.mix_pay_status !== 'MIX_PAY_CREATED') return { ok: false, reason: `order is ${o.mix_pay_status}` };
+  if (o.mix_pay_status !== 'MIX_PAY_CREATED' && o.mix_pay_status !== 'MIX_PAY_USER_PAYING') return { ok: false, reason: `order is ${o.mix_pay_status}` };
   if (o.paying) return { ok: false, reason: 'payment already in progress' };
   o.paying = true;
   try {

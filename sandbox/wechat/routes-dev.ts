@@ -140,6 +140,18 @@ export function mountDev(router: Router, w: WechatCtx): void {
     }
     ctx.body = view(o);
   });
+  // the patient is entering the password in WeChat: MIX_PAY_USER_PAYING (排障手册 268560650 §), not yet paid
+  router.post('/sandbox/orders/:outTradeNo/user-paying', (ctx) => {
+    const o = state.orderByOut(ctx.params.outTradeNo);
+    if (!o || o.mix_pay_status !== 'MIX_PAY_CREATED') {
+      ctx.status = 409;
+      ctx.body = { error: 'only an existing MIX_PAY_CREATED order can start paying' };
+      return;
+    }
+    o.mix_pay_status = 'MIX_PAY_USER_PAYING';
+    ctx.body = view(o);
+  });
+
   router.get('/sandbox/messages', (ctx) => {
     ctx.body = { messages: state.messages };
   });

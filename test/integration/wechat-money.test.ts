@@ -5,7 +5,7 @@
  * the patient charged once for a completed order.
  */
 import { patientApi } from '@mip/shared';
-import { testStack, type TestStack, getJson } from '../support/stack';
+import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 
 let stack: TestStack;
@@ -54,5 +54,33 @@ describe('WeChat money that used to be stranded', () => {
     expect(orders).toHaveLength(1);
     expect(orders[0].transaction).toMatchObject({ trade_state: 'SUCCESS', amount: { total: done.amounts.cashFen } });
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements).toHaveLength(1);
+  });
+
+  it('closes the WeChat orders of an order the patient cancels, so it can no longer be paid', async () => {
+    const p = await (await new WechatPatient(stack, 'chen').login()).onboard();
+    await p.authorize();
+    const orderNo = await p.createOutpatientOrder();
+    const { payment } = await p.pay(orderNo);
+    await p.api.ok(patientApi.cancelOrder, { params: { orderNo } });
+    expect((await p.order(orderNo)).state).toBe('cancelled');
+    const [o] = await wechatOrders(orderNo);
+    expect(o.transaction).toMatchObject({ trade_state: 'CLOSED' });
+    const r = await p.confirmInWechat(payment as Record<string, unknown>);
+    expect(JSON.stringify(r)).toContain('ORDERCLOSED');
+    expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements ?? []).toHaveLength(0);
+  });
+
+  it('keeps an order whose patient is entering the password (MIX_PAY_USER_PAYING) open, not cancellable and not for a person', async () => {
+    const p = await (await new WechatPatient(stack, 'zhou').login()).onboard();
+    await p.authorize();
+    const orderNo = await p.createOutpatientOrder();
+    const { payment } = await p.pay(orderNo);
+    await postJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}/user-paying`, {});
+    expect((await p.order(orderNo)).state).toBe('awaiting_payment');
+    const cancel = await p.api.call(patientApi.cancelOrder, { params: { orderNo } });
+    expect(cancel.status).toBe(409);
+    expect((await p.order(orderNo)).state).toBe('awaiting_payment');
+    await p.confirmInWechat(payment as Record<string, unknown>);
+    await p.waitForState(orderNo, ['completed']);
   });
 });
