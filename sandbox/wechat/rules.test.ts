@@ -140,6 +140,15 @@ describe('money a failed mix took, family pay, refunds', () => {
     expect((await adapter.refundCash(refund)).status).toBe('succeeded');
   });
 
+  it('never reads a refund still rate-limited after the retries as a failed refund', async () => {
+    const { auth, q, created: c } = await created('liu');
+    await postJson(`${env.url}/sandbox/dev/pay`, { openid: auth.openId, ...c.payParams });
+    await fault({ op: 'refund', kind: 'fail', status: 429, code: 'FREQUENCY_LIMITED', times: 3 });
+    const refund = { orderNo: q.orderNo, outTradeNo: q.orderNo, channelRef: c.channelRef, refundNo: `RL${q.orderNo}`, refundFen: 500, paidCashFen: 500, reason: '退费' };
+    await expect(adapter.refundCash(refund)).rejects.toMatchObject({ code: 'FREQUENCY_LIMITED' });
+    expect(sleeps).toEqual([200, 400]);
+  });
+
   it('answers retry for a refund notice WeChat failed with SYSTEM_ERROR, and throws a final refusal', async () => {
     const { auth, q, created: c } = await created('zhou');
     await postJson(`${env.url}/sandbox/dev/pay`, { openid: auth.openId, ...c.payParams });

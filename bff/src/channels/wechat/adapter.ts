@@ -24,7 +24,7 @@ import {
 import { rfc3339China } from '../time';
 import type { TokenCache } from '../tokens';
 import { parseTradeBill, unpackTradeBill } from './bill';
-import { isAlreadyExists, refundNoticeRetryable, WechatPayRejected } from './errors';
+import { isAlreadyExists, isRetryable, refundNoticeRetryable, WechatPayRejected } from './errors';
 import { medInsOrderBody, mixPayType, sameOrder, type MedInsOrderEntity } from './med-ins';
 import { toPaymentStatus } from './status';
 import { WechatMiniProgram } from './mini-program';
@@ -202,7 +202,8 @@ export class WechatChannel implements ChannelPort {
       const r = await this.pay.call<RefundEntity>('refund', 'POST', '/v3/refund/domestic/refunds', refundBody(q, this.cfg.refundNotifyUrl));
       return toRefundResult(r.data);
     } catch (err) {
-      if (err instanceof ChannelRejectedError && err.code !== 'SIGN_ERROR' && err.code !== 'SYSTEM_ERROR') {
+      // a rate limit or SYSTEM_ERROR still there after the retries is not a refusal: the outcome stays open
+      if (err instanceof ChannelRejectedError && err.code !== 'SIGN_ERROR' && !isRetryable(err)) {
         return { status: 'failed', code: err.code, message: err.message };
       }
       throw err;
