@@ -93,9 +93,11 @@ export async function expireJob(deps: Deps, orderNo: string, attempt: number): P
     return null;
   });
   if (r?.cancelled) return 'done';
-  // paid or moving: done once the order left the open states; a patient still confirming in WeChat
-  // (MIX_PAY_USER_PAYING) may give up, so an order still open is looked at again
-  if (r?.why === 'paid_or_moving' && !CANCELLABLE.includes(r.order.state)) return 'done';
+  // paid or moving: done once money moved or the order left the open states (the polls decide
+  // it); a patient still confirming in WeChat (MIX_PAY_USER_PAYING) with nothing paid yet may give
+  // up, so that order is looked at again
+  const o = r?.order;
+  if (r?.why === 'paid_or_moving' && o && (!CANCELLABLE.includes(o.state) || o.evidence.cashPaid || o.evidence.insuranceSettled)) return 'done';
   return attempt >= 20 ? 'done' : { retryInMs: 30_000 };
 }
 
