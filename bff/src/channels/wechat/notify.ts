@@ -32,8 +32,8 @@ interface TransactionResource {
 }
 
 /**
- * Verifies (raw bytes, Wechatpay-Serial key, timestamp window, no SIGNTEST probes), then decrypts
- * with the GCM tag checked, and only then reads the JSON. Any failure: ChannelSignatureError.
+ * Verifies (raw bytes, Wechatpay-Serial key, timestamp window; a SIGNTEST probe fails like any bad
+ * signature), then decrypts with the GCM tag checked, and only then reads the JSON. Any failure: ChannelSignatureError.
  */
 export function verifyAndDecrypt(req: NotificationRequest, verifier: WechatpayVerifier, apiV3Key: string): { event: WechatEvent; plain: unknown } {
   const h = (n: string) => headerValue(req.headers, n);
