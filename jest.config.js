@@ -1,11 +1,12 @@
-// One jest run, several projects: fast unit tests beside the code, cross-process integration
+// One jest run, several projects: fast unit tests beside the code (and, in test/adapters and test/architecture,
+// the adapter tests that start a sandbox peer in-process and the import rules), cross-process integration
 // tests in test/, and the client's component tests (client/jest.config.js).
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const node = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc } };
 const fs = require('fs');
 
 const projects = [
-  { ...node, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.test.ts', '<rootDir>/bff/**/*.test.ts', '<rootDir>/sandbox/**/*.test.ts'] },
+  { ...node, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.test.ts', '<rootDir>/bff/**/*.test.ts', '<rootDir>/sandbox/**/*.test.ts', '<rootDir>/test/adapters/**/*.test.ts', '<rootDir>/test/architecture/**/*.test.ts'] },
   // every BFF answer seen by an integration or e2e test is checked against the published OpenAPI document
   { ...node, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 30, setupFilesAfterEnv: ['<rootDir>/test/support/openapi-guard.ts'] },
   { ...node, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 120, setupFilesAfterEnv: ['<rootDir>/test/support/openapi-guard.ts'] },

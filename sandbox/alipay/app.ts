@@ -10,6 +10,7 @@ import { AlipaySide } from './crypto';
 import { mountGateway } from './gateway';
 import { mountDev } from './routes-dev';
 import { AlipayState } from './state';
+import { UserDirectory } from './users';
 
 export interface AlipaySandbox {
   app: Koa;
@@ -29,7 +30,7 @@ export function createAlipaySandbox(input: unknown): AlipaySandbox {
     timeoutMs: cfg.notifyTimeoutMs,
     accepts: (status, body) => status === 200 && body.trim() === 'success',
   });
-  const w: AlipayCtx = { cfg, state, faults, side: new AlipaySide(cfg.appPublicKeyPem, cfg.alipayPrivateKeyPem), notifier };
+  const w: AlipayCtx = { cfg, state, faults, side: new AlipaySide(cfg.appPublicKeyPem, cfg.alipayPrivateKeyPem), notifier, users: new UserDirectory(cfg.appId) };
   mountGateway(router, w);
   mountDev(router, w);
   app.use(cors());

@@ -3,6 +3,7 @@ import type { Notifier } from '../wechat/notifier';
 import type { AlipaySandboxConfig } from './config';
 import type { AlipaySide } from './crypto';
 import type { AlipayState } from './state';
+import type { UserDirectory } from './users';
 
 export interface AlipayCtx {
   cfg: AlipaySandboxConfig;
@@ -10,6 +11,7 @@ export interface AlipayCtx {
   faults: FaultBook;
   side: AlipaySide;
   notifier: Notifier;
+  users: UserDirectory;
 }
 
 /** What a gateway method answers: the business payload (code 10000 added) or an error. */

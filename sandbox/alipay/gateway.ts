@@ -13,12 +13,12 @@ type Method = (w: AlipayCtx, c: MethodCall) => MethodResult | Promise<MethodResu
 /** method → [fault op name, handler, fault key] */
 const METHODS: Record<string, [string, Method, (c: MethodCall) => string | undefined]> = {
   'alipay.system.oauth.token': ['oauth.token', oauthToken, (c) => c.params.code],
-  'alipay.commerce.medical.authinfo.auth.query': ['authinfo.auth.query', authInfoQuery, (c) => c.biz.alipay_user_id as string],
+  'alipay.commerce.medical.authinfo.auth.query': ['authinfo.auth.query', authInfoQuery, (c) => (c.biz.alipay_user_id ?? c.biz.open_id) as string],
   'alipay.commerce.medical.trade.createandpay': ['trade.createandpay', createAndPay, (c) => c.biz.out_trade_no as string],
   'alipay.commerce.medical.trade.query': ['trade.query', tradeQuery, (c) => c.biz.out_trade_no as string],
   'alipay.commerce.medical.trade.refund': ['trade.refund', tradeRefund, (c) => c.biz.out_trade_no as string],
   'alipay.data.dataservice.bill.downloadurl.query': ['bill.downloadurl.query', billDownloadUrl, (c) => c.biz.bill_date as string],
-  'alipay.open.app.mini.templatemessage.send': ['templatemessage.send', templateMessageSend, (c) => c.biz.to_user_id as string],
+  'alipay.open.app.mini.templatemessage.send': ['templatemessage.send', templateMessageSend, (c) => (c.biz.to_user_id ?? c.biz.to_open_id) as string],
 };
 
 function respond(w: AlipayCtx, ctx: Koa.Context, method: string, r: MethodResult): void {

@@ -49,6 +49,11 @@ function mutate(rows: Row[], date: string, mutations: BillMutation[]): Row[] {
   return out;
 }
 
+/** RFC 4180 quoting: a cell with a comma, quote or line break is quoted, quotes doubled (as Excel-made CSVs do). */
+export function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
 /** The 25-column detail CSV with its # header and footer lines. */
 export function detailCsv(state: AlipayState, pid: string, date: string): string {
   const rows = mutate(rowsOf(state, date), date, state.mutations).sort((a, b) => a.done.localeCompare(b.done));
@@ -56,7 +61,7 @@ export function detailCsv(state: AlipayState, pid: string, date: string): string
   const fee = (fen: number) => Math.floor((fen * 6 + 500) / 1000);
   const lines = rows.map((r) =>
     [
-      `${r.tradeNo}\t`, `${r.outTradeNo}\t`, r.refund ? '退款' : '交易', r.subject.replaceAll(',', '，'), r.created, r.done, '', '', '', '', '张*(sandbox)',
+      `${r.tradeNo}\t`, `${r.outTradeNo}\t`, r.refund ? '退款' : '交易', csvCell(r.subject), r.created, r.done, '', '', '', '', '张*(sandbox)',
       y(r.amountFen, r.refund), y(r.amountFen, r.refund), '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', r.refundNo,
       y(fee(r.amountFen), !r.refund), '0.00', '',
     ].join(','),

@@ -1,6 +1,7 @@
 import { fenToYuan, MoneyFormatError, yuanToFen } from '@mip/shared';
 import { bizError, type AlipayCtx, type MethodCall, type MethodResult } from './context';
 import { chinaNow, digits } from './crypto';
+import { checkCreateAndPay } from './createandpay-rules';
 import type { Trade } from './state';
 
 const YUAN = /^\d{1,10}(\.\d{1,2})?$/;
@@ -23,6 +24,9 @@ export function tradeView(t: Trade): Record<string, unknown> {
     alipay_trade_no: t.alipay_trade_no,
     med_org_ord: t.med_org_ord,
     pay_order_id: t.pay_order_id,
+    order_type: t.order_type,
+    chrg_bch_no: t.chrg_bch_no,
+    ...t.store,
     trade_status: t.status,
     medical_pay_status: t.medical_pay_status,
     own_pay_status: t.own_pay_status,
@@ -40,23 +44,18 @@ export function tradeView(t: Trade): Record<string, unknown> {
   };
 }
 
-/** alipay.commerce.medical.trade.createandpay: amounts in yuan, total = gov + account + other + real. */
+/** alipay.commerce.medical.trade.createandpay: the model's fields (createandpay-rules.ts), amounts in yuan, total = gov + account + other + real. */
 export function createAndPay(w: AlipayCtx, c: MethodCall): MethodResult {
   const b = c.biz;
-  for (const f of ['out_trade_no', 'med_org_ord', 'pay_order_id', 'pay_auth_no', 'org_no', 'subject', 'result_notify_url', 'alipay_user_id'] as const) {
-    if (typeof b[f] !== 'string' || !b[f]) return bizError('INVALID_PARAMETER', `${f} 不能为空`, '40002');
-  }
+  const checked = checkCreateAndPay(w, b);
+  if ('ok' in checked) return checked;
   const [total, gov, account, other, real] = ['total_amount', 'gov_amount', 'account_amount', 'other_amount', 'real_amount'].map((k) => fen(b[k]));
   if ([total, gov, account, other, real].some((v) => v === undefined)) return bizError('INVALID_PARAMETER', '金额须为最多两位小数的元金额字符串', '40002');
   if (total !== gov! + account! + other! + real!) return bizError('TOTAL_AMOUNT_NOT_MATCH', `total_amount(${b.total_amount}) 不等于 统筹+个账+其他+自费`);
   if (gov! + account! + other! === 0 && real === 0) return bizError('INVALID_PARAMETER', '订单金额不能为 0', '40002');
-  if (!/^https?:\/\/[^\s]+$/.test(String(b.result_notify_url))) return bizError('INVALID_PARAMETER', 'result_notify_url 格式错误', '40002');
-  const owner = w.state.payAuths.get(String(b.pay_auth_no));
-  if (!String(b.pay_auth_no).startsWith('AUTH') || !owner) return bizError('PAY_AUTH_NO_INVALID', '医保支付授权码无效');
-  if (owner !== b.alipay_user_id) return bizError('PAY_AUTH_NO_INVALID', '医保支付授权码与用户不一致');
   const existing = w.state.trades.get(String(b.out_trade_no));
   if (existing) {
-    const same = existing.totalFen === total && existing.realFen === real && existing.pay_order_id === b.pay_order_id && existing.status === 'WAIT_BUYER_PAY' && existing.user_id === b.alipay_user_id;
+    const same = existing.totalFen === total && existing.realFen === real && existing.pay_order_id === b.pay_order_id && existing.status === 'WAIT_BUYER_PAY' && existing.user_id === checked.userId;
     if (!same) return bizError('ORDER_EXISTED', '商户订单号已存在');
     return { ok: true, body: created(existing, c.origin) };
   }
@@ -68,9 +67,14 @@ export function createAndPay(w: AlipayCtx, c: MethodCall): MethodResult {
     med_org_ord: String(b.med_org_ord),
     pay_order_id: String(b.pay_order_id),
     pay_auth_no: String(b.pay_auth_no),
-    user_id: String(b.alipay_user_id),
+    user_id: checked.userId,
     subject: String(b.subject),
-    order_type: String(b.order_type ?? ''),
+    order_type: String(b.order_type),
+    chrg_bch_no: typeof b.chrg_bch_no === 'string' ? b.chrg_bch_no : undefined,
+    medical_card_id: checked.medicalCardId,
+    industry: String(b.industry),
+    insurance_pay_scene: String(b.insurance_pay_scene),
+    store: b.shop_id ? { shop_id: String(b.shop_id) } : { store_id: String(b.store_id) },
     totalFen: total!,
     govFen: gov!,
     accountFen: account!,
@@ -91,7 +95,9 @@ export function createAndPay(w: AlipayCtx, c: MethodCall): MethodResult {
 function created(t: Trade, origin: string): Record<string, unknown> {
   return {
     trade_no: t.trade_no,
+    out_trade_no: t.out_trade_no,
     alipay_trade_no: t.alipay_trade_no,
+    chrg_bch_no: t.chrg_bch_no,
     pay_url: `${origin}/sandbox/cashier?trade_no=${t.trade_no}`,
     pay_order_id: t.pay_order_id,
     med_org_ord: t.med_org_ord,
@@ -118,7 +124,8 @@ export function tradeRefund(w: AlipayCtx, c: MethodCall): MethodResult {
     if (seen.amountFen !== amount) return bizError('ACQ.REFUND_REQUEST_NO_DUPLICATE', '退款请求号已存在且金额不一致');
     return { ok: true, body: refundBody(t, seen) };
   }
-  if (t.status !== 'TRADE_SUCCESS' || t.realFen === 0) return bizError('ACQ.TRADE_STATUS_ERROR', '交易状态不允许退款（未支付或无自费部分）');
+  // the self-pay leg decides: a closed trade whose cash was taken is refundable too
+  if (t.own_pay_status !== 'SUCCESS' || t.realFen === 0) return bizError('ACQ.TRADE_STATUS_ERROR', '交易状态不允许退款（自费未支付或无自费部分）');
   const done = t.refunds.reduce((s, r) => s + r.amountFen, 0);
   if (done + amount > t.realFen) return bizError('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超过自费可退金额');
   const r = { refund_request_no: no, amountFen: amount, reason: c.biz.refund_reason as string | undefined, time: chinaNow() };

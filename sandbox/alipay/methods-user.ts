@@ -3,6 +3,7 @@ import { personByAlipayUserId } from '../seed/persons';
 import { issuePayAuth } from '../wechat/national-client';
 import { bizError, type AlipayCtx, type MethodCall, type MethodResult } from './context';
 import { chinaNow } from './crypto';
+import { identityFields, isRefusal, userFromRequest } from './users';
 
 const TOKEN_TTL_S = 1_296_000;
 
@@ -22,8 +23,8 @@ export function oauthToken(w: AlipayCtx, c: MethodCall): MethodResult {
     ok: true,
     body: {
       access_token: token,
-      alipay_user_id: rec.userId,
-      user_id: rec.userId,
+      // user_id or open_id by the app's mode (users.ts)
+      ...identityFields(w, rec.userId),
       expires_in: TOKEN_TTL_S,
       re_expires_in: TOKEN_TTL_S * 2,
       refresh_token: `authusrR${crypto.randomBytes(16).toString('hex')}`,
@@ -34,9 +35,11 @@ export function oauthToken(w: AlipayCtx, c: MethodCall): MethodResult {
 
 /** alipay.commerce.medical.authinfo.auth.query: auth_url until the patient authorized, then pay_auth_no. */
 export async function authInfoQuery(w: AlipayCtx, c: MethodCall): Promise<MethodResult> {
-  const userId = String(c.biz.alipay_user_id ?? '');
+  const who = userFromRequest(w, c.biz, { userId: 'alipay_user_id', openId: 'open_id' });
+  if (isRefusal(who)) return who;
+  const userId = who.userId;
   const token = c.params.auth_token ? w.state.tokens.get(c.params.auth_token) : undefined;
-  if (!token || token.expiresAt < Date.now() || token.userId !== userId) return bizError('isv.invalid-auth-token', '用户授权令牌无效或与 alipay_user_id 不一致', '40002');
+  if (!token || token.expiresAt < Date.now() || token.userId !== userId) return bizError('isv.invalid-auth-token', '用户授权令牌无效或与请求的用户不一致', '40002');
   if (!token.scopes.includes('nhsamp')) return bizError('isv.insufficient-user-auths', '用户未授权 nhsamp（医保）权限', '40006');
   for (const f of ['call_url', 'ol_biz_type_code', 'org_app_id', 'org_chnl_crtf_code', 'org_code'] as const) {
     if (!c.biz[f]) return bizError('INVALID_PARAMETER', `${f} 不能为空`, '40002');
@@ -54,7 +57,8 @@ export async function authInfoQuery(w: AlipayCtx, c: MethodCall): Promise<Method
   } catch (err) {
     return bizError('isp.unknow-error', `医保平台繁忙: ${(err as Error).message}`, '20000');
   }
-  w.state.payAuths.set(issued.payAuthNo, userId);
+  const medicalCardId = `MC${person.idNo.slice(0, 6)}${person.key}`;
+  w.state.payAuths.set(issued.payAuthNo, { userId, medicalCardId });
   return {
     ok: true,
     body: {
@@ -63,7 +67,7 @@ export async function authInfoQuery(w: AlipayCtx, c: MethodCall): Promise<Method
         auth_stas: '1',
         auth_time: chinaNow(),
         pay_auth_no: issued.payAuthNo,
-        medical_card_id: `MC${person.idNo.slice(0, 6)}${person.key}`,
+        medical_card_id: medicalCardId,
         medical_card_inst_id: 'NATHSA',
         medical_card_status: 'ACTIVE',
         insu_org: person.insurance[0]?.regionCode ?? '',
@@ -77,9 +81,10 @@ export async function authInfoQuery(w: AlipayCtx, c: MethodCall): Promise<Method
 
 /** alipay.open.app.mini.templatemessage.send: one message per one-time subscription. */
 export function templateMessageSend(w: AlipayCtx, c: MethodCall): MethodResult {
-  const to = String(c.biz.to_user_id ?? '');
+  const who = userFromRequest(w, c.biz, { userId: 'to_user_id', openId: 'to_open_id' });
+  if (isRefusal(who)) return who;
+  const to = who.userId;
   const tpl = String(c.biz.user_template_id ?? '');
-  if (!to) return bizError('INVALID_PARAMETER', 'to_user_id 不能为空', '40002');
   if (!tpl || (w.cfg.subscribeTemplateIds.length && !w.cfg.subscribeTemplateIds.includes(tpl))) return bizError('USER_TEMPLATE_ILLEGAL', '模板不存在或不可用');
   let data: unknown;
   try {
@@ -88,6 +93,7 @@ export function templateMessageSend(w: AlipayCtx, c: MethodCall): MethodResult {
     return bizError('INVALID_PARAMETER', 'data 须为 JSON 字符串', '40002');
   }
   if (!w.state.consumeSubscription(to, tpl)) return bizError('USER_NOT_SUBSCRIBED', '用户未订阅该消息模板');
-  w.state.messages.push({ to_user_id: to, user_template_id: tpl, page: c.biz.page as string | undefined, data, at: new Date().toISOString() });
+  const named = c.biz.to_user_id ? { to_user_id: String(c.biz.to_user_id) } : { to_open_id: String(c.biz.to_open_id) };
+  w.state.messages.push({ user_id: to, ...named, user_template_id: tpl, page: c.biz.page as string | undefined, data, at: new Date().toISOString() });
   return { ok: true, body: {} };
 }

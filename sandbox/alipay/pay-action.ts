@@ -43,6 +43,24 @@ export function notifyTrade(w: AlipayCtx, t: Trade): void {
   });
 }
 
+/**
+ * The failure that strands money: the self-pay leg was taken, then the insurance leg failed, and the
+ * trade closes (public-rules-2026-12.md item 20, "insurance leg failed with cash taken"; WeChat's
+ * MIX_PAY_FAIL + SELF_PAY_SUCCESS is the documented twin, item 13). How Alipay words it is not
+ * public: the statuses are the sandbox's own (INFERRED), reported through own_pay_status /
+ * medical_pay_status as AJ AlipayCommerceMedicalTradeQueryResponse.java names them.
+ */
+export function failInsuranceAfterCash(w: AlipayCtx, t: Trade): { ok: false; reason: string } {
+  if (t.status !== 'WAIT_BUYER_PAY') return { ok: false, reason: `trade is ${t.status}` };
+  t.own_pay_status = t.realFen > 0 ? 'SUCCESS' : 'NONE';
+  t.medical_pay_status = 'FAIL';
+  t.status = 'TRADE_CLOSED';
+  t.paid = chinaNow();
+  t.fail_reason = '医保结算失败';
+  notifyTrade(w, t);
+  return { ok: false, reason: t.fail_reason };
+}
+
 /** The patient confirmed on the pay page: the centre settles the insurance part, Alipay the rest. */
 export async function payTrade(w: AlipayCtx, t: Trade): Promise<PayOutcome> {
   if (t.status !== 'WAIT_BUYER_PAY') return { ok: false, reason: `trade is ${t.status}` };

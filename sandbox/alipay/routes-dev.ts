@@ -5,7 +5,8 @@ import { underFaults } from '../wechat/fault-run';
 import type { BillMutation } from '../wechat/state';
 import type { AlipayCtx } from './context';
 import { tradeView } from './methods-trade';
-import { payTrade } from './pay-action';
+import { failInsuranceAfterCash, payTrade } from './pay-action';
+import { appUserId } from './users';
 
 const CODE_TTL_MS = 5 * 60_000;
 type Body = Record<string, unknown>;
@@ -21,7 +22,8 @@ export function mountDev(router: Router, w: AlipayCtx): void {
     const scopes = Array.isArray(b.scopes) ? b.scopes.map(String) : String(b.scopes ?? 'auth_base').split(',').map((s) => s.trim()).filter(Boolean);
     const authCode = `sbx${crypto.randomBytes(16).toString('hex')}`;
     state.authCodes.set(authCode, { userId, scopes, expiresAt: Date.now() + CODE_TTL_MS, used: false });
-    ctx.body = { authCode, userId };
+    // appUserId: what the app will know the user by (user_id or open_id, by mode)
+    ctx.body = { authCode, userId, appUserId: appUserId(w, userId) };
   });
 
   router.post('/sandbox/dev/authorize-voucher', async (ctx) => {
@@ -42,6 +44,7 @@ export function mountDev(router: Router, w: AlipayCtx): void {
       if (!t) return void (ctx.body = { ok: false, resultCode: '4000', memo: 'TRADE_NOT_EXIST' });
       if (b.outcome === 'cancel') return void (ctx.body = { ok: false, resultCode: '6001', memo: '用户中途取消' });
       if (b.outcome === 'fail') return void (ctx.body = { ok: false, resultCode: '4000', memo: '支付失败' });
+      if (b.outcome === 'medical_fail_cash_taken') return void (ctx.body = { ok: false, resultCode: '4000', memo: failInsuranceAfterCash(w, t).reason });
       const r = await payTrade(w, t);
       ctx.body = r.ok ? { ok: true, resultCode: '9000', memo: '支付成功' } : { ok: false, resultCode: '4000', memo: r.reason };
     }, (rule) => void (ctx.body = { ok: false, resultCode: '4000', memo: rule.message ?? '系统繁忙' }));
@@ -50,7 +53,8 @@ export function mountDev(router: Router, w: AlipayCtx): void {
   router.post('/sandbox/dev/subscribe', async (ctx) => {
     const b = (await readJson(ctx.req)) as Body;
     const ids = Array.isArray(b.templateIds) ? b.templateIds.map(String) : [];
-    const userId = String(b.userId ?? '');
+    // userId: the 2088… id; an open_id of this app is taken too
+    const userId = w.users.userOfOpenId(String(b.userId ?? '')) ?? String(b.userId ?? '');
     if (!userId || !ids.length) {
       ctx.status = 400;
       ctx.body = { error: 'userId and templateIds are required' };

@@ -61,6 +61,8 @@ export function alipayBffConfig(c: AlipayCredentials, alipayUrl: string): Record
     orgChnlCrtfCode: 'BqK1kMStlhVDgN2uHf4EsLK/F2LjZPYJ81nK2eYQqxv',
     orgNo: 'H44010600001',
     orgName: '乐于医院',
+    // 外部门店ID (createandpay store_id; shop_id is the other choice)
+    storeId: 'H44010600001-MZ',
     subscribeTemplates: c.templates,
     timeoutMs: 5000,
   };

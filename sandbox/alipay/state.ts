@@ -30,6 +30,11 @@ export interface Trade {
   user_id: string;
   subject: string;
   order_type: string;
+  chrg_bch_no?: string;
+  medical_card_id: string;
+  industry: string;
+  insurance_pay_scene: string;
+  store: { shop_id: string } | { store_id: string };
   totalFen: number;
   govFen: number;
   accountFen: number;
@@ -47,7 +52,10 @@ export interface Trade {
 }
 
 export interface AlipayMessage {
-  to_user_id: string;
+  /** the internal 2088… user; to_user_id / to_open_id as the request named it */
+  user_id: string;
+  to_user_id?: string;
+  to_open_id?: string;
   user_template_id: string;
   page?: string;
   data: unknown;
@@ -60,8 +68,8 @@ export class AlipayState {
   readonly tokens = new Map<string, TokenRec>();
   /** users who activated/authorized their e-voucher for this app */
   readonly voucherAuthorized = new Set<string>();
-  /** pay_auth_no issued through authinfo.auth.query → user */
-  readonly payAuths = new Map<string, string>();
+  /** pay_auth_no issued through authinfo.auth.query → user and the medical_card_id given with it */
+  readonly payAuths = new Map<string, { userId: string; medicalCardId: string }>();
   readonly trades = new Map<string, Trade>();
   readonly tradesByNo = new Map<string, string>();
   readonly subscriptions = new Map<string, Map<string, number>>();

@@ -61,7 +61,7 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
 
   const kiosk = mountKioskSandbox(router, { cfg, store, centre, notifier, faults });
   const handlers: Record<Infno, (d: Record<string, unknown>) => Record<string, unknown>> = {
-    '6201': (d) => kiosk.withCashierUrl(centre.feeUpload(d)),
+    '6201': (d) => centre.feeUpload(d),
     '6202': (d) => centre.payOrder(d),
     '6203': (d) => centre.refund(d),
     '6301': (d) => centre.query(d),
@@ -151,6 +151,7 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
   });
   router.post('/sandbox/reset', (ctx) => {
     store.reset();
+    kiosk.reset();
     faults.clear();
     ctx.body = { ok: true };
   });

@@ -44,7 +44,7 @@ export const nationalStack: PeerStackModule = {
       orgCodg: c.orgCodg,
       notifyUrl: `${urls.bff}/notify/national/settlement`,
       notifyBaseMs: 500,
-      // the centre's cashier page (kiosk.ts) is served by this sandbox
+      // the e-voucher service (kiosk.ts) and the centre's cashier (cashier.ts) are served by this sandbox
       kiosk: { publicUrl: urls.national },
     };
   },

@@ -265,7 +265,9 @@ export class Centre {
       if (prev.fingerprint !== fingerprint) throw new CentreError('2005', '退款流水号重复且内容不同');
       return prev.answer;
     }
-    if (!o.split || !['6', '7', '8', '9', '10', '11'].includes(o.ordStas)) throw new CentreError('2004', `订单未结算，不能退费 (ordStas=${o.ordStas})`);
+    // the self-pay part paid in the centre's own cashier stays the centre's to refund after a HIS reversal (ordStas 13)
+    const cashierCashAfterReversal = o.ordStas === '13' && o.channel === 'cashier' && s(d, 'refdType') === 'CASH';
+    if (!o.split || (!['6', '7', '8', '9', '10', '11'].includes(o.ordStas) && !cashierCashAfterReversal)) throw new CentreError('2004', `订单未结算，不能退费 (ordStas=${o.ordStas})`);
     if (Object.values(amounts).some((v) => v < 0) || amounts.cashFen + amounts.acctFen + amounts.fundFen !== total) {
       throw new CentreError('2003', '退费金额不一致');
     }
@@ -281,7 +283,7 @@ export class Centre {
     const after = { cashFen: done.cashFen + amounts.cashFen, acctFen: done.acctFen + amounts.acctFen, fundFen: done.fundFen + amounts.fundFen };
     const hiAll = after.acctFen === o.split.acctFen && after.fundFen === o.split.fundFen;
     const cashAll = after.cashFen === o.split.cashFen;
-    o.ordStas = hiAll && cashAll ? '7' : hiAll ? (after.cashFen > 0 ? '11' : '8') : cashAll ? '9' : '10';
+    if (!cashierCashAfterReversal) o.ordStas = hiAll && cashAll ? '7' : hiAll ? (after.cashFen > 0 ? '11' : '8') : cashAll ? '9' : '10';
     const now = compactNow();
     const answer: Data = {
       refdSn: `ORD${now}${String(crypto.randomInt(0, 1e13)).padStart(13, '0')}`,

@@ -8,7 +8,6 @@ import { hisApi, patientApi as api } from '@mip/shared';
 import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
-import { AlipayPatient } from '../support/alipay-patient';
 import { HisClient } from '../support/his-client';
 
 let stack: TestStack;
@@ -30,19 +29,7 @@ async function wechatPatient(key: string) {
 }
 
 describe('Alipay', () => {
-  it('logs in, sends the patient to activate the voucher, then pays a mixed order end to end', async () => {
-    const p = await (await new AlipayPatient(stack, 'huang').login()).onboard();
-    expect(await p.authorize()).toEqual({ redirected: true });
-    const { bills } = await p.api.ok(api.bills);
-    const { order } = await p.api.ok(api.createOrder, { body: { kind: 'outpatient', billNos: [bills[0].billNo] }, headers: { 'idempotency-key': 'alipay-order-001' } });
-    const { payment } = await p.api.ok(api.payOrder, { params: { orderNo: order.orderNo }, body: {} });
-    expect(payment).toMatchObject({ channel: 'alipay', payUrl: expect.any(String), tradeNo: expect.any(String) });
-    await p.confirmInAlipay((payment as { tradeNo: string }).tradeNo);
-    const done = await p.waitForState(order.orderNo, ['completed']);
-    expect(done.amounts.cashFen).toBeGreaterThan(0);
-    expect((await getJson(`${stack.urls.his}/sandbox/ledger/${order.orderNo}`)).settlements).toHaveLength(1);
-  });
-
+  // the Alipay payment, refund and message end to end, in user_id and open_id modes: alipay-modes.test.ts
   it('refuses an Alipay notification with a bad signature and changes nothing', async () => {
     const form = new URLSearchParams({ notify_id: 'forged-1', out_trade_no: 'O2611230000000FORGED', trade_status: 'TRADE_SUCCESS', total_amount: '1.00', sign_type: 'RSA2', sign: 'AAAA' });
     const res = await fetch(`${stack.urls.bff}/notify/alipay/payment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });

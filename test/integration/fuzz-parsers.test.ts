@@ -13,7 +13,8 @@ import fc from 'fast-check';
 import { fuzzSeed } from '../support/fuzz';
 import { open, seal, EnvelopeError } from '../../bff/src/national/envelope';
 import { generateKeyPair } from '../../bff/src/crypto/sm2';
-import { NationalFormatError, parseFeeUpload, parseOrderAnswer, parseRefund, parseVoucher } from '../../bff/src/national/messages';
+import { NationalFormatError, parseFeeUpload, parseOrderAnswer, parseRefund } from '../../bff/src/national/messages';
+import { parseEcQueryAnswer, VoucherFormatError, VoucherRefusedError } from '../../bff/src/kiosk/e-voucher';
 import { ChannelSignatureError, type ChannelNotification } from '../../bff/src/channels/port';
 import { MoneyFormatError } from '@mip/shared';
 import { WechatChannel } from '../../bff/src/channels/wechat/adapter';
@@ -139,7 +140,7 @@ describe("the centre's answers", () => {
         for (const v of Object.values(a?.split ?? {})) expect(Number.isSafeInteger(v)).toBe(true);
         only('answer/6201', [NationalFormatError], () => parseFeeUpload(d));
         only('answer/6203', [NationalFormatError], () => parseRefund(d));
-        only('answer/ecQuery', [NationalFormatError], () => parseVoucher(d));
+        only('answer/ec.query', [VoucherFormatError, VoucherRefusedError], () => parseEcQueryAnswer(d));
       }),
       { numRuns: RUNS },
     );

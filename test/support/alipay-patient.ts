@@ -58,6 +58,17 @@ export class AlipayPatient {
     }
   }
 
+  /** Authorizes, orders the first outstanding bill and confirms the payment in Alipay; the order number. */
+  async payOutpatient(idempotencyKey = `alipay-${this.key}-${Date.now()}`): Promise<{ orderNo: string; tradeNo: string }> {
+    await this.authorize();
+    const { bills } = await this.api.ok(api.bills);
+    const { order } = await this.api.ok(api.createOrder, { body: { kind: 'outpatient', billNos: [bills[0].billNo] }, headers: { 'idempotency-key': idempotencyKey } });
+    const { payment } = await this.api.ok(api.payOrder, { params: { orderNo: order.orderNo }, body: {} });
+    const tradeNo = (payment as { tradeNo: string }).tradeNo;
+    await this.confirmInAlipay(tradeNo);
+    return { orderNo: order.orderNo, tradeNo };
+  }
+
   /** Opens pay_url and confirms, as the patient does in Alipay. */
   async confirmInAlipay(tradeNo: string, outcome: 'ok' | 'fail' = 'ok') {
     return postJson(`${this.stack.urls.alipay}/sandbox/dev/pay`, { tradeNo, outcome });

@@ -16,6 +16,7 @@ import { kioskConfigOf } from '../../bff/src/kiosk/config';
 import { kioskRoutes } from '../../bff/src/kiosk/routes';
 import { createLogger } from '../../bff/src/obs/log';
 import { signRequest } from '../../bff/src/security/hmac-request';
+import { open, seal } from '../../bff/src/national/envelope';
 import { kioskDevicesOf } from '../../sandbox/national/stack';
 import type { ApiResult, ErrorBody } from './api';
 import { getJson, postJson, type TestStack } from './stack';
@@ -138,7 +139,7 @@ export class KioskDevice {
   }
 
   /** The patient scans the cashier QR with their phone: the page opens, they press pay. */
-  async scanCashier(qrCode: string, outcome: 'ok' | 'fail' = 'ok'): Promise<{ page: string; result: { ok: boolean; ordStas: string } }> {
+  async scanCashier(qrCode: string, outcome: 'ok' | 'fail' = 'ok'): Promise<{ page: string; result: { ok: boolean; tradeStatus?: string } }> {
     const res = await fetch(qrCode);
     const page = await res.text();
     if (res.status !== 200 || !(res.headers.get('content-type') ?? '').includes('html')) throw new Error(`cashier page → ${res.status}`);
@@ -158,6 +159,29 @@ export class KioskDevice {
       if (Date.now() > until) throw new Error(`order ${orderNo} stayed ${last.state}, wanted ${states.join('|')}`);
       await new Promise((r) => setTimeout(r, 150));
     }
+  }
+
+  /** The sandbox centre's order of one of ours (by medOrgOrd = our order number). */
+  async centreOrder(orderNo: string): Promise<{ payOrdId: string; ordStas: string; idNo: string; name: string; refunds: { appRefdSn: string; amounts: { cashFen: number; acctFen: number; fundFen: number } }[]; split?: { cashFen: number } }> {
+    return (await getJson(`${this.stack.urls.national}/sandbox/orders/${orderNo}`)).order;
+  }
+
+  /** What the sandbox cashier knows of an order: its state and the callbacks it sent and had acknowledged. */
+  async cashier(payOrdId: string): Promise<{ state: string; callbacksSent: number; callbacksAcked: number; tradeStatus?: string }> {
+    return (await getJson(`${this.stack.urls.national}/sandbox/cashier/${payOrdId}`)).cashier;
+  }
+
+  /** The sandbox cashier calls back again (optionally with another tradeStatus) and waits for the answer. */
+  async repeatCallback(payOrdId: string, tradeStatus?: string): Promise<{ sent: number; acked: number }> {
+    return (await postJson(`${this.stack.urls.national}/sandbox/cashier/${payOrdId}/callback`, tradeStatus ? { tradeStatus } : {})).body as { sent: number; acked: number };
+  }
+
+  /** A request in the centre's envelope sealed with the hospital's key, straight to the sandbox; the answer opened when it is one. */
+  async sealedToCentre(path: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const c = this.stack.credentials.national as { appId: string; appSecret: string; hospitalPrivateKey: string; platformPublicKey: string };
+    const r = await postJson(this.stack.urls.national + path, seal(data, { appId: c.appId, appSecret: c.appSecret, privateKey: c.hospitalPrivateKey }));
+    const body = r.body as Record<string, unknown>;
+    return typeof body.encData === 'string' ? open(body, { appId: c.appId, appSecret: c.appSecret, peerPublicKey: c.platformPublicKey }) : body;
   }
 
   /** The HIS ledger of an order (sandbox HIS). */

@@ -14,6 +14,7 @@ import { createHttpHis } from '../his/http-adapter';
 import { createWechatChannel } from '../channels/wechat';
 import { createAlipayChannel } from '../channels/alipay';
 import { RedisTokenCache } from '../channels/token-cache';
+import { createCashierChannel } from '../channels/cashier';
 
 /** The composition root: the only place that knows which adapter serves which port. */
 export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
@@ -21,20 +22,30 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
   const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
   const tokens = new RedisTokenCache(redis, keys);
+  const orders = new OrderStore(redis, keys);
+  const national = new NationalClient(config.national);
+  const pii = new PiiCipher(config.security.piiKey);
+  // what the cashier's query (6301) needs of an order: its payToken and the patient
+  const cashierLookup = async (outTradeNo: string) => {
+    const orderNo = await orders.byRef('cashier-out', outTradeNo);
+    const o = orderNo ? await orders.get(orderNo) : null;
+    return o?.national ? { payOrdId: o.national.payOrdId, payToken: o.national.payToken, identity: pii.open(o.piiSealed) } : null;
+  };
   return {
     config,
     log,
     redis,
     keys,
-    orders: new OrderStore(redis, keys),
+    orders,
     queue: new JobQueue(redis, keys),
     his: createHttpHis(config.his),
-    national: new NationalClient(config.national),
+    national,
     channels: {
       wechat: createWechatChannel(config.channels.wechat, tokens),
       alipay: createAlipayChannel(config.channels.alipay),
+      cashier: createCashierChannel(config, national, cashierLookup),
     },
-    pii: new PiiCipher(config.security.piiKey),
+    pii,
     vault: new PayAuthVault(redis, keys),
     profiles: new Profiles(redis, keys),
     sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds),

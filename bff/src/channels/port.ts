@@ -5,7 +5,14 @@
  */
 import type { ErrorCode, Fen, PayParams } from '@mip/shared';
 
-export type ChannelName = 'wechat' | 'alipay';
+/** 'cashier': the centre's own cashier (收银台, SPC), where a kiosk patient pays the self-pay part */
+export type ChannelName = 'wechat' | 'alipay' | 'cashier';
+export const CHANNEL_NAMES: readonly ChannelName[] = ['wechat', 'alipay', 'cashier'];
+
+/** Whether a recorded channel is one we can still talk to (a payment leg, an order's origin). */
+export function isChannelName(v: string): v is ChannelName {
+  return (CHANNEL_NAMES as readonly string[]).includes(v);
+}
 
 export interface ChannelUser {
   /** openid (WeChat) or user_id / open_id (Alipay) under our mini-program */
@@ -23,6 +30,8 @@ export type InsuranceAuthorization =
       payer?: { name?: string; idNo?: string; familyPay: boolean };
       /** "lng,lat" reported with the authorization (6201 uldLatlnt / 6202 setlLatlnt) */
       location?: string;
+      /** Alipay: medical_card_id of the authorization (医保电子凭证授权码), sent back in createandpay extend_params */
+      medicalCardId?: string;
     }
   | { status: 'redirect'; authUrl: string };
 
@@ -30,8 +39,10 @@ export interface CreatePaymentInput {
   orderNo: string;
   kind: 'registration' | 'outpatient';
   title: string;
-  openId: string;
-  payAuthNo: string;
+  /** the channel user; none at a kiosk (the centre's cashier) */
+  openId?: string;
+  /** the mini-program authorization; none at a kiosk, whose ecToken went into 6201/6202 and the cashier does not take */
+  payAuthNo?: string;
   payOrdId: string;
   /** the split fixed by 6202; otherFundFen = 6202 othFeeAmt, a part of its own (total = fund + acct + other + cash) */
   amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen };
@@ -46,6 +57,10 @@ export interface CreatePaymentInput {
   /** where this channel's notification for this order must go */
   notifyUrl: string;
   expiresAt: string;
+  /** 6201 chrgBchno (收费批次号): Alipay createandpay chrg_bch_no, required for order_type INSURANCE_PAY */
+  chrgBchno?: string;
+  /** the authorization's medical_card_id (Alipay), when the channel gave one */
+  medicalCardId?: string;
 }
 
 export interface CreatedPayment {

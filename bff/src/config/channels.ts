@@ -84,8 +84,39 @@ export const WechatConfig = z.object({
   timeoutMs: z.number().int().positive().default(8000),
 });
 
+/**
+ * How Alipay statuses read (alipay.commerce.medical.trade.query / createandpay / refund answers and
+ * the async notification). AJ = alipay/alipay-sdk-java-all v2/src/main/java/com/alipay/api/response/
+ * AlipayCommerceMedicalTradeQueryResponse.java names trade_status, medical_pay_status,
+ * own_pay_status and …TradeRefundResponse.java refund_status, but no values: every default here is
+ * INFERRED (trade_status borrowed from alipay.trade.query's WAIT_BUYER_PAY / TRADE_SUCCESS /
+ * TRADE_FINISHED / TRADE_CLOSED, AJ AlipayTradeQueryResponse.java). Confirm them at onboarding.
+ * A value missing from a map means "awaiting confirmation", never success or failure.
+ */
+export const AlipayStatusMap = z.object({
+  trade: z.record(z.string(), z.enum(['success', 'pending', 'closed'])).default({
+    WAIT_BUYER_PAY: 'pending', TRADE_SUCCESS: 'success', TRADE_FINISHED: 'success', TRADE_CLOSED: 'closed',
+  }),
+  /** medical_pay_status (the insurance leg) and own_pay_status (the self-pay leg) */
+  leg: z.record(z.string(), z.enum(['taken', 'not_taken', 'pending', 'refunded'])).default({
+    INIT: 'pending', WAIT_PAY: 'pending', PAYING: 'pending', SUCCESS: 'taken', PAID: 'taken', FAIL: 'not_taken', FAILED: 'not_taken', CLOSED: 'not_taken', NONE: 'not_taken', REFUND: 'refunded', REFUNDED: 'refunded',
+  }),
+  refund: z.record(z.string(), z.enum(['succeeded', 'processing', 'failed'])).default({
+    SUCCESS: 'succeeded', REFUND_SUCCESS: 'succeeded', PROCESSING: 'processing', REFUNDING: 'processing', FAIL: 'failed', REFUND_FAIL: 'failed',
+  }),
+});
+export type AlipayStatusMap = z.infer<typeof AlipayStatusMap>;
+
 export const AlipayConfig = z.object({
   appId: z.string().min(1),
+  /**
+   * Which user identifier the app gets: alipay.system.oauth.token answers `user_id` (2088… 16 digits)
+   * or `open_id` (AJ response/AlipaySystemOauthTokenResponse.java); apps moved to openid get only
+   * open_id. Every API that names a user then uses the matching field: alipay_user_id | open_id
+   * (AJ domain/AlipayCommerceMedicalAuthinfoAuthQueryModel.java, …MedicalTradeCreateandpayModel.java),
+   * to_user_id | to_open_id (AJ domain/AlipayOpenAppMiniTemplatemessageSendModel.java).
+   */
+  userIdType: z.enum(['user_id', 'open_id']).default('user_id'),
   gatewayUrl: z.string().url(),
   /** PKCS8 (BEGIN PRIVATE KEY) or PKCS1 PEM, or the bare base64 body Alipay's key tool prints */
   appPrivateKeyPem: z.string().min(1),
@@ -96,8 +127,23 @@ export const AlipayConfig = z.object({
   orgChnlCrtfCode: z.string().min(1),
   /** 定点医药机构编码 (org_code / org_no) */
   orgNo: z.string().min(1),
-  /** 医疗机构名称 shown by Alipay */
+  /** 医疗机构名称 (kept for display; createandpay has no org_name: AJ AlipayCommerceMedicalTradeCreateandpayModel.java) */
   orgName: z.string().min(1),
+  /** 平台分配给商户的门店ID / 外部门店ID: exactly one ("与store_id二选一", AJ …MedicalTradeCreateandpayModel.java) */
+  shopId: z.string().min(1).optional(),
+  storeId: z.string().min(1).optional(),
+  /** createandpay order_type: INSURANCE_PAY is the value AJ names (…CreateandpayResponse.java chrg_bch_no:
+   *  "order_type=INSURANCE_PAY时必填"); every order of ours reached the centre (6201/6202), so it is insurance */
+  orderType: z.string().min(1).default('INSURANCE_PAY'),
+  /** 行业标识: INFERRED from the older AJ domain/AlipayCommerceMedicalInstcardCreateandpayModel.java
+   *  ("医院：HOSPITAL  药店：STORE"); the 2024 model names the field without values */
+  industry: z.string().min(1).default('HOSPITAL'),
+  /** 医保支付场景标识 per order kind: INFERRED values (AJ names the field only); confirm at onboarding */
+  insurancePayScene: z.object({ registration: z.string().min(1), outpatient: z.string().min(1) }).default({ registration: 'REGISTRATION', outpatient: 'OUTPATIENT' }),
+  /** ch_info (渠道标识，由平台分配给商户) and extend_params.sys_service_provider_id, when assigned */
+  chInfo: z.string().min(1).optional(),
+  sysServiceProviderId: z.string().min(1).optional(),
+  statusMap: AlipayStatusMap.prefault({}),
   /** 医保电子凭证 business type: 04107 = 医保移动支付 */
   olBizTypeCode: z.string().default('04107'),
   /** the mini-program page Alipay returns to after paying (callback_url of createandpay) */
@@ -106,7 +152,7 @@ export const AlipayConfig = z.object({
   /** data keys of the templates, in the order of MessageInput.fields */
   subscribeTemplateKeys: TemplateKeys.default({ title: 'keyword1', patientNameMasked: 'keyword2', amountText: 'keyword3', time: 'keyword4', note: 'keyword5' }),
   timeoutMs: z.number().int().positive().default(8000),
-});
+}).refine((c) => (c.shopId === undefined) !== (c.storeId === undefined), { message: 'exactly one of shopId / storeId (createandpay shop_id 与 store_id 二选一)', path: ['shopId'] });
 
 export const ChannelsConfig = z.object({ wechat: WechatConfig, alipay: AlipayConfig });
 export type ChannelsConfig = z.infer<typeof ChannelsConfig>;

@@ -61,12 +61,21 @@ describe('SM2 GB/T 32918.5 example', () => {
   it('verifies the published signature', () => {
     expect(verify(GB.message, gbSig, GB.pub)).toBe(true);
   });
+
+  it('is transcribed right: sm-crypto derives the same public key and verifies the same signature', () => {
+    expect(smCrypto.getPublicKeyFromPrivateKey(GB.d.toLowerCase())).toBe(GB.pub.toLowerCase());
+    expect(smCrypto.doVerifySignature(GB.message, GB.r + GB.s, GB.pub, { hash: true, der: false, userId: '1234567812345678' })).toBe(true);
+  });
+
+  it('is the recommended-curve example, signed with user id 1234567812345678 (ALICE123@YAHOO.COM belongs to the GM/T 0003.2 example curve)', () => {
+    expect(verify(GB.message, gbSig, GB.pub, { userId: 'ALICE123@YAHOO.COM' })).toBe(false);
+    expect(smCrypto.doVerifySignature(GB.message, GB.r + GB.s, GB.pub, { hash: true, der: false, userId: 'ALICE123@YAHOO.COM' })).toBe(false);
+  });
 });
 
 describe('SM2 interoperability with sm-crypto', () => {
   it('produces signatures that sm-crypto verifies with the default user id', () => {
     const sig = sign(msg, keys.privateKey);
-    expect(smCrypto.doVerifySignature(msg, sig.toString('hex'), pubHex, { hash: true, der: false })).toBe(true);
     expect(smCrypto.doVerifySignature(msg, sig.toString('hex'), pubHex, { hash: true, der: false, userId: '1234567812345678' })).toBe(true);
   });
 
@@ -77,7 +86,7 @@ describe('SM2 interoperability with sm-crypto', () => {
   });
 
   it('verifies signatures made by sm-crypto with the default user id', () => {
-    const sigHex = smCrypto.doSignature(msg, dHex, { hash: true, der: false });
+    const sigHex = smCrypto.doSignature(msg, dHex, { hash: true, der: false, userId: '1234567812345678' });
     expect(verify(msg, Buffer.from(sigHex, 'hex'), keys.publicKey)).toBe(true);
   });
 

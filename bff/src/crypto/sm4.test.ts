@@ -1,3 +1,4 @@
+import { sm4 as smCryptoSm4 } from 'sm-crypto';
 import { sm4EcbDecrypt, sm4EcbEncrypt } from './sm4';
 
 const kat = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
@@ -11,6 +12,11 @@ describe('SM4-ECB', () => {
     const ct = sm4EcbEncrypt(kat, kat);
     expect(ct).toHaveLength(32);
     expect(ct.subarray(0, 16).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246');
+  });
+
+  it('agrees with sm-crypto (another implementation) on a padded multi-block text', () => {
+    const pt = '医保移动支付 2.0 — {"payOrdId":"ORD350100202208231519582000000067"}';
+    expect(sm4EcbEncrypt(kat, Buffer.from(pt, 'utf8')).toString('hex')).toBe(smCryptoSm4.encrypt(pt, kat.toString('hex')));
   });
 
   it('decrypts what it encrypts', () => {

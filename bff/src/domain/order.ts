@@ -31,13 +31,15 @@ export interface NationalLeg {
   revsToken?: string;
   /** 6202 answered: the split is the centre's, not HIS's estimate */
   ordered: boolean;
-  /** the centre's cashier page for the self-pay part, when it answers one (kiosk path, [I]) */
-  cashierUrl?: string;
 }
 
 export interface PaymentLeg {
+  /**
+   * a ChannelName for every leg made now ('cashier' at a kiosk); typed Channel until the refund and
+   * reversal flows drop their last 'kiosk' comparisons, then narrowed to ChannelName
+   */
   channel: Channel;
-  channelRef: string; // WeChat mix_trade_no / Alipay trade_no / kiosk QR id
+  channelRef: string; // WeChat mix_trade_no / Alipay trade_no / the centre's payOrdId at its cashier
   outTradeNo: string;
   createdAt: string;
   expiresAt: string;
@@ -103,7 +105,8 @@ export interface ManualReview {
 export interface Order {
   orderNo: string;
   kind: OrderKind;
-  channel: Channel;
+  /** where the order was made (the kiosk's self-pay leg goes through the centre's cashier) */
+  channel: Exclude<Channel, 'cashier'>;
   state: OrderState;
   version: number;
   createdAt: string;

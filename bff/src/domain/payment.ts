@@ -2,28 +2,26 @@
  * Decisions of the pay step (C12/C13/C14): fee upload (6201), insurance order (6202) and the
  * channel order. Pure: the flow calls the peers and hands their answers here.
  */
-import { splitAddsUp, type Split } from '@mip/shared';
+import { splitAddsUp, type Channel, type Split } from '@mip/shared';
 import { type Change, Draft } from './change';
 import { job } from './jobs';
 import type { Order, PaymentLeg } from './order';
 
-export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string; cashierUrl?: string }, now: Date): Change | null {
+export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string }, now: Date): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state !== 'created') return null;
   o.national = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno: r.chrgBchno, orgBizSers: [], ordered: false };
   if (r.mdtrtId) o.national.mdtrtId = r.mdtrtId;
-  if (r.cashierUrl) o.national.cashierUrl = r.cashierUrl;
   return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 
 /** 6202 answered with the centre's split. A split that does not add up never becomes payable. */
-export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string; cashierUrl?: string }, now: Date): Change | null {
+export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: Split; orgBizSer: string }, now: Date): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (!o.national || !['fee_uploaded', 'awaiting_confirmation'].includes(o.state)) return null;
   o.national.orgBizSers.push(r.orgBizSer);
-  if (r.cashierUrl) o.national.cashierUrl = r.cashierUrl;
   o.national.lastOrdStas = r.ordStas;
   if (!r.split) return d.moveTo('manual_review', '医保下单结果缺少金额', 'centre', `6202 ordStas=${r.ordStas}`).done();
   if (!splitAddsUp(r.split)) {
@@ -38,15 +36,17 @@ export function onInsuranceOrdered(order: Order, r: { ordStas: string; split?: S
   return d.moveTo('awaiting_payment', '医保支付下单成功 (6202)', 'centre', `ordStas=${r.ordStas}`).done();
 }
 
-/** The channel order exists; the patient now confirms in WeChat/Alipay. Polls start as a backstop. */
+const CHANNEL_TEXT: Record<Channel, string> = { wechat: '微信', alipay: '支付宝', cashier: '医保收银台', kiosk: '自助机' };
+
+/** The channel order exists; the patient now confirms in WeChat/Alipay or the centre's cashier. Polls start as a backstop. */
 export function onPaymentCreated(order: Order, leg: PaymentLeg, pollAfterMs: number, now: Date): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state !== 'awaiting_payment' || (o.payment && o.payment.channelRef === leg.channelRef)) return null;
   o.payment = leg;
-  d.note(`${leg.channel === 'wechat' ? '微信' : leg.channel === 'alipay' ? '支付宝' : '自助机'}支付订单已创建`, 'channel', leg.channelRef).enqueue(job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
-  // a kiosk's self-pay part is paid in the centre's cashier: the centre's answer covers it
-  if (leg.channel !== 'kiosk') d.enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
+  d.note(`${CHANNEL_TEXT[leg.channel]}支付订单已创建`, 'channel', leg.channelRef)
+    .enqueue(job('settlement.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }))
+    .enqueue(job('payment.poll', o.orderNo, { delayMs: pollAfterMs, attempt: 1 }));
   return d.done();
 }
 

@@ -40,11 +40,12 @@ describe('settlement decisions', () => {
     expect(c.order.evidence.cashPaid?.source).toBe('not_needed');
   });
 
-  it('counts the centre cashier as the self-pay leg of a kiosk order', () => {
-    const o = orderFixture({ channel: 'kiosk', payment: { channel: 'kiosk', channelRef: 'Q1', outTradeNo: 'O1', createdAt: '', expiresAt: '' } });
-    const c = onSettlementReport(o, settled, policy, now)!;
+  it("waits for the centre cashier's word on the self-pay part of a kiosk order, as for any channel", () => {
+    const o = orderFixture({ channel: 'kiosk', payment: { channel: 'cashier', channelRef: 'ORD1', outTradeNo: 'O1', createdAt: '', expiresAt: '' } });
+    const first = onSettlementReport(o, settled, policy, now)!;
+    expect(first.order.state).toBe('awaiting_payment');
+    const c = onCashReport(first.order, { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, now)!;
     expect(c.order.state).toBe('paid');
-    expect(c.order.evidence.cashPaid?.source).toBe('centre_cashier');
   });
 
   it('sends a settlement whose amounts differ from the order to manual review, never to paid', () => {

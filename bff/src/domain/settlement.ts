@@ -63,8 +63,6 @@ function completeIfBothKnown(d: Draft, policy: SettlementPolicy, by: By): void {
   const o = d.order;
   if (!o.evidence.insuranceSettled) return;
   if (!o.evidence.cashPaid && o.amounts.cashFen === 0) o.evidence.cashPaid = { source: 'not_needed', at: d.iso };
-  // Kiosk orders pay the self-pay part in the centre's own cashier: its settlement covers both legs.
-  if (!o.evidence.cashPaid && o.payment?.channel === 'kiosk') o.evidence.cashPaid = { source: 'centre_cashier', at: d.iso };
   if (!o.evidence.cashPaid) return;
   o.paidAt = d.iso;
   o.writeBack = { attempts: 0, deadlineAt: new Date(d.now.getTime() + policy.writeBackDeadlineMs).toISOString() };

@@ -8,7 +8,7 @@ import type { ErrorCode } from '@mip/shared';
 import type { Order } from '../domain/order';
 import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
 import { backoffMs } from '../domain/jobs';
-import { ChannelSignatureError, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
+import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
 import { EnvelopeError, open } from '../national/envelope';
 import { parseOrderAnswer, NationalFormatError } from '../national/messages';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
@@ -115,8 +115,8 @@ export async function querySettlement(deps: Deps, order: Order): Promise<Order> 
 
 /** Asks the channel and applies the answer. */
 export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
-  if (!order.payment || order.payment.channel === 'kiosk') return order;
-  const ch = order.payment.channel;
+  const ch = order.payment?.channel;
+  if (!order.payment || !ch || !isChannelName(ch)) return order;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
     deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef }),
   );

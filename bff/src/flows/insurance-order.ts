@@ -55,7 +55,7 @@ export async function placeInsuranceOrder(
         }),
       );
       await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
-      const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}), ...(r.cashierUrl ? { cashierUrl: r.cashierUrl } : {}) };
+      const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
     } catch (err) {
       // Nothing is payable after a refused or unanswered upload; 6201 is keyed by medOrgOrd,
@@ -71,7 +71,7 @@ export async function placeInsuranceOrder(
       const r = await tracked(deps, orderNo, 'national', '6202', () =>
         deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }),
       );
-      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, ...(r.cashierUrl ? { cashierUrl: r.cashierUrl } : {}) };
+      const answer = { ordStas: r.ordStas, split: r.split, orgBizSer };
       order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
     } catch (err) {
       if (isUnknownOutcome(err)) {

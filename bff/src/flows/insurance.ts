@@ -115,6 +115,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
       expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
       ...(heldPayer ? { payer: heldPayer } : {}),
+      ...(result.medicalCardId ? { medicalCardId: result.medicalCardId } : {}),
     },
     expiresInSeconds,
   );

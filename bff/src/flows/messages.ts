@@ -8,7 +8,7 @@ import { fenToYuan } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { AppError } from '../http/app-error';
 import { PeerError } from '../peers/http-client';
-import { ChannelSignatureError } from '../channels/port';
+import { ChannelSignatureError, isChannelName } from '../channels/port';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 
@@ -65,7 +65,8 @@ export async function deliverJob(deps: Deps, eventId: string, attempt: number): 
   if (rec.status !== 'queued') return 'done';
   const save = (r: Partial<MessageRecord>) => deps.redis.set(key, JSON.stringify({ ...rec, ...r, attempts: attempt }), 'EX', TTL);
   const order = await deps.orders.get(rec.orderNo);
-  if (!order || !order.openId || order.channel === 'kiosk') {
+  // an order made without a channel user (at a kiosk) has nobody to message
+  if (!order || !order.openId || !isChannelName(order.channel)) {
     await save({ status: 'undeliverable', detail: order ? 'order was not made in a mini-program' : 'unknown order number' });
     return 'done';
   }

@@ -57,7 +57,7 @@ export interface OrderOwner {
   ownerKey: string;
   /** the scope the Idempotency-Key is unique in (the patient; a kiosk visit) */
   idempotencyScope: string;
-  channel: Channel;
+  channel: Order['channel'];
   openId?: string;
   by: 'patient' | 'kiosk';
   identitySealed: string;

@@ -7,7 +7,8 @@
 import type { PayParams } from '@mip/shared';
 import { onPaymentCreated } from '../domain/payment';
 import type { Order } from '../domain/order';
-import { ChannelRejectedError, type CreatePaymentInput } from '../channels/port';
+import { ChannelRejectedError, type ChannelName, type CreatePaymentInput } from '../channels/port';
+import { kioskConfigOf } from '../kiosk/config';
 import type { Identity } from '../security/pii';
 import type { HeldAuthorization } from '../sessions/pay-auth-vault';
 import { AppError } from '../http/app-error';
@@ -31,7 +32,6 @@ export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: 
 
 async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   let order = await ownedOrder(deps, s, orderNo);
-  const now = () => deps.now();
 
   if (order.payment && order.state === 'awaiting_payment') {
     const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
@@ -41,7 +41,6 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 
   const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
   if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
-  const identity = deps.pii.open(order.piiSealed);
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
   if (!location) throw new AppError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
@@ -52,24 +51,43 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   });
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
-  const channel = deps.channels[s.channel];
+  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
+}
+
+/**
+ * The channel half of every pay step (the mini-programs' WeChat/Alipay, the kiosk's centre
+ * cashier): the channel's order for the split 6202 fixed, recorded on the order, its pay
+ * parameters kept for a repeated tap. Polls of the centre and the channel start as a backstop.
+ */
+export async function openChannelPayment(
+  deps: Deps,
+  order: Order,
+  channelName: ChannelName,
+  who: { openId?: string; payAuthNo?: string; location?: string; auth?: HeldAuthorization },
+  pollAfterMs: number,
+): Promise<PayResult> {
+  const orderNo = order.orderNo;
+  const channel = deps.channels[channelName];
   const expiresAt = new Date(Math.min(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs, Date.now() + deps.config.unpaidOrderTtlMs)).toISOString();
   let created;
   try {
-    created = await tracked(deps, orderNo, s.channel, 'createPayment', () =>
+    created = await tracked(deps, orderNo, channelName, 'createPayment', () =>
       channel.createPayment({
         orderNo,
         kind: order.kind,
         title: order.title,
-        openId: s.openId,
-        payAuthNo: auth.payAuthNo,
+        ...(who.openId ? { openId: who.openId } : {}),
+        ...(who.payAuthNo ? { payAuthNo: who.payAuthNo } : {}),
         payOrdId: order.national!.payOrdId,
         amounts: order.amounts,
-        ...payerAndRelative(deps, auth, identity),
-        location,
+        ...payerAndRelative(deps, who.auth, deps.pii.open(order.piiSealed)),
+        ...(who.location ? { location: who.location } : {}),
         createdAt: centreOrderTime(order),
-        notifyUrl: `${callbackBase(deps, s.channel)}/notify/${s.channel}/payment`,
+        notifyUrl: callbackBase(deps, channelName) + notifyPathOf(deps, channelName),
         expiresAt,
+        chrgBchno: order.national!.chrgBchno,
+        ...(who.auth?.medicalCardId ? { medicalCardId: who.auth.medicalCardId } : {}),
       }),
     );
   } catch (err) {
@@ -79,12 +97,11 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
     throw peerFailure(err);
   }
   await Promise.all([
-    deps.orders.setRef(`${s.channel}-out`, created.outTradeNo, orderNo),
-    deps.orders.setRef(`${s.channel}-ref`, created.channelRef, orderNo),
+    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
+    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
   ]);
-  const leg = { channel: s.channel, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
-  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
-  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfter, now()));
+  const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
+  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfterMs, deps.now()));
   await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
 }
@@ -93,8 +110,8 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
  * 亲情付 (wechatpay-skills 开发参数与业务规则 §五, 接入质量检查 #17/#18): the voucher holder pays, the
  * patient is the relative. Otherwise the patient pays for themself.
  */
-function payerAndRelative(deps: Deps, auth: HeldAuthorization, patient: Identity): Pick<CreatePaymentInput, 'payer' | 'relative'> {
-  if (!auth.payer?.familyPay || !auth.payer.sealed) return { payer: patient };
+function payerAndRelative(deps: Deps, auth: HeldAuthorization | undefined, patient: Identity): Pick<CreatePaymentInput, 'payer' | 'relative'> {
+  if (!auth?.payer?.familyPay || !auth.payer.sealed) return { payer: patient };
   return { payer: deps.pii.open(auth.payer.sealed), relative: patient };
 }
 
@@ -105,9 +122,14 @@ function centreOrderTime(order: Order): string {
 }
 
 /** WeChat Pay calls back a public https origin (接入质量检查 #13; checked at start-up in production) */
-function callbackBase(deps: Deps, channel: PatientSession['channel']): string {
+function callbackBase(deps: Deps, channel: ChannelName): string {
   const base = channel === 'wechat' ? (deps.config.channels.wechat.callbackBaseUrl ?? deps.config.publicBaseUrl) : deps.config.publicBaseUrl;
   return base.trim().replace(/\/+$/, '');
+}
+
+/** Where each channel's payment notifications reach us (http/routes/notify.ts). */
+function notifyPathOf(deps: Deps, channel: ChannelName): string {
+  return channel === 'cashier' ? kioskConfigOf(deps.config).cashier.notifyPath : `/notify/${channel}/payment`;
 }
 
 function payParamsKey(deps: Deps, orderNo: string): string {

@@ -42,12 +42,12 @@ describe('the payments of an order view', () => {
     expect(paymentsOf(o)).toEqual([{ kind: 'self_pay', amountFen: 2_500, at, channel: 'wechat' }]);
   });
 
-  it('names the channel the money went through, the kiosk included', () => {
+  it('names the channel the money went through, the centre cashier of a kiosk order included', () => {
     const o = orderFixture({
       channel: 'kiosk',
-      payment: { channel: 'kiosk', channelRef: 'QR1', outTradeNo: 'O1', createdAt: at, expiresAt: at },
-      evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at }, cashPaid: { source: 'centre_cashier', at } },
+      payment: { channel: 'cashier', channelRef: 'ORD1', outTradeNo: 'O1', createdAt: at, expiresAt: at },
+      evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at }, cashPaid: { source: 'channel_notify', at } },
     });
-    expect(paymentsOf(o).map((p) => p.channel)).toEqual(['kiosk', 'kiosk']);
+    expect(paymentsOf(o).map((p) => p.channel)).toEqual(['cashier', 'cashier']);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * K1/K2 identity at a kiosk: the e-voucher QR is decoded at the centre (ec_query [I]) into the
- * patient's identity and an ecToken; HIS then answers insurance status and benefits exactly as
+ * K1/K2 identity at a kiosk: the e-voucher QR is read through the e-voucher service (ec.query,
+ * kiosk/e-voucher.ts) into the patient's identity and an ecToken; HIS then answers insurance status and benefits exactly as
  * in the mini-program flow (flows/insurance.ts), and the chosen benefit is written back to HIS.
  */
 import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefit } from '@mip/shared';
@@ -10,10 +10,9 @@ import type { Deps } from '../flows/deps';
 import { listRegions } from '../flows/insurance';
 import { HisRejectedError, HisUnclearError, type HisBenefit, type InsuranceStatus } from '../his/port';
 import { AppError } from '../http/app-error';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import { NationalFormatError, type VoucherIdentity } from '../national/messages';
 import { PeerError } from '../peers/http-client';
 import type { KioskConfig } from './config';
+import { VoucherFormatError, VoucherRefusedError, type EVoucherClient, type VoucherIdentity } from './e-voucher';
 import type { KioskVisitRecord, KioskVisits, NewVisit } from './visits';
 
 const VOUCHER_REFUSED = '医保电子凭证二维码已失效或已使用过。请在手机上打开医保电子凭证，刷新二维码后重新扫码。';
@@ -37,13 +36,13 @@ export function visitView(visits: KioskVisits, v: KioskVisitRecord): KioskVisit 
   };
 }
 
-async function decode(deps: Deps, kc: KioskConfig, deviceId: string, qrCode: string): Promise<VoucherIdentity> {
+async function decode(voucher: EVoucherClient, qrCode: string, deviceId: string): Promise<VoucherIdentity> {
   try {
-    return await deps.national.queryVoucher({ qrCode, businessType: kc.businessType, deviceId }, kc.ecQueryPath);
+    return await voucher.query(qrCode, deviceId);
   } catch (err) {
-    // The centre's refusal codes for an expired / used / unknown QR are not public [I]: every refusal reads the same.
-    if (err instanceof NationalRejectedError) throw new AppError('AUTHORIZATION_FAILED', VOUCHER_REFUSED, { centreCode: err.code });
-    if (err instanceof NationalFormatError || err instanceof PeerError || isUnknownOutcome(err)) throw new AppError('PEER_UNAVAILABLE', VOUCHER_UNREADABLE);
+    // The e-voucher service's refusal codes for an expired / used / unknown QR are not public [I]: every refusal reads the same.
+    if (err instanceof VoucherRefusedError) throw new AppError('AUTHORIZATION_FAILED', VOUCHER_REFUSED, { centreCode: err.code });
+    if (err instanceof VoucherFormatError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE', VOUCHER_UNREADABLE);
     throw err;
   }
 }
@@ -59,8 +58,15 @@ async function hisStatus(deps: Deps, patient: { idNo: string; name: string }, re
 }
 
 /** POST /api/kiosk/visits: read the voucher, open (or renew) the device's visit. */
-export async function identify(deps: Deps, kc: KioskConfig, visits: KioskVisits, deviceId: string, body: { qrCode: string; visitId?: string }): Promise<KioskVisit> {
-  const v = await decode(deps, kc, deviceId, body.qrCode);
+export async function identify(
+  deps: Deps,
+  kc: KioskConfig,
+  voucher: EVoucherClient,
+  visits: KioskVisits,
+  deviceId: string,
+  body: { qrCode: string; visitId?: string },
+): Promise<KioskVisit> {
+  const v = await decode(voucher, body.qrCode, deviceId);
   const idNo = normalizeIdNumber(v.idNo);
   // [I] idType 01 is the resident ID card; other document types are passed on as the centre wrote them.
   if (v.idType === '01' && !isValidIdNumber(idNo)) throw new AppError('AUTHORIZATION_FAILED', `医保电子凭证中的证件信息无法识别。${HELP_DESK}`);
@@ -96,7 +102,6 @@ export async function identify(deps: Deps, kc: KioskConfig, visits: KioskVisits,
   const status = await hisStatus(deps, { idNo, name }, region.code);
   let fresh: NewVisit;
   if (status.insured) {
-    if (v.psnNo && v.psnNo !== status.psnNo) deps.log.warn({ region: region.code }, 'kiosk: psnNo from the voucher differs from HIS; using HIS');
     fresh = { ...base, regionCode: region.code, regionName: region.name, insured: true, psnNo: status.psnNo, benefits: status.benefits };
   } else {
     const notice =

@@ -1,41 +1,38 @@
 /**
- * The pay step at a kiosk: 6201 and 6202 with the visit's ecToken (instead of payAuthNo), then
- * the centre's own cashier (SPC 收银台, notes §13 step 8) for the self-pay part: the 6201/6202
- * answer carries a cashierUrl the kiosk shows as a QR code. The patient pays on their phone; the
- * centre settles and sends 6302, which the existing notification handling applies — for a kiosk
- * order the centre's settlement covers the cash leg too (domain/settlement.ts). Same lock, same
- * pure decisions and the same resumption on a repeated tap as flows/paying.ts.
+ * The pay step at a kiosk: the mini-program's pay step (flows/paying.ts) with another
+ * authorization and another channel. 6201 and 6202 carry the visit's ecToken (from the e-voucher
+ * QR, kiosk/e-voucher.ts) instead of payAuthNo; the self-pay part is paid in the centre's cashier
+ * (channels/cashier, unified order UNION_CHS), whose page the kiosk shows as a QR code. The
+ * cashier's callback and the centre's 6302 complete the order exactly as WeChat's notification
+ * and 6302 do. Same lock, same pure decisions, same resumption on a repeated tap.
  */
-import type { Order, PaymentLeg } from '../domain/order';
-import { onPaymentCreated } from '../domain/payment';
+import type { PayParams } from '@mip/shared';
+import type { Order } from '../domain/order';
 import type { Deps } from '../flows/deps';
 import { placeInsuranceOrder } from '../flows/insurance-order';
 import { withLock } from '../flows/lock';
+import { existingPayParams, openChannelPayment } from '../flows/paying';
 import { AppError } from '../http/app-error';
-import { NationalRejectedError } from '../national/client';
+import type { NationalRejectedError } from '../national/client';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';
 import type { KioskVisitRecord, KioskVisits } from './visits';
 
-export interface KioskPayParams {
-  channel: 'kiosk';
-  qrCode: string;
-  expiresAt: string;
-}
-
 const RESCAN = '医保电子凭证授权已过期，请重新扫描医保电子凭证后再支付。';
-
-/** [I] centres that answer no cashierUrl: the configured template, if any. */
-function fromTemplate(kc: KioskConfig, order: Order): string | undefined {
-  if (!kc.cashierUrlTemplate || !order.national) return undefined;
-  return kc.cashierUrlTemplate.replace('{payOrdId}', encodeURIComponent(order.national.payOrdId)).replace('{orderNo}', encodeURIComponent(order.orderNo));
-}
 
 /** A refused ecToken (the sandbox's 2001; the real table is not public [I]) means: scan the voucher again. */
 async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord, err: NationalRejectedError): Promise<AppError | null> {
   if (err.code !== '2001') return null;
   await visits.dropEcToken(visit);
   return new AppError('AUTHORIZATION_FAILED', RESCAN);
+}
+
+type KioskPayParams = Extract<PayParams, { channel: 'kiosk' }>;
+
+/** The cashier's pay parameters: the page the kiosk shows as a QR code. */
+function kioskParams(p: PayParams | null): KioskPayParams {
+  if (!p || p.channel !== 'kiosk') throw new AppError('ORDER_STATE_CONFLICT');
+  return p;
 }
 
 export async function kioskPay(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string) {
@@ -45,10 +42,9 @@ export async function kioskPay(deps: Deps, kc: KioskConfig, visits: KioskVisits,
 
 async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<{ order: Order; payment: KioskPayParams }> {
   let order = await visitOrder(deps, visits, visit, orderNo);
-  const now = () => deps.now();
-  const known = order.national?.cashierUrl;
-  if (order.payment && order.state === 'awaiting_payment' && known && Date.parse(order.payment.expiresAt) > Date.now()) {
-    return { order, payment: { channel: 'kiosk', qrCode: known, expiresAt: order.payment.expiresAt } };
+  if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > Date.now()) {
+    const params = await existingPayParams(deps, orderNo);
+    if (params) return { order, payment: kioskParams(params) };
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
   if (order.state !== 'awaiting_payment') {
@@ -56,14 +52,8 @@ async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit
     if (!ecToken) throw new AppError('AUTHORIZATION_REQUIRED', RESCAN);
     order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, (err) => refusedAuthorization(visits, visit, err));
   }
-
   if (order.state !== 'awaiting_payment' || !order.national) throw new AppError('ORDER_STATE_CONFLICT');
-  const cashierUrl = order.national.cashierUrl ?? fromTemplate(kc, order);
-  if (!cashierUrl) throw new AppError('PEER_REJECTED', '医保中心未提供扫码支付，本笔费用请到人工收费窗口缴纳。');
-  const expiresAt = new Date(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs).toISOString();
-  if (Date.parse(expiresAt) <= Date.now()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
-  // [I] the cashier is identified by the centre's payOrdId: it is the kiosk leg's reference.
-  const leg: PaymentLeg = { channel: 'kiosk', channelRef: order.national.payOrdId, outTradeNo: orderNo, createdAt: deps.now().toISOString(), expiresAt };
-  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, kc.pollAfterMs, now()));
-  return { order: res.order, payment: { channel: 'kiosk', qrCode: cashierUrl, expiresAt } };
+  if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= Date.now()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
+  const r = await openChannelPayment(deps, order, 'cashier', {}, kc.pollAfterMs);
+  return { order: r.order, payment: kioskParams(r.payment) };
 }

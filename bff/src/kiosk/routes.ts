@@ -8,6 +8,7 @@ import { AppError } from '../http/app-error';
 import type { PrincipalOf } from '../http/principal';
 import { bind, type RouteOptions } from '../http/route';
 import { kioskConfigOf, type KioskConfig } from './config';
+import { EVoucherClient } from './e-voucher';
 import { chooseBenefit, identify } from './identity';
 import { cancelKioskOrder, createKioskOrder, visitOrder } from './orders';
 import { kioskPay } from './paying';
@@ -20,9 +21,10 @@ import { departments, doctors, slots } from '../flows/registration';
  */
 export function kioskRoutes(router: Router, deps: Deps, opts: RouteOptions, kc: KioskConfig = kioskConfigOf(deps.config)): void {
   const visits = new KioskVisits(deps.redis, deps.keys, kc);
+  const voucher = EVoucherClient.of(kc.eVoucher, deps.config.national);
   const visit = (p: PrincipalOf<'kiosk'>, visitId: string) => visits.get(p.deviceId, visitId);
 
-  bind(router, api.identify, opts, async ({ principal, body }) => identify(deps, kc, visits, principal.deviceId, body));
+  bind(router, api.identify, opts, async ({ principal, body }) => identify(deps, kc, voucher, visits, principal.deviceId, body));
   bind(router, api.chooseBenefit, opts, async ({ principal, params, body }) => chooseBenefit(deps, visits, await visit(principal, params.visitId), body.benefitCode));
   bind(router, api.endVisit, opts, async ({ principal, params }) => {
     const v = await visits.find(principal.deviceId, params.visitId);

@@ -24,15 +24,10 @@ import {
   type RefundAnswer,
   type RefundType,
   chinaTime,
-  cashierUrlOf,
-  parseVoucher,
-  voucherQueryData,
-  type VoucherIdentity,
 } from './messages';
 import type { Split } from '@mip/shared';
 
-/** 'ecQuery': [I] the e-voucher QR decoding of the kiosk path (same envelope, path by configuration) */
-export type Infno = '6201' | '6202' | '6203' | '6301' | '6401' | 'ecQuery';
+export type Infno = '6201' | '6202' | '6203' | '6301' | '6401';
 
 export class NationalRejectedError extends Error {
   constructor(readonly infno: Infno, readonly code: string, readonly detail: string) {
@@ -123,26 +118,15 @@ export class NationalClient {
   }
 
   /** 6201 费用明细上传 */
-  async uploadFees(i: Omit<FeeUploadInput, 'orgCodg'>): Promise<{ payOrdId: string; payToken: string; mdtrtId?: string; cashierUrl?: string }> {
+  async uploadFees(i: Omit<FeeUploadInput, 'orgCodg'>): Promise<{ payOrdId: string; payToken: string; mdtrtId?: string }> {
     const d = await this.call('6201', this.cfg.paths.feeUpload, feeUploadData({ ...i, orgCodg: this.cfg.orgCodg }));
     return parseFeeUpload(d);
   }
 
   /** 6202 支付下单: orgBizSer must be new for every call */
-  async placeOrder(i: Omit<PayOrderInput, 'orgCodg'>): Promise<OrderAnswer & { cashierUrl?: string }> {
+  async placeOrder(i: Omit<PayOrderInput, 'orgCodg'>): Promise<OrderAnswer> {
     const d = await this.call('6202', this.cfg.paths.payOrder, payOrderData({ ...i, orgCodg: this.cfg.orgCodg }));
-    const cashierUrl = cashierUrlOf(d);
-    return { ...parseOrderAnswer('6202', d), ...(cashierUrl ? { cashierUrl } : {}) };
-  }
-
-  /**
-   * [I] 电子凭证二维码解码: the content of the e-voucher QR a patient shows at a kiosk → who they
-   * are and a short-lived ecToken (used in 6201/6202 instead of payAuthNo). The path differs by
-   * province and comes from the kiosk configuration.
-   */
-  async queryVoucher(i: { qrCode: string; businessType: string; deviceId: string }, path: string): Promise<VoucherIdentity> {
-    const d = await this.call('ecQuery', path, voucherQueryData({ ...i, orgCodg: this.cfg.orgCodg, orgName: this.cfg.orgName }));
-    return parseVoucher(d);
+    return parseOrderAnswer('6202', d);
   }
 
   /** 6301 医保订单结算结果查询 */

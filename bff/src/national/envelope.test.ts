@@ -1,5 +1,5 @@
-import { generateKeyPair, sign } from '../crypto/sm2';
-import { buildSignText } from './envelope-canonical';
+import { sm2 as smCrypto, sm4 as smCryptoSm4 } from 'sm-crypto';
+import { generateKeyPair } from '../crypto/sm2';
 import { formatShanghaiTimestamp, parseEnvelopeTimestamp } from './envelope-timestamp';
 import {
   EnvelopeError,
@@ -33,12 +33,19 @@ function codeOf(fn: () => unknown): EnvelopeErrorCode | 'no error' | 'other erro
   }
 }
 
-/** What the platform would send: an envelope over a raw plaintext, signed over a chosen canonical form. */
-function platformEnvelope(plaintext: string, signedData: unknown, canonical = {}): Envelope {
-  const head = { appId, encType: 'SM4' as const, signType: 'SM2' as const, timestamp: T, version: '2.0.1' };
-  const text = buildSignText(head, signedData, appSecret, canonical);
-  return { ...head, encData: encryptPayload(appId, appSecret, plaintext), signData: sign(text, platform.privateKey).toString('base64') };
+/**
+ * What the platform would send, built without the code under test: the sign text is written out literally,
+ * encData is sm-crypto's SM4 under the published derived key (YHGM vector, §3.4), the signature sm-crypto's SM2.
+ */
+const DERIVED_KEY_HEX = Buffer.from('1819F24C758EB2EB', 'latin1').toString('hex');
+function platformEnvelope(plaintext: string, signText: string, head: Record<string, string> = HEAD): Envelope {
+  const signHex = smCrypto.doSignature(signText, platformD, { hash: true, der: false, userId: '1234567812345678' });
+  return { ...head, encData: smCryptoSm4.encrypt(plaintext, DERIVED_KEY_HEX), signData: Buffer.from(signHex, 'hex').toString('base64') } as Envelope;
 }
+const HEAD = { appId, encType: 'SM4', signType: 'SM2', timestamp: T, version: '2.0.1' };
+/** the sign text of HEAD over a literal canonical data text (§3.2) */
+const textOver = (canonicalData: string): string => `appId=${appId}&data=${canonicalData}&encType=SM4&signType=SM2&timestamp=${T}&version=2.0.1&key=${appSecret}`;
+const platformD = Buffer.from(platform.privateKey, 'base64').toString('hex');
 const fromPlatform = { appId, appSecret, peerPublicKey: platform.publicKey };
 
 describe('SM4 message key (§3.1)', () => {
@@ -90,31 +97,28 @@ describe('envelope seal and open', () => {
 
   it('verifies a platform signature made over the numbers-as-strings form (§3.2 caveat)', () => {
     const plaintext = '{"refdSn":"R1","refdAmt":12.30,"cnt":1,"memo":""}';
-    const env = platformEnvelope(plaintext, { refdSn: 'R1', refdAmt: '12.30', cnt: '1' });
+    const env = platformEnvelope(plaintext, textOver('{"cnt":"1","refdAmt":"12.30","refdSn":"R1"}'));
     expect(open(env, fromPlatform)).toEqual({ refdSn: 'R1', refdAmt: 12.3, cnt: 1, memo: '' });
   });
 
   it('verifies a platform signature over numbers as written, keeping their source text (12.30, not 12.3)', () => {
-    const plaintext = '{"refdAmt":12.30,"cnt":1}';
-    const head = { appId, encType: 'SM4', signType: 'SM2', timestamp: T, version: '2.0.1' };
-    const text = `appId=${appId}&data={"cnt":1,"refdAmt":12.30}&encType=SM4&signType=SM2&timestamp=${T}&version=2.0.1&key=${appSecret}`;
-    const env = { ...head, encData: encryptPayload(appId, appSecret, plaintext), signData: sign(text, platform.privateKey).toString('base64') };
+    const env = platformEnvelope('{"refdAmt":12.30,"cnt":1}', textOver('{"cnt":1,"refdAmt":12.30}'));
     expect(open(env, fromPlatform)).toEqual({ refdAmt: 12.3, cnt: 1 });
   });
 
   it('refuses a platform signature over a data object other than the payload', () => {
-    const env = platformEnvelope('{"refdAmt":"12.30","cnt":"1"}', { cnt: '1' });
+    const env = platformEnvelope('{"refdAmt":"12.30","cnt":"1"}', textOver('{"cnt":"1"}'));
     expect(codeOf(() => open(env, fromPlatform))).toBe('SIGNATURE_INVALID');
   });
 
   it('verifies a platform signature that left empty arrays out (TSX variant)', () => {
-    const env = platformEnvelope('{"a":"1","list":[]}', { a: '1' }, { dropEmptyContainers: true });
+    const env = platformEnvelope('{"a":"1","list":[]}', textOver('{"a":"1"}'));
     expect(open(env, fromPlatform)).toEqual({ a: '1', list: [] });
   });
 
   it('verifies an unsorted plaintext holding empty strings, as the centre sends it', () => {
     const plaintext = JSON.stringify(data);
-    const env = platformEnvelope(plaintext, data);
+    const env = platformEnvelope(plaintext, textOver('{"amount":"0.00","payOrdId":"ORD350100202208231519582000000067","psnName":"张三","tradeStatus":"SUCCESS"}'));
     expect(open(env, fromPlatform)).toEqual(data);
   });
 
@@ -124,10 +128,10 @@ describe('envelope seal and open', () => {
   });
 
   it('also accepts a signature that covers extra envelope fields (exclusion-list reading of §3.2)', () => {
-    const head = { appId, encType: 'SM4' as const, signType: 'SM2' as const, timestamp: T, version: '2.0.1', charset: 'UTF-8' };
-    const text = buildSignText(head, data, appSecret);
-    expect(text).toContain('&charset=UTF-8&data=');
-    const env = { ...head, encData: encryptPayload(appId, appSecret, JSON.stringify(data)), signData: sign(text, platform.privateKey).toString('base64') };
+    const head = { ...HEAD, charset: 'UTF-8' };
+    const canonical = '{"amount":"0.00","payOrdId":"ORD350100202208231519582000000067","psnName":"张三","tradeStatus":"SUCCESS"}';
+    const text = `appId=${appId}&charset=UTF-8&data=${canonical}&encType=SM4&signType=SM2&timestamp=${T}&version=2.0.1&key=${appSecret}`;
+    const env = platformEnvelope(JSON.stringify(data), text, head);
     expect(open(env, fromPlatform)).toEqual(data);
   });
 

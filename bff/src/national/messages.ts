@@ -106,14 +106,13 @@ export function feeUploadData(i: FeeUploadInput): Data {
   return data;
 }
 
-export function parseFeeUpload(d: Data): { payOrdId: string; payToken: string; mdtrtId?: string; cashierUrl?: string } {
+export function parseFeeUpload(d: Data): { payOrdId: string; payToken: string; mdtrtId?: string } {
   const payOrdId = str(d, 'payOrdId');
   const payToken = str(d, 'payToken');
   if (!payOrdId || !payToken) throw new NationalFormatError('6201', 'answer lacks payOrdId or payToken');
   const ext = obj(d, 'extData');
   const mdtrtId = str(d, 'mdtrtId') ?? (ext ? str(ext, 'mdtrtId') : undefined);
-  const cashierUrl = cashierUrlOf(d);
-  return { payOrdId, payToken, ...(mdtrtId ? { mdtrtId } : {}), ...(cashierUrl ? { cashierUrl } : {}) };
+  return { payOrdId, payToken, ...(mdtrtId ? { mdtrtId } : {}) };
 }
 
 /** The authorization field of 6201/6202: payAuthNo, or ecToken when the patient showed the e-voucher QR. */
@@ -121,16 +120,6 @@ function authField(infno: string, i: { payAuthNo?: string; ecToken?: string }): 
   if (i.ecToken === undefined) return { payAuthNo: i.payAuthNo };
   if (i.payAuthNo !== undefined) throw new NationalFormatError(infno, 'payAuthNo and ecToken are exclusive');
   return { ecToken: i.ecToken };
-}
-
-/**
- * The provincial SPC cashier (收银台) address some centres answer in 6201/6202 (notes §5, §13
- * step 8). Only an http(s) URL is taken: it is shown to patients as a QR code.
- */
-export function cashierUrlOf(d: Data): string | undefined {
-  const ext = obj(d, 'extData');
-  const v = str(d, 'cashierUrl') ?? (ext ? str(ext, 'cashierUrl') : undefined);
-  return v && /^https?:\/\/[^\s"'<>]+$/i.test(v) && v.length <= 1024 ? v : undefined;
 }
 
 export interface PayOrderInput {
@@ -210,41 +199,6 @@ export function parseOrderAnswer(infno: string, d: Data): OrderAnswer {
 /** 6301 查询 and 6401 撤销 take the same fields. */
 export function orderRefData(i: { payOrdId: string; orgCodg: string; payToken: string; identity: { idNo: string; name: string } }): Data {
   return { payOrdId: i.payOrdId, orgCodg: i.orgCodg, payToken: i.payToken, idNo: i.identity.idNo, userName: i.identity.name, idType: '01' };
-}
-
-/** [I] 电子凭证二维码解码 (kiosk), modelled on FSI 1101 with mdtrt_cert_type 01 and the e-voucher ec.query input. */
-export function voucherQueryData(i: { orgCodg: string; orgName: string; qrCode: string; businessType: string; deviceId: string }): Data {
-  return {
-    orgCodg: i.orgCodg,
-    orgId: i.orgCodg,
-    orgName: i.orgName,
-    mdtrtCertType: '01',
-    mdtrtCertNo: i.qrCode,
-    qrCode: i.qrCode,
-    businessType: i.businessType,
-    deviceType: 'SelfService',
-    operatorId: i.deviceId,
-    operatorName: '自助机',
-  };
-}
-
-export interface VoucherIdentity {
-  idNo: string;
-  userName: string;
-  idType: string;
-  ecToken: string;
-  insuplcAdmdvs: string;
-  psnNo?: string;
-}
-
-export function parseVoucher(d: Data): VoucherIdentity {
-  const idNo = str(d, 'idNo');
-  const userName = str(d, 'userName');
-  const ecToken = str(d, 'ecToken');
-  const insuplcAdmdvs = str(d, 'insuplcAdmdvs') ?? str(d, 'insuOrg');
-  if (!idNo || !userName || !ecToken || !insuplcAdmdvs) throw new NationalFormatError('ecQuery', 'answer lacks idNo, userName, ecToken or insuplcAdmdvs');
-  const psnNo = str(d, 'psnNo');
-  return { idNo, userName, idType: str(d, 'idType') ?? '01', ecToken, insuplcAdmdvs, ...(psnNo ? { psnNo } : {}) };
 }
 
 export type RefundType = 'ALL' | 'CASH' | 'HI';

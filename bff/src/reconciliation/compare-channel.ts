@@ -38,7 +38,6 @@ export function orderRef(o: Order): Pick<Difference, 'channel' | 'orderNo' | 'ou
 
 /** Whether a record moves money through the channel at all. */
 export function needsChannel(r: RecordOfDay): boolean {
-  if (channelOf(r.order) === 'kiosk') return false;
   return r.type === 'payment' ? r.order.amounts.cashFen > 0 : r.refund.amounts.cashFen > 0 && r.refund.state !== 'failed';
 }
 

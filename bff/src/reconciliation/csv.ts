@@ -19,7 +19,7 @@ const TOTALS_HEADER = [
   '退款笔数', '退款总额(元)', '退款统筹基金(元)', '退款个人账户(元)', '退款个人自付(元)', '处理中退款笔数', '净额(元)', '净自付(元)',
 ];
 
-const CHANNEL_TEXT: Record<BillRecord['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机' };
+const CHANNEL_TEXT: Record<BillRecord['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台' };
 const KIND_TEXT: Record<BillRecord['kind'], string> = { registration: '挂号', outpatient: '门诊' };
 
 /** A text cell: quoted when needed; a leading formula character is neutralised. */

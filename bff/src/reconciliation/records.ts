@@ -102,7 +102,7 @@ export function dayTotals(records: readonly BillRecord[]): ChannelTotals[] {
     }
   }
   for (const t of by.values()) for (const k of KEYS) t.net[k] = t.paid[k] - t.refunded[k];
-  const order: Channel[] = ['wechat', 'alipay', 'kiosk'];
+  const order: Channel[] = ['wechat', 'alipay', 'kiosk', 'cashier'];
   return [...by.values()].sort((a, b) => order.indexOf(a.channel) - order.indexOf(b.channel));
 }
 

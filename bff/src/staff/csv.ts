@@ -9,7 +9,7 @@ import type { StaffOrderRow } from './contract';
 export const BOM = '\uFEFF';
 
 const KIND: Record<StaffOrderRow['kind'], string> = { registration: '挂号', outpatient: '门诊缴费' };
-const CHANNEL: Record<StaffOrderRow['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机' };
+const CHANNEL: Record<StaffOrderRow['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台' };
 
 export const CSV_HEADER = ['订单号', '下单时间', '支付时间', '类型', '渠道', '状态', '项目', '患者', '证件号', '总金额(元)', '统筹支付(元)', '个人账户(元)', '自费(元)', '退款含处理中(元)', '待人工核对'];
 

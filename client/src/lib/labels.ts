@@ -32,7 +32,7 @@ export function shortTime(iso: string | undefined): string {
 }
 
 /** How the money of a payment record moved, in words. */
-export const PAY_CHANNEL_LABEL: Record<string, string> = { wechat: '微信支付', alipay: '支付宝', kiosk: '自助机' };
+export const PAY_CHANNEL_LABEL: Record<string, string> = { wechat: '微信支付', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台' };
 
 /** "¥12.30" → "12.30元" for screen readers. */
 export function spokenFen(fen: number): string {

@@ -129,7 +129,7 @@ export const Explained = Difference.extend({ reason: z.enum(EXPLAIN_REASONS) });
 export type Explained = z.infer<typeof Explained>;
 
 export const SourceStatus = z.object({
-  source: z.enum(['wechat', 'alipay', 'centre']),
+  source: z.enum(['wechat', 'alipay', 'cashier', 'centre']),
   ok: z.boolean(),
   /** bill rows read, or centre queries answered */
   count: z.number().int().min(0),

@@ -6,7 +6,8 @@ import { ERRORS } from '../errors';
 export const FenAmount = z.number().int().min(0).max(1_000_000_000_00);
 export const OrderNo = z.string().regex(/^[A-Z0-9]{8,32}$/, '订单号格式不正确');
 export const RegionCode = z.string().regex(/^\d{6}$/, '参保地编码应为6位数字');
-export const Channel = z.enum(['wechat', 'alipay', 'kiosk']);
+/** a payment channel (wechat, alipay, the centre's cashier) or, for an order's origin, the kiosk */
+export const Channel = z.enum(['wechat', 'alipay', 'kiosk', 'cashier']);
 export type Channel = z.infer<typeof Channel>;
 export const OrderKind = z.enum(['registration', 'outpatient']);
 export type OrderKind = z.infer<typeof OrderKind>;

@@ -113,7 +113,7 @@ export const ReviewInfo = z.object({
 
 export const PaymentPart = z.object({
   part: z.enum(['insurance', 'self_pay']),
-  via: z.enum(['centre', 'wechat', 'alipay', 'kiosk']),
+  via: z.enum(['centre', 'wechat', 'alipay', 'kiosk', 'cashier']),
   amountFen: FenAmount,
   reference: z.string().describe('payOrdId (insurance) / out_trade_no (self-pay)'),
   tradeNo: z.string().optional().describe('setlId / channel transaction number'),

@@ -24,8 +24,10 @@ import {
 import { chinaPlainToIso } from '../time';
 import { detailCsvFromZip, parseAlipayDetail } from './bill';
 import { AlipayGateway, AlipayRejectedError } from './gateway';
-import { createAndPayBiz, toNotification, toPaymentStatus } from './medical';
+import { createAndPayBiz, toCreatedPayment, toNotification, toPaymentStatus } from './medical';
 import { verifyNotificationParams } from './sign';
+import { readRefund } from './status';
+import { medicalUserField, messageUserField, userOf } from './user-field';
 
 const PAY_AUTH_TTL_SECONDS = 240;
 
@@ -38,16 +40,17 @@ export class AlipayChannel implements ChannelPort {
     this.gateway = new AlipayGateway(cfg, deps.now);
   }
 
-  private async oauth(code: string): Promise<{ userId: string; accessToken?: string }> {
+  /** user_id or open_id by configuration (user-field.ts) */
+  private async oauth(code: string): Promise<{ userId: string; unionId?: string; accessToken?: string }> {
     // grant_type and code are public parameters, not biz_content
     const r = await this.gateway.call('alipay.system.oauth.token', { params: { grant_type: 'authorization_code', code }, op: 'oauth.token' });
-    const userId = (r.user_id ?? r.open_id) as string | undefined;
-    if (!userId) throw new ChannelRejectedError('alipay', 'oauth.token', 'NO_USER_ID', 'the answer names no user');
-    return { userId, accessToken: r.access_token as string | undefined };
+    const u = userOf(r, this.cfg.userIdType);
+    return { userId: u.id, ...(u.unionId ? { unionId: u.unionId } : {}), accessToken: r.access_token as string | undefined };
   }
 
   async login(code: string): Promise<ChannelUser> {
-    return { openId: (await this.oauth(code)).userId };
+    const u = await this.oauth(code);
+    return { openId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) };
   }
 
   async authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization> {
@@ -57,7 +60,7 @@ export class AlipayChannel implements ChannelPort {
       op: 'authinfo.auth.query',
       params: user.accessToken ? { auth_token: user.accessToken } : {},
       biz: {
-        alipay_user_id: user.userId,
+        [medicalUserField(this.cfg.userIdType)]: user.userId,
         call_url: this.cfg.authCallUrl,
         ol_biz_type_code: this.cfg.olBizTypeCode,
         org_app_id: this.cfg.orgAppId,
@@ -71,7 +74,13 @@ export class AlipayChannel implements ChannelPort {
       if (!info.pay_auth_no.startsWith('AUTH')) throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'INVALID_PAY_AUTH_NO', 'not an AUTH… number');
       const family = info.rels_pay_flag === '1';
       const name = family ? info.rels_pay_user_name : undefined;
-      return { status: 'authorized', payAuthNo: info.pay_auth_no, expiresInSeconds: PAY_AUTH_TTL_SECONDS, payer: { ...(name ? { name } : {}), familyPay: family } };
+      return {
+        status: 'authorized',
+        payAuthNo: info.pay_auth_no,
+        expiresInSeconds: PAY_AUTH_TTL_SECONDS,
+        payer: { ...(name ? { name } : {}), familyPay: family },
+        ...(info.medical_card_id ? { medicalCardId: info.medical_card_id } : {}),
+      };
     }
     if (info.auth_url) return { status: 'redirect', authUrl: info.auth_url };
     throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'NOT_AUTHORIZED', `auth_stas=${info.auth_stas ?? '?'} without auth_url`);
@@ -79,17 +88,14 @@ export class AlipayChannel implements ChannelPort {
 
   async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
     const r = await this.gateway.call('alipay.commerce.medical.trade.createandpay', { op: 'trade.createandpay', biz: createAndPayBiz(q, this.cfg) });
-    const tradeNo = r.trade_no as string | undefined;
-    const payUrl = r.pay_url as string | undefined;
-    if (!tradeNo || !payUrl) throw new ChannelRejectedError('alipay', 'trade.createandpay', 'BAD_RESPONSE', 'trade_no or pay_url missing');
-    return { payParams: { channel: 'alipay', payUrl, tradeNo }, channelRef: tradeNo, outTradeNo: q.orderNo };
+    return toCreatedPayment(r, q);
   }
 
   async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus> {
     const biz: Record<string, string> = { out_trade_no: q.outTradeNo };
     if (q.channelRef) biz.trade_no = q.channelRef;
     const r = await this.gateway.call('alipay.commerce.medical.trade.query', { op: 'trade.query', biz });
-    return toPaymentStatus(r, q);
+    return toPaymentStatus(r, this.cfg, q);
   }
 
   async parseNotification(req: NotificationRequest): Promise<ChannelNotification> {
@@ -100,7 +106,7 @@ export class AlipayChannel implements ChannelPort {
     if (!verifyNotificationParams(p, this.gateway.alipayKey)) throw new ChannelSignatureError('alipay', 'notification sign does not verify');
     if (p.app_id !== this.cfg.appId) throw new ChannelSignatureError('alipay', `notification for app ${p.app_id ?? '?'}`);
     if (!p.notify_id || !p.out_trade_no) throw new ChannelSignatureError('alipay', 'notification lacks notify_id/out_trade_no');
-    return toNotification(p);
+    return toNotification(p, this.cfg);
   }
 
   ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
@@ -117,11 +123,12 @@ export class AlipayChannel implements ChannelPort {
         op: 'trade.refund',
         biz: { out_trade_no: q.outTradeNo, trade_no: q.channelRef, refund_amount: fenToYuan(q.refundFen), refund_request_no: q.refundNo, refund_reason: q.reason.slice(0, 128) },
       });
-      const status = String(r.refund_status ?? '');
-      if (status === 'SUCCESS' || status === 'REFUND_SUCCESS') {
+      // refund_status through the configured map; a value it does not know stays processing (polled)
+      const status = readRefund(this.cfg.statusMap, r.refund_status);
+      if (status === 'succeeded') {
         return { status: 'succeeded', channelRefundId: q.refundNo, refundedAt: r.refund_time ? chinaPlainToIso(String(r.refund_time)) : undefined };
       }
-      if (status === 'FAIL' || status === 'REFUND_FAIL') return { status: 'failed', code: 'REFUND_FAIL', message: String(r.refund_msg ?? '') };
+      if (status === 'failed') return { status: 'failed', code: 'REFUND_FAIL', message: String(r.refund_msg ?? '') };
       return { status: 'processing', channelRefundId: q.refundNo };
     } catch (err) {
       if (err instanceof AlipayRejectedError && !err.systemError) return { status: 'failed', code: err.code, message: err.message };
@@ -154,7 +161,7 @@ export class AlipayChannel implements ChannelPort {
     try {
       await this.gateway.call('alipay.open.app.mini.templatemessage.send', {
         op: 'templatemessage.send',
-        biz: { to_user_id: q.openId, user_template_id: this.cfg.subscribeTemplates[q.template], page: q.page, data: JSON.stringify(data) },
+        biz: { [messageUserField(this.cfg.userIdType)]: q.openId, user_template_id: this.cfg.subscribeTemplates[q.template], page: q.page, data: JSON.stringify(data) },
       });
       return { status: 'sent' };
     } catch (err) {

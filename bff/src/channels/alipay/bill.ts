@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { yuanToFen } from '@mip/shared';
 import type { ChannelBillRow } from '../port';
 import { chinaPlainToIso } from '../time';
@@ -14,14 +15,22 @@ export function detailCsvFromZip(zip: Buffer): string {
 }
 
 /**
- * Parses the 25-column detail CSV: "#" lines (title, account, period, footer totals) are skipped,
- * the header names the columns, cells may carry trailing tabs/spaces. Refund rows (业务类型 退款)
- * have negative amounts; we keep amounts positive and tell the kind.
+ * Parses the 25-column detail CSV (wechat-alipay-channels.md §3.2) with csv-parse: quoted cells
+ * (a product name with a comma or a quote in it) are read as one cell; "#" lines at the start of a
+ * line (title, account, period, footer totals) are skipped, a "#" inside a cell is kept; cells may
+ * carry trailing tabs/spaces (trimmed). Refund rows (业务类型 退款) have negative amounts; we keep
+ * amounts positive and tell the kind. A row with another number of cells is a broken file (thrown).
  */
 export function parseAlipayDetail(csv: string): ChannelBillRow[] {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l && !l.startsWith('#'));
-  if (!lines.length) return [];
-  const header = lines[0].split(',').map((h) => h.trim());
+  const records = parse(csv.replace(/^\uFEFF/, ''), {
+    comment: '#',
+    comment_no_infix: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  }) as string[][];
+  if (!records.length) return [];
+  const header = records[0];
   if (header.length !== DETAIL_COLUMNS) throw new Error(`Alipay detail header has ${header.length} columns, expected ${DETAIL_COLUMNS}`);
   const col = (name: string) => {
     const i = header.indexOf(name);
@@ -36,9 +45,9 @@ export function parseAlipayDetail(csv: string): ChannelBillRow[] {
   const iAmount = col('订单金额（元）');
   const iRefundNo = col('退款批次号/请求号');
   const rows: ChannelBillRow[] = [];
-  for (const line of lines.slice(1)) {
-    const c = line.split(',').map((x) => x.replace(/^[\s\t`]+|[\s\t]+$/g, ''));
-    if (c.length !== DETAIL_COLUMNS) throw new Error(`Alipay detail row has ${c.length} cells, expected ${DETAIL_COLUMNS}`);
+  for (const [n, record] of records.slice(1).entries()) {
+    if (record.length !== DETAIL_COLUMNS) throw new Error(`Alipay detail row ${n + 1} has ${record.length} cells, expected ${DETAIL_COLUMNS}`);
+    const c = record.map((x) => x.replace(/^`/, ''));
     const refund = c[iType] === '退款';
     const row: ChannelBillRow = {
       channel: 'alipay',

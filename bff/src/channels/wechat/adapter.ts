@@ -67,6 +67,8 @@ export class WechatChannel implements ChannelPort {
 
   async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
     const type = mixPayType(q);
+    // the WeChat user pays (openid), and every mixed order carries the e-voucher authorization
+    if (!q.openId || (type !== 'CASH_ONLY' && !q.payAuthNo)) throw new Error('a WeChat payment needs the openid and, for a mixed order, the payAuthNo');
     // 接入质量检查 #7: the JSAPI self-pay order and the mixed order share out_trade_no
     const prepayId = type === 'INSURANCE_ONLY' ? undefined : await this.prepay(q);
     const key = this.wechatpayKey;

@@ -3,6 +3,7 @@ import type { ChannelName } from '../../channels/port';
 import type { Deps } from '../../flows/deps';
 import { onChannelNotification, onNationalNotification } from '../../flows/confirming';
 import { readRawBody } from '../body';
+import { kioskConfigOf } from '../../kiosk/config';
 
 const LIMIT = 64 * 1024;
 
@@ -16,8 +17,9 @@ export function notifyRoutes(router: Router, deps: Deps): void {
     ctx.status = ack.status;
     ctx.body = ack.body;
   });
-  for (const channel of ['wechat', 'alipay'] as ChannelName[]) {
-    router.post(`/notify/${channel}/payment`, async (ctx) => {
+  const paths: Record<ChannelName, string> = { wechat: '/notify/wechat/payment', alipay: '/notify/alipay/payment', cashier: kioskConfigOf(deps.config).cashier.notifyPath };
+  for (const channel of Object.keys(paths) as ChannelName[]) {
+    router.post(paths[channel], async (ctx) => {
       const rawBody = await readRawBody(ctx, LIMIT);
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v[0] : v;

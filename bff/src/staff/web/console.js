@@ -10,7 +10,7 @@ const STATES = {
 };
 /** @type {Record<string, string>} */
 const WORDS = {
-  wechat: '微信', alipay: '支付宝', kiosk: '自助机', centre: '医保中心', national: '医保中心', his: 'HIS', registration: '挂号', outpatient: '门诊缴费',
+  wechat: '微信', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台', centre: '医保中心', national: '医保中心', his: 'HIS', registration: '挂号', outpatient: '门诊缴费',
   insurance: '医保部分', self_pay: '自费部分', patient: '患者', system: '系统',
   channel: '支付渠道', staff: '工作人员', reversal: '冲正', booking_query: '查询HIS入账', his_reversal: 'HIS冲正', insurance_refund: '医保退费(6203)',
   cash_refund: '自费退款', done: '完成', rejected: '被拒绝', unclear: '结果不明', skipped: '跳过', ok: '成功', timeout: '超时', not_delivered: '未送达',
