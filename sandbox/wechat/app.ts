@@ -19,6 +19,8 @@ export interface WechatSandbox {
   router: Router;
   faults: FaultBook;
   state: WechatState;
+  /** reach a public https callback origin at a local address (tests with their own receivers) */
+  routeCallbacks(origin: string, target: string): void;
   /** stops pending notifications and timers */
   close(): void;
 }
@@ -60,6 +62,9 @@ export function createWechatSandbox(input: unknown): WechatSandbox {
     router,
     faults,
     state,
+    routeCallbacks(origin, target) {
+      cfg.callbackRoutes[origin] = target;
+    },
     close() {
       notifier.close();
       for (const t of timers) clearTimeout(t);

@@ -15,7 +15,7 @@ function sendEvent(w: WechatCtx, op: string, key: string, url: string, eventType
   };
   const body = JSON.stringify(event);
   w.notifier.send(op, key, {
-    url,
+    url: routed(w, url),
     eventId: event.id,
     build: () => ({ headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/4.0', ...w.side.signHeaders(body) }, body }),
   });
@@ -42,4 +42,12 @@ export function notifyRefund(w: WechatCtx, r: RefundRec): void {
   };
   const summary = r.status === 'SUCCESS' ? '退款成功' : r.status === 'CLOSED' ? '退款关闭' : '退款异常';
   sendEvent(w, 'refund-notify', r.out_trade_no, r.notify_url, `REFUND.${r.status}`, summary, 'refund', 'refund', plain);
+}
+
+/** the public https callback URL as this sandbox reaches it (config callbackRoutes) */
+export function routed(w: WechatCtx, url: string): string {
+  for (const [origin, target] of Object.entries(w.cfg.callbackRoutes)) {
+    if (url.startsWith(`${origin.replace(/\/+$/, '')}/`)) return target.replace(/\/+$/, '') + url.slice(origin.replace(/\/+$/, '').length);
+  }
+  return url;
 }

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { readJson } from '../common/server';
-import { personByWechatOpenId } from '../seed/persons';
+import { personByKey, personByWechatOpenId } from '../seed/persons';
+import { settleDueRefunds } from './routes-refund';
 import type { WechatCtx } from './context';
 import { underFaults } from './fault-run';
 import { payOrder } from './pay-action';
@@ -51,8 +52,17 @@ export function mountDev(router: Router, w: WechatCtx): void {
       return;
     }
     if (b.outcome === 'cancel') return void (ctx.body = { cancelled: true });
+    // 亲情付: {forPerson: key} — the openid's person (voucher holder) authorizes paying for that relative
+    const relative = typeof b.forPerson === 'string' ? personByKey(b.forPerson) : undefined;
+    if (b.forPerson !== undefined && !relative) {
+      ctx.status = 404;
+      ctx.body = { error: 'forPerson is not a sandbox person key' };
+      return;
+    }
     const authCode = `${crypto.randomBytes(16).toString('hex')}`;
-    state.authCodes.set(authCode, { openid: person.wechatOpenId, person, expiresAt: Date.now() + CODE_TTL_MS, used: false });
+    state.authCodes.set(authCode, relative
+      ? { openid: person.wechatOpenId, person: relative, holder: person, expiresAt: Date.now() + CODE_TTL_MS, used: false }
+      : { openid: person.wechatOpenId, person, expiresAt: Date.now() + CODE_TTL_MS, used: false });
     ctx.body = { authCode };
   });
 
@@ -95,6 +105,20 @@ export function mountDev(router: Router, w: WechatCtx): void {
     ctx.body = result;
   });
 
+  // the sandbox clock (refunds PROCESSING for refundSettleMs, rate windows): tests advance it, never sleep
+  router.post('/sandbox/clock', async (ctx) => {
+    const b = (await readJson(ctx.req)) as Body;
+    const ms = Number(b.advanceMs ?? 0);
+    if (!Number.isSafeInteger(ms) || ms < 0) {
+      ctx.status = 400;
+      ctx.body = { error: 'advanceMs must be a non-negative integer' };
+      return;
+    }
+    state.clockOffsetMs += ms;
+    settleDueRefunds(w);
+    ctx.body = { now: new Date(state.now()).toISOString() };
+  });
+
   router.post('/sandbox/tokens/expire', (ctx) => {
     if (state.token) state.token.expiresAt = 0;
     ctx.body = { ok: true };
@@ -116,6 +140,18 @@ export function mountDev(router: Router, w: WechatCtx): void {
     }
     ctx.body = view(o);
   });
+  // the patient is entering the password in WeChat: MIX_PAY_USER_PAYING (排障手册 268560650 §), not yet paid
+  router.post('/sandbox/orders/:outTradeNo/user-paying', (ctx) => {
+    const o = state.orderByOut(ctx.params.outTradeNo);
+    if (!o || o.mix_pay_status !== 'MIX_PAY_CREATED') {
+      ctx.status = 409;
+      ctx.body = { error: 'only an existing MIX_PAY_CREATED order can start paying' };
+      return;
+    }
+    o.mix_pay_status = 'MIX_PAY_USER_PAYING';
+    ctx.body = view(o);
+  });
+
   router.get('/sandbox/messages', (ctx) => {
     ctx.body = { messages: state.messages };
   });

@@ -79,14 +79,16 @@ export function mountMiniProgram(router: Router, w: WechatCtx): void {
         return void (ctx.body = { code: 5000, message: `医保平台繁忙: ${(err as Error).message}` });
       }
       auth.used = true;
-      state.payAuths.set(issued.payAuthNo, { openid: auth.openid, person: auth.person });
+      state.payAuths.set(issued.payAuthNo, { openid: auth.openid, person: auth.person, ...(auth.holder ? { holder: auth.holder } : {}) });
+      // 亲情付: the authorization is for the relative (the patient), the user is the voucher holder
+      const user = auth.holder ?? auth.person;
       ctx.body = {
         code: 0,
         message: 'success',
         data: {
-          payAuthNo: issued.payAuthNo,
-          userName: auth.person.name,
-          userCardNo: auth.person.idNo,
+          ...(auth.holder ? { familyPayAuthNo: issued.payAuthNo } : { payAuthNo: issued.payAuthNo }),
+          userName: user.name,
+          userCardNo: user.idNo,
           idType: '01',
           cityId: auth.person.insurance[0]?.regionCode ?? '',
           userLongitudeLatitude: LOCATION,

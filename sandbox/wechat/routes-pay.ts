@@ -4,8 +4,8 @@ import type { RouterContext } from '@koa/router';
 import type { WechatCtx } from './context';
 import { randomDigits } from './crypto';
 import { underFaults } from './fault-run';
-import { checkMedInsOrder } from './med-ins-rules';
-import { rfc3339, type JsapiTxn, type MedOrder } from './state';
+import { callbackUrlProblem, checkMedInsOrder } from './med-ins-rules';
+import { fee, rfc3339, type JsapiTxn, type MedOrder } from './state';
 import { fail, jsonBody } from './v3-middleware';
 
 /** OrderEntity: the request echoed (payer left out) plus the statuses. */
@@ -55,7 +55,8 @@ export function mountPay(router: Router, w: WechatCtx): void {
       if (b.appid !== cfg.appId || b.mchid !== cfg.mchId) return fail(ctx, 400, 'PARAM_ERROR', 'appid 和 mch_id 不匹配');
       if (typeof b.out_trade_no !== 'string' || !/^[A-Za-z0-9_\-|*]{6,32}$/.test(b.out_trade_no)) return fail(ctx, 400, 'PARAM_ERROR', 'out_trade_no 格式错误');
       if (typeof b.description !== 'string' || !b.description) return fail(ctx, 400, 'PARAM_ERROR', 'description 不能为空');
-      if (typeof b.notify_url !== 'string' || !/^https?:\/\//.test(b.notify_url)) return fail(ctx, 400, 'PARAM_ERROR', 'notify_url 格式错误');
+      const badUrl = typeof b.notify_url === 'string' ? callbackUrlProblem(b.notify_url) : '不能为空';
+      if (badUrl) return fail(ctx, 400, 'PARAM_ERROR', `notify_url ${badUrl}`);
       if (!Number.isSafeInteger(amount.total) || (amount.total as number) <= 0) return fail(ctx, 400, 'PARAM_ERROR', 'amount.total 必须为正整数（分）');
       if (!openid) return fail(ctx, 400, 'PARAM_ERROR', 'payer.openid 不能为空');
       const existing = state.txns.get(b.out_trade_no);
@@ -69,7 +70,7 @@ export function mountPay(router: Router, w: WechatCtx): void {
         mchid: cfg.mchId,
         out_trade_no: b.out_trade_no,
         description: b.description,
-        notify_url: b.notify_url,
+        notify_url: String(b.notify_url),
         openid,
         total: amount.total as number,
         prepay_id: `wx${Date.now().toString(36)}${crypto.randomBytes(10).toString('hex')}`,
@@ -79,6 +80,17 @@ export function mountPay(router: Router, w: WechatCtx): void {
       };
       state.txns.set(txn.out_trade_no, txn);
       ctx.body = { prepay_id: txn.prepay_id };
+    }, systemError(ctx));
+  });
+
+  // WeChat Pay APIv3 JSAPI 关闭订单: 204; a paid order answers ORDERPAID
+  router.post('/v3/pay/transactions/out-trade-no/:outTradeNo/close', async (ctx) => {
+    await underFaults(ctx, faults, 'jsapi-close', ctx.params.outTradeNo, () => {
+      const t = state.txns.get(ctx.params.outTradeNo);
+      if (!t) return fail(ctx, 404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (t.trade_state === 'SUCCESS' || t.trade_state === 'REFUND') return fail(ctx, 400, 'ORDERPAID', '订单已支付');
+      t.trade_state = 'CLOSED';
+      ctx.status = 204;
     }, systemError(ctx));
   });
 
@@ -96,9 +108,13 @@ export function mountPay(router: Router, w: WechatCtx): void {
       if (!b) return fail(ctx, 400, 'PARAM_ERROR', '请求体不是合法的 JSON');
       const problem = checkMedInsOrder(w, b, ctx.get('wechatpay-serial') || undefined);
       if (problem) return fail(ctx, problem.status, problem.code, problem.message);
-      if (state.orderByOut(String(b.out_trade_no))) return fail(ctx, 400, 'INVALID_REQUEST', '268512536 订单已存在，请先查单');
-      const cash = b.wechat_pay_cash_fee as number;
-      const insurance = (b.med_ins_gov_fee as number) + (b.med_ins_self_fee as number) + (b.med_ins_other_fee as number);
+      if (state.orderByOut(String(b.out_trade_no))) {
+        // 排障手册 §2.6 Q5 "触发 400 ALREADY_EXISTS", §1.1 268512536 订单已存在 (the Request-ID suffix)
+        ctx.state.errNo = '268512536';
+        return fail(ctx, 400, 'ALREADY_EXISTS', '订单已存在');
+      }
+      const cash = fee(b, 'wechat_pay_cash_fee');
+      const insurance = fee(b, 'med_ins_gov_fee') + fee(b, 'med_ins_self_fee') + fee(b, 'med_ins_other_fee');
       const o: MedOrder = {
         mix_trade_no: `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomDigits(18)}`,
         out_trade_no: String(b.out_trade_no),

@@ -4,8 +4,9 @@ import type { WechatCtx } from './context';
 import { randomDigits } from './crypto';
 import { notifyRefund } from './events';
 import { underFaults } from './fault-run';
-import { rfc3339, type MedOrder, type RefundRec } from './state';
+import { fee, rfc3339, type MedOrder, type RefundRec } from './state';
 import { fail, jsonBody } from './v3-middleware';
+import { callbackUrlProblem } from './med-ins-rules';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;
 
@@ -27,13 +28,28 @@ function refundView(r: RefundRec): Record<string, unknown> {
 
 /** After both legs went back (or the only leg did), the mixed order reads MIX_PAY_REFUND. */
 export function settleRefundState(w: WechatCtx, o: MedOrder): void {
-  const cash = Number(o.request.wechat_pay_cash_fee);
-  const insurance = Number(o.request.med_ins_gov_fee) + Number(o.request.med_ins_self_fee) + Number(o.request.med_ins_other_fee);
+  const cash = fee(o.request, 'wechat_pay_cash_fee');
+  const insurance = fee(o.request, 'med_ins_gov_fee') + fee(o.request, 'med_ins_self_fee') + fee(o.request, 'med_ins_other_fee');
   const cashBack = [...w.state.refunds.values()].filter((r) => r.out_trade_no === o.out_trade_no && r.status === 'SUCCESS').reduce((s, r) => s + r.amount.refund, 0);
   const insBack = [...w.state.medRefunds.values()].filter((n) => n.mix_trade_no === o.mix_trade_no).reduce((s, n) => s + n.med_refund_total_fee, 0);
   if (cash > 0 && cashBack >= cash) o.self_pay_status = 'SELF_PAY_REFUND';
   if (insurance > 0 && insBack >= insurance) o.med_ins_pay_status = 'MED_INS_PAY_REFUND';
   if ((cash === 0 || cashBack >= cash) && (insurance === 0 || insBack >= insurance)) o.mix_pay_status = 'MIX_PAY_REFUND';
+}
+
+/** PROCESSING refunds whose time came (sandbox clock) succeed, and their callbacks go out. */
+export function settleDueRefunds(w: WechatCtx): void {
+  for (const r of w.state.refunds.values()) {
+    if (r.status !== 'PROCESSING' || r.settleAt === undefined || r.settleAt > w.state.now()) continue;
+    r.status = 'SUCCESS';
+    r.success_time = rfc3339(new Date(w.state.now()));
+    const txn = w.state.txns.get(r.out_trade_no);
+    const back = [...w.state.refunds.values()].filter((x) => x.out_trade_no === r.out_trade_no && x.status === 'SUCCESS').reduce((n, x) => n + x.amount.refund, 0);
+    if (txn && back >= txn.total) txn.trade_state = 'REFUND';
+    const o = w.state.orderByOut(r.out_trade_no);
+    if (o) settleRefundState(w, o);
+    notifyRefund(w, r);
+  }
 }
 
 export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => void, ms: number) => void): void {
@@ -55,6 +71,8 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       if (!txn) return fail(ctx, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
       if (txn.trade_state === 'NOTPAY' || !txn.transaction_id) return fail(ctx, 400, 'INVALID_REQUEST', '订单未支付，不能退款');
       if (txn.total !== amount.total) return fail(ctx, 400, 'PARAM_ERROR', '订单金额 total 与原订单不一致');
+      const badUrl = typeof b.notify_url === 'string' ? callbackUrlProblem(b.notify_url) : undefined;
+      if (badUrl) return fail(ctx, 400, 'PARAM_ERROR', `notify_url ${badUrl}`);
       const existing = state.refunds.get(outRefundNo);
       if (existing) {
         if (existing.out_trade_no !== txn.out_trade_no || existing.amount.refund !== amount.refund) return fail(ctx, 400, 'INVALID_REQUEST', '退款单号已存在且请求参数不一致');
@@ -74,21 +92,16 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
         amount: { refund: amount.refund as number, total: txn.total },
       };
       state.refunds.set(r.out_refund_no, r);
-      const settle = () => {
-        r.status = 'SUCCESS';
-        r.success_time = rfc3339();
-        if (already + r.amount.refund >= txn.total) txn.trade_state = 'REFUND';
-        const o = state.orderByOut(txn.out_trade_no);
-        if (o) settleRefundState(w, o);
-        notifyRefund(w, r);
-      };
-      if (cfg.refundSettleMs === 0) settle();
-      else later(settle, cfg.refundSettleMs);
+      // PROCESSING until the sandbox clock reaches settleAt (refundSettleMs; minutes in real life)
+      r.settleAt = state.now() + cfg.refundSettleMs;
+      if (cfg.refundSettleMs === 0) settleDueRefunds(w);
+      else later(() => settleDueRefunds(w), cfg.refundSettleMs);
       ctx.body = refundView(r);
     }, sysErr(ctx));
   });
 
   router.get('/v3/refund/domestic/refunds/:outRefundNo', async (ctx) => {
+    settleDueRefunds(w);
     const r = state.refunds.get(ctx.params.outRefundNo);
     if (!r) return fail(ctx, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     ctx.body = refundView(r);
@@ -106,7 +119,7 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       if (!f.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额必须为非负整数（分）');
       const [total, gov, self, other] = f as number[];
       if (total !== gov + self + other) return fail(ctx, 400, 'PARAM_ERROR', 'med_refund_total_fee 应等于 统筹+个账+其他');
-      if (gov > Number(o.request.med_ins_gov_fee) || self > Number(o.request.med_ins_self_fee) || other > Number(o.request.med_ins_other_fee)) {
+      if (gov > fee(o.request, 'med_ins_gov_fee') || self > fee(o.request, 'med_ins_self_fee') || other > fee(o.request, 'med_ins_other_fee')) {
         return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额超过订单医保金额');
       }
       if (typeof b.refund_time !== 'string' || !RFC3339.test(b.refund_time)) return fail(ctx, 400, 'PARAM_ERROR', 'refund_time 须为带时区的 RFC3339 时间');

@@ -53,10 +53,17 @@ export function makeWechatCredentials(): WechatCredentials {
   };
 }
 
+/**
+ * The hospital's public https origin WeChat Pay calls back, as the sandbox stack names it; the
+ * sandbox routes it to the local BFF (callbackRoutes), like DNS + the hospital's TLS front.
+ */
+export const SANDBOX_CALLBACK_ORIGIN = 'https://bff.sandbox-hospital.cn';
+
 const credsOf = (c: Record<string, unknown>) => c as unknown as WechatCredentials;
 
-export function wechatSandboxConfig(c: WechatCredentials, nationalUrl: string): Record<string, unknown> {
+export function wechatSandboxConfig(c: WechatCredentials, nationalUrl: string, bffUrl?: string): Record<string, unknown> {
   return {
+    ...(bffUrl ? { callbackRoutes: { [SANDBOX_CALLBACK_ORIGIN]: bffUrl } } : {}),
     appId: c.appId,
     appSecret: c.appSecret,
     mchId: c.mchId,
@@ -94,7 +101,8 @@ export function wechatBffConfig(c: WechatCredentials, wechatUrl: string, bffUrl:
     medInstName: '乐于医院',
     medInstNo: 'H44010600001',
     hospitalGeoLocation: '113.264385,23.129112',
-    refundNotifyUrl: `${bffUrl}/notify/wechat/payment`,
+    callbackBaseUrl: SANDBOX_CALLBACK_ORIGIN,
+    refundNotifyUrl: `${SANDBOX_CALLBACK_ORIGIN}/notify/wechat/payment`,
     subscribeTemplates: c.templates,
     miniprogramState: 'developer',
     insuranceAuth: {
@@ -110,6 +118,6 @@ export const wechatStack: PeerStackModule = {
   name: 'wechat',
   entry: 'sandbox/wechat/main.ts',
   makeCredentials: () => ({ ...makeWechatCredentials() }),
-  sandboxConfig: (creds, urls) => wechatSandboxConfig(credsOf(creds.wechat), urls.national),
+  sandboxConfig: (creds, urls) => wechatSandboxConfig(credsOf(creds.wechat), urls.national, urls.bff),
   bffConfig: (creds, urls) => ({ channels: { wechat: wechatBffConfig(credsOf(creds.wechat), urls.wechat, urls.bff) } }),
 };

@@ -22,7 +22,7 @@ export interface MedOrder {
   openid: string;
   /** the request as received (payer fields still encrypted) */
   request: Record<string, unknown>;
-  mix_pay_status: 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_FAIL' | 'MIX_PAY_REFUND';
+  mix_pay_status: 'MIX_PAY_CREATED' | 'MIX_PAY_USER_PAYING' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_FAIL' | 'MIX_PAY_REFUND';
   self_pay_status: string;
   med_ins_pay_status: string;
   paid_time?: string;
@@ -40,6 +40,8 @@ export interface RefundRec {
   reason?: string;
   notify_url?: string;
   status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  /** sandbox clock time at which a PROCESSING refund succeeds */
+  settleAt?: number;
   create_time: string;
   success_time?: string;
   amount: { refund: number; total: number };
@@ -88,9 +90,10 @@ export interface DeliveryLog {
 /** Everything the WeChat sandbox remembers (in memory; a restart forgets, like a fresh test account). */
 export class WechatState {
   readonly loginCodes = new Map<string, { openid: string; expiresAt: number; used: boolean }>();
-  readonly authCodes = new Map<string, { openid: string; person: SandboxPerson; expiresAt: number; used: boolean }>();
+  /** person = the patient the authorization is for; holder = the voucher holder paying for them (亲情付) */
+  readonly authCodes = new Map<string, { openid: string; person: SandboxPerson; holder?: SandboxPerson; expiresAt: number; used: boolean }>();
   /** payAuthNo issued through userQuery → who it belongs to */
-  readonly payAuths = new Map<string, { openid: string; person: SandboxPerson }>();
+  readonly payAuths = new Map<string, { openid: string; person: SandboxPerson; holder?: SandboxPerson }>();
   token?: { value: string; expiresAt: number };
   readonly txns = new Map<string, JsapiTxn>();
   readonly orders = new Map<string, MedOrder>();
@@ -103,6 +106,13 @@ export class WechatState {
   readonly deliveries: DeliveryLog[] = [];
   readonly billFiles = new Map<string, { data: Buffer; expiresAt: number }>();
   private seq = 0;
+  /** the sandbox clock: real time plus what POST /sandbox/clock advanced (refund settling, rate windows) */
+  clockOffsetMs = 0;
+  readonly calls = new Map<string, number[]>();
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
 
   next(): number {
     return ++this.seq;
@@ -143,4 +153,9 @@ export function chinaDate(time: string): string {
 export function chinaPlain(time: string): string {
   const t = new Date(new Date(time).getTime() + 8 * 3600_000).toISOString();
   return `${t.slice(0, 10)} ${t.slice(11, 19)}`;
+}
+
+/** an amount field of a mixed order's request; fields a mix_pay_type leaves out count as 0 */
+export function fee(req: Record<string, unknown>, field: string): number {
+  return Number(req[field] ?? 0);
 }

@@ -15,6 +15,9 @@ export function v3Middleware(w: WechatCtx): Koa.Middleware {
     if (reason) {
       ctx.status = 401;
       ctx.body = { code: 'SIGN_ERROR', message: reason };
+    } else if (rateLimited(w, `${ctx.method} ${ctx.path.replace(/\/[^/]*\d[^/]*$/, '/:id')}`)) {
+      ctx.status = 429;
+      ctx.body = { code: 'FREQUENCY_LIMITED', message: '请求频率超过限制，请降低频率后重试' };
     } else {
       await next();
     }
@@ -27,7 +30,9 @@ export function v3Middleware(w: WechatCtx): Koa.Middleware {
     }
     ctx.status = status;
     for (const [k, v] of Object.entries(w.side.signHeaders(text))) ctx.set(k, v);
-    ctx.set('Request-ID', `sandbox-${Date.now().toString(36)}`);
+    // 排障手册 §排障流程 1: the numeric error code is the Request-Id's suffix after the last '-'
+    const errNo = ctx.state.errNo as string | undefined;
+    ctx.set('Request-ID', `sandbox-${Date.now().toString(36)}${errNo ? `-${errNo}` : ''}`);
   };
 }
 
@@ -45,4 +50,16 @@ export function jsonBody(ctx: Koa.Context): Record<string, unknown> | undefined 
 export function fail(ctx: Koa.Context, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.body = { code, message };
+}
+
+/** a sliding window per operation on the sandbox clock (config rateLimit; 0 = off) */
+function rateLimited(w: WechatCtx, op: string): boolean {
+  const { max, windowMs } = w.cfg.rateLimit;
+  if (!max) return false;
+  const now = w.state.now();
+  const recent = (w.state.calls.get(op) ?? []).filter((t) => t > now - windowMs);
+  const limited = recent.length >= max;
+  if (!limited) recent.push(now);
+  w.state.calls.set(op, recent);
+  return limited;
 }

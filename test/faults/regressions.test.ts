@@ -43,6 +43,8 @@ function depsWith(over: Record<string, unknown>): Deps {
     now: () => new Date(),
     pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }) },
     vault: { dropOrder: async () => undefined },
+    // cancelling closes the channel's unpaid order first (issue 11): nothing was paid here
+    channels: { wechat: { closePayment: async () => 'closed' }, alipay: {} },
     config: {
       his: { writeBack: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 60_000 } },
       national: { settledOrdStas: ['6'], pollBaseMs: 100, pollMaxMs: 1000, pollMaxAttempts: 5 },

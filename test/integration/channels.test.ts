@@ -102,7 +102,8 @@ describe('WeChat', () => {
     const entity = await getJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}`);
     const c = stack.credentials.wechat as Record<string, string>;
     const real = new WechatpaySide(c.merchantPublicKeyPem, c.wechatpayPrivateKeyPem, c.wechatpayPublicKeyId, c.apiV3Key);
-    const body = eventBody(real, { ...entity, mix_pay_status: 'MIX_PAY_SUCCESS', wechat_pay_cash_fee: Number(entity.wechat_pay_cash_fee) + 1, total_fee: Number(entity.total_fee) + 1 });
+    // a coherent success (all three statuses, 接入质量检查 #10) whose amounts are not ours (#11)
+    const body = eventBody(real, { ...entity, mix_pay_status: 'MIX_PAY_SUCCESS', self_pay_status: 'SELF_PAY_SUCCESS', med_ins_pay_status: 'MED_INS_PAY_SUCCESS', wechat_pay_cash_fee: Number(entity.wechat_pay_cash_fee) + 1, total_fee: Number(entity.total_fee) + 1 });
     const r = await fetch(`${stack.urls.bff}/notify/wechat/payment`, { method: 'POST', headers: { 'content-type': 'application/json', ...real.signHeaders(body) }, body });
     expect(r.status).toBeLessThan(300);
     expect((await p.order(orderNo)).state).toBe('manual_review');

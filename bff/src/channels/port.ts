@@ -44,11 +44,16 @@ export interface CreatePaymentInput {
   /** the mini-program authorization; none at a kiosk, whose ecToken went into 6201/6202 and the cashier does not take */
   payAuthNo?: string;
   payOrdId: string;
-  /** the split fixed by 6202 */
-  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };
+  /** the split fixed by 6202; otherFundFen = 6202 othFeeAmt, a part of its own (total = fund + acct + other + cash) */
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen; /** 6202 hospPartAmt: the hospital bears it */ hospitalFen?: Fen };
+  /** the WeChat/Alipay user paying: the e-voucher holder (for 亲情付 not the patient) */
   payer: { name: string; idNo: string };
+  /** 亲情付: the patient, when the voucher holder pays for a relative (WeChat pay_for_relatives + relative) */
+  relative?: { name: string; idNo: string };
+  /** the order never reached the centre (no 6201/6202): WeChat CASH_ONLY; otherwise always a mixed order */
+  cashOnly?: boolean;
   location?: string;
-  createdAt: string; // ISO time of the insurance order (med_ins_order_create_time)
+  createdAt: string; // ISO time of the centre's insurance order, 6202 (med_ins_order_create_time)
   /** where this channel's notification for this order must go */
   notifyUrl: string;
   expiresAt: string;
@@ -167,11 +172,15 @@ export interface InsuranceRefundNotice {
   outTradeNo: string;
   channelRef: string;
   refundNo: string;
-  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen };
+  /** otherFundFen: the other-fund part (med_refund_other_fee), 0 when absent */
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; otherFundFen?: Fen };
   refundedAt: string;
 }
 
-/** 'not_needed': the channel has no such notice (Alipay); 'retry': deliver again later through the queue */
+/**
+ * 'not_needed': the channel has no such notice (Alipay); 'retry': deliver again later through the queue.
+ * A final refusal (the channel will never accept this notice as sent) is thrown as ChannelRejectedError.
+ */
 export type InsuranceRefundNoticeResult =
   | { status: 'sent' }
   | { status: 'not_needed' }
@@ -188,6 +197,12 @@ export interface ChannelPort {
   /** ok: the channel stops sending; a refusal answers 4xx with the stable code (default SIGNATURE_INVALID) */
   ackNotification(ok: boolean, refusal?: ErrorCode): NotificationAck;
   refundCash(q: CashRefundInput): Promise<CashRefundResult>;
+  /**
+   * Closes the channel's unpaid order before the order is cancelled (WeChat: the JSAPI self-pay
+   * order, and the mixed order where configured). 'paying': the patient confirmed or is confirming —
+   * do not cancel. Channels without such a step leave it out.
+   */
+  closePayment?(q: { outTradeNo: string; channelRef: string }): Promise<'closed' | 'paying'>;
   /** WeChat requires being told of an insurance refund done through the centre; Alipay does nothing */
   notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult>;
   downloadBill(date: string): Promise<ChannelBillRow[]>;

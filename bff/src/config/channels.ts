@@ -23,7 +23,10 @@ export const WechatConfig = z.object({
   mipPartnerSecret: z.string().min(1),
   mchId: z.string().min(1),
   merchantSerialNo: z.string().min(1),
+  /** the merchant API private key; in production it comes from merchantPrivateKeyFile (loadConfig reads it) */
   merchantPrivateKeyPem: z.string().min(1),
+  /** file holding the merchant API private key: not group/world readable (wechatpay-skills 接入质量检查 #24, #25) */
+  merchantPrivateKeyFile: z.string().min(1).optional(),
   apiV3Key: z.string().length(32),
   /** WeChat Pay public key mode (PUB_KEY_ID_…); platform certificates may be listed as well */
   wechatpayPublicKeyId: z.string().min(1),
@@ -41,6 +44,31 @@ export const WechatConfig = z.object({
   hospitalGeoLocation: z.string().regex(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/).optional(),
   /** WeChat Pay refund result callback (REFUND.SUCCESS…); omitted → no refund callbacks */
   refundNotifyUrl: z.string().url().optional(),
+  /**
+   * path of the mixed order's close action, e.g. "/v3/med-ins/orders/out-trade-no/{out_trade_no}/close":
+   * the guide names 关单 (排障手册 268560650) but not its path — inferred, configurable; absent = only
+   * the JSAPI self-pay order is closed (the centre order is withdrawn by 6401)
+   */
+  medInsClosePath: z.string().startsWith('/v3/').optional(),
+  /** public https origin WeChat Pay calls back (callback_url / notify_url); default: publicBaseUrl */
+  callbackBaseUrl: z.string().url().optional(),
+  /**
+   * passthrough_request_content: what the province's insurance bureau wants passed through.
+   * wechatpay-skills 接入质量检查 #28 and 排障手册 §2.6 Q12 forbid repeating payAuthNo/payOrdId/setlLatlnt
+   * there; 排障手册 268547120 says some provinces need the three again. Neither choice moves money (a
+   * wrong one is refused at order creation), so the default follows the checklist; a province that
+   * needs them sets repeatAuthFields. `extra`: the province's own fields. At most 2048 bytes.
+   */
+  passthrough: z
+    .object({ repeatAuthFields: z.boolean().default(false), extra: z.record(z.string(), z.string()).default({}) })
+    .prefault({}),
+  /**
+   * Answers worth asking again (rate limits, SYSTEM_ERROR, 5xx; wechatpay-skills 回调处理 §二,
+   * 接入质量检查 #29, 排障手册 §2.5 Q4 "初值 200 ms，最多 3 次"): attempts in all, exponential back-off.
+   */
+  retry: z
+    .object({ attempts: z.number().int().min(1).max(10).default(3), baseMs: z.number().int().nonnegative().default(200), maxMs: z.number().int().nonnegative().default(2000) })
+    .prefault({}),
   /** max age of a signed response / notification timestamp, seconds */
   maxClockSkewSeconds: z.number().int().positive().default(300),
   subscribeTemplates: z.object({ registrationPaid: z.string(), outpatientPaid: z.string() }),

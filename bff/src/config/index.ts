@@ -6,6 +6,7 @@ import { ChannelsConfig } from './channels';
 import { SecurityConfig } from './security';
 import { KioskConfig } from '../kiosk/config';
 import { RateLimitsConfig } from '../http/rate-limit';
+import { readMerchantKeyFile, wechatProductionProblems } from '../channels/wechat/startup';
 
 /**
  * The whole BFF configuration, validated at start-up. The sandbox stack writes one of these for
@@ -48,14 +49,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   if (env.PORT) raw.port = Number(env.PORT);
   if (env.REDIS_URL) raw.redis = { ...(raw.redis as object), url: env.REDIS_URL };
+  readMerchantKeyFile((raw.channels as Record<string, Record<string, unknown>> | undefined)?.wechat);
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`invalid configuration in ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const cfg = parsed.data;
-  if (cfg.env === 'production' && cfg.channels.wechat.medInsTestEnv) {
-    // med_ins_test_env=true in production routes real money to the test insurance platform (资损).
-    throw new Error('channels.wechat.medInsTestEnv must be false in production');
+  if (cfg.env === 'production') {
+    const problems = wechatProductionProblems({ publicBaseUrl: cfg.publicBaseUrl, wechat: cfg.channels.wechat });
+    if (problems.length) throw new Error(`configuration ${file} is not fit for production:\n- ${problems.join('\n- ')}`);
   }
   return cfg;
 }

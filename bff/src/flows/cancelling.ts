@@ -25,6 +25,9 @@ export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, 
   let order = await deps.orders.get(orderNo);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) return { cancelled: false, order, why: 'paid_or_moving' };
+  // the channel's order first, so nothing can be paid once the centre's order is withdrawn
+  const closed = await closeChannelOrder(deps, order);
+  if (closed !== 'closed') return { cancelled: false, order, why: closed };
   if (order.national) {
     const identity = deps.pii.open(order.piiSealed);
     const n = order.national;
@@ -51,6 +54,25 @@ export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, 
   return res.order.state === 'cancelled' ? { cancelled: true, order: res.order } : { cancelled: false, order: res.order, why: 'paid_or_moving' };
 }
 
+/**
+ * Closes the channel's unpaid order (wechatpay-skills 排障手册 268560650 §: query, then close only
+ * while MIX_PAY_CREATED). 'paid_or_moving': the patient confirmed or is confirming; 'unclear': the
+ * channel did not answer — the cancellation is tried again later.
+ */
+async function closeChannelOrder(deps: Deps, order: Order): Promise<'closed' | 'paid_or_moving' | 'unclear'> {
+  const leg = order.payment;
+  if (!leg || leg.channel === 'kiosk') return 'closed';
+  const channel = deps.channels[leg.channel];
+  if (!channel.closePayment) return 'closed';
+  try {
+    const r = await tracked(deps, order.orderNo, leg.channel, 'closePayment', () => channel.closePayment!({ outTradeNo: leg.outTradeNo, channelRef: leg.channelRef }));
+    return r === 'closed' ? 'closed' : 'paid_or_moving';
+  } catch (err) {
+    deps.log.warn({ orderNo: order.orderNo, err: (err as Error).message }, 'closing the channel order failed; cancellation postponed');
+    return 'unclear';
+  }
+}
+
 export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: string): Promise<Order> {
   await ownedOrder(deps, s, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
@@ -70,7 +92,12 @@ export async function expireJob(deps: Deps, orderNo: string, attempt: number): P
     deps.log.warn({ orderNo, err: e.message }, 'expiry could not run');
     return null;
   });
-  if (r?.cancelled || r?.why === 'paid_or_moving') return 'done';
+  if (r?.cancelled) return 'done';
+  // paid or moving: done once money moved or the order left the open states (the polls decide
+  // it); a patient still confirming in WeChat (MIX_PAY_USER_PAYING) with nothing paid yet may give
+  // up, so that order is looked at again
+  const o = r?.order;
+  if (r?.why === 'paid_or_moving' && o && (!CANCELLABLE.includes(o.state) || o.evidence.cashPaid || o.evidence.insuranceSettled)) return 'done';
   return attempt >= 20 ? 'done' : { retryInMs: 30_000 };
 }
 

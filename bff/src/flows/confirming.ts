@@ -119,7 +119,7 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
   await deps.orders.update(order.orderNo, (o) =>
     onCashReport(
       o,
-      { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, totalFen: n.totalFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt, legs: n.legs },
+      { source: 'channel_notify', status: n.status, cashPaidFen: n.cashPaidFen, totalFen: n.totalFen, cashTradeNo: n.cashTradeNo, paidAt: n.paidAt, ...(n.legs ? { legs: n.legs } : {}) },
       settlementPolicy(deps.config),
       deps.now(),
     ),
@@ -145,9 +145,19 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
     deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef }),
   );
+  // WeChat: a status the adapter does not recognise (public-rules item 13; wechatpay-skills 排障手册
+  // 268560650 names MIX_PAY_USER_PAYING) says nothing about money: the order stays as it is and the
+  // payment poll asks again — never a case for a person on a status we cannot read. (Alipay's
+  // unknown values mean "awaiting confirmation", public-rules item 19.)
+  const status = st.status === 'unknown' && ch === 'wechat' ? 'pending' : st.status;
   return (
     await deps.orders.update(order.orderNo, (o) =>
-      onCashReport(o, { source: 'channel_query', status: st.status, cashPaidFen: st.cashPaidFen, cashTradeNo: st.cashTradeNo, paidAt: st.paidAt, legs: st.legs }, settlementPolicy(deps.config), deps.now()),
+      onCashReport(
+        o,
+        { source: 'channel_query', status, cashPaidFen: st.cashPaidFen, cashTradeNo: st.cashTradeNo, paidAt: st.paidAt, ...(st.legs ? { legs: st.legs } : {}) },
+        settlementPolicy(deps.config),
+        deps.now(),
+      ),
     )
   ).order;
 }
@@ -200,7 +210,8 @@ export async function paymentPollJob(deps: Deps, orderNo: string, attempt: numbe
   } catch (err) {
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, 'channel query failed');
   }
-  // An unpaid order is cancelled by its expiry job; polling stops with it.
-  if (attempt >= 12) return 'done';
+  // A live order is polled until its pay window has closed (a patient may confirm late, 排障手册 §2.8 C;
+  // MIX_PAY_USER_PAYING stays pending); after that its expiry job cancels it and polling stops.
+  if (attempt >= 12 && Date.parse(order.payment.expiresAt) < deps.now().getTime()) return 'done';
   return { retryInMs: backoffMs(attempt, 15_000, 5 * 60_000) };
 }

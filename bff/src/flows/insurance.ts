@@ -76,6 +76,19 @@ export async function chooseBenefit(deps: Deps, s: PatientSession, q: { benefitC
   return { registered: true as const, benefit: toBenefit(benefit), region: { code: profile.regionCode, name: profile.regionName } };
 }
 
+/**
+ * The voucher's holder is the payer (wechatpay-skills 接入质量检查 #18; 排障手册 268545961/268545962):
+ * name and ID both match the patient, unless the holder pays for a relative (亲情付, 开发参数与业务规则
+ * §五), and then the holder's name and ID must be known. Answers the refusal to show, or undefined.
+ */
+export function voucherRefusal(payer: { name?: string; idNo?: string; familyPay: boolean } | undefined, patient: { name: string; idNo: string }): string | undefined {
+  const payerId = payer?.idNo ? normalizeIdNumber(payer.idNo) : undefined;
+  const differs = (payerId !== undefined && payerId !== normalizeIdNumber(patient.idNo)) || (payer?.name !== undefined && payer.name.trim() !== patient.name.trim());
+  if (differs && !payer?.familyPay) return '医保电子凭证与就诊人身份不一致，请使用就诊人本人的电子凭证授权';
+  if (payer?.familyPay && (!payer.name || !payerId)) return '亲情付授权缺少付款人信息，请重新授权';
+  return undefined;
+}
+
 export async function authorize(deps: Deps, s: PatientSession, q: { authCode: string }) {
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
@@ -88,10 +101,12 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
   }
   if (result.status === 'redirect') return { status: 'redirect' as const, authUrl: result.authUrl };
   const identity = deps.pii.open(profile.identitySealed);
-  const payerId = result.payer?.idNo ? normalizeIdNumber(result.payer.idNo) : undefined;
-  if (payerId && payerId !== identity.idNo && !result.payer?.familyPay) {
-    throw new AppError('AUTHORIZATION_FAILED', '医保电子凭证与就诊人身份不一致，请使用就诊人本人的电子凭证授权');
-  }
+  const payer = result.payer;
+  const refusal = voucherRefusal(payer, identity);
+  if (refusal) throw new AppError('AUTHORIZATION_FAILED', refusal);
+  const payerId = payer?.idNo ? normalizeIdNumber(payer.idNo) : undefined;
+  // 亲情付: the holder's identity is needed for the channel order's payer; sealed like every identity at rest
+  const heldPayer = payer ? { familyPay: payer.familyPay, ...(payer.familyPay && payer.name && payerId ? { sealed: deps.pii.seal({ name: payer.name, idNo: payerId }) } : {}) } : undefined;
   const expiresInSeconds = Math.max(1, result.expiresInSeconds);
   await deps.vault.hold(
     s.ownerKey,
@@ -99,7 +114,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
       payAuthNo: result.payAuthNo,
       expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
-      ...(result.payer ? { payer: { familyPay: result.payer.familyPay } } : {}),
+      ...(heldPayer ? { payer: heldPayer } : {}),
       ...(result.medicalCardId ? { medicalCardId: result.medicalCardId } : {}),
     },
     expiresInSeconds,

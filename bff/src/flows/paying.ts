@@ -7,8 +7,10 @@
 import type { PayParams } from '@mip/shared';
 import { onPaymentCreated } from '../domain/payment';
 import type { Order } from '../domain/order';
-import { ChannelRejectedError, type ChannelName } from '../channels/port';
+import { ChannelRejectedError, type ChannelName, type CreatePaymentInput } from '../channels/port';
 import { kioskConfigOf } from '../kiosk/config';
+import type { Identity } from '../security/pii';
+import type { HeldAuthorization } from '../sessions/pay-auth-vault';
 import { AppError } from '../http/app-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
@@ -18,9 +20,6 @@ import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
 import { withLock } from './lock';
 import { isAuthorizationExpired } from '../national/port';
-
-/** Where the hospital is, used when the patient's own location is unknown (6201 uldLatlnt). */
-const HOSPITAL_LOCATION = '113.283456,23.096012';
 
 export interface PayResult {
   order: Order;
@@ -43,7 +42,9 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 
   const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
   if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
-  const location = body.location ?? auth.location ?? HOSPITAL_LOCATION;
+  // the patient's own location, else the hospital's from configuration (never a coordinate in code)
+  const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
+  if (!location) throw new AppError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
   order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async (err) => {
     if (!isAuthorizationExpired(err)) return null;
     await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
@@ -52,7 +53,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
   const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
-  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, ...(auth.medicalCardId ? { medicalCardId: auth.medicalCardId } : {}), location }, pollAfter);
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
 }
 
 /**
@@ -64,7 +65,7 @@ export async function openChannelPayment(
   deps: Deps,
   order: Order,
   channelName: ChannelName,
-  who: { openId?: string; payAuthNo?: string; medicalCardId?: string; location?: string },
+  who: { openId?: string; payAuthNo?: string; location?: string; auth?: HeldAuthorization },
   pollAfterMs: number,
 ): Promise<PayResult> {
   const orderNo = order.orderNo;
@@ -81,13 +82,13 @@ export async function openChannelPayment(
         ...(who.payAuthNo ? { payAuthNo: who.payAuthNo } : {}),
         payOrdId: order.national!.payOrdId,
         amounts: order.amounts,
-        payer: deps.pii.open(order.piiSealed),
+        ...payerAndRelative(deps, who.auth, deps.pii.open(order.piiSealed)),
         ...(who.location ? { location: who.location } : {}),
-        createdAt: order.createdAt,
-        notifyUrl: deps.config.publicBaseUrl + notifyPathOf(deps, channelName),
+        createdAt: centreOrderTime(order),
+        notifyUrl: callbackBase(deps, channelName) + notifyPathOf(deps, channelName),
         expiresAt,
         chrgBchno: order.national!.chrgBchno,
-        ...(who.medicalCardId ? { medicalCardId: who.medicalCardId } : {}),
+        ...(who.auth?.medicalCardId ? { medicalCardId: who.auth.medicalCardId } : {}),
       }),
     );
   } catch (err) {
@@ -104,6 +105,27 @@ export async function openChannelPayment(
   const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfterMs, deps.now()));
   await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
+}
+
+/**
+ * 亲情付 (wechatpay-skills 开发参数与业务规则 §五, 接入质量检查 #17/#18): the voucher holder pays, the
+ * patient is the relative. Otherwise the patient pays for themself.
+ */
+function payerAndRelative(deps: Deps, auth: HeldAuthorization | undefined, patient: Identity): Pick<CreatePaymentInput, 'payer' | 'relative'> {
+  if (!auth?.payer?.familyPay || !auth.payer.sealed) return { payer: patient };
+  return { payer: deps.pii.open(auth.payer.sealed), relative: patient };
+}
+
+/** med_ins_order_create_time is the centre order's (6202) time (排障手册 268510610), not ours */
+function centreOrderTime(order: Order): string {
+  const placed = [...order.timeline].reverse().find((e) => e.to === 'awaiting_payment' && e.by === 'centre');
+  return placed?.at ?? order.createdAt;
+}
+
+/** WeChat Pay calls back a public https origin (接入质量检查 #13; checked at start-up in production) */
+function callbackBase(deps: Deps, channel: ChannelName): string {
+  const base = channel === 'wechat' ? (deps.config.channels.wechat.callbackBaseUrl ?? deps.config.publicBaseUrl) : deps.config.publicBaseUrl;
+  return base.trim().replace(/\/+$/, '');
 }
 
 /** Where each channel's payment notifications reach us (http/routes/notify.ts). */

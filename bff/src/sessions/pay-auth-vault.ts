@@ -6,7 +6,8 @@ export interface HeldAuthorization {
   payAuthNo: string;
   expiresAt: string;
   location?: string;
-  payer?: { name?: string; idNo?: string; familyPay: boolean };
+  /** sealed: the voucher holder's {name, idNo} (security/pii.ts) when they pay for a relative (亲情付) */
+  payer?: { name?: string; idNo?: string; familyPay: boolean; sealed?: string };
   /** Alipay: the authorization's medical_card_id, for createandpay extend_params */
   medicalCardId?: string;
 }

@@ -29,7 +29,7 @@ describe('WeChat Pay sensitive fields and signatures', () => {
 
   it('signs paySign over appId, timeStamp, nonceStr and package so that wechatpay-axios-plugin verifies it', async () => {
     const auth = await authorizeWechat(env, 'zhang');
-    const { payParams } = await env.adapter.createPayment(paymentInput('zhang', auth, { totalFen: 300, fundFen: 100, acctFen: 100, cashFen: 100 }, 'http://127.0.0.1:9/notify'));
+    const { payParams } = await env.adapter.createPayment(paymentInput('zhang', auth, { totalFen: 300, fundFen: 100, acctFen: 100, cashFen: 100 }, 'https://bff.sandbox-hospital.cn/notify/wechat/payment'));
     if (payParams.channel !== 'wechat' || !payParams.paySign) throw new Error('expected signing fields');
     const message = Formatter.joinedByLineFeed(env.cfg.appId, payParams.timeStamp!, payParams.nonceStr!, payParams.package!);
     expect(Rsa.verify(message, payParams.paySign, Rsa.from(env.creds.merchantPublicKeyPem, Rsa.KEY_TYPE_PUBLIC))).toBe(true);

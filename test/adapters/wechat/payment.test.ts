@@ -21,7 +21,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const notifyUrl = () => `${receiver.url}/notify/wechat/payment`;
+const notifyUrl = () => env.publicUrl(`${receiver.url}/notify/wechat/payment`);
 type SandboxOrder = Record<string, unknown> & { transaction?: { trade_state: string; amount: { total: number } } };
 
 describe('WeChat mixed insurance + self-pay orders', () => {
@@ -44,6 +44,9 @@ describe('WeChat mixed insurance + self-pay orders', () => {
       wechat_pay_cash_fee: 2_500,
       pay_auth_no: auth.payAuthNo,
       pay_order_id: q.payOrdId,
+      // 接入质量检查 #22: serial_no is the 6201 medOrgOrd (our order number), med_inst_no the configured one
+      serial_no: q.orderNo,
+      med_inst_no: env.cfg.medInstNo,
       callback_url: notifyUrl(),
       med_ins_test_env: true,
       mix_pay_status: 'MIX_PAY_CREATED',
@@ -57,7 +60,8 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     const created = await env.adapter.createPayment(q);
     expect(created.payParams).toEqual({ channel: 'wechat', mixTradeNo: created.channelRef });
     const o = await getJson<SandboxOrder>(`${env.url}/sandbox/orders/${q.orderNo}`);
-    expect(o).toMatchObject({ mix_pay_type: 'INSURANCE_ONLY', wechat_pay_cash_fee: 0 });
+    expect(o).toMatchObject({ mix_pay_type: 'INSURANCE_ONLY' });
+    expect(o.wechat_pay_cash_fee).toBeUndefined(); // 接入质量检查 #6: INSURANCE_ONLY carries no wechat_pay_cash_fee
     expect(o.prepay_id).toBeUndefined();
     expect(o.transaction).toBeUndefined();
   });
@@ -65,7 +69,7 @@ describe('WeChat mixed insurance + self-pay orders', () => {
   it('refuses a split that does not add up before calling WeChat', async () => {
     const auth = await authorizeWechat(env, 'zhang');
     const q = paymentInput('zhang', auth, { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_400 }, notifyUrl());
-    await expect(env.adapter.createPayment(q)).rejects.toThrow(/does not add up/);
+    await expect(env.adapter.createPayment(q)).rejects.toThrow(/total_fee 10000 ≠/);
   });
 
   it('has the sandbox refuse a body whose total does not match the parts with 268529477', async () => {
@@ -74,7 +78,7 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     const body = {
       mix_pay_type: 'INSURANCE_ONLY', order_type: 'DIAG_PAY', appid: env.cfg.appId, openid: auth.openId, payer: {}, out_trade_no: 'BADSUM0001',
       serial_no: 'BADSUM0001', city_id: '440100', med_inst_name: 'x', med_inst_no: 'x', callback_url: notifyUrl(), med_ins_test_env: true,
-      total_fee: 1000, med_ins_gov_fee: 600, med_ins_self_fee: 300, med_ins_other_fee: 0, med_ins_cash_fee: 0, wechat_pay_cash_fee: 0,
+      total_fee: 1000, med_ins_gov_fee: 600, med_ins_self_fee: 300, med_ins_other_fee: 0, med_ins_cash_fee: 0,
       pay_order_id: 'ORDX', pay_auth_no: auth.payAuthNo, geo_location: '113.1,23.1', med_ins_order_create_time: '2026-01-01T10:00:00+08:00',
     };
     const err = await http.call('med-ins-create', 'POST', '/v3/med-ins/orders', body, { 'wechatpay-serial': env.cfg.wechatpayPublicKeyId }).catch((e: unknown) => e);
@@ -89,7 +93,7 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     const body = {
       mix_pay_type: 'CASH_ONLY', order_type: 'DIAG_PAY', appid: env.cfg.appId, openid: 'sandbox-zhang', payer: {}, out_trade_no: 'BADCASH001',
       serial_no: 'BADCASH001', city_id: '440100', med_inst_name: 'x', med_inst_no: 'x', callback_url: notifyUrl(),
-      total_fee: 400, med_ins_gov_fee: 0, med_ins_self_fee: 0, med_ins_other_fee: 0, med_ins_cash_fee: 400, wechat_pay_cash_fee: 400, prepay_id: data.prepay_id,
+      total_fee: 400, wechat_pay_cash_fee: 400, prepay_id: data.prepay_id,
     };
     await expect(http.call('med-ins-create', 'POST', '/v3/med-ins/orders', body, { 'wechatpay-serial': env.cfg.wechatpayPublicKeyId })).rejects.toMatchObject({
       code: 'PARAM_ERROR',
@@ -97,7 +101,7 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     });
   });
 
-  it('has the sandbox refuse a payer whose ID digest was not MD5-ed before encryption with 268545962', async () => {
+  it('has the sandbox refuse a payer whose ID digest was not MD5-ed before encryption with 268545961', async () => {
     const auth = await authorizeWechat(env, 'liu');
     const q = paymentInput('liu', auth, { totalFen: 2_000, fundFen: 2_000, acctFen: 0, cashFen: 0 }, notifyUrl());
     const { medInsOrderBody } = await import('../../../bff/src/channels/wechat/med-ins');
@@ -106,10 +110,10 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     const key = crypto.createPublicKey(env.cfg.wechatpayPublicKeyPem);
     const body = medInsOrderBody(q, {
       appId: env.cfg.appId, cityId: '440100', medInstName: 'x', medInstNo: 'x', medInsTestEnv: true, geoLocation: auth.location,
-      encryptedName: encryptSensitive(q.payer.name, key), encryptedIdDigest: encryptSensitive(q.payer.idNo, key),
+      passthrough: { repeatAuthFields: false, extra: {} }, encrypt: (plain) => encryptSensitive(plain, key), digest: (idNo) => idNo,
     });
     await expect(new WechatPayHttp(env.cfg).call('med-ins-create', 'POST', '/v3/med-ins/orders', body, { 'wechatpay-serial': env.cfg.wechatpayPublicKeyId })).rejects.toMatchObject({
-      message: expect.stringContaining('268545962'),
+      message: expect.stringContaining('268545961'),
     });
   });
 
@@ -125,7 +129,7 @@ describe('WeChat mixed insurance + self-pay orders', () => {
     const auth = await authorizeWechat(env, 'zhou');
     const q = paymentInput('zhou', auth, { totalFen: 5_000, fundFen: 3_000, acctFen: 1_000, cashFen: 1_000 }, notifyUrl());
     await env.adapter.createPayment(q);
-    await expect(env.adapter.createPayment({ ...q, payOrdId: `${q.payOrdId}X` })).rejects.toMatchObject({ message: expect.stringContaining('268512536') });
+    await expect(env.adapter.createPayment({ ...q, payOrdId: `${q.payOrdId}X` })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', httpStatus: 400 });
   });
 
   it('pays through the dev endpoint: the centre settles, the order is paid and the notification verifies and decrypts', async () => {

@@ -18,7 +18,7 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 
 async function paid(personKey: string, amounts: { totalFen: number; fundFen: number; acctFen: number; cashFen: number }) {
   const auth = await authorizeWechat(env, personKey);
-  const q = paymentInput(personKey, auth, amounts, `${receiver.url}/notify/wechat/payment`);
+  const q = paymentInput(personKey, auth, amounts, env.publicUrl(`${receiver.url}/notify/wechat/payment`));
   const created = await env.adapter.createPayment(q);
   await postJson(`${env.url}/sandbox/dev/pay`, { openid: auth.openId, ...created.payParams });
   return { orderNo: q.orderNo, mixTradeNo: created.channelRef };
@@ -55,7 +55,7 @@ describe('WeChat refunds', () => {
   it('sends a REFUND.SUCCESS notification that the adapter reads as a refund', async () => {
     const o = await paid('liu', { totalFen: 2_000, fundFen: 1_000, acctFen: 0, cashFen: 1_000 });
     const before = receiver.received.length;
-    const adapter = new WechatChannel({ ...env.cfg, refundNotifyUrl: `${receiver.url}/notify/wechat/payment` }, { tokens: env.tokens });
+    const adapter = new WechatChannel({ ...env.cfg, refundNotifyUrl: env.publicUrl(`${receiver.url}/notify/wechat/payment`) }, { tokens: env.tokens });
     await adapter.refundCash({ orderNo: o.orderNo, outTradeNo: o.orderNo, channelRef: o.mixTradeNo, refundNo: `RN${o.orderNo}`, refundFen: 1_000, paidCashFen: 1_000, reason: 'x' });
     const all = await receiver.waitFor(before + 2); // the payment notification and the refund one
     const parsed = await Promise.all(all.slice(before).map((n) => env.adapter.parseNotification(n)));

@@ -24,7 +24,7 @@ describe('WeChat sandbox faults', () => {
 
   it('times out after creating the order, and the retry finds the order instead of doubling it', async () => {
     const auth = await authorizeWechat(env, 'zhang');
-    const q = paymentInput('zhang', auth, amounts, 'http://127.0.0.1:9/notify');
+    const q = paymentInput('zhang', auth, amounts, 'https://bff.sandbox-hospital.cn/notify/wechat/payment');
     await fault({ op: 'med-ins-create', kind: 'timeout', after: 'act', key: q.orderNo });
     const err = (await quick.createPayment(q).catch((e: unknown) => e)) as PeerError;
     expect(err).toBeInstanceOf(PeerError);
@@ -36,14 +36,14 @@ describe('WeChat sandbox faults', () => {
 
   it('drops the connection before acting: a broken call and no order', async () => {
     const auth = await authorizeWechat(env, 'wang');
-    const q = paymentInput('wang', auth, amounts, 'http://127.0.0.1:9/notify');
+    const q = paymentInput('wang', auth, amounts, 'https://bff.sandbox-hospital.cn/notify/wechat/payment');
     await fault({ op: 'med-ins-create', kind: 'drop', key: q.orderNo });
     await expect(quick.createPayment(q)).rejects.toMatchObject({ failure: 'broken' });
     expect((await fetch(`${env.url}/sandbox/orders/${q.orderNo}`)).status).toBe(404);
   });
 
-  it('fails with SYSTEM_ERROR 500 when told to, which is an unknown outcome', async () => {
-    await fault({ op: 'med-ins-query', kind: 'fail', status: 500, code: 'SYSTEM_ERROR' });
+  it('fails with SYSTEM_ERROR 500 every time when told to, which after the bounded retries is an unknown outcome', async () => {
+    await fault({ op: 'med-ins-query', kind: 'fail', status: 500, code: 'SYSTEM_ERROR', times: 3 });
     await expect(quick.queryPayment({ outTradeNo: 'X000001', channelRef: 'X' })).rejects.toMatchObject({ failure: 'http_status', status: 500 });
   });
 
@@ -56,7 +56,7 @@ describe('WeChat sandbox faults', () => {
 
   it('fails the patient’s payment at the dev endpoint when told to', async () => {
     const auth = await authorizeWechat(env, 'chen');
-    const q = paymentInput('chen', auth, amounts, 'http://127.0.0.1:9/notify');
+    const q = paymentInput('chen', auth, amounts, 'https://bff.sandbox-hospital.cn/notify/wechat/payment');
     const created = await env.adapter.createPayment(q);
     await fault({ op: 'pay', kind: 'fail', key: q.orderNo, message: 'network' });
     const res = await postJson<{ errMsg: string }>(`${env.url}/sandbox/dev/pay`, { openid: auth.openId, ...created.payParams });

@@ -15,6 +15,8 @@ export interface WechatEnv {
   national: FakeNational;
   tokens: MemoryTokenCache;
   adapter: WechatChannel;
+  /** a local receiver's http URL as the public https URL WeChat Pay must be given (routed back by the sandbox) */
+  publicUrl(localUrl: string): string;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,12 @@ export async function startWechatEnv(sandboxOverrides: Record<string, unknown> =
     national,
     tokens,
     adapter: new WechatChannel(cfg, { tokens }),
+    publicUrl(localUrl: string) {
+      const u = new URL(localUrl);
+      const origin = `https://cb-${u.port || '80'}.sandbox-hospital.cn`;
+      sandbox.routeCallbacks(origin, u.origin);
+      return `${origin}${u.pathname}`;
+    },
     async close() {
       sandbox.close();
       await server.close();

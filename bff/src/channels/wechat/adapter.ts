@@ -24,7 +24,9 @@ import {
 import { rfc3339China } from '../time';
 import type { TokenCache } from '../tokens';
 import { parseTradeBill, unpackTradeBill } from './bill';
-import { medInsOrderBody, mixPayType, sameOrder, toPaymentStatus, type MedInsOrderEntity } from './med-ins';
+import { isAlreadyExists, isRetryable, refundNoticeRetryable, WechatPayRejected } from './errors';
+import { medInsOrderBody, mixPayType, sameOrder, type MedInsOrderEntity } from './med-ins';
+import { toPaymentStatus } from './status';
 import { WechatMiniProgram } from './mini-program';
 import { toChannelNotification, verifyAndDecrypt } from './notify';
 import { WechatPayHttp } from './pay-http';
@@ -36,6 +38,8 @@ import { makeNonce } from './v3-sign';
 export interface WechatChannelDeps {
   tokens: TokenCache;
   now?: () => number;
+  /** the back-off wait between retried answers (tests pass a recording one) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** WeChat mini-program + WeChat Pay 移动医保 2.0 (direct merchant, WeChat Pay public-key mode). */
@@ -48,7 +52,7 @@ export class WechatChannel implements ChannelPort {
 
   constructor(private readonly cfg: WechatConfig, deps: WechatChannelDeps) {
     this.now = deps.now ?? Date.now;
-    this.pay = new WechatPayHttp(cfg, this.now);
+    this.pay = new WechatPayHttp(cfg, this.now, deps.sleep);
     this.mp = new WechatMiniProgram(cfg, deps.tokens);
     this.wechatpayKey = crypto.createPublicKey(cfg.wechatpayPublicKeyPem);
   }
@@ -62,8 +66,12 @@ export class WechatChannel implements ChannelPort {
   }
 
   async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
-    const type = mixPayType(q.amounts);
+    const type = mixPayType(q);
+    // the WeChat user pays (openid), and every mixed order carries the e-voucher authorization
+    if (!q.openId || (type !== 'CASH_ONLY' && !q.payAuthNo)) throw new Error('a WeChat payment needs the openid and, for a mixed order, the payAuthNo');
+    // 接入质量检查 #7: the JSAPI self-pay order and the mixed order share out_trade_no
     const prepayId = type === 'INSURANCE_ONLY' ? undefined : await this.prepay(q);
+    const key = this.wechatpayKey;
     const body = medInsOrderBody(q, {
       appId: this.cfg.appId,
       cityId: this.cfg.cityId,
@@ -72,20 +80,59 @@ export class WechatChannel implements ChannelPort {
       medInsTestEnv: this.cfg.medInsTestEnv,
       geoLocation: q.location ?? this.cfg.hospitalGeoLocation,
       prepayId,
-      encryptedName: encryptSensitive(q.payer.name, this.wechatpayKey),
-      encryptedIdDigest: encryptSensitive(idDigest(q.payer.idNo), this.wechatpayKey),
+      passthrough: this.cfg.passthrough,
+      encrypt: (plain) => encryptSensitive(plain, key),
+      digest: idDigest,
     });
     let order: MedInsOrderEntity;
     try {
+      // 接入质量检查 #3: Wechatpay-Serial = the id of the key the payer fields are encrypted with
       order = (await this.pay.call<MedInsOrderEntity>('med-ins-create', 'POST', '/v3/med-ins/orders', body, { 'wechatpay-serial': this.cfg.wechatpayPublicKeyId })).data;
     } catch (err) {
-      // 268512536: the out_trade_no exists (our earlier attempt got through). Reuse it only if it is
-      // the same insurance order with the same split and still unpaid; anything else stays refused.
-      if (!(err instanceof ChannelRejectedError && /268512536|ORDER_?EXIST/i.test(`${err.code} ${err.message}`))) throw err;
+      // 排障手册 §2.6 Q5 / 268512536, 接入质量检查 #29: an earlier attempt with this out_trade_no got
+      // through. Query it and reuse it when it is the same order, unpaid; anything else stays refused
+      // (a failed one needs a new out_trade_no — the flow's decision, not ours).
+      if (!isAlreadyExists(err)) throw err;
       order = await this.orderByOutTradeNo(q.orderNo);
-      if (order.mix_pay_status !== 'MIX_PAY_CREATED' || !sameOrder(order, q)) throw err;
+      if (!['MIX_PAY_CREATED', 'MIX_PAY_USER_PAYING'].includes(order.mix_pay_status) || !sameOrder(order, q)) throw err;
     }
     return { payParams: this.payParams(order.mix_trade_no, prepayId), channelRef: order.mix_trade_no, outTradeNo: q.orderNo };
+  }
+
+  /**
+   * Closes an unpaid order before it is cancelled. First the mixed order is read (排障手册 268560650
+   * §: "冲正 / 关单前先做查单"): anything but MIX_PAY_CREATED / MIX_PAY_FAIL means the patient confirmed
+   * or is confirming (MIX_PAY_USER_PAYING) — 'paying', the order must not be cancelled. Then the
+   * mixed order is closed where its close path is configured (the copied guide names the close
+   * action but not its path: `medInsClosePath`, inferred) and the JSAPI self-pay order is closed
+   * (WeChat Pay APIv3 JSAPI 关闭订单, POST /v3/pay/transactions/out-trade-no/{no}/close), so the cash
+   * leg can no longer be paid. 'closed': nothing can be paid any more.
+   */
+  async closePayment(q: { outTradeNo: string; channelRef: string }): Promise<'closed' | 'paying'> {
+    const gone = (err: unknown, codes: string[]) => err instanceof ChannelRejectedError && codes.includes(err.code);
+    const order = await this.orderByOutTradeNo(q.outTradeNo).catch((err: unknown) => {
+      if (gone(err, ['ORDER_NOT_EXIST', 'RESOURCE_NOT_EXISTS', 'NOT_FOUND'])) return undefined;
+      throw err;
+    });
+    if (order && order.mix_pay_status !== 'MIX_PAY_CREATED' && order.mix_pay_status !== 'MIX_PAY_FAIL') return 'paying';
+    if (order?.mix_pay_status === 'MIX_PAY_CREATED' && this.cfg.medInsClosePath) {
+      const path = this.cfg.medInsClosePath.replace('{out_trade_no}', encodeURIComponent(q.outTradeNo)).replace('{mix_trade_no}', encodeURIComponent(order.mix_trade_no));
+      try {
+        await this.pay.call('med-ins-close', 'POST', path, { mchid: this.cfg.mchId });
+      } catch (err) {
+        // 排障手册 268560650: 已完成验密，不允许关单
+        if (err instanceof WechatPayRejected && (err.numericCode === '268560650' || /268560650/.test(err.message))) return 'paying';
+        throw err;
+      }
+    }
+    if (order?.mix_pay_type === 'INSURANCE_ONLY') return 'closed';
+    try {
+      await this.pay.call('jsapi-close', 'POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(q.outTradeNo)}/close`, { mchid: this.cfg.mchId });
+    } catch (err) {
+      if (gone(err, ['ORDERPAID'])) return 'paying';
+      if (!gone(err, ['ORDER_NOT_EXIST', 'RESOURCE_NOT_EXISTS', 'ORDERCLOSED'])) throw err;
+    }
+    return 'closed';
   }
 
   /** JSAPI self-pay prepay; same out_trade_no as the mixed order. */
@@ -157,25 +204,36 @@ export class WechatChannel implements ChannelPort {
       const r = await this.pay.call<RefundEntity>('refund', 'POST', '/v3/refund/domestic/refunds', refundBody(q, this.cfg.refundNotifyUrl));
       return toRefundResult(r.data);
     } catch (err) {
-      if (err instanceof ChannelRejectedError && err.code !== 'SIGN_ERROR' && err.code !== 'SYSTEM_ERROR') {
+      // a rate limit or SYSTEM_ERROR still there after the retries is not a refusal: the outcome stays open
+      if (err instanceof ChannelRejectedError && err.code !== 'SIGN_ERROR' && !isRetryable(err)) {
         return { status: 'failed', code: err.code, message: err.message };
       }
       throw err;
     }
   }
 
+  /** 医保退款通知 (开发参数与业务规则 §七, 接入质量检查 #23): a merchant POST, after the cash refund */
   async notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult> {
-    // med_refund_total_fee is the insurance total (gov + self + other), not the order total.
-    const insurance = q.amounts.fundFen + q.amounts.acctFen;
-    await this.pay.call('med-ins-refund-notify', 'POST', `/v3/med-ins/refunds/notify?mix_trade_no=${encodeURIComponent(q.channelRef)}`, {
-      med_refund_total_fee: insurance,
+    const other = q.amounts.otherFundFen ?? 0;
+    // med_refund_total_fee is the insurance total (gov + self + other), not the order total
+    const body = {
+      med_refund_total_fee: q.amounts.fundFen + q.amounts.acctFen + other,
       med_refund_gov_fee: q.amounts.fundFen,
       med_refund_self_fee: q.amounts.acctFen,
-      med_refund_other_fee: 0,
+      med_refund_other_fee: other,
+      // the insurance refund's own time (public-rules item 15), RFC 3339 +08:00 (排障手册 §2.8 E)
       refund_time: rfc3339China(q.refundedAt),
+      // the same out_refund_no as the cash refund (开发参数与业务规则 §七)
       out_refund_no: q.refundNo,
-    });
-    return { status: 'sent' };
+    };
+    try {
+      await this.pay.call('med-ins-refund-notify', 'POST', `/v3/med-ins/refunds/notify?mix_trade_no=${encodeURIComponent(q.channelRef)}`, body);
+      return { status: 'sent' };
+    } catch (err) {
+      if (!refundNoticeRetryable(err)) throw err;
+      const code = err instanceof ChannelRejectedError ? err.code : err instanceof PeerError ? err.failure : 'UNKNOWN';
+      return { status: 'retry', code, message: (err as Error).message };
+    }
   }
 
   async downloadBill(date: string): Promise<ChannelBillRow[]> {

@@ -1,7 +1,8 @@
 import { ChannelSignatureError, type ChannelNotification, type NotificationRequest } from '../port';
 import { headerValue } from '../headers';
 import { decryptResource, type EncryptedResource } from './aead';
-import { mapMixStatus, type MedInsOrderEntity } from './med-ins';
+import type { MedInsOrderEntity } from './med-ins';
+import { readStatuses } from './status';
 import type { WechatpayVerifier } from './v3-sign';
 
 interface WechatEvent {
@@ -31,8 +32,8 @@ interface TransactionResource {
 }
 
 /**
- * Verifies (raw bytes, Wechatpay-Serial key, timestamp window, no SIGNTEST probes), then decrypts
- * with the GCM tag checked, and only then reads the JSON. Any failure: ChannelSignatureError.
+ * Verifies (raw bytes, Wechatpay-Serial key, timestamp window; a SIGNTEST probe fails like any bad
+ * signature), then decrypts with the GCM tag checked, and only then reads the JSON. Any failure: ChannelSignatureError.
  */
 export function verifyAndDecrypt(req: NotificationRequest, verifier: WechatpayVerifier, apiV3Key: string): { event: WechatEvent; plain: unknown } {
   const h = (n: string) => headerValue(req.headers, n);
@@ -70,13 +71,16 @@ export function toChannelNotification(event: WechatEvent, plain: unknown): Chann
   }
   if (event.event_type === 'MEDICAL_INSURANCE.SUCCESS') {
     const o = plain as MedInsOrderEntity;
+    // the three statuses read together (接入质量检查 #10), as for a query
+    const { status, legs } = readStatuses(o);
     return {
       kind: 'payment',
       eventId: event.id,
       outTradeNo: o.out_trade_no,
       channelRef: o.mix_trade_no,
-      status: mapMixStatus(o.mix_pay_status),
-      cashPaidFen: o.wechat_pay_cash_fee,
+      status,
+      legs,
+      cashPaidFen: o.wechat_pay_cash_fee ?? (o.mix_pay_type === 'INSURANCE_ONLY' ? 0 : undefined),
       totalFen: o.total_fee,
       paidAt: o.paid_time,
     };

@@ -3,6 +3,7 @@ import { PeerError, peerRequest, type PeerResponse } from '../../peers/http-clie
 import type { WechatConfig } from '../../config/channels';
 import { ChannelRejectedError, ChannelSignatureError } from '../port';
 import { authorization, WechatpayVerifier } from './v3-sign';
+import { isRetryable, WechatPayRejected } from './errors';
 
 export interface PayAnswer<T> {
   status: number;
@@ -19,7 +20,11 @@ export class WechatPayHttp {
   private readonly privateKey: crypto.KeyObject;
   readonly verifier: WechatpayVerifier;
 
-  constructor(private readonly cfg: WechatConfig, now: () => number = Date.now) {
+  constructor(
+    private readonly cfg: WechatConfig,
+    now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
     this.privateKey = crypto.createPrivateKey(cfg.merchantPrivateKeyPem);
     this.verifier = new WechatpayVerifier(cfg.wechatpayPublicKeyId, cfg.wechatpayPublicKeyPem, cfg.platformCertificates, cfg.maxClockSkewSeconds, now);
   }
@@ -28,7 +33,24 @@ export class WechatPayHttp {
     return this.privateKey;
   }
 
+  /**
+   * One request, asked again with the same body (every call we make is idempotent by its
+   * out_trade_no / out_refund_no) while WeChat Pay answers a rate limit or SYSTEM_ERROR
+   * (errors.ts isRetryable): at most cfg.retry.attempts in all, exponential back-off.
+   */
   async call<T>(op: string, method: 'GET' | 'POST', pathWithQuery: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<PayAnswer<T>> {
+    const { attempts, baseMs, maxMs } = this.cfg.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce<T>(op, method, pathWithQuery, body, extraHeaders);
+      } catch (err) {
+        if (attempt >= attempts || !isRetryable(err)) throw err;
+        await this.sleep(Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async callOnce<T>(op: string, method: 'GET' | 'POST', pathWithQuery: string, body: unknown, extraHeaders: Record<string, string>): Promise<PayAnswer<T>> {
     const url = this.cfg.payBaseUrl.replace(/\/+$/, '') + pathWithQuery;
     const text = body === undefined ? '' : JSON.stringify(body);
     const res = await this.send(op, method, url, text, extraHeaders);
@@ -38,7 +60,8 @@ export class WechatPayHttp {
       // An unsigned error can only make us fail, never believe a success; a signed one must verify.
       if (reason && res.headers.get('wechatpay-signature')) throw new ChannelSignatureError('wechat', `${op} error response: ${reason}`);
       const err = parseJson(raw) as { code?: string; message?: string } | undefined;
-      throw new ChannelRejectedError('wechat', op, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.text().slice(0, 200));
+      const requestId = res.headers.get('request-id') ?? undefined;
+      throw new WechatPayRejected(op, res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.text().slice(0, 200), requestId);
     }
     if (reason) throw new ChannelSignatureError('wechat', `${op} response: ${reason}`);
     const data = raw.length ? parseJson(raw) : undefined;

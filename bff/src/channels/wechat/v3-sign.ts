@@ -52,7 +52,8 @@ export class WechatpayVerifier {
   check(h: { timestamp?: string; nonce?: string; signature?: string; serial?: string }, body: Buffer | string): string | undefined {
     const { timestamp, nonce, signature, serial } = h;
     if (!timestamp || !nonce || !signature || !serial) return 'missing Wechatpay-* signature headers';
-    if (signature.startsWith('WECHATPAY/SIGNTEST/')) return 'signature probe (WECHATPAY/SIGNTEST/)';
+    // WECHATPAY/SIGNTEST/ probes get no branch of their own (wechatpay-skills 接入质量检查 general #4,
+    // 签名与验签规则 §五 "不应做特殊跳过"): they go through verification and fail it like any bad signature
     if (!/^\d{1,12}$/.test(timestamp)) return 'malformed Wechatpay-Timestamp';
     const skew = Math.abs(Math.floor(this.now() / 1000) - Number(timestamp));
     if (skew > this.maxSkewSeconds) return `timestamp ${timestamp} is ${skew} s away from now`;
