@@ -21,6 +21,8 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
   const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
   const tokens = new RedisTokenCache(redis, keys);
+  /** the one clock every flow, session and deadline reads */
+  const now = () => new Date();
   return {
     config,
     log,
@@ -37,7 +39,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     pii: new PiiCipher(config.security.piiKey),
     vault: new PayAuthVault(redis, keys),
     profiles: new Profiles(redis, keys),
-    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds),
-    now: () => new Date(),
+    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
+    now,
   };
 }
