@@ -32,18 +32,19 @@ it(
   async () => {
     const opts: FaultSuiteOptions = {
       seed: 20261206,
-      flows: 12,
-      concurrency: 3,
+      flows: 8,
+      concurrency: 4,
       patients: 3,
       instances: 1,
       killEveryMs: null,
       redisRestarts: 0,
       refundEvery: 4,
       settleTimeoutMs: 90_000,
+      unpaidOrderTtlMs: 5000,
       log: () => {},
     };
-    const first = await runFaultSuite(opts);
-    const second = await runFaultSuite(opts);
+    // two runs side by side, each with its own stack
+    const [first, second] = await Promise.all([runFaultSuite(opts), runFaultSuite(opts)]);
     expect(first.problems).toEqual([]);
     expect(first.injected.length).toBeGreaterThan(0);
     expect(second.injected).toEqual(first.injected);

@@ -95,6 +95,6 @@ export async function settle(store: OrderStore, queue: JobQueue, orderNos: Set<s
       lastNote = Date.now();
     }
     if (Date.now() > until) return false;
-    await sleep(1000);
+    await sleep(250);
   }
 }

@@ -42,6 +42,8 @@ export interface FaultSuiteOptions {
   redisRestarts: number;
   /** one HIS refund request per this many completed orders */
   refundEvery: number;
+  /** how long an unpaid order lives (abandoned flows end when it passes); default 30 s */
+  unpaidOrderTtlMs?: number;
   /** how long the system may take to settle after the last flow */
   settleTimeoutMs: number;
   /** where to write the report (JSON) and the summary line */
@@ -100,7 +102,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     bffInstances: instances,
     bffConfig: {
       // abandoned orders are cancelled within the settle phase
-      unpaidOrderTtlMs: 30_000,
+      unpaidOrderTtlMs: opts.unpaidOrderTtlMs ?? 30_000,
       // all patients come from one address and pay far more often than people do
       rateLimits: { login: { limit: 100_000, windowSeconds: 60 }, orderCreate: { limit: 1000, windowSeconds: 60 }, orderPay: { limit: 1000, windowSeconds: 60 } },
       workerConcurrency: 16,

@@ -82,7 +82,7 @@ export async function buildOrder(
   let orderNo = newOrderNo(body.kind, now);
   const fp = fingerprint(body);
   const idemKey = deps.keys.idempotency(owner.idempotencyScope, idempotencyKey);
-  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, Date.now()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, now.getTime()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (taken !== 'OK') {
     const prior = await existingFor(deps, idemKey, fp, staleAfterMs(deps));
     if ('order' in prior) {
@@ -199,8 +199,8 @@ async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: num
     if (storedFp !== fp) throw new AppError('IDEMPOTENCY_CONFLICT');
     const order = await deps.orders.get(orderNo);
     if (order) return { order };
-    if (Date.now() - Number(startedAt ?? 0) > staleMs) {
-      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, Date.now()));
+    if (deps.now().getTime() - Number(startedAt ?? 0) > staleMs) {
+      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, deps.now().getTime()));
       if (took === 1) return { takeOver: orderNo };
       continue; // someone else took it over: see what they made
     }
