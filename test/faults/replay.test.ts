@@ -41,7 +41,7 @@ it(
       refundEvery: 4,
       settleTimeoutMs: 90_000,
       unpaidOrderTtlMs: 5000,
-      log: () => {},
+      log: process.env.FAULT_REPLAY_LOG ? undefined : () => {},
     };
     // two runs side by side, each with its own stack
     const [first, second] = await Promise.all([runFaultSuite(opts), runFaultSuite(opts)]);

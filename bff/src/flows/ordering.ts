@@ -4,7 +4,7 @@
  * before HIS is called so that two concurrent taps pre-settle once.
  */
 import crypto from 'node:crypto';
-import { assertFen, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
+import { assertFen, chinaStamp, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { sumItems, type Order } from '../domain/order';
 import { OrderExistsError } from '../store/order-store';
@@ -18,7 +18,7 @@ export type CreateOrderBody = { kind: 'registration'; slotId: string } | { kind:
 
 /** R/O + yyMMddHHmmss (China time) + 6 random characters: unique, sortable, no personal data. */
 export function newOrderNo(kind: OrderKind, now: Date): string {
-  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(2, 14);
+  const t = chinaStamp(now).slice(2);
   const rand = crypto.randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(6, '0').slice(-6);
   return `${kind === 'registration' ? 'R' : 'O'}${t}${rand}`;
 }

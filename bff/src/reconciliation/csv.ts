@@ -5,8 +5,7 @@
  * Layout: the record header and one line per record, an empty line, the totals header and one
  * line per channel. Times are China time "yyyy-MM-dd HH:mm:ss".
  */
-import { fenToYuan, type Split } from '@mip/shared';
-import { plainChina } from '../channels/time';
+import { fenToYuan, plainChina, type Split } from '@mip/shared';
 import type { BillRecord, ChannelTotals, DayBill } from './contract';
 
 const RECORD_HEADER = [

@@ -1,4 +1,4 @@
-import { fenToYuan } from '@mip/shared';
+import { fenToYuan, plainChina } from '@mip/shared';
 import type { StaffOrderRow } from './contract';
 
 /**
@@ -15,10 +15,8 @@ export const CSV_HEADER = ['订单号', '下单时间', '支付时间', '类型'
 
 /** Beijing time as "yyyy-MM-dd HH:mm:ss", which Excel recognises as a date-time. */
 export function chinaTime(iso: string | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '';
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  return plainChina(iso);
 }
 
 /**
