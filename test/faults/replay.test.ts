@@ -32,8 +32,8 @@ it(
   async () => {
     const opts: FaultSuiteOptions = {
       seed: 20261206,
-      flows: 8,
-      concurrency: 4,
+      flows: 6,
+      concurrency: 3,
       patients: 3,
       instances: 1,
       killEveryMs: null,
