@@ -105,7 +105,7 @@ describe('metrics', () => {
     const text = await scrape();
     expect(text).toMatch(/mip_http_requests_total\{method="GET",route="\/staff\/api\/orders\/:orderNo",status="401"\} 1/);
     expect(text).toMatch(/mip_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
-    expect(text).toContain('mip_http_request_duration_seconds_bucket{method="GET",route="/staff/api/orders/:orderNo",le="+Inf"} 1');
+    expect(text).toContain('mip_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/staff/api/orders/:orderNo"} 1');
   });
 
   it('reports orders by state and the queue depth from Redis', async () => {
