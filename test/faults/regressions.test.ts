@@ -206,9 +206,10 @@ describe('an Idempotency-Key whose first request died before its order was store
       his: { preSettleRegistration: (_q: unknown, ctx: { idempotencyKey: string }) => preSettle(ctx.idempotencyKey), timeoutMs: 100 },
       pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }), seal: () => 'sealed', lookupHash: () => 'h' },
       config: { unpaidOrderTtlMs: 600_000, his: { timeoutMs: 100, writeBack: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 60_000 } } },
-      now: () => new Date(Date.now() + clockOffsetMs),
+      now: () => new Date(clockStart + clockOffsetMs),
     });
-  /** the flows' clock, advanced by the test instead of waiting (Deps.now) */
+  /** the flows' clock (Deps.now): stands still however slow the machine, and the test advances it */
+  const clockStart = Date.now();
   let clockOffsetMs = 0;
   const body = { kind: 'registration' as const, slotId: 'D1001-20261124-AM' };
 
