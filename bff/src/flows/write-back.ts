@@ -45,7 +45,7 @@ export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutc
       } catch (err) {
         outcome = classify(err);
       }
-    } else if (Date.now() >= Date.parse(order.writeBack.deadlineAt)) {
+    } else if (deps.now().getTime() >= Date.parse(order.writeBack.deadlineAt)) {
       // Past the deadline with no unclear answer outstanding: HIS certainly has not booked it.
       outcome = { kind: 'not_booked' };
     } else {

@@ -47,12 +47,12 @@ async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit
   let order = await visitOrder(deps, visits, visit, orderNo);
   const now = () => deps.now();
   const known = order.national?.cashierUrl;
-  if (order.payment && order.state === 'awaiting_payment' && known && Date.parse(order.payment.expiresAt) > Date.now()) {
+  if (order.payment && order.state === 'awaiting_payment' && known && Date.parse(order.payment.expiresAt) > now().getTime()) {
     return { order, payment: { channel: 'kiosk', qrCode: known, expiresAt: order.payment.expiresAt } };
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
   if (order.state !== 'awaiting_payment') {
-    const ecToken = visits.liveEcToken(visit);
+    const ecToken = visits.liveEcToken(visit, now());
     if (!ecToken) throw new AppError('AUTHORIZATION_REQUIRED', RESCAN);
     order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, (err) => refusedAuthorization(visits, visit, err));
   }
@@ -61,7 +61,7 @@ async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit
   const cashierUrl = order.national.cashierUrl ?? fromTemplate(kc, order);
   if (!cashierUrl) throw new AppError('PEER_REJECTED', '医保中心未提供扫码支付，本笔费用请到人工收费窗口缴纳。');
   const expiresAt = new Date(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs).toISOString();
-  if (Date.parse(expiresAt) <= Date.now()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
+  if (Date.parse(expiresAt) <= now().getTime()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
   // [I] the cashier is identified by the centre's payOrdId: it is the kiosk leg's reference.
   const leg: PaymentLeg = { channel: 'kiosk', channelRef: order.national.payOrdId, outTradeNo: orderNo, createdAt: deps.now().toISOString(), expiresAt };
   const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, kc.pollAfterMs, now()));
