@@ -113,7 +113,8 @@ function authHeaders(e: Endpoint, mode: 'valid' | 'missing' | 'broken', method: 
 // ------------------------------------------------------------------ set-up
 
 beforeAll(async () => {
-  stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
+  // the fuzzed order must outlive the run (a slow machine takes minutes): its expiry would change Redis mid-run
+  stack = await testStack({ bffConfig: { unpaidOrderTtlMs: 60 * 60_000 }, sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
   redis = connectRedis(stack.redis.url);
   probe = new HostileProbe(stack.urls.bff, redis);
   // no HIS message pushes arriving in the middle of a case
