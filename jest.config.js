@@ -15,4 +15,7 @@ const projects = [
 ];
 if (fs.existsSync(__dirname + '/client/jest.config.js')) projects.push('<rootDir>/client/jest.config.js');
 
-module.exports = { projects, testTimeout: 60000 };
+// Issue 13: the cross-process suites mostly wait on other processes (Redis, sandboxes, BFFs,
+// Chromium), so two workers on the 2-core CI machine overlap those waits; jest's default there is
+// one (cores - 1). JEST_WORKERS overrides it.
+module.exports = { projects, testTimeout: 60000, maxWorkers: Number(process.env.JEST_WORKERS ?? 2) };

@@ -79,5 +79,32 @@ export const ORDER_STATE_LABEL: Record<OrderState, string> = {
   manual_review: '人工核对中',
 };
 
+/** What staff see for each state: the exact state (the patient labels merge several), plain Chinese all the same. */
+export const STAFF_ORDER_STATE_LABEL: Record<OrderState, string> = {
+  created: '已预结算',
+  fee_uploaded: '已上传费用',
+  awaiting_payment: '待患者支付',
+  awaiting_confirmation: '支付结果确认中',
+  paid: '已支付，待HIS入账',
+  completed: '已完成',
+  reversing: '冲正中',
+  reversed: '已冲正退回',
+  partially_refunded: '部分退款',
+  refunded: '已全额退款',
+  cancelled: '已取消',
+  failed: '支付失败',
+  manual_review: '待人工核对',
+};
+
 export const REFUND_STATES = ['requested', 'insurance_refunded', 'succeeded', 'awaiting_confirmation', 'failed', 'manual_review'] as const;
 export type RefundState = (typeof REFUND_STATES)[number];
+
+/** What the patient is shown for each refund state. */
+export const REFUND_STATE_LABEL: Record<RefundState, string> = {
+  requested: '退款申请中',
+  insurance_refunded: '医保部分已退回，自付部分退款中',
+  succeeded: '退款成功',
+  awaiting_confirmation: '退款确认中',
+  failed: '退款未成功，医院会与您联系',
+  manual_review: '退款人工核对中',
+};

@@ -6,16 +6,21 @@
  *   npm run test:faults            the full run: 1,000 flows (FAULT_SUITE=full)
  *   npm test / CI                  a smaller run of the same suite (250 flows)
  *   FAULT_FLOWS=… FAULT_CONCURRENCY=…  override either
+ *   FAULT_SEED=<n>                 replay a run: the seed is printed first; every random choice of
+ *                                  the suite comes from it (test/support/fault-plan.ts)
  */
 import path from 'node:path';
 import { runFaultSuite, type FaultSuiteOptions } from '../support/fault-suite';
+import { faultSeed } from '../support/fault-plan';
 
 const FULL = process.env.FAULT_SUITE === 'full';
-const base: FaultSuiteOptions = FULL
+const seed = faultSeed();
+const base: Omit<FaultSuiteOptions, 'seed'> = FULL
   ? { flows: 1000, concurrency: 40, patients: 200, killEveryMs: [5000, 10_000], redisRestarts: 3, refundEvery: 8, settleTimeoutMs: 240_000 }
   : { flows: 250, concurrency: 30, patients: 80, killEveryMs: [4000, 8000], redisRestarts: 1, refundEvery: 6, settleTimeoutMs: 180_000 };
 const opts: FaultSuiteOptions = {
   ...base,
+  seed,
   flows: Number(process.env.FAULT_FLOWS ?? base.flows),
   concurrency: Number(process.env.FAULT_CONCURRENCY ?? base.concurrency),
   artifactsDir: path.resolve(__dirname, '../../test-artifacts'),
@@ -26,7 +31,7 @@ it(
   async () => {
     const report = await runFaultSuite(opts);
     // the line the run always shows, pass or fail
-    process.stderr.write(`\n${report.line}\n`);
+    process.stderr.write(`\n${report.line}\n  ${report.details}\n`);
     if (report.reviews.length) process.stderr.write(`manual review: ${report.reviews.map((r) => `${r.orderNo} ${r.reason}`).join(' | ')}\n`);
     if (report.problems.length) process.stderr.write(`problems:\n  ${report.problems.slice(0, 50).join('\n  ')}\n`);
     expect(report.problems).toEqual([]);

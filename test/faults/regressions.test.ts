@@ -18,6 +18,7 @@ import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
 import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
 import { testOrderStore, type TestOrderStore } from '../support/redis';
+import { waitFor } from '../support/wait';
 
 const log = createLogger('regressions', 'silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,7 +104,7 @@ describe('HIS write-back after a process died with the request in flight', () =>
       },
     });
     void writeBackJob(hanging, orderNo);
-    await sleep(200);
+    await waitFor(() => calls.length > 0);
     expect(calls).toEqual(['writeBack']);
     expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeDefined();
 
@@ -207,7 +208,11 @@ describe('an Idempotency-Key whose first request died before its order was store
       his: { preSettleRegistration: (_q: unknown, ctx: { idempotencyKey: string }) => preSettle(ctx.idempotencyKey), timeoutMs: 100 },
       pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }), seal: () => 'sealed', lookupHash: () => 'h' },
       config: { unpaidOrderTtlMs: 600_000, his: { timeoutMs: 100, writeBack: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 60_000 } } },
+      now: () => new Date(clockStart + clockOffsetMs),
     });
+  /** the flows' clock (Deps.now): stands still however slow the machine, and the test advances it */
+  const clockStart = Date.now();
+  let clockOffsetMs = 0;
   const body = { kind: 'registration' as const, slotId: 'D1001-20261124-AM' };
 
   it('finishes the order under the same order number once the first request is taken for dead', async () => {
@@ -216,10 +221,10 @@ describe('an Idempotency-Key whose first request died before its order was store
     const keysSeen: string[] = [];
     const dying = orderDeps((k) => (keysSeen.push(k), new Promise(() => undefined))); // the process dies in the HIS call
     void buildOrder(dying, owner, body, 'idem-crash-0001', async () => undefined).catch(() => undefined);
-    await sleep(100);
+    await waitFor(() => keysSeen.length > 0);
     const early = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async () => undefined).catch((e: { code?: string }) => e.code);
     expect(early).toBe('ORDER_STATE_CONFLICT'); // still within the time the first one may legitimately take
-    await sleep(5300);
+    clockOffsetMs += 5300; // past 2 × the HIS timeout + 5 s (flows/ordering.ts staleAfterMs)
     const added: string[] = [];
     const order = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async (o) => void added.push(o.orderNo));
     expect(keysSeen).toEqual([keysSeen[0], keysSeen[0]]);

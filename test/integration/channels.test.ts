@@ -9,6 +9,7 @@ import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { HisClient } from '../support/his-client';
+import { waitForJobsIdle, waitForValue } from '../support/wait';
 
 let stack: TestStack;
 let his: HisClient;
@@ -23,6 +24,11 @@ beforeEach(async () => {
   for (const p of ['national', 'wechat', 'alipay'] as const) await stack.faults(p).clear();
   await postJson(`${stack.urls.his}/sandbox/reset`, {});
 });
+
+/** how many notifications the WeChat sandbox has sent and seen answered (or failed) so far */
+async function wechatDeliveries(): Promise<number> {
+  return ((await getJson(`${stack.urls.wechat}/sandbox/notifications`)).deliveries as unknown[]).length;
+}
 
 async function wechatPatient(key: string) {
   return (await new WechatPatient(stack, key).login()).onboard();
@@ -51,10 +57,13 @@ describe('WeChat', () => {
   it('makes one transition out of duplicate notifications from both peers', async () => {
     await stack.faults('wechat').add({ op: 'notify', kind: 'duplicate', count: 5 });
     await stack.faults('national').add({ op: 'notify', kind: 'duplicate', count: 5 });
+    const deliveredBefore = await wechatDeliveries();
     const p = await wechatPatient('huang');
     const orderNo = await p.payOutpatient();
     await p.waitForState(orderNo, ['completed']);
-    await new Promise((r) => setTimeout(r, 500));
+    // every copy answered by the BFF and every follow-up job run: nothing more can book it
+    await waitForValue('five WeChat copies answered', async () => ((await wechatDeliveries()) - deliveredBefore >= 5 ? true : undefined));
+    await waitForJobsIdle(stack.redis.url);
     const l = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
     expect(l.settlements).toHaveLength(1);
     expect(l.orders[orderNo].duplicateBookings).toBe(0);
@@ -161,13 +170,13 @@ describe('patient messages (C4, C5)', () => {
     await postJson(`${stack.urls.his}/sandbox/faults`, { op: 'pushMessage', kind: 'duplicate', count: 2 });
     const orderNo = await p.payOutpatient();
     await p.waitForState(orderNo, ['completed']);
-    let mine: unknown[] = [];
-    for (let i = 0; i < 60 && mine.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      mine = ((await getJson(`${stack.urls.wechat}/sandbox/messages`)).messages as { touser?: string; openid?: string }[]).filter((m) => (m.touser ?? m.openid) === p.openid);
-    }
-    await new Promise((r) => setTimeout(r, 1000)); // room for a second (wrong) delivery
-    mine = ((await getJson(`${stack.urls.wechat}/sandbox/messages`)).messages as { touser?: string; openid?: string }[]).filter((m) => (m.touser ?? m.openid) === p.openid);
+    // both HIS pushes answered by the BFF, then every message job run
+    await waitForValue('both HIS pushes answered', async () => {
+      const pushes = ((await getJson(`${stack.urls.his}/sandbox/pushes`)).pushes as { orderNo: string; status: string }[]).filter((x) => x.orderNo === orderNo);
+      return pushes.length === 2 && pushes.every((x) => x.status !== 'pending') ? pushes : undefined;
+    });
+    await waitForJobsIdle(stack.redis.url);
+    const mine = ((await getJson(`${stack.urls.wechat}/sandbox/messages`)).messages as { touser?: string; openid?: string }[]).filter((m) => (m.touser ?? m.openid) === p.openid);
     expect(mine).toHaveLength(1);
   });
 

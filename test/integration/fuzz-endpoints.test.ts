@@ -27,6 +27,7 @@ import { AlipaySide } from '../../sandbox/alipay/crypto';
 import { testStack, getJson, postJson, type TestStack } from '../support/stack';
 import { codeOf, contentTypes, digest, enc, fuzzSeed, HostileProbe, mutated, oddNumber, oddString, oddValue, queries, type Body } from '../support/fuzz';
 import { WechatPatient } from '../support/patient';
+import { waitForJobsIdle } from '../support/wait';
 
 const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
@@ -112,7 +113,8 @@ function authHeaders(e: Endpoint, mode: 'valid' | 'missing' | 'broken', method: 
 // ------------------------------------------------------------------ set-up
 
 beforeAll(async () => {
-  stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
+  // the fuzzed order must outlive the run (a slow machine takes minutes): its expiry would change Redis mid-run
+  stack = await testStack({ bffConfig: { unpaidOrderTtlMs: 60 * 60_000 }, sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
   redis = connectRedis(stack.redis.url);
   probe = new HostileProbe(stack.urls.bff, redis);
   // no HIS message pushes arriving in the middle of a case
@@ -138,7 +140,7 @@ beforeAll(async () => {
   staffCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
   staffCsrf = ((await login.json()) as { csrfToken: string }).csrfToken;
   // let the order's follow-up jobs (polls that find nothing to do) run out
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitForJobsIdle(stack.redis.url);
 }, 180_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import { testRedis } from '../support/redis';
+import { waitFor } from '../support/wait';
 import { redisOnlyDeps, startStaffApp, type StaffTestApp } from '../support/staff';
 import { expectOpenApiMatch } from '../support/staff-openapi';
 
@@ -104,7 +105,7 @@ describe('metrics', () => {
     const text = await scrape();
     expect(text).toMatch(/mip_http_requests_total\{method="GET",route="\/staff\/api\/orders\/:orderNo",status="401"\} 1/);
     expect(text).toMatch(/mip_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
-    expect(text).toContain('mip_http_request_duration_seconds_bucket{method="GET",route="/staff/api/orders/:orderNo",le="+Inf"} 1');
+    expect(text).toContain('mip_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/staff/api/orders/:orderNo"} 1');
   });
 
   it('reports orders by state and the queue depth from Redis', async () => {
@@ -139,7 +140,7 @@ describe('the request log', () => {
       headers: { 'content-type': 'application/json', 'x-request-id': 'req-log-test-1' },
       body: JSON.stringify({ username: 'nobody', password: 'secret-password-in-body' }),
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => logLines.some((l) => l.msg === 'request' && l.requestId === 'req-log-test-1'));
     const line = logLines.find((l) => l.msg === 'request' && l.requestId === 'req-log-test-1');
     expect(line).toMatchObject({ method: 'POST', route: '/staff/api/session', status: 401, ms: expect.any(Number) });
     expect(JSON.stringify(logLines)).not.toContain('secret-password-in-body');
@@ -147,7 +148,9 @@ describe('the request log', () => {
 
   it('leaves health checks and scrapes out of the log', async () => {
     await get('/health', { 'x-request-id': 'req-log-health' });
-    await new Promise((r) => setTimeout(r, 50));
+    // a logged request after it: once its line is there, the health check's would be too
+    await get('/staff/api/me', { 'x-request-id': 'req-log-after-health' });
+    await waitFor(() => logLines.some((l) => l.requestId === 'req-log-after-health'));
     expect(logLines.find((l) => l.requestId === 'req-log-health')).toBeUndefined();
   });
 });

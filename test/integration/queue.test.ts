@@ -6,7 +6,7 @@ import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { testRedis } from '../support/redis';
-import { waitFor } from '../support/wait';
+import { waitFor, waitForValue } from '../support/wait';
 
 const log = createLogger('queue-test', 'silent');
 const opts = { concurrency: 4, claimIdleMs: 400, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 4, blockMs: 100 };
@@ -68,7 +68,11 @@ describe('the durable job queue', () => {
     await w.start();
     await queue.enqueue(job('settlement.poll', 'ORDER-RETRY-1'));
     await waitFor(() => calls === 3);
-    await new Promise((r) => setTimeout(r, 300));
+    // the job is acknowledged and nothing is scheduled for it: no further call can come
+    await waitForValue('the queue to be empty', async () => {
+      const d = await queue.depth();
+      return d.ready + d.pending + d.delayed === 0 ? d : undefined;
+    });
     await w.stop();
     expect(calls).toBe(3);
   });

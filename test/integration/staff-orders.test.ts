@@ -203,6 +203,8 @@ describe('the console page', () => {
   it('serves its script and marks staff answers as not cacheable', async () => {
     const js = await fetch(`${app.url}/staff/console.js`);
     expect(js.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    // the state labels are filled in from their one source
+    expect(await js.text()).toContain('"manual_review":"待人工核对"');
     const api = await finance.call(staffApi.listReviews);
     expect(api.headers.get('cache-control')).toBe('no-store');
   });

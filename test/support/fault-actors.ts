@@ -8,18 +8,21 @@ import type { OrderStore } from '../../bff/src/store/order-store';
 import type { JobQueue } from '../../bff/src/store/queue';
 import type { HisClient } from './his-client';
 import type { TestStack } from './stack';
-import { rand, retrying, sleep, type Res } from './fault-patient';
+import { retrying, sleep, type Res } from './fault-patient';
+import type { Chance, KillPlan } from './fault-plan';
 
-export async function killer(stack: TestStack, every: [number, number], running: () => boolean, count: () => void, log: (l: string) => void): Promise<void> {
-  while (running()) {
-    await sleep(rand(every[0], every[1]));
+/** SIGKILLs instances on the plan's schedule (test/support/fault-plan.ts), restarting each a moment later. */
+export async function killer(stack: TestStack, plan: KillPlan[], running: () => boolean, count: () => void, log: (l: string) => void): Promise<void> {
+  for (let n = 0; running() && plan.length; n++) {
+    const k = plan[n % plan.length];
+    await sleep(k.afterMs);
     if (!running()) return;
     const up = stack.bffs.filter((b) => b.running);
     if (up.length < stack.bffs.length) continue;
-    const victim = up[rand(0, up.length - 1)];
+    const victim = up[k.victim % up.length];
     await victim.kill();
     count();
-    await sleep(rand(200, 2500));
+    await sleep(k.downMs);
     try {
       await victim.start();
     } catch (err) {
@@ -41,6 +44,7 @@ export async function refunder(
   every: number,
   running: () => boolean,
   counters: { refundsRequested: number; refundRepeats: number; overRefundsRefused: number },
+  chance: Chance,
 ): Promise<void> {
   let next = 0;
   let n = 0;
@@ -56,14 +60,15 @@ export async function refunder(
     const body = partial
       ? { orderNo: target.orderNo, refundNo, reason: '故障测试部分退费', amounts: { fundFen: 1, acctFen: 0, cashFen: 1 } }
       : { orderNo: target.orderNo, refundNo, reason: '故障测试退费', all: true as const };
-    const first = await retrying(() => his.call(hisApi.createRefund, { body }) as Promise<Res>, 8);
+    const first = await retrying(() => his.call(hisApi.createRefund, { body }) as Promise<Res>, chance, 8);
     if (first.status !== 200) continue;
     counters.refundsRequested++;
-    const again = await retrying(() => his.call(hisApi.createRefund, { body }) as Promise<Res>, 8);
+    const again = await retrying(() => his.call(hisApi.createRefund, { body }) as Promise<Res>, chance, 8);
     if (again.status === 200) counters.refundRepeats++;
     // more than was paid: always refused (422, or 409 while the first one is still running)
     const over = await retrying(
       () => his.call(hisApi.createRefund, { body: { orderNo: target.orderNo, refundNo: `${refundNo}X`, reason: '超额退费', amounts: { fundFen: target.amounts.fundFen + 1, acctFen: 0, cashFen: 0 } } }) as Promise<Res>,
+      chance,
       8,
     );
     if (over.status === 422 || over.status === 409) counters.overRefundsRefused++;
@@ -90,6 +95,6 @@ export async function settle(store: OrderStore, queue: JobQueue, orderNos: Set<s
       lastNote = Date.now();
     }
     if (Date.now() > until) return false;
-    await sleep(1000);
+    await sleep(250);
   }
 }

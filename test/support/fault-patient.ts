@@ -7,6 +7,7 @@ import { buildPath, patientApi as api, type Endpoint } from '@mip/shared';
 import { personByKey } from '../../sandbox/seed/persons';
 import type { TestStack } from './stack';
 import { jsonOrText } from './api';
+import type { Chance } from './fault-plan';
 
 export interface Res {
   status: number;
@@ -14,7 +15,6 @@ export interface Res {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-export const rand = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));
 
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Res> {
   try {
@@ -37,12 +37,13 @@ export function retryable(r: Res): boolean {
   return r.status === 0 || r.status >= 500 || r.status === 429 || (r.status === 409 && code(r) === 'ORDER_STATE_CONFLICT');
 }
 
-export async function retrying(fn: () => Promise<Res>, tries = 8, baseMs = 400): Promise<Res> {
+/** Repeats with a growing pause; the jitter is drawn from the caller's stream (test/support/fault-plan.ts). */
+export async function retrying(fn: () => Promise<Res>, jitter: Chance, tries = 8, baseMs = 400): Promise<Res> {
   let r: Res = { status: 0, body: {} };
   for (let i = 0; i < tries; i++) {
     r = await fn();
     if (!retryable(r)) return r;
-    await sleep(baseMs * (i + 1) + rand(0, 200));
+    await sleep(baseMs * (i + 1) + jitter.int(0, 200));
   }
   return r;
 }
@@ -51,7 +52,8 @@ export async function retrying(fn: () => Promise<Res>, tries = 8, baseMs = 400):
 export class Patient {
   token = '';
   busy = false;
-  constructor(readonly key: string, readonly channel: 'wechat' | 'alipay', readonly stack: TestStack) {}
+  /** this patient's own random stream (login and onboarding retries) */
+  constructor(readonly key: string, readonly channel: 'wechat' | 'alipay', readonly stack: TestStack, readonly chance: Chance) {}
 
   get openid(): string {
     return `sandbox-${this.key}`;
@@ -76,16 +78,16 @@ export class Patient {
   }
 
   async login(): Promise<void> {
-    const r = await retrying(async () => this.bff(api.login, { body: { channel: this.channel, code: await this.channelCode(['auth_base']) } }));
+    const r = await retrying(async () => this.bff(api.login, { body: { channel: this.channel, code: await this.channelCode(['auth_base']) } }), this.chance);
     if (r.status !== 200) throw new Error(`${this.key}/${this.channel} login: ${r.status} ${JSON.stringify(r.body)}`);
     this.token = r.body.token;
   }
 
   async onboard(): Promise<void> {
     const p = personByKey(this.key)!;
-    const st = await retrying(() => this.bff(api.insuranceStatus, { body: { regionCode: p.insurance[0].regionCode, idNo: p.idNo, name: p.name } }));
+    const st = await retrying(() => this.bff(api.insuranceStatus, { body: { regionCode: p.insurance[0].regionCode, idNo: p.idNo, name: p.name } }), this.chance);
     if (st.status !== 200 || !st.body.insured) throw new Error(`${this.key} status: ${st.status} ${JSON.stringify(st.body)}`);
-    const b = await retrying(() => this.bff(api.chooseBenefit, { body: { benefitCode: st.body.benefits[0].code } }));
+    const b = await retrying(() => this.bff(api.chooseBenefit, { body: { benefitCode: st.body.benefits[0].code } }), this.chance);
     if (b.status !== 200) throw new Error(`${this.key} benefit: ${b.status} ${JSON.stringify(b.body)}`);
   }
 
@@ -111,8 +113,8 @@ export class Patient {
 }
 
 
-/** Every bookable registration place, repeated by what is left of it, shuffled. */
-export async function slotPool(p: Patient): Promise<string[]> {
+/** Every bookable registration place, repeated by what is left of it, shuffled by `chance`. */
+export async function slotPool(p: Patient, chance: Chance): Promise<string[]> {
   const pool: string[] = [];
   const { body: d } = await p.bff(api.departments);
   for (const dept of d.departments) {
@@ -123,9 +125,5 @@ export async function slotPool(p: Patient): Promise<string[]> {
       for (const slot of s.slots) for (let i = 0; i < slot.remaining; i++) pool.push(slot.slotId);
     }
   }
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-  }
-  return pool;
+  return chance.shuffle(pool);
 }

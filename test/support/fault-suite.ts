@@ -21,22 +21,29 @@ import { JobQueue } from '../../bff/src/store/queue';
 import type { Order } from '../../bff/src/domain/order';
 import { HisClient } from './his-client';
 import { testStack, type TestStack } from './stack';
-import { code, http, Patient, rand, retrying, sleep, slotPool, type Res } from './fault-patient';
+import { code, http, Patient, retrying, sleep, slotPool, type Res } from './fault-patient';
 import { checkMoney } from './fault-money';
 import { killer, refunder, settle } from './fault-actors';
+import { Chance, injectedCounts, injectedSequence, planRun, type FlowPlan, type Peer } from './fault-plan';
 
 export interface FaultSuiteOptions {
+  /** every random choice of the run comes from this seed (test/support/fault-plan.ts) */
+  seed: number;
   flows: number;
   /** patients paying at the same time */
   concurrency: number;
   /** crowd patients taking part (each pays in both mini-programs) */
   patients: number;
+  /** BFF instances behind the proxy (default 3) */
+  instances?: number;
   /** a random instance is killed every [min, max] ms while flows run; null: no kills */
   killEveryMs: [number, number] | null;
   /** Redis SIGKILL + restart this many times, spread over the run */
   redisRestarts: number;
   /** one HIS refund request per this many completed orders */
   refundEvery: number;
+  /** how long an unpaid order lives (abandoned flows end when it passes); default 30 s */
+  unpaidOrderTtlMs?: number;
   /** how long the system may take to settle after the last flow */
   settleTimeoutMs: number;
   /** where to write the report (JSON) and the summary line */
@@ -45,8 +52,14 @@ export interface FaultSuiteOptions {
 }
 
 export interface FaultSuiteReport {
+  /** what a replay with the same seed repeats: the seed, the planned faults and every invariant */
   line: string;
+  /** what depends on timing (kills, how many orders got as far as which state, seconds) */
+  details: string;
+  /** the injected faults in the order the flows arm them (`flow 3 his writeBack:timeout`) */
+  injected: string[];
   summary: {
+    seed: number;
     flows: number;
     kills: number;
     redisRestarts: number;
@@ -76,67 +89,20 @@ export interface FaultSuiteReport {
   reviews: { orderNo: string; reason: string }[];
 }
 
-type Plan = { kind: 'registration' | 'outpatient'; ending: 'pay' | 'fail' | 'abandon' | 'cancel' };
 type FlowOutcome = 'paid_seen' | 'open_left' | 'ended_other' | 'create_failed' | 'pay_failed' | 'authorize_failed';
-
-function planFor(i: number): Plan {
-  const r = Math.random();
-  return {
-    kind: i % 2 === 0 ? 'registration' : 'outpatient',
-    ending: r < 0.85 ? 'pay' : r < 0.9 ? 'fail' : r < 0.95 ? 'abandon' : 'cancel',
-  };
-}
-
-/** Faults on every peer, each firing with a probability on every matching call, for the whole run. */
-const PEER_FAULTS: Record<'his' | 'national' | 'wechat' | 'alipay', Record<string, unknown>[]> = {
-  his: [
-    { op: 'writeBack', kind: 'timeout', after: 'act', probability: 0.04 },
-    { op: 'writeBack', kind: 'fail', status: 500, probability: 0.04 },
-    { op: 'writeBack', kind: 'drop', after: 'before', probability: 0.03 },
-    { op: 'writeBack', kind: 'ambiguous', after: 'act', probability: 0.02 },
-    // a clear refusal: the payment must be reversed (C6)
-    { op: 'writeBack', kind: 'fail', probability: 0.03 },
-    { op: 'tradeCheck', kind: 'fail', status: 500, probability: 0.05 },
-    { op: 'reverse', kind: 'timeout', after: 'act', probability: 0.1 },
-    { op: 'preSettleRegistration', kind: 'fail', status: 500, probability: 0.03 },
-    { op: 'preSettleOutpatient', kind: 'fail', status: 500, probability: 0.03 },
-    { op: 'release', kind: 'fail', status: 500, probability: 0.1 },
-  ],
-  national: [
-    { op: '6201', kind: 'fail', code: '9999', message: '系统繁忙', probability: 0.03 },
-    { op: '6201', kind: 'timeout', after: 'act', probability: 0.02 },
-    { op: '6202', kind: 'timeout', after: 'act', probability: 0.03 },
-    { op: '6202', kind: 'fail', code: '9999', message: '系统繁忙', probability: 0.02 },
-    { op: '6301', kind: 'fail', code: '9999', message: '系统繁忙', probability: 0.1 },
-    { op: '6301', kind: 'timeout', probability: 0.02 },
-    { op: '6401', kind: 'fail', code: '9999', message: '系统繁忙', probability: 0.1 },
-    { op: '6203', kind: 'fail', code: '9999', message: '系统繁忙', probability: 0.05 },
-    { op: 'notify', kind: 'duplicate', count: 3, probability: 0.25 },
-    { op: 'notify', kind: 'reorder', ms: 2500, probability: 0.15 },
-    { op: 'notify', kind: 'drop', probability: 0.05 },
-  ],
-  wechat: [
-    { op: 'notify', kind: 'duplicate', count: 3, probability: 0.25 },
-    { op: 'notify', kind: 'reorder', ms: 2500, probability: 0.15 },
-    { op: 'med-ins-query', kind: 'fail', probability: 0.05 },
-    { op: 'refund', kind: 'fail', status: 500, code: 'SYSTEM_ERROR', probability: 0.05 },
-  ],
-  alipay: [
-    { op: 'notify', kind: 'duplicate', count: 3, probability: 0.25 },
-    { op: 'notify', kind: 'reorder', ms: 2500, probability: 0.15 },
-    { op: 'trade.query', kind: 'fail', code: '20000', probability: 0.05 },
-  ],
-};
-
 
 export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuiteReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`[faults] ${l}\n`));
   const t0 = Date.now();
+  const instances = opts.instances ?? 3;
+  const chance = new Chance(opts.seed);
+  const plan = planRun(opts.seed, { flows: opts.flows, patients: opts.patients * 2, killEveryMs: opts.killEveryMs, instances });
+  log(`seed ${opts.seed} (replay: FAULT_SEED=${opts.seed} npm run test:faults), ${injectedSequence(plan).length} faults planned`);
   const stack = await testStack({
-    bffInstances: 3,
+    bffInstances: instances,
     bffConfig: {
       // abandoned orders are cancelled within the settle phase
-      unpaidOrderTtlMs: 30_000,
+      unpaidOrderTtlMs: opts.unpaidOrderTtlMs ?? 30_000,
       // all patients come from one address and pay far more often than people do
       rateLimits: { login: { limit: 100_000, windowSeconds: 60 }, orderCreate: { limit: 1000, windowSeconds: 60 }, orderPay: { limit: 1000, windowSeconds: 60 } },
       workerConcurrency: 16,
@@ -165,30 +131,27 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     const patients: Patient[] = [];
     for (let i = 1; i <= opts.patients; i++) {
       const key = `crowd${String(i).padStart(4, '0')}`;
-      patients.push(new Patient(key, 'wechat', stack), new Patient(key, 'alipay', stack));
+      patients.push(new Patient(key, 'wechat', stack, chance.stream(`${key}/wechat`)), new Patient(key, 'alipay', stack, chance.stream(`${key}/alipay`)));
     }
     for (let i = 0; i < patients.length; i += 20) {
       await Promise.all(patients.slice(i, i + 20).map(async (p) => (await p.login(), await p.onboard())));
     }
-    const slots = await slotPool(patients[0]);
+    const slots = await slotPool(patients[0], chance.stream('slots'));
     log(`stack up, ${patients.length} patient sessions, ${slots.length} registration places (${Math.round((Date.now() - t0) / 1000)} s)`);
 
-    // ---------------------------------------------------------------- faults on, chaos loops
-    for (const [peer, rules] of Object.entries(PEER_FAULTS)) {
-      await http('POST', `${stack.urls[peer as 'his']}/sandbox/faults`, { rules: rules.map((r) => ({ times: -1, ...r })) });
-    }
+    // ---------------------------------------------------------------- chaos loops (faults: each flow arms its own)
     const chaos: Promise<void>[] = [];
-    if (opts.killEveryMs) chaos.push(killer(stack, opts.killEveryMs, () => running, () => counters.kills++, log));
-    chaos.push(refunder(his, completed, opts.refundEvery, () => running, counters));
+    if (opts.killEveryMs) chaos.push(killer(stack, plan.kills, () => running, () => counters.kills++, log));
+    chaos.push(refunder(his, completed, opts.refundEvery, () => running, counters, chance.stream('refunder')));
 
     // ---------------------------------------------------------------- flows
     const runStart = Date.now();
     let started = 0;
     let finished = 0;
     const restartAt = Array.from({ length: opts.redisRestarts }, (_, k) => Math.floor((opts.flows * (k + 1)) / (opts.redisRestarts + 1)));
-    const flow = async (p: Patient, i: number): Promise<void> => {
-      const plan = planFor(i);
-      const o = await runFlow(p, plan, i, slots, orderNos, completed, failures);
+    const flow = async (p: Patient, f: FlowPlan): Promise<void> => {
+      await armFaults(stack, f);
+      const o = await runFlow(p, f, chance.stream(`flow ${f.i}/run`), slots, orderNos, completed, failures);
       outcomes[o] = (outcomes[o] ?? 0) + 1;
     };
     await Promise.all(
@@ -199,11 +162,12 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
             log(`Redis SIGKILL + restart at flow ${i}`);
             void stack.redis.restart().then(() => counters.redisRestarts++);
           }
-          const free = patients.filter((p) => !p.busy);
-          const p = free[rand(0, free.length - 1)];
+          // the planned patient, or the next one free
+          const first = plan.flows[i].patient;
+          const p = Array.from({ length: patients.length }, (_, k) => patients[(first + k) % patients.length]).find((x) => !x.busy)!;
           p.busy = true;
           try {
-            await flow(p, i);
+            await flow(p, plan.flows[i]);
           } catch (err) {
             problems.push(`flow ${i} (${p.key}/${p.channel}) threw: ${(err as Error).message}`);
           } finally {
@@ -252,10 +216,10 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
 
     // what happened to the orders named in a problem, for whoever reads the report
     const named = new Set(problems.flatMap((p) => p.match(/[RO]\d{12}[0-9A-Z]{6}/g) ?? []));
-    const details: Record<string, unknown> = {};
+    const orderDetails: Record<string, unknown> = {};
     for (const n of [...named].slice(0, 30)) {
       const o = orders.get(n);
-      details[n] = { state: o?.state, timeline: o?.timeline, writeBack: o?.writeBack, reversal: o?.reversal, refunds: o?.refunds, calls: await store.calls(n).catch(() => []) };
+      orderDetails[n] = { state: o?.state, timeline: o?.timeline, writeBack: o?.writeBack, reversal: o?.reversal, refunds: o?.refunds, calls: await store.calls(n).catch(() => []) };
     }
 
     const states: Record<string, number> = {};
@@ -263,6 +227,7 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
     const reviews = [...orders.values()].filter((o) => o.state === 'manual_review').map((o) => ({ orderNo: o.orderNo, reason: o.review?.reason ?? '?' }));
     const sumCounts = (pred: (k: string) => boolean) => Object.entries(faultCounts).filter(([k]) => pred(k)).reduce((n, [, v]) => n + v, 0);
     const summary: FaultSuiteReport['summary'] = {
+      seed: opts.seed,
       flows: opts.flows,
       kills: counters.kills,
       redisRestarts: counters.redisRestarts,
@@ -285,16 +250,20 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       states,
       seconds: { run: runSeconds, settle: settleSeconds, total: Math.round((Date.now() - t0) / 1000) },
     };
+    const planned = Object.entries(injectedCounts(plan));
+    const plannedOf = (pred: (k: string) => boolean) => planned.filter(([k]) => pred(k)).reduce((n, [, v]) => n + v, 0);
     const line =
-      `FAULT SUITE flows=${summary.flows} kills=${summary.kills} redisRestarts=${summary.redisRestarts} duplicatesInjected=${summary.duplicatesInjected} ` +
-      `ordersFinal=${summary.ordersFinal} manualReview=${summary.manualReview} doublesFound=${summary.doublesFound} lost=${summary.lost} ` +
-      `(orders=${summary.orders} stuck=${summary.stuck} overRefunds=${summary.overRefunds} moneyMismatches=${summary.moneyMismatches} ` +
-      `reconDifferences=${summary.reconciliationDifferences} refunds=${summary.refundsRequested} peerFaults=${summary.peerFaultsInjected} ${summary.seconds.total}s)`;
-    const report: FaultSuiteReport = { line, summary, problems, reviews };
+      `FAULT SUITE seed=${opts.seed} flows=${summary.flows} faultsPlanned=${plannedOf(() => true)} (duplicates=${plannedOf((k) => k.endsWith(':duplicate'))} ` +
+      `reorders=${plannedOf((k) => k.endsWith(':reorder'))}) redisRestarts=${summary.redisRestarts} stuck=${summary.stuck} doublesFound=${summary.doublesFound} ` +
+      `lost=${summary.lost} overRefunds=${summary.overRefunds} moneyMismatches=${summary.moneyMismatches} reconDifferences=${summary.reconciliationDifferences}`;
+    const details =
+      `kills=${summary.kills} orders=${summary.orders} ordersFinal=${summary.ordersFinal} manualReview=${summary.manualReview} refunds=${summary.refundsRequested} ` +
+      `fired: duplicates=${summary.duplicatesInjected} reorders=${summary.reordersInjected} peerFaults=${summary.peerFaultsInjected} ${summary.seconds.total}s`;
+    const report: FaultSuiteReport = { line, details, injected: injectedSequence(plan), summary, problems, reviews };
     if (opts.artifactsDir) {
       fs.mkdirSync(opts.artifactsDir, { recursive: true });
-      fs.writeFileSync(path.join(opts.artifactsDir, 'fault-suite.json'), JSON.stringify({ ...report, faultCounts, proxy: await proxyStats(stack), details }, null, 2));
-      fs.appendFileSync(path.join(opts.artifactsDir, 'fault-suite.log'), `${new Date().toISOString()} ${line}\n`);
+      fs.writeFileSync(path.join(opts.artifactsDir, 'fault-suite.json'), JSON.stringify({ ...report, faultCounts, proxy: await proxyStats(stack), orderDetails }, null, 2));
+      fs.appendFileSync(path.join(opts.artifactsDir, 'fault-suite.log'), `${new Date().toISOString()} ${line} | ${details}\n`);
     }
     return report;
   } finally {
@@ -308,10 +277,17 @@ async function proxyStats(stack: TestStack): Promise<unknown> {
   return (await http('GET', `${stack.urls.bff}/__proxy/stats`)).body;
 }
 
+/** The flow's planned faults, armed on the peers when it starts: each fires once, on the next matching call. */
+async function armFaults(stack: TestStack, f: FlowPlan): Promise<void> {
+  const byPeer = new Map<Peer, Record<string, unknown>[]>();
+  for (const k of f.faults) byPeer.set(k.peer, [...(byPeer.get(k.peer) ?? []), { ...k.rule, times: 1 }]);
+  for (const [peer, rules] of byPeer) await http('POST', `${stack.urls[peer]}/sandbox/faults`, { rules });
+}
+
 async function runFlow(
   p: Patient,
-  plan: Plan,
-  i: number,
+  plan: FlowPlan,
+  chance: Chance,
   slots: string[],
   orderNos: Set<string>,
   completed: { orderNo: string; amounts: { fundFen: number; acctFen: number; cashFen: number } }[],
@@ -322,7 +298,8 @@ async function runFlow(
     failures[k] = (failures[k] ?? 0) + 1;
     return o;
   };
-  const auth = await retrying(() => p.authorizeOnce());
+  const i = plan.i;
+  const auth = await retrying(() => p.authorizeOnce(), chance);
   if (auth.status !== 200) return fail('authorize_failed', auth);
 
   // ---- order
@@ -335,8 +312,8 @@ async function runFlow(
       const b = await http('POST', `${p.stack.urls.his}/sandbox/bills`, { personKey: p.key, template: i });
       body = { kind: 'outpatient', billNos: [b.body.bills[0].billNo] };
     }
-    const key = `fs-${i}-${attempt}-${Math.random().toString(36).slice(2, 8)}`;
-    const r = await retrying(() => p.bff(api.createOrder, { body, headers: { 'idempotency-key': key } }));
+    const key = `fs-${i}-${attempt}-${chance.token()}`;
+    const r = await retrying(() => p.bff(api.createOrder, { body, headers: { 'idempotency-key': key } }), chance);
     lastCreate = r;
     if (r.status === 200) created = r;
     else if (!['SLOT_UNAVAILABLE', 'PEER_REJECTED', 'BILL_NOT_FOUND'].includes(code(r))) break;
@@ -349,10 +326,10 @@ async function runFlow(
   let paid: Res | undefined;
   let lastPay: Res | undefined;
   for (let attempt = 0; attempt < 6 && !paid; attempt++) {
-    const r = await retrying(() => p.bff(api.payOrder, { params: { orderNo }, body: {} }), 4);
+    const r = await retrying(() => p.bff(api.payOrder, { params: { orderNo }, body: {} }), chance, 4);
     lastPay = r;
     if (r.status === 200 && r.body.payment) paid = r;
-    else if (['AUTHORIZATION_REQUIRED', 'AUTHORIZATION_FAILED'].includes(code(r))) await retrying(() => p.authorizeOnce());
+    else if (['AUTHORIZATION_REQUIRED', 'AUTHORIZATION_FAILED'].includes(code(r))) await retrying(() => p.authorizeOnce(), chance);
     else if (r.status === 409 || r.status === 504 || r.status === 502) {
       // awaiting confirmation after an unanswered 6202: wait for the centre's answer
       const g = await p.bff(api.getOrder, { params: { orderNo } });
@@ -370,7 +347,7 @@ async function runFlow(
       await sleep(500);
     }
   } else if (plan.ending === 'cancel') {
-    await retrying(() => p.bff(api.cancelOrder, { params: { orderNo } }), 4);
+    await retrying(() => p.bff(api.cancelOrder, { params: { orderNo } }), chance, 4);
   }
   if (plan.ending === 'abandon') return 'open_left';
 
@@ -388,5 +365,3 @@ async function runFlow(
   }
   return 'open_left';
 }
-
-/** SIGKILL a random instance (never the last one standing), restart it a moment later. */

@@ -19,14 +19,28 @@ export interface TestStack extends Stack {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The sandbox peers' keys, made once per jest run (RSA and SM2 key generation is about 2 s of
+ * every stack's start) and shared by the run's stacks; jest's workers share its process id.
+ */
+const CREDENTIALS_CACHE = path.join(os.tmpdir(), `mip-test-credentials-${process.ppid}.json`);
+
 export async function testStack(opts: Partial<StackOptions> = {}): Promise<TestStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-stack-'));
+  const credentials = path.join(dir, 'credentials.json');
+  if (fs.existsSync(CREDENTIALS_CACHE)) fs.copyFileSync(CREDENTIALS_CACHE, credentials);
   const stack = await startStack({
     ...opts,
     dir,
     bffConfig: deepMerge(TEST_BFF_CONFIG as Record<string, unknown>, opts.bffConfig),
     bffEnv: { WORKER_CLAIM_IDLE_MS: '3000', LOG_LEVEL: 'info', ...(opts.bffEnv ?? {}) },
   });
+  if (!fs.existsSync(CREDENTIALS_CACHE)) {
+    // written whole, then renamed: a parallel worker reads the old state or the complete file
+    const tmp = `${CREDENTIALS_CACHE}.${process.pid}`;
+    fs.copyFileSync(credentials, tmp);
+    fs.renameSync(tmp, CREDENTIALS_CACHE);
+  }
   return Object.assign(stack, {
     faults(peer: 'national' | 'his' | 'wechat' | 'alipay') {
       const base = stack.urls[peer];

@@ -52,7 +52,7 @@ export const TEST_PII_KEY = crypto.createHash('sha256').update('staff-test-pii-k
  * Just enough of the BFF's dependencies for the staff and ops routes against one Redis: the
  * patient routes are registered too (createApp always does) but these tests never call the peers.
  */
-export function redisOnlyDeps(redisUrl: string, over: { ttlSeconds?: number; prefix?: string; peers?: Partial<Record<'his' | 'national' | 'wechat' | 'alipay', string>>; log?: Logger; bootstrapStaff?: { username: string; password: string; roles: string[] } } = {}): Deps {
+export function redisOnlyDeps(redisUrl: string, over: { ttlSeconds?: number; now?: () => Date; prefix?: string; peers?: Partial<Record<'his' | 'national' | 'wechat' | 'alipay', string>>; log?: Logger; bootstrapStaff?: { username: string; password: string; roles: string[] } } = {}): Deps {
   const redis = connectRedis(redisUrl);
   const keys = new Keys(over.prefix ?? `st${crypto.randomBytes(3).toString('hex')}:`);
   const p = { his: 'http://127.0.0.1:9', national: 'http://127.0.0.1:9', wechat: 'http://127.0.0.1:9', alipay: 'http://127.0.0.1:9', ...over.peers };
@@ -84,8 +84,8 @@ export function redisOnlyDeps(redisUrl: string, over: { ttlSeconds?: number; pre
     orders: new OrderStore(redis, keys),
     queue: new JobQueue(redis, keys),
     pii: new PiiCipher(TEST_PII_KEY),
-    sessions: new PatientSessions(redis, keys, 3600),
-    now: () => new Date(),
+    sessions: new PatientSessions(redis, keys, 3600, over.now),
+    now: over.now ?? (() => new Date()),
   } as unknown as Deps;
 }
 

@@ -22,6 +22,8 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
   const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
   const tokens = new RedisTokenCache(redis, keys);
+  /** the one clock every flow, session and deadline reads */
+  const now = () => new Date();
   const orders = new OrderStore(redis, keys);
   const national = new NationalClient(config.national);
   const pii = new PiiCipher(config.security.piiKey);
@@ -48,7 +50,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     pii,
     vault: new PayAuthVault(redis, keys),
     profiles: new Profiles(redis, keys),
-    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds),
-    now: () => new Date(),
+    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
+    now,
   };
 }

@@ -4,8 +4,8 @@ import { NationalConfig } from './national';
 import { HisConfig } from './his';
 import { ChannelsConfig } from './channels';
 import { SecurityConfig } from './security';
-import { KioskConfig } from '../kiosk/config';
-import { RateLimitsConfig } from '../http/rate-limit';
+import { KioskConfig } from './kiosk';
+import { RateLimitsConfig } from './rate-limits';
 import { readMerchantKeyFile, wechatProductionProblems } from '../channels/wechat/startup';
 
 /**

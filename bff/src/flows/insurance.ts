@@ -112,7 +112,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
     s.ownerKey,
     {
       payAuthNo: result.payAuthNo,
-      expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(deps.now().getTime() + expiresInSeconds * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
       ...(heldPayer ? { payer: heldPayer } : {}),
       ...(result.medicalCardId ? { medicalCardId: result.medicalCardId } : {}),

@@ -4,7 +4,7 @@
  * A patient who did not subscribe is recorded as undeliverable and not retried.
  */
 import crypto from 'node:crypto';
-import { fenToYuan } from '@mip/shared';
+import { chinaMinute, fenToYuan } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { AppError } from '../http/app-error';
 import { PeerError } from '../peers/http-client';
@@ -53,7 +53,7 @@ export async function messageStatus(deps: Deps, eventId: string) {
 }
 
 function chinaTimeText(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return chinaMinute(iso);
 }
 
 /** Job message.deliver. */

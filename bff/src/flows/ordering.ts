@@ -4,7 +4,7 @@
  * before HIS is called so that two concurrent taps pre-settle once.
  */
 import crypto from 'node:crypto';
-import { assertFen, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
+import { assertFen, chinaStamp, maskIdNumber, maskName, type Channel, type OrderKind } from '@mip/shared';
 import { job } from '../domain/jobs';
 import { sumItems, type Order } from '../domain/order';
 import { OrderExistsError } from '../store/order-store';
@@ -19,7 +19,7 @@ export type CreateOrderBody = { kind: 'registration'; slotId: string } | { kind:
 
 /** R/O + yyMMddHHmmss (China time) + 6 random characters: unique, sortable, no personal data. */
 export function newOrderNo(kind: OrderKind, now: Date): string {
-  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(2, 14);
+  const t = chinaStamp(now).slice(2);
   const rand = crypto.randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(6, '0').slice(-6);
   return `${kind === 'registration' ? 'R' : 'O'}${t}${rand}`;
 }
@@ -83,7 +83,7 @@ export async function buildOrder(
   let orderNo = newOrderNo(body.kind, now);
   const fp = fingerprint(body);
   const idemKey = deps.keys.idempotency(owner.idempotencyScope, idempotencyKey);
-  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, Date.now()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, now.getTime()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (taken !== 'OK') {
     const prior = await existingFor(deps, idemKey, fp, staleAfterMs(deps));
     if ('order' in prior) {
@@ -203,8 +203,8 @@ async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: num
     if (storedFp !== fp) throw new AppError('IDEMPOTENCY_CONFLICT');
     const order = await deps.orders.get(orderNo);
     if (order) return { order };
-    if (Date.now() - Number(startedAt ?? 0) > staleMs) {
-      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, Date.now()));
+    if (deps.now().getTime() - Number(startedAt ?? 0) > staleMs) {
+      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, deps.now().getTime()));
       if (took === 1) return { takeOver: orderNo };
       continue; // someone else took it over: see what they made
     }

@@ -4,45 +4,26 @@
  * patient. Over the limit the answer is 429 RATE_LIMITED with Retry-After; nothing reaches HIS,
  * the centre or the channels.
  *
- * Fixed windows (INCR + PEXPIRE in one MULTI on one key, so a crash between the two cannot leave
- * a counter without expiry). The key holds a hash of the address or patient, never the value.
- * Staff sign-in has its own failure-based lock (staff/rate-limit.ts).
+ * Fixed windows on the one atomic counter (store/rate-counter.ts), which the staff sign-in lock
+ * (staff/rate-limit.ts) uses too. The limits themselves are configuration (config/rate-limits.ts).
  */
-import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { z } from 'zod';
 import { patientApi } from '@mip/shared';
+import { RateLimitsConfig } from '../config/rate-limits';
 import type { Keys } from '../store/keys';
+import { RateCounter } from '../store/rate-counter';
 import type { RedisClient } from '../store/redis';
 import type { PatientSessions } from '../sessions/patient-sessions';
 import { AppError } from './app-error';
 
-const Rule = z.object({
-  /** requests allowed per window; 0 switches the limit off */
-  limit: z.number().int().min(0),
-  windowSeconds: z.number().int().positive(),
-});
-export type RateRule = z.infer<typeof Rule>;
-
-/**
- * Defaults: a hospital's guest Wi-Fi or a carrier NAT puts many patients behind one address, so
- * the per-address login limit is generous; a patient never creates or pays 20 orders a minute.
- */
-export const RateLimitsConfig = z.object({
-  login: Rule.default({ limit: 300, windowSeconds: 60 }),
-  orderCreate: Rule.default({ limit: 20, windowSeconds: 60 }),
-  orderPay: Rule.default({ limit: 30, windowSeconds: 60 }),
-});
-export type RateLimitsConfig = z.infer<typeof RateLimitsConfig>;
+export { RateLimitsConfig, type RateRule } from '../config/rate-limits';
 
 export type LimitName = keyof RateLimitsConfig;
 
 export class RateLimiter {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly rules: RateLimitsConfig) {}
-
-  private key(name: string, subject: string, window: number): string {
-    const h = crypto.createHash('sha256').update(`${name}\n${subject}`).digest('base64url').slice(0, 22);
-    return `${this.keys.prefix}{rl:${h}}:${name}:${window}`;
+  private readonly counter: RateCounter;
+  constructor(redis: RedisClient, keys: Keys, readonly rules: RateLimitsConfig) {
+    this.counter = new RateCounter(redis, keys);
   }
 
   /** Counts one request; returns 0 when allowed, else the seconds until the window ends. */
@@ -51,9 +32,7 @@ export class RateLimiter {
     if (!rule || rule.limit === 0) return 0;
     const windowMs = rule.windowSeconds * 1000;
     const window = Math.floor(now / windowMs);
-    const key = this.key(name, subject, window);
-    const res = await this.redis.multi().incr(key).pexpire(key, windowMs + 1000).exec();
-    const count = Number(res?.[0]?.[1] ?? 0);
+    const { count } = await this.counter.hit(this.counter.key(name, subject, window), windowMs + 1000);
     if (count <= rule.limit) return 0;
     return Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
   }

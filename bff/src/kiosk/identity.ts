@@ -72,7 +72,7 @@ export async function identify(
   if (v.idType === '01' && !isValidIdNumber(idNo)) throw new AppError('AUTHORIZATION_FAILED', `医保电子凭证中的证件信息无法识别。${HELP_DESK}`);
   const name = v.userName.trim();
   const idHash = deps.pii.lookupHash(idNo);
-  const ecTokenExpiresAt = new Date(Date.now() + kc.ecTokenTtlSeconds * 1000).toISOString();
+  const ecTokenExpiresAt = new Date(deps.now().getTime() + kc.ecTokenTtlSeconds * 1000).toISOString();
 
   if (body.visitId) {
     const old = await visits.find(deviceId, body.visitId);

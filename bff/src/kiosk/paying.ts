@@ -42,18 +42,18 @@ export async function kioskPay(deps: Deps, kc: KioskConfig, visits: KioskVisits,
 
 async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<{ order: Order; payment: KioskPayParams }> {
   let order = await visitOrder(deps, visits, visit, orderNo);
-  if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > Date.now()) {
+  if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > deps.now().getTime()) {
     const params = await existingPayParams(deps, orderNo);
     if (params) return { order, payment: kioskParams(params) };
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
   if (order.state !== 'awaiting_payment') {
-    const ecToken = visits.liveEcToken(visit);
+    const ecToken = visits.liveEcToken(visit, deps.now());
     if (!ecToken) throw new AppError('AUTHORIZATION_REQUIRED', RESCAN);
     order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, (err) => refusedAuthorization(visits, visit, err));
   }
   if (order.state !== 'awaiting_payment' || !order.national) throw new AppError('ORDER_STATE_CONFLICT');
-  if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= Date.now()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
+  if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= deps.now().getTime()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
   const r = await openChannelPayment(deps, order, 'cashier', {}, kc.pollAfterMs);
   return { order: r.order, payment: kioskParams(r.payment) };
 }

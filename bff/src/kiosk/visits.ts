@@ -103,8 +103,8 @@ export class KioskVisits {
   }
 
   /** The ecToken while it is fresh; undefined once spent or expired. */
-  liveEcToken(v: KioskVisitRecord): string | undefined {
-    return v.ecToken && v.ecTokenExpiresAt && Date.parse(v.ecTokenExpiresAt) > Date.now() ? v.ecToken : undefined;
+  liveEcToken(v: KioskVisitRecord, now: Date): string | undefined {
+    return v.ecToken && v.ecTokenExpiresAt && Date.parse(v.ecTokenExpiresAt) > now.getTime() ? v.ecToken : undefined;
   }
 
   /** The centre refused the ecToken: forget it so the kiosk asks for the voucher again. */

@@ -1,40 +1,36 @@
 import { EventEmitter } from 'node:events';
 import { createBffMetrics } from './bff-metrics';
-import { Registry } from './metrics';
 
-describe('Prometheus text rendering', () => {
+describe('Prometheus text rendering (prom-client)', () => {
+  const events = new EventEmitter();
+  const m = createBffMetrics({ orders: { countByState: async () => ({}) }, queue: { depth: async () => ({ ready: 0, pending: 0, delayed: 0, dead: 0 }) }, log: { warn: () => undefined } }, { events });
+  afterAll(() => m.close());
+
   it('renders a counter with HELP, TYPE and labelled samples', async () => {
-    const r = new Registry();
-    r.counter('mip_things_total', 'Things').inc({ kind: 'a' }, 2);
-    expect(await r.render()).toBe('# HELP mip_things_total Things\n# TYPE mip_things_total counter\nmip_things_total{kind="a"} 2\n');
+    events.emit('call', { peer: 'wechat', op: 'query', ms: 3 });
+    const text = await m.registry.render();
+    expect(text).toContain('# HELP mip_peer_calls_total Calls to peers (HIS, centre, WeChat, Alipay) by outcome\n# TYPE mip_peer_calls_total counter\n');
+    expect(text).toContain('mip_peer_calls_total{peer="wechat",op="query",outcome="ok"} 1');
   });
 
   it('escapes backslashes, quotes and line breaks in label values', async () => {
-    const r = new Registry();
-    r.gauge('mip_g', 'G').set({ v: 'a"b\\c\nd' }, 1);
-    expect(await r.render()).toContain('mip_g{v="a\\"b\\\\c\\nd"} 1');
+    events.emit('call', { peer: 'his', op: 'a"b\\c\nd', ms: 1 });
+    expect(await m.registry.render()).toContain('mip_peer_calls_total{peer="his",op="a\\"b\\\\c\\nd",outcome="ok"} 1');
   });
 
   it('renders histogram buckets cumulatively with +Inf, sum and count', async () => {
-    const r = new Registry();
-    const h = r.histogram('mip_d_seconds', 'D', [0.1, 1]);
-    h.observe({ op: 'x' }, 0.05);
-    h.observe({ op: 'x' }, 0.5);
-    h.observe({ op: 'x' }, 5);
-    const text = await r.render();
-    expect(text).toContain('mip_d_seconds_bucket{op="x",le="0.1"} 1');
-    expect(text).toContain('mip_d_seconds_bucket{op="x",le="1"} 2');
-    expect(text).toContain('mip_d_seconds_bucket{op="x",le="+Inf"} 3');
-    expect(text).toContain('mip_d_seconds_sum{op="x"} 5.55');
-    expect(text).toContain('mip_d_seconds_count{op="x"} 3');
+    for (const ms of [5, 500, 50_000]) events.emit('call', { peer: 'alipay', op: 'h', ms });
+    const text = await m.registry.render();
+    expect(text).toContain('mip_peer_call_duration_seconds_bucket{le="0.01",peer="alipay",op="h"} 1');
+    expect(text).toContain('mip_peer_call_duration_seconds_bucket{le="1",peer="alipay",op="h"} 2');
+    expect(text).toContain('mip_peer_call_duration_seconds_bucket{le="+Inf",peer="alipay",op="h"} 3');
+    expect(text).toContain('mip_peer_call_duration_seconds_sum{peer="alipay",op="h"} 50.505');
+    expect(text).toContain('mip_peer_call_duration_seconds_count{peer="alipay",op="h"} 3');
   });
 
-  it('refuses to make a counter go down', () => {
-    expect(() => new Registry().counter('mip_c_total', 'C').inc({}, -1)).toThrow();
-  });
-
-  it('refuses a metric name Prometheus would reject', () => {
-    expect(() => new Registry().gauge('mip-bad', 'x')).toThrow();
+  it("includes prom-client's default process metrics", async () => {
+    const text = await m.registry.render();
+    for (const name of ['process_cpu_user_seconds_total', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds']) expect(text).toContain(`# TYPE ${name} `);
   });
 });
 

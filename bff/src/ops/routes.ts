@@ -6,11 +6,11 @@ import { AppError } from '../http/app-error';
 import { bind, type RouteOptions } from '../http/route';
 import { isOpsCaller } from './access';
 import type { HealthReport } from './health';
-import type { Registry } from './metrics';
+import type { MetricsSource } from './bff-metrics';
 
 export interface OpsRouteDeps {
   checkHealth: () => Promise<HealthReport>;
-  registry: Registry;
+  registry: MetricsSource;
   /** security.opsToken: lets a monitoring host that is not on loopback read details and metrics */
   opsToken?: string;
 }

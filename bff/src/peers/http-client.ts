@@ -43,7 +43,15 @@ export interface PeerRequest {
   timeoutMs: number;
   /** Status codes that are answers, not failures (e.g. 4xx business errors with a body). */
   acceptStatus?: (status: number) => boolean;
+  /** the largest answer read (default MAX_RESPONSE_BYTES); a larger one is cut off as `broken` */
+  maxResponseBytes?: number;
 }
+
+/**
+ * No peer answer the BFF reads comes near this (the largest are day bills); a peer or a proxy
+ * that sends without end must not exhaust the process's memory.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface PeerResponse {
   status: number;
@@ -141,10 +149,19 @@ function send(req: PeerRequest, headers: Record<string, string>): Promise<RawRes
       r.destroy();
       reject(Object.assign(new Error(message), { failure, status }));
     };
+    const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     const r = lib.request(url, { method: req.method ?? 'POST', headers: h, agent: AGENTS[url.protocol as 'http:' | 'https:'] }, (m) => {
       status = m.statusCode ?? 0;
       const chunks: Buffer[] = [];
-      m.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      // the peer answered, so it may have acted: an answer too large to read is an unknown outcome
+      const tooLarge = () => fail('broken', `answer larger than ${limit} bytes`);
+      if (Number(m.headers['content-length'] ?? 0) > limit) return tooLarge();
+      m.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > limit) return tooLarge();
+        chunks.push(c);
+      });
       m.on('end', () => {
         if (settled) return;
         settled = true;

@@ -5,8 +5,8 @@
  * Layout: the record header and one line per record, an empty line, the totals header and one
  * line per channel. Times are China time "yyyy-MM-dd HH:mm:ss".
  */
-import { fenToYuan, type Split } from '@mip/shared';
-import { plainChina } from '../channels/time';
+import { fenToYuan, plainChina, type Split } from '@mip/shared';
+import { cellText, csvDocument, defused } from '../reports/csv';
 import type { BillRecord, ChannelTotals, DayBill } from './contract';
 
 const RECORD_HEADER = [
@@ -22,11 +22,9 @@ const TOTALS_HEADER = [
 const CHANNEL_TEXT: Record<BillRecord['channel'], string> = { wechat: '微信', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台' };
 const KIND_TEXT: Record<BillRecord['kind'], string> = { registration: '挂号', outpatient: '门诊' };
 
-/** A text cell: quoted when needed; a leading formula character is neutralised. */
+/** A text cell as written to the file: quoted when needed; a leading formula character is neutralised. */
 export function textCell(v: string | undefined): string {
-  let s = v ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return cellText(defused(v));
 }
 
 function yuan(fen: number, sign: 1 | -1 = 1): string {
@@ -37,27 +35,20 @@ function splitCells(s: Split, sign: 1 | -1): string[] {
   return [yuan(s.totalFen, sign), yuan(s.fundFen, sign), yuan(s.acctFen, sign), yuan(s.cashFen, sign)];
 }
 
-function recordRow(r: BillRecord): string {
+function recordRow(r: BillRecord): string[] {
   const type = r.type === 'payment' ? '支付' : r.requestedBy === 'reversal' ? '冲正退款' : '退款';
-  const text = [type, r.orderNo, KIND_TEXT[r.kind], CHANNEL_TEXT[r.channel], r.payOrdId, r.setlId, r.outTradeNo, r.cashTradeNo, r.refundNo].map(textCell);
+  const text = [type, r.orderNo, KIND_TEXT[r.kind], CHANNEL_TEXT[r.channel], r.payOrdId, r.setlId, r.outTradeNo, r.cashTradeNo, r.refundNo].map(defused);
   const money = splitCells(r.amounts, r.type === 'payment' ? 1 : -1);
-  return [...text, ...money, textCell(plainChina(r.time)), textCell(r.state), textCell(r.patient.nameMasked)].join(',');
+  return [...text, ...money, defused(plainChina(r.time)), defused(r.state), defused(r.patient.nameMasked)];
 }
 
-function totalsRow(t: ChannelTotals): string {
+function totalsRow(t: ChannelTotals): string[] {
   return [
-    textCell(CHANNEL_TEXT[t.channel]), String(t.paymentCount), ...splitCells(t.paid, 1),
+    defused(CHANNEL_TEXT[t.channel]), String(t.paymentCount), ...splitCells(t.paid, 1),
     String(t.refundCount), ...splitCells(t.refunded, 1), String(t.refundsPending), fenToYuan(t.net.totalFen), fenToYuan(t.net.cashFen),
-  ].join(',');
+  ];
 }
 
 export function dayBillCsv(bill: DayBill): string {
-  const lines = [
-    RECORD_HEADER.join(','),
-    ...bill.records.map(recordRow),
-    '',
-    TOTALS_HEADER.join(','),
-    ...bill.totals.map(totalsRow),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument([RECORD_HEADER, ...bill.records.map(recordRow)], [TOTALS_HEADER, ...bill.totals.map(totalsRow)]);
 }

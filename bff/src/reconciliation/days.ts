@@ -2,14 +2,12 @@
  * Calendar days in China time (UTC+8, no daylight saving), as yyyy-MM-dd. Bills and
  * reconciliation runs are per China day; the order store indexes days as yyyymmdd.
  */
-const OFFSET_MS = 8 * 3600_000;
+import { chinaDay, chinaDayStartMs } from '@mip/shared';
+
 const DAY_MS = 24 * 3600_000;
 
-export function chinaDay(input: string | Date): string {
-  const t = typeof input === 'string' ? Date.parse(input) : input.getTime();
-  if (Number.isNaN(t)) throw new Error(`invalid time ${String(input)}`);
-  return new Date(t + OFFSET_MS).toISOString().slice(0, 10);
-}
+// China time itself lives in the one module (shared/src/china-time.ts)
+export { chinaDay };
 
 /** 2026-11-23 → 20261123 (the order store's day index) */
 export function compactDay(day: string): string {
@@ -22,7 +20,7 @@ export function addDays(day: string, n: number): string {
 
 /** epoch ms of 00:00 China time of the day */
 export function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00+08:00`);
+  return chinaDayStartMs(day);
 }
 
 export function dayEndMs(day: string): number {

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
 import type { ReconciliationRun } from './contract';
+import { chinaStamp } from '@mip/shared';
 import { compactDay } from './days';
 
 const TTL_SECONDS = 400 * 24 * 3600;
@@ -18,8 +19,7 @@ export function reconKey(keys: Keys, suffix: string): string {
 
 /** RC + China time yyyyMMddHHmmss + 6 hex digits */
 export function newRunId(now: Date): string {
-  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `RC${t}${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
+  return `RC${chinaStamp(now)}${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
 }
 
 export class RunStore {

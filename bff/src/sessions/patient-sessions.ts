@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import { TokenSessions } from './token-sessions';
 
 export interface PatientSession {
   sessionId: string;
@@ -17,19 +18,17 @@ export function ownerKeyOf(channel: string, openId: string): string {
 }
 
 /**
- * BFF sessions for patients. The bearer token is random; Redis only keeps its SHA-256, so a
- * Redis dump cannot be replayed as sessions. Channel tokens and session_key never get here.
+ * BFF sessions for patients, a fixed lifetime from sign-in (token-sessions.ts keeps them).
+ * Channel tokens and session_key never get here.
  */
 export class PatientSessions {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly ttlSeconds: number) {}
-
-  private key(token: string): string {
-    return this.keys.session('patient', crypto.createHash('sha256').update(token).digest('hex'));
+  private readonly store: TokenSessions<PatientSession>;
+  constructor(redis: RedisClient, keys: Keys, private readonly ttlSeconds: number, private readonly now: () => Date = () => new Date()) {
+    this.store = new TokenSessions(redis, keys, 'patient', { ttlSeconds, sliding: false, tokenPattern: /^[A-Za-z0-9_-]{20,100}$/, now });
   }
 
   async create(channel: 'wechat' | 'alipay', openId: string): Promise<{ token: string; session: PatientSession }> {
-    const token = crypto.randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const now = this.now().getTime();
     const session: PatientSession = {
       sessionId: crypto.randomUUID(),
       channel,
@@ -38,13 +37,10 @@ export class PatientSessions {
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + this.ttlSeconds * 1000).toISOString(),
     };
-    await this.redis.set(this.key(token), JSON.stringify(session), 'EX', this.ttlSeconds);
-    return { token, session };
+    return { token: await this.store.create(session), session };
   }
 
-  async resolve(token: string): Promise<PatientSession | null> {
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const raw = await this.redis.get(this.key(token));
-    return raw ? (JSON.parse(raw) as PatientSession) : null;
+  resolve(token: string): Promise<PatientSession | null> {
+    return this.store.resolve(token);
   }
 }

@@ -26,7 +26,7 @@ export interface StaffModule extends StaffServices {
 /** Everything staff-related, built from the BFF's dependencies. */
 export function createStaffModule(deps: StaffDeps, opts: { loginLimit?: LoginLimitPolicy } = {}): StaffModule {
   const accounts = new StaffAccounts(deps.redis, deps.keys);
-  const sessions = new StaffSessions(deps.redis, deps.keys, deps.config.security.staffSessionTtlSeconds);
+  const sessions = new StaffSessions(deps.redis, deps.keys, deps.config.security.staffSessionTtlSeconds, deps.now);
   const limiter = new LoginLimiter(deps.redis, deps.keys, opts.loginLimit ?? DEFAULT_LOGIN_LIMIT);
   const services = { accounts, sessions, limiter };
   return {

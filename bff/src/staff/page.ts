@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import { STAFF_ORDER_STATE_LABEL } from '@mip/shared';
 
 /** The console's three files, read once: they ship with the BFF and never change at run time. */
 const WEB = path.join(__dirname, 'web');
@@ -31,7 +32,7 @@ export function staffHeaders() {
 }
 
 export function staffPage(router: Router): void {
-  const cache = new Map(Object.entries(FILES).map(([route, f]) => [route, { type: f.type, body: fs.readFileSync(path.join(WEB, f.file)) }]));
+  const cache = new Map(Object.entries(FILES).map(([route, f]) => [route, { type: f.type, body: withLabels(fs.readFileSync(path.join(WEB, f.file), 'utf8')) }]));
   router.get('/staff', (ctx, next) => {
     // The page's relative links need the slash. Guarded in case the router also matches '/staff/' here.
     if (ctx.path !== '/staff') return next();
@@ -43,4 +44,9 @@ export function staffPage(router: Router): void {
       ctx.body = f.body;
     });
   }
+}
+
+/** The console's state labels come from their one source (shared/src/order-state.ts). */
+function withLabels(text: string): string {
+  return text.replace('/*@STAFF_ORDER_STATE_LABEL@*/ {}', JSON.stringify(STAFF_ORDER_STATE_LABEL));
 }

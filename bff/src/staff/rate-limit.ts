@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
+import { RateCounter } from '../store/rate-counter';
 import type { RedisClient } from '../store/redis';
 
 export interface LoginLimitPolicy {
@@ -16,30 +16,30 @@ export const DEFAULT_LOGIN_LIMIT: LoginLimitPolicy = { maxFailures: 5, lockSecon
  * sees the same count; the key is a hash, so user names do not appear in Redis key listings.
  */
 export class LoginLimiter {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly policy: LoginLimitPolicy = DEFAULT_LOGIN_LIMIT) {}
+  private readonly counter: RateCounter;
+  constructor(redis: RedisClient, keys: Keys, readonly policy: LoginLimitPolicy = DEFAULT_LOGIN_LIMIT) {
+    this.counter = new RateCounter(redis, keys);
+  }
 
   private key(username: string, ip: string): string {
-    const h = crypto.createHash('sha256').update(`${username}\n${ip}`).digest('hex').slice(0, 32);
-    return `${this.keys.prefix}{staff}:login-failures:${h}`;
+    return this.counter.key('staff-login-failures', `${username}\n${ip}`);
   }
 
   /** Seconds left on the lock, or 0 when sign-in may be tried. */
   async lockedFor(username: string, ip: string): Promise<number> {
-    const key = this.key(username, ip);
-    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.ttl(key)]);
-    return Number(count ?? 0) >= this.policy.maxFailures ? Math.max(1, ttl) : 0;
+    const { count, ttlMs } = await this.counter.peek(this.key(username, ip));
+    return count >= this.policy.maxFailures ? Math.max(1, Math.ceil(ttlMs / 1000)) : 0;
   }
 
   /** Counts a failure; returns the seconds of lock it started (0 when not locked yet). */
   async fail(username: string, ip: string): Promise<number> {
-    const key = this.key(username, ip);
-    const count = await this.redis.incr(key);
-    // Every failure restarts the window: the lock lasts lockSeconds from the last failure.
-    await this.redis.expire(key, this.policy.lockSeconds);
+    // Every failure restarts the window: the lock lasts lockSeconds from the last failure
+    // (count and expiry in one atomic step).
+    const { count } = await this.counter.hit(this.key(username, ip), this.policy.lockSeconds * 1000, true);
     return count >= this.policy.maxFailures ? this.policy.lockSeconds : 0;
   }
 
   async succeed(username: string, ip: string): Promise<void> {
-    await this.redis.del(this.key(username, ip));
+    await this.counter.reset(this.key(username, ip));
   }
 }

@@ -1,4 +1,4 @@
-import type { OrderState } from '@mip/shared';
+import { STAFF_ORDER_STATE_LABEL } from '@mip/shared';
 import type { StaffOrderDetail, StaffOrderRow } from './contract';
 import { refundedSoFar, type Order } from '../domain/order';
 import { reviewTargets } from '../domain/review';
@@ -10,22 +10,8 @@ import type { PeerCallRecord } from '../store/order-store';
  * identity never leave the BFF. Free text from peers passes the ID-number masker, because a
  * peer's error message may quote the number it was sent.
  */
-/** Staff need the exact state (the patient labels merge several); plain Chinese all the same. */
-export const STAFF_STATE_LABEL: Record<OrderState, string> = {
-  created: '已预结算',
-  fee_uploaded: '已上传费用',
-  awaiting_payment: '待患者支付',
-  awaiting_confirmation: '支付结果确认中',
-  paid: '已支付，待HIS入账',
-  completed: '已完成',
-  reversing: '冲正中',
-  reversed: '已冲正退回',
-  partially_refunded: '部分退款',
-  refunded: '已全额退款',
-  cancelled: '已取消',
-  failed: '支付失败',
-  manual_review: '待人工核对',
-};
+/** Staff labels live with the patient's in the one source (shared/src/order-state.ts). */
+export const STAFF_STATE_LABEL = STAFF_ORDER_STATE_LABEL;
 
 const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [key]: v } as { [P in K]?: V }));
 

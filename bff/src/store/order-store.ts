@@ -1,4 +1,4 @@
-import { isFinal } from '@mip/shared';
+import { chinaCompactDay, isFinal } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
@@ -31,8 +31,7 @@ export interface PeerCallRecord {
 
 /** yyyymmdd in China time, the day an order belongs to for bills and staff search. */
 export function dayOf(iso: string | Date): string {
-  const t = typeof iso === 'string' ? new Date(iso) : iso;
-  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return chinaCompactDay(iso);
 }
 
 function jobArgs(jobs: Job[], now: number): (string | number)[] {

@@ -1,5 +1,5 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
+import { ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, RATE_HIT, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
@@ -10,6 +10,7 @@ export interface ScriptCommands {
   enqueueJobs(...args: (string | number)[]): Promise<number>;
   seenOnce(key: string, ttlSeconds: number, fingerprint: string): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
   setIfEquals(key: string, expected: string, next: string): Promise<number>;
+  rateHit(key: string, ttlMs: number, restart: '0' | '1'): Promise<[number, number]>;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
@@ -22,6 +23,7 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('enqueueJobs', { numberOfKeys: 2, lua: ENQUEUE });
   r.defineCommand('seenOnce', { numberOfKeys: 1, lua: SEEN_ONCE });
   r.defineCommand('setIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
+  r.defineCommand('rateHit', { numberOfKeys: 1, lua: RATE_HIT });
   return r as RedisClient;
 }
 

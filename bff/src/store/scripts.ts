@@ -135,3 +135,17 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * One hit on a rate counter, atomic (the one limiter, store/rate-counter.ts). KEYS: counter;
+ * ARGV: ttl ms, '1' to restart the expiry on every hit (a lock that runs from the last failure)
+ * or '0' to keep the window's. A counter found without an expiry gets one, so no crash can ever
+ * leave a counter (or a lock) that never ends. Returns {count, ttl ms}.
+ */
+export const RATE_HIT = `
+local n = redis.call('INCR', KEYS[1])
+if ARGV[2] == '1' or redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+end
+return {n, redis.call('PTTL', KEYS[1])}
+`;

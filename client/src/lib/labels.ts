@@ -1,17 +1,9 @@
-import type { RefundState } from '@mip/shared/src/order-state';
+import { chinaMinute } from '@mip/shared/src/china-time';
+
+// state labels have one source, shared with the BFF and the staff console
+export { REFUND_STATE_LABEL } from '@mip/shared/src/order-state';
 
 export const PERIOD_LABEL: Record<string, string> = { morning: '上午', afternoon: '下午', evening: '晚上' };
-
-export const REFUND_STATE_LABEL: Record<RefundState, string> = {
-  requested: '退款申请中',
-  insurance_refunded: '医保部分已退回，自付部分退款中',
-  succeeded: '退款成功',
-  awaiting_confirmation: '退款确认中',
-  failed: '退款未成功，医院会与您联系',
-  manual_review: '退款人工核对中',
-};
-
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /**
  * "2025-03-01T08:30:00+08:00" or "2025-03-01T00:30:00.000Z" → "2025-03-01 08:30": an instant with
@@ -21,11 +13,7 @@ const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 export function shortTime(iso: string | undefined): string {
   if (!iso) return '';
   if (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso)) {
-    const t = Date.parse(iso);
-    if (!Number.isNaN(t)) {
-      const china = new Date(t + CHINA_OFFSET_MS).toISOString();
-      return `${china.slice(0, 10)} ${china.slice(11, 16)}`;
-    }
+    if (!Number.isNaN(Date.parse(iso))) return chinaMinute(iso);
   }
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
   return m ? `${m[1]} ${m[2]}` : iso;

@@ -3,11 +3,9 @@
  * HttpOnly session cookie; the CSRF token from sign-in is kept in memory only (never storage). */
 'use strict';
 
-const STATES = {
-  created: '已预结算', fee_uploaded: '已上传费用', awaiting_payment: '待患者支付', awaiting_confirmation: '支付结果确认中',
-  paid: '已支付，待HIS入账', completed: '已完成', reversing: '冲正中', reversed: '已冲正退回', partially_refunded: '部分退款',
-  refunded: '已全额退款', cancelled: '已取消', failed: '支付失败', manual_review: '待人工核对',
-};
+/** the order-state labels: filled in when the BFF serves this file, from their one source (shared/src/order-state.ts) */
+/** @type {Record<string, string>} */
+const STATES = /*@STAFF_ORDER_STATE_LABEL@*/ {};
 /** @type {Record<string, string>} */
 const WORDS = {
   wechat: '微信', alipay: '支付宝', kiosk: '自助机', cashier: '医保收银台', centre: '医保中心', national: '医保中心', his: 'HIS', registration: '挂号', outpatient: '门诊缴费',

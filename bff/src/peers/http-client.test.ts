@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PeerError, peerRequest } from './http-client';
+
+let server: http.Server;
+let base = '';
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.url === '/small') return void res.end('{"ok":true}');
+    if (req.url === '/declared') {
+      res.writeHead(200, { 'content-length': String(4 * 1024 * 1024) });
+      return void res.write(Buffer.alloc(1024));
+    }
+    // chunked, without a declared length, and without end
+    res.writeHead(200);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(chunk)), 1);
+    res.on('close', () => clearInterval(t));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+
+const call = (path: string) => peerRequest({ peer: 'test', op: path, url: `${base}${path}`, method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
+
+it('reads an answer within the size cap', async () => {
+  expect((await call('/small')).text()).toBe('{"ok":true}');
+});
+
+it('cuts off an answer that declares more than the cap, as an unknown outcome', async () => {
+  const err = await call('/declared').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(PeerError);
+  expect(err).toMatchObject({ failure: 'broken', outcomeUnknown: true });
+  expect((err as Error).message).toContain('larger than 1048576 bytes');
+});
+
+it('cuts off a streamed answer once it passes the cap instead of reading on', async () => {
+  const err = await call('/endless').catch((e: unknown) => e);
+  expect(err).toMatchObject({ failure: 'broken' });
+  expect((err as Error).message).toContain('larger than');
+});
