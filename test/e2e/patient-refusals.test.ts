@@ -171,8 +171,9 @@ test('when WeChat Pay refuses to prepare the payment, the pay page says so, noth
   await patient.onboard();
   await patient.authorize();
   const orderNo = await patient.createOutpatientOrder();
-  // the sandbox WeChat answers SYSTEM_ERROR to creating this order's mixed payment, once
-  await stack.faults('wechat').add({ op: 'med-ins-create', kind: 'fail', key: orderNo, times: 1 });
+  // the sandbox WeChat answers SYSTEM_ERROR to creating this order's mixed payment on every one of
+  // the BFF's tries of that tap (channels.wechat.retry.attempts, 3 by default; 排障手册 §2.5 Q4)
+  await stack.faults('wechat').add({ op: 'med-ins-create', kind: 'fail', key: orderNo, times: 3 });
   const p = await preview('huang', 'pay-refused');
   await step(p, 'pay-error', async () => {
     await p.onPage('home');

@@ -7,12 +7,18 @@ import { type Change, Draft } from './change';
 import { job } from './jobs';
 import type { NationalLeg, Order, PaymentLeg } from './order';
 
-export function onFeeUploaded(order: Order, r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string }, now: Date): Change | null {
+export function onFeeUploaded(
+  order: Order,
+  r: { payOrdId: string; payToken: string; chrgBchno: string; mdtrtId?: string; authorization?: NationalLeg['authorization'] },
+  now: Date,
+): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state !== 'created') return null;
   o.national = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno: r.chrgBchno, orgBizSers: [], ordered: false };
   if (r.mdtrtId) o.national.mdtrtId = r.mdtrtId;
+  // kept from the first call that carried it: a 6202 whose answer is lost still has it for a 6203 (public-rules item 1)
+  if (r.authorization) o.national.authorization = r.authorization;
   return d.moveTo('fee_uploaded', '费用明细上传成功 (6201)', 'centre', r.payOrdId).done();
 }
 

@@ -41,6 +41,9 @@ export async function placeInsuranceOrder(
     return err instanceof NationalRejectedError ? await onRefused(err) : null;
   };
 
+  // what a later 6203 must carry (public-rules item 1), kept from the first call that used it
+  const authorization = auth.ecToken !== undefined ? { ecToken: auth.ecToken } : { payAuthNo: auth.payAuthNo };
+
   if (order.state === 'created') {
     const { medOrgOrd, chrgBchno } = feeUploadKeys(order);
     try {
@@ -60,7 +63,7 @@ export async function placeInsuranceOrder(
         }),
       );
       await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
-      const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
+      const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, authorization, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
     } catch (err) {
       // Nothing is payable after a refused or unanswered upload. An unanswered one is never
@@ -77,13 +80,14 @@ export async function placeInsuranceOrder(
       const r = await tracked(deps, orderNo, 'national', '6202', () =>
         deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }, order.regionCode),
       );
-      const authorization = auth.ecToken !== undefined ? { ecToken: auth.ecToken } : { payAuthNo: auth.payAuthNo };
       const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, authorization, ...(r.splitIssue ? { splitIssue: r.splitIssue } : {}) };
       order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
     } catch (err) {
       if (err instanceof NationalRequestError) throw (await refused(err))!;
       if (isUnknownOutcome(err)) {
-        await deps.orders.update(orderNo, (o) => onOutcomeUnknown(o, '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
+        // the 6202 may have been accepted with this authorization: keep it for a refund
+        const withAuth = (o: Order): Order => (o.national ? { ...o, national: { ...o.national, authorization } } : o);
+        await deps.orders.update(orderNo, (o) => onOutcomeUnknown(withAuth(o), '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
         throw new AppError('PEER_TIMEOUT', undefined, undefined, err);
       }
       if (err instanceof NationalRejectedError) {
