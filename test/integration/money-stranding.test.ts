@@ -118,7 +118,7 @@ describe('timeouts after the centre acted (public-rules item 9)', () => {
     await p.confirmInWechat(payment as Record<string, unknown>);
     const o = await parties.waitFor(orderNo, (x) => ['reversed', 'manual_review'].includes(x.state), 'the reversal');
     expect(o.state).toBe('reversed');
-    expect(o.timeline.some((l) => l.event.includes('6301'))).toBe(true);
+    expect(o.timeline.some((l) => l.event.includes('查询 6301 确认'))).toBe(true);
     expect((await centreOrder(orderNo)).refunds).toHaveLength(1);
     expect(await parties.moneyProblems()).toEqual([]);
   }, 60_000);

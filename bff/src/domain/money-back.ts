@@ -194,7 +194,7 @@ export function onInsuranceLeg(order: Order, refundNo: string, route: InsuranceR
   ins.outcome = 'unknown';
   ins.unclear = (ins.unclear ?? 0) + 1;
   if (ins.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, step, `${what}结果不明 (${ins.unclear} 次): ${res.detail}`);
-  d.note(`${what}结果不明：以同一退款号稍后再试`, by, res.detail);
+  d.note(route === '6203' ? `${what}结果不明：先向医保中心查询 (6301) 再决定` : `${what}结果不明：以同一退款号稍后再试`, by, res.detail);
   return { change: d.done(), retryInMs: unclearDelay(ins.unclear) };
 }
 
