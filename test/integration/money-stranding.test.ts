@@ -53,6 +53,8 @@ describe('a payment that failed with the cash taken', () => {
     const { payment } = await p.pay(orderNo);
     await stack.faults('wechat').add({ op: 'insurance-leg', kind: 'fail', key: orderNo, message: '医保结算失败' });
     await p.confirmInWechat(payment as Record<string, unknown>);
+    // WeChat notifies only a success: the BFF learns the failure from its poll, made due now
+    expect(await parties.dueNow(orderNo, 'payment.poll')).toBe(1);
     const o = await parties.waitFor(orderNo, (x) => ours(x, `${orderNo}RF`)?.state === 'succeeded', 'the cash refund');
     expect(o.state).toBe('failed');
     expect(ours(o, `${orderNo}RF`)!.amounts).toMatchObject({ cashFen: o.amounts.cashFen, fundFen: 0, acctFen: 0 });
