@@ -119,6 +119,18 @@ export function mountDev(router: Router, w: WechatCtx): void {
     ctx.body = { now: new Date(state.now()).toISOString() };
   });
 
+  // 医保退款通知 refused for forMs on the sandbox clock (开发参数与业务规则 §七): the hospital must deliver it later
+  router.post('/sandbox/refund-notice/refuse', async (ctx) => {
+    const ms = Number(((await readJson(ctx.req)) as Body).forMs ?? 0);
+    if (!Number.isSafeInteger(ms) || ms < 0) {
+      ctx.status = 400;
+      ctx.body = { error: 'forMs must be a non-negative integer' };
+      return;
+    }
+    state.refundNoticeRefusedUntil = state.now() + ms;
+    ctx.body = { until: new Date(state.refundNoticeRefusedUntil).toISOString() };
+  });
+
   router.post('/sandbox/tokens/expire', (ctx) => {
     if (state.token) state.token.expiresAt = 0;
     ctx.body = { ok: true };

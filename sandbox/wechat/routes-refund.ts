@@ -114,6 +114,8 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
     await underFaults(ctx, faults, 'med-ins-refund-notify', o?.out_trade_no ?? mix, () => {
       if (!b) return fail(ctx, 400, 'PARAM_ERROR', '请求体不是合法的 JSON');
       if (!o) return fail(ctx, 404, 'ORDER_NOT_EXIST', '订单不存在');
+      // the platform refusing the notice for a while (a dev switch; 开发参数 §七: the merchant must notify, so it retries)
+      if (state.now() < state.refundNoticeRefusedUntil) return fail(ctx, 500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
       if (o.mix_pay_status !== 'MIX_PAY_SUCCESS' && o.mix_pay_status !== 'MIX_PAY_REFUND') return fail(ctx, 400, 'INVALID_REQUEST', '订单未支付成功，不能通知医保退款');
       const f = ['med_refund_total_fee', 'med_refund_gov_fee', 'med_refund_self_fee', 'med_refund_other_fee'].map((k) => b[k]);
       if (!f.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额必须为非负整数（分）');

@@ -108,6 +108,11 @@ export class WechatState {
   private seq = 0;
   /** the sandbox clock: real time plus what POST /sandbox/clock advanced (refund settling, rate windows) */
   clockOffsetMs = 0;
+  /**
+   * 医保退款通知 (POST /v3/med-ins/refunds/notify, 开发参数与业务规则 §七) refused with SYSTEM_ERROR
+   * until the sandbox clock reaches this time (POST /sandbox/refund-notice/refuse {forMs})
+   */
+  refundNoticeRefusedUntil = 0;
   readonly calls = new Map<string, number[]>();
 
   now(): number {

@@ -7,8 +7,10 @@
 import { patientApi } from '@mip/shared';
 import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
+import { Parties } from '../support/parties';
 
 let stack: TestStack;
+let parties: Parties;
 
 beforeAll(async () => {
   // nothing is covered and the personal account pays nothing: every bill comes out all self-pay
@@ -17,8 +19,12 @@ beforeAll(async () => {
     sandboxConfig: { national: { policy: { accountPaysSelfPart: false, defaultCategory: 'C', prefixes: allC } } },
     bffConfig: { channels: { wechat: { timeoutMs: 1_500 } } },
   });
+  parties = new Parties(stack);
 }, 120_000);
-afterAll(() => stack?.cleanup());
+afterAll(async () => {
+  await parties?.close();
+  await stack?.cleanup();
+});
 
 type SandboxOrder = Record<string, unknown> & { transaction?: { trade_state: string; amount: { total: number } } };
 
@@ -37,6 +43,8 @@ describe('WeChat money that used to be stranded', () => {
     expect(o).toMatchObject({ mix_pay_type: 'CASH_AND_INSURANCE', med_ins_gov_fee: 0, mix_pay_status: 'MIX_PAY_SUCCESS' });
     expect(o.transaction).toMatchObject({ trade_state: 'SUCCESS', amount: { total: done.amounts.cashFen } });
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements).toHaveLength(1);
+    // the centre settled it (ordStas 6) and every party agrees (test/support/fault-money.ts)
+    expect(await parties.moneyProblems()).toEqual([]);
   });
 
   it('reuses the WeChat order a timed-out create made (ALREADY_EXISTS → query), and charges the patient once', async () => {
@@ -54,6 +62,7 @@ describe('WeChat money that used to be stranded', () => {
     expect(orders).toHaveLength(1);
     expect(orders[0].transaction).toMatchObject({ trade_state: 'SUCCESS', amount: { total: done.amounts.cashFen } });
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements).toHaveLength(1);
+    expect(await parties.moneyProblems()).toEqual([]);
   });
 
   it('closes the WeChat orders of an order the patient cancels, so it can no longer be paid', async () => {
@@ -68,6 +77,7 @@ describe('WeChat money that used to be stranded', () => {
     const r = await p.confirmInWechat(payment as Record<string, unknown>);
     expect(JSON.stringify(r)).toContain('ORDERCLOSED');
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements ?? []).toHaveLength(0);
+    expect(await parties.moneyProblems()).toEqual([]);
   });
 
   it('keeps an order whose patient is entering the password (MIX_PAY_USER_PAYING) open, not cancellable and not for a person', async () => {

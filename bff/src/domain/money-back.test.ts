@@ -8,6 +8,7 @@ import {
   onBookingChecked,
   onCashLeg,
   onInsuranceLeg,
+  onInsuranceQueried,
   onMoneyBackFinished,
   onNoticeResult,
   onPaymentFailedWithMoneyTaken,
@@ -115,6 +116,45 @@ describe('money back: refund asked for by HIS or staff', () => {
       o = d.change!.order;
     }
     expect(ins(o, 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order.state).toBe('manual_review');
+  });
+
+  it('asks the centre (6301) before sending a 6203 again that had no trustworthy answer', () => {
+    const o = ins(refunding(), 'RF1', { outcome: 'unknown', detail: 'unsigned 9999' }).change!.order;
+    expect(refundOf(o, 'RF1').state).toBe('requested');
+    expect(nextMoneyBackStep(o, 'RF1', true)).toEqual({ step: 'insurance_query', appRefdSn: refundOf(o, 'RF1').insurance!.appRefdSn });
+  });
+
+  it('takes the insurance part as back when 6301 shows it refunded in full, without sending the 6203 again', () => {
+    const o = ins(refunding({ fundFen: 6000, acctFen: 1500, cashFen: 2500 }), 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order;
+    const d = onInsuranceQueried(o, 'RF1', { answered: true, ordStas: '8' }, later);
+    expect(refundOf(d.change!.order, 'RF1')).toMatchObject({ state: 'insurance_refunded', insurance: { outcome: 'SUCC', refundedAt: later.toISOString() } });
+    expect(nextMoneyBackStep(d.change!.order, 'RF1', true)).toMatchObject({ step: 'cash' });
+  });
+
+  it('sends the same 6203 again when 6301 shows the order untouched (still settled)', () => {
+    const o = ins(refunding(), 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order;
+    const d = onInsuranceQueried(o, 'RF1', { answered: true, ordStas: '6' }, later);
+    expect(d.retryInMs).toBe(0);
+    expect(nextMoneyBackStep(d.change!.order, 'RF1', true)).toMatchObject({ step: 'insurance', route: '6203', appRefdSn: refundOf(o, 'RF1').insurance!.appRefdSn });
+  });
+
+  it('asks 6301 again later when it is not answered either, and never resends meanwhile', () => {
+    const o = ins(refunding(), 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order;
+    const d = onInsuranceQueried(o, 'RF1', { answered: false, detail: 'timeout' }, later);
+    expect(d.retryInMs).toBeGreaterThan(0);
+    expect(nextMoneyBackStep(d.change!.order, 'RF1', true)).toMatchObject({ step: 'insurance_query' });
+  });
+
+  it('takes a partial insurance refund as back when 6301 shows a partial refund and no other refund of ours is alive', () => {
+    const o = ins(refunding({ fundFen: 100, acctFen: 0, cashFen: 0 }), 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order;
+    expect(refundOf(onInsuranceQueried(o, 'RF1', { answered: true, ordStas: '10' }, later).change!.order, 'RF1').state).toBe('insurance_refunded');
+  });
+
+  it('gives the refund to a person when 6301 cannot tell whether it moved anything', () => {
+    const o = ins(refunding({ fundFen: 100, acctFen: 0, cashFen: 0 }), 'RF1', { outcome: 'unknown', detail: 'timeout' }).change!.order;
+    const d = onInsuranceQueried(o, 'RF1', { answered: true, ordStas: '14' }, later);
+    expect(d.change!.order.state).toBe('manual_review');
+    expect(refundOf(d.change!.order, 'RF1').lastError).toContain('6301');
   });
 
   it('gives a refund whose authorization is gone to a person with a line saying so', () => {

@@ -22,7 +22,9 @@
  *   succeeded               record it (with its time), go on to the next leg
  *   processing              ask again with the same number, with back-off; too long → a person
  *   unknown (no answer)     ask again with the same number (every route is idempotent on it),
- *                           at most MONEY_BACK_MAX_UNCLEAR times → a person
+ *                           at most MONEY_BACK_MAX_UNCLEAR times → a person. A 6203 is not sent
+ *                           again before the centre is asked (6301, public-rules item 9): refunded
+ *                           → succeeded; untouched → send again; anything else → a person
  *   refused                 nothing moved. A refund someone asked for fails (they may ask again)
  *                           as long as no part of it moved; money the system owes back (reversal,
  *                           failed payment) or a half-done refund → a person
@@ -65,6 +67,7 @@ const find = (o: Order, refundNo: string) => o.refunds.find((x) => x.refundNo ==
 export type MoneyBackStep =
   | { step: 'booking_query' }
   | { step: 'insurance'; route: InsuranceRoute; appRefdSn: string; amounts: Split }
+  | { step: 'insurance_query'; appRefdSn: string }
   | { step: 'cash'; cashFen: number }
   | { step: 'finish' }
   | { step: 'none' };
@@ -85,6 +88,8 @@ export function nextMoneyBackStep(o: Order, refundNo: string, hisCanReverse: boo
   const a = r.amounts;
   if (insuranceOf(a) > 0 && r.state === 'requested') {
     const route = r.insurance?.route ?? (purpose === 'reversal' && hisCanReverse ? 'his_reversal' : '6203');
+    // a 6203 without a trustworthy answer is asked about (6301) before it is sent again (public-rules item 9)
+    if (route === '6203' && r.insurance?.outcome === 'unknown') return { step: 'insurance_query', appRefdSn: r.insurance.appRefdSn };
     const amounts = { totalFen: insuranceOf(a), fundFen: a.fundFen, acctFen: a.acctFen, cashFen: 0 };
     return { step: 'insurance', route, appRefdSn: r.insurance?.appRefdSn ?? r.refundNo, amounts };
   }
@@ -189,8 +194,60 @@ export function onInsuranceLeg(order: Order, refundNo: string, route: InsuranceR
   ins.outcome = 'unknown';
   ins.unclear = (ins.unclear ?? 0) + 1;
   if (ins.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, step, `${what}结果不明 (${ins.unclear} 次): ${res.detail}`);
-  d.note(`${what}结果不明：以同一退款号稍后再试`, by, res.detail);
+  d.note(route === '6203' ? `${what}结果不明：先向医保中心查询 (6301) 再决定` : `${what}结果不明：以同一退款号稍后再试`, by, res.detail);
   return { change: d.done(), retryInMs: unclearDelay(ins.unclear) };
+}
+
+/** The centre's answer to 6301 after a 6203 without a trustworthy answer: its order status, or none. */
+export type RefundQueryResult = { answered: true; ordStas: string } | { answered: false; detail: string };
+
+// ordStas after a 6203 (dictionary: HSA OutptTmakePriceFormBOImpl.java ~L4516, national notes §7;
+// EXP "query 6301 ordStas 7–11", notes §11): 6 settled and nothing refunded; 7 refunded; 8 the
+// insurance refunded in full; 9/10 self-pay refunded in full/part (a partial insurance refund shows
+// as 10 too: no code of its own); 11 the insurance in full and part of the self-pay.
+const UNTOUCHED = '6';
+const INSURANCE_ALL_BACK = ['7', '8', '11'];
+const PART_BACK = '10';
+
+/**
+ * After an unclear 6203 the centre's order status decides (public-rules item 9; TSX stores progress
+ * and never repeats blindly): the insurance back → the leg succeeded; the order untouched → the
+ * same 6203 is sent again; no answer → ask again later; a status that does not tell which refund
+ * moved what (another refund of ours reached the centre too) → a person.
+ */
+export function onInsuranceQueried(order: Order, refundNo: string, res: RefundQueryResult, now: Date): MoneyBackDecision {
+  const d = new Draft(order, now);
+  const o = d.order;
+  const r = find(o, refundNo);
+  if (!r || isClosed(r) || r.state !== 'requested' || r.insurance?.outcome !== 'unknown') return { change: null };
+  const ins = r.insurance;
+  const what = `退款 ${refundNo} 的医保部分 (6203)`;
+  if (!res.answered) {
+    ins.unclear = (ins.unclear ?? 0) + 1;
+    logReversalStep(d, r, 'insurance_refund', 'unclear', `6301: ${res.detail}`);
+    if (ins.unclear >= MONEY_BACK_MAX_UNCLEAR) return toPerson(d, r, 'insurance_refund', `${what}结果不明，查询 (6301) 也无应答 (${ins.unclear} 次): ${res.detail}`);
+    d.note(`${what}结果不明，查询 (6301) 无应答：稍后再查`, 'centre', res.detail);
+    return { change: d.done(), retryInMs: unclearDelay(ins.unclear) };
+  }
+  const s = res.ordStas;
+  const backBefore = o.refunds.filter((x) => x !== r && x.insurance?.outcome === 'SUCC').reduce((t, x) => t + insuranceOf(x.amounts), 0);
+  const completesInsurance = backBefore + insuranceOf(r.amounts) === insuranceOf(o.amounts);
+  // a part refunded shows as 10 whoever refunded it: it tells only while no other refund of ours is alive
+  const alone = !o.refunds.some((x) => x !== r && x.state !== 'failed');
+  const moved = completesInsurance ? INSURANCE_ALL_BACK.includes(s) : alone && s === PART_BACK;
+  if (moved) {
+    Object.assign(ins, { outcome: 'SUCC', refundedAt: d.iso });
+    r.state = 'insurance_refunded';
+    logReversalStep(d, r, 'insurance_refund', 'done', `6301 ordStas=${s}`);
+    return { change: d.note(`${what}已退回（查询 6301 确认，订单状态 ${s}）`, 'centre', s).done(), retryInMs: 0 };
+  }
+  // 6 is shown only while nothing at all went back through the centre
+  if (s === UNTOUCHED) {
+    delete ins.outcome;
+    return { change: d.note(`${what}未被医保中心办理（查询 6301 订单状态 ${s}）：以同一退款号重发`, 'centre', s).done(), retryInMs: 0 };
+  }
+  logReversalStep(d, r, 'insurance_refund', 'unclear', `6301 ordStas=${s}`);
+  return toPerson(d, r, 'insurance_refund', `${what}结果不明，查询 (6301) 的订单状态 ${s} 不能说明是否已退，请核对医保中心`);
 }
 
 /** Leg 2: the cash part's answer. */

@@ -46,7 +46,7 @@ interface World {
   clock: { ms: number };
 }
 
-function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoticeResult>; refund6203?: (q: { appRefdSn: string; refdType: string }) => Promise<unknown>; hisCanReverse?: boolean; channel?: Partial<Record<string, unknown>> } = {}): World {
+function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoticeResult>; refund6203?: (q: { appRefdSn: string; refdType: string }) => Promise<unknown>; query6301?: () => Promise<unknown>; hisCanReverse?: boolean; channel?: Partial<Record<string, unknown>> } = {}): World {
   const orders = new Orders();
   orders.docs.set(order.orderNo, order);
   const calls: string[] = [];
@@ -77,7 +77,9 @@ function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoti
     },
     national: {
       refund: async (q: { appRefdSn: string; refdType: string }) => (calls.push(`6203 ${q.refdType} ${q.appRefdSn}`), peers.refund6203 ? peers.refund6203(q) : { refStatus: 'SUCC', refdSn: 'C1' }),
+      querySettlement: async () => (calls.push('6301'), peers.query6301 ? peers.query6301() : { payOrdId: 'P1', ordStas: '6' }),
     },
+    pii: { open: () => ({ idNo: '440301199001011234', name: '张三' }) },
     channels: { wechat: channel, alipay: channel, cashier },
   } as unknown as Deps;
   return { deps, orders, calls, notices, clock };
@@ -163,6 +165,27 @@ describe('money back, as the flows run it', () => {
     await reversalJob(w.deps, NO);
     expect(await runNotice(w)).toEqual({ retryInMs: expect.any(Number) });
     expect(await runNotice(w)).toBe('done');
+  });
+
+  it('asks the centre (6301) after a 6203 without an answer, and goes on to the cash without sending it again when the insurance is back', async () => {
+    const w = world(reversingOrder(), {
+      refund6203: async () => Promise.reject(new PeerError('national', '6203', 'timeout', 'no answer')),
+      query6301: async () => ({ payOrdId: 'P1', ordStas: '8' }),
+    });
+    expect(await reversalJob(w.deps, NO)).toEqual({ retryInMs: expect.any(Number) });
+    expect(await reversalJob(w.deps, NO)).toBe('done');
+    expect(w.calls).toEqual(['queryBooking settlement', `6203 HI ${NO}RV`, '6301', `refundCash ${NO}RV 2500`]);
+    expect(stored(w).state).toBe('reversed');
+  });
+
+  it('sends the same 6203 again only after 6301 shows the order untouched', async () => {
+    let first = true;
+    const w = world(reversingOrder(), {
+      refund6203: async () => (first ? ((first = false), Promise.reject(new PeerError('national', '6203', 'timeout', 'no answer'))) : { refStatus: 'SUCC', refdSn: 'C1' }),
+    });
+    await reversalJob(w.deps, NO);
+    expect(await reversalJob(w.deps, NO)).toBe('done');
+    expect(w.calls).toEqual(['queryBooking settlement', `6203 HI ${NO}RV`, '6301', `6203 HI ${NO}RV`, `refundCash ${NO}RV 2500`]);
   });
 
   it('sends a reversal whose 6203 has no authorization to a person with a line saying so', async () => {

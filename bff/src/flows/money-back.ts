@@ -11,6 +11,7 @@ import {
   onBookingChecked,
   onCashLeg,
   onInsuranceLeg,
+  onInsuranceQueried,
   onMoneyBackFinished,
   onNoticeResult,
   reversalRefundNo,
@@ -18,12 +19,13 @@ import {
   type LegResult,
   type MoneyBackDecision,
   type NoticeResult,
+  type RefundQueryResult,
 } from '../domain/money-back';
 import type { Order, PaymentLeg, Refund } from '../domain/order';
 import { HisUnclearError } from '../his/port';
 import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import type { RefundType } from '../national/messages';
+import { NationalFormatError, type RefundType } from '../national/messages';
 import { PeerError } from '../peers/http-client';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
@@ -56,6 +58,21 @@ async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: strin
     if (authorizationMissing(err)) return { outcome: 'authorization_missing', detail: brief(err) };
     if (err instanceof NationalRejectedError) return { outcome: 'refused', detail: `${err.code} ${err.detail}` };
     if (isUnknownOutcome(err) || err instanceof PeerError) return { outcome: 'unknown', detail: brief(err) };
+    throw err;
+  }
+}
+
+/** 6301 after a 6203 without a trustworthy answer: the centre's order status, never a guess. */
+async function refundQuery(deps: Deps, o: Order): Promise<RefundQueryResult> {
+  try {
+    const identity = deps.pii.open(o.piiSealed);
+    const a = await tracked(deps, o.orderNo, 'national', '6301', () =>
+      deps.national.querySettlement({ payOrdId: o.national!.payOrdId, payToken: o.national!.payToken, identity }),
+    );
+    return { answered: true, ordStas: a.ordStas };
+  } catch (err) {
+    // a refusal or an answer we cannot trust says nothing about the refund either
+    if (err instanceof NationalRejectedError || err instanceof NationalFormatError || isUnknownOutcome(err) || err instanceof PeerError) return { answered: false, detail: brief(err) };
     throw err;
   }
 }
@@ -148,6 +165,11 @@ export async function moneyBackJob(deps: Deps, orderNo: string, refundNo: string
       case 'insurance': {
         const res = step.route === 'his_reversal' ? await hisReversal(deps, o, r) : await refund6203(deps, o, r, { appRefdSn: step.appRefdSn, amounts: step.amounts, refdType: 'HI' });
         retryInMs = await apply(deps, orderNo, (x) => onInsuranceLeg(x, refundNo, step.route, res, deps.now()));
+        break;
+      }
+      case 'insurance_query': {
+        const res = await refundQuery(deps, o);
+        retryInMs = await apply(deps, orderNo, (x) => onInsuranceQueried(x, refundNo, res, deps.now()));
         break;
       }
       case 'cash': {
