@@ -111,6 +111,14 @@ describe('family members (就诊人)', () => {
     expect(sixth.body.error?.message).toBe('最多可以添加 5 位家人。如需添加新的家人，请先删除一位');
   });
 
+  it('frees the place and the ID number of a removed member', async () => {
+    const zhang = await (await new WechatPatient(stack, 'zhang').login()).onboard();
+    const { member } = (await addMember(zhang, 'wang', 'spouse')).body;
+    expect(await zhang.api.ok(familyApi.removeFamily, { params: { memberId: member.memberId } })).toEqual({ removed: true });
+    expect((await zhang.api.ok(familyApi.listFamily)).members).toEqual([]);
+    expect((await addMember(zhang, 'wang', 'spouse')).status).toBe(200);
+  });
+
   it('tells a patient booking for an uninsured relative to choose self-pay, and creates nothing', async () => {
     const zhou = await (await new WechatPatient(stack, 'zhou').login()).onboard();
     const { member } = (await addMember(zhou, 'zhao', 'child')).body;
