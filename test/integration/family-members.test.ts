@@ -9,6 +9,7 @@ import { familyApi, patientApi } from '@mip/shared';
 import { personByKey } from '../../sandbox/seed/persons';
 import { getJson, postJson, testStack, type TestStack } from '../support/stack';
 import { WechatPatient } from '../support/patient';
+import { connectRedis } from '../../bff/src/store/redis';
 
 let stack: TestStack;
 
@@ -70,6 +71,21 @@ describe('family members (就诊人)', () => {
     expect(wx?.relative).toMatchObject({ card_type: expect.any(String), name: expect.any(String), id_digest: expect.any(String) });
     const profile = await wang.api.ok(patientApi.insuranceProfile);
     expect(profile.authorization).toMatchObject({ state: 'used', orderNo: order.orderNo, familyPay: true });
+  });
+
+  it('stores a family member with no readable name or ID number', async () => {
+    const chen = await (await new WechatPatient(stack, 'chen').login()).onboard();
+    const redis = connectRedis(stack.redis.url);
+    try {
+      const { member } = (await addMember(chen, 'li', 'sibling')).body;
+      const key = (await redis.keys('*family')).find((k) => k.includes(chen.openid));
+      const raw = JSON.stringify(await redis.hgetall(key!));
+      expect(raw).toContain(member.memberId);
+      expect(raw).not.toContain(person('li').idNo);
+      expect(raw).not.toContain(person('li').name);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("asks for 亲情付 when a relative's order meets the holder's own authorization, and keeps that authorization unspent", async () => {
