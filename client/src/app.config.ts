@@ -16,6 +16,8 @@ export default defineAppConfig({
     'pages/orders/index',
     'pages/order/index',
   ],
+  // used rarely: kept out of the WeChat main package (< 500 KiB, client/test/built/weapp.test.ts)
+  subPackages: [{ root: 'family', pages: ['pages/index'] }],
   window: {
     navigationBarTitleText: '医保缴费',
     navigationBarBackgroundColor: '#ffffff',

@@ -1,9 +1,12 @@
-import { patientApi } from '@mip/shared/src/contract/patient';
+import { patientApi as patientOnly } from '@mip/shared/src/contract/patient';
+import { familyApi } from '@mip/shared/src/contract/family';
 import { ROUTES, buildPath } from '../src/lib/routes';
 import { buildPath as contractBuildPath } from '@mip/shared/src/contract/define';
 
+const patientApi = { ...patientOnly, ...familyApi };
+
 describe('the client route table', () => {
-  test('lists exactly the patient endpoints of the contract', () => {
+  test('lists exactly the patient and family-member endpoints of the contract', () => {
     expect(Object.keys(ROUTES).sort()).toEqual(Object.keys(patientApi).sort());
   });
 

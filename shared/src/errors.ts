@@ -16,6 +16,10 @@ export const ERRORS = {
   IDENTITY_REQUIRED: { status: 409, message: '请先完成医保身份核验' },
   AUTHORIZATION_REQUIRED: { status: 409, message: '请先完成医保电子凭证授权' },
   AUTHORIZATION_FAILED: { status: 422, message: '医保电子凭证授权未成功，请重新授权' },
+  FAMILY_LIMIT: { status: 409, message: '最多可以添加 5 位家人。如需添加新的家人，请先删除一位' },
+  FAMILY_DUPLICATE: { status: 409, message: '这位家人已经添加过了，不用重复添加' },
+  FAMILY_MEMBER_NOT_FOUND: { status: 404, message: '没有找到这位家人，请刷新后重新选择' },
+  FAMILY_PAY_REQUIRED: { status: 409, message: '请为家人开通亲情付或选择自费' },
 
   UNAUTHENTICATED: { status: 401, message: '登录已过期，请重新进入' },
   LOGIN_FAILED: { status: 401, message: '登录失败，请重新进入小程序' },

@@ -211,15 +211,12 @@ test('a second payment asks for a fresh e-voucher authorization, then comes back
   });
   expect(await p.page.locator('.taro_page_show #pay-button').count()).toBe(0);
   expect(await p.text('#pay-error')).toContain('请先完成医保电子凭证授权');
+  // the authorization is offered on the pay page itself (issue 12 item 5) and the page stays on this order
   await step(p, 'auth-again', async () => {
-    await p.tap('#error-action');
-    await p.onPage('auth');
-    await p.tap('#auth-start');
+    await p.tap('#pay-authorize');
     await p.sheet('sim-auth-ok');
-    await p.$('#auth-done').waitFor();
   });
   await step(p, 'back-on-pay-page', async () => {
-    await p.tap('#auth-continue');
     await p.onPage('pay');
     await p.$('#pay-button').waitFor();
   });

@@ -5,7 +5,8 @@
  * (test/support/overflow.ts). Screenshots of the pay page at 320 px, normal and large text, are
  * saved as test-artifacts/e2e/large-text/*-pay-320-normal.png and *-pay-320-large.png.
  */
-import { patientApi as api } from '@mip/shared';
+import { familyApi, patientApi as api } from '@mip/shared';
+import { personByKey } from '../../sandbox/seed/persons';
 import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
 import { overflows } from '../support/overflow';
 import { WechatPatient } from '../support/patient';
@@ -55,6 +56,9 @@ async function world(key: string): Promise<World> {
   await patient.authorize(); // every payment uses up the authorization
   const billNo = await patient.firstBillNo();
   const payableNo = await patient.createOutpatientOrder([billNo]);
+  // a family member, so that the 就诊人 page and the booking's 就诊人 choice show one
+  const wang = personByKey('wang')!;
+  await patient.api.ok(familyApi.addFamily, { body: { name: wang.name, idNo: wang.idNo, relation: 'spouse', regionCode: '440100' } });
   return { deptCode, doctorCode, slotId, billNo, paidNo, payableNo };
 }
 
@@ -76,6 +80,7 @@ function pages(w: World): { name: string; hash: string }[] {
     { name: 'orders', hash: '/pages/orders/index' },
     { name: 'order', hash: `/pages/order/index?orderNo=${w.paidNo}` },
     { name: 'result', hash: `/pages/result/index?orderNo=${w.paidNo}&outcome=check` },
+    { name: 'family', hash: '/family/pages/index' },
   ];
 }
 

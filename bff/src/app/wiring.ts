@@ -9,6 +9,7 @@ import { NationalClient } from '../national/client';
 import { PiiCipher } from '../security/pii';
 import { PayAuthVault } from '../sessions/pay-auth-vault';
 import { Profiles } from '../sessions/profile';
+import { FamilyMembers } from '../sessions/family';
 import { PatientSessions } from '../sessions/patient-sessions';
 import { createHttpHis } from '../his/http-adapter';
 import { createWechatChannel } from '../channels/wechat';
@@ -48,8 +49,9 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
       cashier: createCashierChannel(config, national, cashierLookup),
     },
     pii,
-    vault: new PayAuthVault(redis, keys),
+    vault: new PayAuthVault(redis, keys, config.security.payAuthMaxTtlSeconds),
     profiles: new Profiles(redis, keys),
+    family: new FamilyMembers(redis, keys),
     sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
     now,
   };

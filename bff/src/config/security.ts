@@ -3,6 +3,8 @@ import { z } from 'zod';
 export const SecurityConfig = z.object({
   /** 32-byte key (base64) that encrypts personal data at rest in Redis */
   piiKey: z.string().min(40),
+  /** the longest the BFF holds an e-voucher pay authorization (its own life is ~240 s: channels' user query); shorter for tests */
+  payAuthMaxTtlSeconds: z.number().int().positive().optional(),
   patientSessionTtlSeconds: z.number().int().positive().default(2 * 3600),
   staffSessionTtlSeconds: z.number().int().positive().default(30 * 60),
   /** HIS → BFF calls (message push, refunds, bills): HMAC credentials per client */

@@ -132,6 +132,8 @@ export interface Order {
   patientMasked: { nameMasked: string; idNoMasked: string };
   /** keyed hash of the ID number, for staff search (security/pii.ts lookupHash) */
   patientIdHash: string;
+  /** made for one of the owner's family members (sessions/family.ts): paid with a 亲情付 authorization */
+  familyMember?: { memberId: string; relation: string };
 
   title: string;
   detail: { department?: string; doctor?: string; visitTime?: string; slotId?: string; billNos?: string[] };

@@ -6,6 +6,7 @@ import type { Logger } from '../obs/log';
 import type { PiiCipher } from '../security/pii';
 import type { PayAuthVault } from '../sessions/pay-auth-vault';
 import type { Profiles } from '../sessions/profile';
+import type { FamilyMembers } from '../sessions/family';
 import type { PatientSessions } from '../sessions/patient-sessions';
 import type { OrderStore } from '../store/order-store';
 import type { JobQueue } from '../store/queue';
@@ -27,6 +28,7 @@ export interface Deps {
   pii: PiiCipher;
   vault: PayAuthVault;
   profiles: Profiles;
+  family: FamilyMembers;
   sessions: PatientSessions;
   now: () => Date;
 }

@@ -9,6 +9,7 @@ import { HisUnclearError, type HisBenefit } from '../his/port';
 import { AppError } from '../http/app-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { PatientProfile } from '../sessions/profile';
+import type { AuthorizationStatus } from '../sessions/pay-auth-vault';
 import type { Deps } from './deps';
 import { PeerError } from '../peers/http-client';
 
@@ -107,17 +108,16 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
   const payerId = payer?.idNo ? normalizeIdNumber(payer.idNo) : undefined;
   // 亲情付: the holder's identity is needed for the channel order's payer; sealed like every identity at rest
   const heldPayer = payer ? { familyPay: payer.familyPay, ...(payer.familyPay && payer.name && payerId ? { sealed: deps.pii.seal({ name: payer.name, idNo: payerId }) } : {}) } : undefined;
-  const expiresInSeconds = Math.max(1, result.expiresInSeconds);
-  await deps.vault.hold(
+  const expiresInSeconds = await deps.vault.hold(
     s.ownerKey,
     {
       payAuthNo: result.payAuthNo,
-      expiresAt: new Date(deps.now().getTime() + expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(deps.now().getTime() + Math.max(1, result.expiresInSeconds) * 1000).toISOString(),
       ...(result.location ? { location: result.location } : {}),
       ...(heldPayer ? { payer: heldPayer } : {}),
       ...(result.medicalCardId ? { medicalCardId: result.medicalCardId } : {}),
     },
-    expiresInSeconds,
+    result.expiresInSeconds,
   );
   return { status: 'authorized' as const, expiresInSeconds };
 }
@@ -127,9 +127,16 @@ export async function profileView(deps: Deps, s: PatientSession) {
   if (!p) return { ready: false as const };
   const region = { code: p.regionCode, name: p.regionName };
   const patient = { nameMasked: p.nameMasked, idNoMasked: p.idNoMasked };
-  const authorized = await deps.vault.has(s.ownerKey);
+  const authorization = authorizationView(await deps.vault.status(s.ownerKey), deps.now());
+  const authorized = authorization.state === 'active';
   if (p.insured && p.chosen && p.hisPatientId) {
-    return { ready: true as const, region, patient, insured: true as const, benefit: toBenefit(p.chosen), authorized };
+    return { ready: true as const, region, patient, insured: true as const, benefit: toBenefit(p.chosen), authorized, authorization };
   }
-  return { ready: false as const, region, patient, insured: p.insured, ...(p.chosen ? { benefit: toBenefit(p.chosen) } : {}), authorized };
+  return { ready: false as const, region, patient, insured: p.insured, ...(p.chosen ? { benefit: toBenefit(p.chosen) } : {}), authorized, authorization };
+}
+
+/** The authorization as the patient sees it: state and the seconds it still lives (whole, never negative). */
+export function authorizationView(st: AuthorizationStatus, now: Date) {
+  if (st.state !== 'active') return st;
+  return { ...st, remainingSeconds: Math.max(0, Math.floor((Date.parse(st.expiresAt) - now.getTime()) / 1000)) };
 }

@@ -15,7 +15,7 @@ import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { orderHoldingBills } from './bill-holder';
 
-export type CreateOrderBody = { kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] };
+export type CreateOrderBody = ({ kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }) & { memberId?: string };
 
 /** R/O + yyMMddHHmmss (China time) + 6 random characters: unique, sortable, no personal data. */
 export function newOrderNo(kind: OrderKind, now: Date): string {
@@ -66,6 +66,8 @@ export interface OrderOwner {
   regionCode: string;
   psnNo: string;
   insutype: string;
+  /** a family member the order is for (flows/family.ts) */
+  familyMember?: { memberId: string; relation: string };
 }
 
 /**
@@ -151,6 +153,7 @@ export async function buildOrder(
     piiSealed: deps.pii.seal(identity),
     patientMasked: { nameMasked: maskName(identity.name), idNoMasked: maskIdNumber(identity.idNo) },
     patientIdHash: deps.pii.lookupHash(identity.idNo),
+    ...(owner.familyMember ? { familyMember: owner.familyMember } : {}),
     title: body.kind === 'registration' ? `挂号：${v.deptName} ${v.drName}` : `门诊缴费：${v.deptName} ${pre.items.length}项`,
     detail: {
       department: v.deptName,

@@ -20,6 +20,7 @@ import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
 import { withLock } from './lock';
 import { isAuthorizationExpired } from '../national/port';
+import { authorizationMisfit } from './family';
 
 export interface PayResult {
   order: Order;
@@ -40,8 +41,9 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
 
+  await assertAuthorizationFits(deps, s, order);
   const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
-  if (!auth) throw new AppError('AUTHORIZATION_REQUIRED');
+  if (!auth) throw new AppError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
   if (!location) throw new AppError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
@@ -54,6 +56,14 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
   const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
   return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
+}
+
+/** A held authorization that does not fit this order (亲情付 or not) stays held, unspent. */
+async function assertAuthorizationFits(deps: Deps, s: PatientSession, order: Order): Promise<void> {
+  if (await deps.vault.forOrder(order.orderNo)) return; // already bound to this order
+  const held = await deps.vault.peek(s.ownerKey);
+  const misfit = held ? authorizationMisfit(order, held) : undefined;
+  if (misfit) throw misfit;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ORDER_STATE_LABEL, type OrderView, type PaymentView } from '@mip/shared';
+import { FAMILY_RELATION_LABELS, ORDER_STATE_LABEL, type FamilyRelation, type OrderView, type PaymentView } from '@mip/shared';
 import type { Order } from '../domain/order';
 
 const PAYABLE = ['created', 'fee_uploaded', 'awaiting_payment'];
@@ -40,7 +40,7 @@ export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number): O
     amounts: { ...o.amounts },
     amountsFinal: o.amountsFinal,
     createdAt: o.createdAt,
-    patient: { ...o.patientMasked },
+    patient: { ...o.patientMasked, ...(o.familyMember ? { memberId: o.familyMember.memberId, relationLabel: FAMILY_RELATION_LABELS[o.familyMember.relation as FamilyRelation] ?? '家人' } : {}) },
     detail: {
       ...(o.detail.department ? { department: o.detail.department } : {}),
       ...(o.detail.doctor ? { doctor: o.detail.doctor } : {}),

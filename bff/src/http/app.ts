@@ -4,6 +4,7 @@ import type { Deps } from '../flows/deps';
 import { createAuthenticator, type StaffResolver } from './authenticate';
 import { errorsMiddleware } from './errors-middleware';
 import { patientRoutes } from './routes/patient';
+import { familyRoutes } from './routes/family';
 import { notifyRoutes } from './routes/notify';
 import { hisRoutes } from './routes/his';
 import { billRoutes } from './routes/bills';
@@ -33,6 +34,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}): Koa {
     ctx.body = { ok: true };
   });
   patientRoutes(router, deps, opts);
+  familyRoutes(router, deps, opts);
   notifyRoutes(router, deps);
   hisRoutes(router, deps, opts);
   billRoutes(router, deps, opts);

@@ -9,13 +9,14 @@
  */
 import Taro from '@tarojs/taro';
 import type { patientApi } from '@mip/shared/src/contract/patient';
+import type { familyApi } from '@mip/shared/src/contract/family';
 import type { BodyOf, ParamsOf, ResponseOf } from '@mip/shared/src/contract/define';
 import type { ErrorCode } from '@mip/shared/src/errors';
 import { platform, type ClientConfig } from '../platform';
 import { ROUTES, buildPath, type EndpointName } from './routes';
 import * as storage from './storage';
 
-type Api = typeof patientApi;
+type Api = typeof patientApi & typeof familyApi;
 export type { EndpointName };
 export type ResponseFor<K extends EndpointName> = ResponseOf<Api[K]>;
 export type BodyFor<K extends EndpointName> = BodyOf<Api[K]>;

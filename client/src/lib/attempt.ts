@@ -21,7 +21,8 @@ const ATTEMPT_TTL_MS = 24 * 60 * 60 * 1000;
 const DEAD_STATES = ['cancelled', 'failed', 'reversed'];
 
 export function selectionKey(body: CreateBody): string {
-  return body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`;
+  const who = body.memberId ? `@${body.memberId}` : '';
+  return (body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`) + who;
 }
 
 export function newIdempotencyKey(): string {

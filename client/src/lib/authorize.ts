@@ -27,7 +27,8 @@ export async function submitAuthCode(first: AuthCodeResult): Promise<AuthorizeRe
   return { status: 'cancelled', message: '医保电子凭证还没有完成授权，请重试' };
 }
 
-export async function authorizeInsurance(): Promise<AuthorizeResult> {
+/** familyPay: for a family member's order (亲情付) */
+export async function authorizeInsurance(opts?: { familyPay?: boolean }): Promise<AuthorizeResult> {
   const config = await getConfig();
-  return submitAuthCode(await platform.getInsuranceAuthCode(config));
+  return submitAuthCode(await platform.getInsuranceAuthCode(config, opts));
 }

@@ -16,6 +16,8 @@ export const PAGES = {
   result: '/pages/result/index',
   orders: '/pages/orders/index',
   order: '/pages/order/index',
+  /** subpackage (app.config.ts subPackages): used rarely, kept out of the WeChat main package */
+  family: '/family/pages/index',
 } as const;
 
 export function url(page: string, query: Record<string, string | number | undefined> = {}): string {

@@ -38,6 +38,7 @@ export function mergeProfile(profile: {
   patient?: { nameMasked: string; idNoMasked: string };
   benefit?: Benefit;
   authorized?: boolean;
+  authorization?: { state: string; remainingSeconds?: number };
 }): Progress {
   const p = getProgress();
   const patch: Partial<Progress> = {};
@@ -46,7 +47,10 @@ export function mergeProfile(profile: {
   if (profile.ready && profile.benefit) patch.benefit = profile.benefit;
   if (!profile.ready && !profile.benefit) patch.benefit = undefined;
   // the BFF does not say for how long; keep our own expiry when we have one, else a short one
-  if (profile.authorized === false) patch.authorizedUntil = undefined;
+  const a = profile.authorization;
+  if (a?.state === 'active' && typeof a.remainingSeconds === 'number') patch.authorizedUntil = Date.now() + a.remainingSeconds * 1000;
+  else if (a) patch.authorizedUntil = undefined;
+  else if (profile.authorized === false) patch.authorizedUntil = undefined;
   else if (profile.authorized === true && !isAuthorized(p)) patch.authorizedUntil = Date.now() + 5 * 60 * 1000;
   return setProgress(patch);
 }
@@ -86,6 +90,8 @@ export interface Selection {
   dept?: { code: string; name: string; location?: string };
   doctor?: { code: string; name: string; title: string };
   slot?: { slotId: string; date: string; period: string; startTime: string; endTime: string; feeFen: number };
+  /** the family member the booking is for (就诊人); absent: oneself */
+  memberId?: string;
 }
 
 export function getSelection(): Selection {

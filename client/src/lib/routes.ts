@@ -3,8 +3,10 @@
  * bundle does not carry zod. test/routes.test.ts checks that this table and the contract agree.
  */
 import type { patientApi } from '@mip/shared/src/contract/patient';
+import type { familyApi } from '@mip/shared/src/contract/family';
 
-export type EndpointName = keyof typeof patientApi;
+/** the patient endpoints and the family-member ones (shared/src/contract/family.ts) */
+export type EndpointName = keyof typeof patientApi | keyof typeof familyApi;
 export interface Route {
   id: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -30,6 +32,9 @@ export const ROUTES: Record<EndpointName, Route> = {
   getOrder: { id: 'orders.get', method: 'GET', path: '/api/orders/:orderNo', auth: 'patient' },
   listOrders: { id: 'orders.list', method: 'GET', path: '/api/orders', auth: 'patient' },
   cancelOrder: { id: 'orders.cancel', method: 'POST', path: '/api/orders/:orderNo/cancel', auth: 'patient' },
+  listFamily: { id: 'family.list', method: 'GET', path: '/api/family', auth: 'patient' },
+  addFamily: { id: 'family.add', method: 'POST', path: '/api/family', auth: 'patient' },
+  removeFamily: { id: 'family.remove', method: 'DELETE', path: '/api/family/:memberId', auth: 'patient' },
 };
 
 /** Fills :name placeholders with URL-encoded values (same rule as the contract's buildPath). */

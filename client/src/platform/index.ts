@@ -50,8 +50,10 @@ export interface Platform {
   /**
    * Get an e-voucher authCode. WeChat: jump to the e-voucher mini-program and wait for the app to
    * show again with referrerInfo.extraData.authCode. Alipay: my.getAuthCode({scopes:['nhsamp','auth_user']}).
+   * familyPay: the patient pays for a family member (亲情付); the e-voucher page is where the holder
+   * picks the relative (wechatpay-skills 开发参数与业务规则 §五), so WeChat and Alipay jump the same way.
    */
-  getInsuranceAuthCode(config: ClientConfig): Promise<AuthCodeResult>;
+  getInsuranceAuthCode(config: ClientConfig, opts?: { familyPay?: boolean }): Promise<AuthCodeResult>;
   /**
    * A result captured while no page was waiting (the mini-program was restarted on the way back
    * from the e-voucher mini-program). Returned once, then forgotten.

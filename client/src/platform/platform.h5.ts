@@ -83,8 +83,11 @@ interface SheetButton {
   primary?: boolean;
 }
 
+/** what was typed in the sheet's input (the 亲情付 imitation asks which sandbox relative) */
+let sheetInput = '';
+
 /** The imitation of the platform's confirm dialog. Resolves with the chosen button's value. */
-export function showSheet(title: string, lines: string[], buttons: SheetButton[]): Promise<string> {
+export function showSheet(title: string, lines: string[], buttons: SheetButton[], input?: { id: string; label: string }): Promise<string> {
   document.getElementById('sim-sheet')?.remove();
   return new Promise((resolve) => {
     const overlay = document.createElement('div');
@@ -109,6 +112,14 @@ export function showSheet(title: string, lines: string[], buttons: SheetButton[]
       p.style.cssText = 'font-size:18px;color:#3d3d3d;margin-bottom:6px;';
       panel.appendChild(p);
     }
+    if (input) {
+      const field = document.createElement('input');
+      field.id = input.id;
+      field.setAttribute('aria-label', input.label);
+      field.placeholder = input.label;
+      field.style.cssText = 'display:block;box-sizing:border-box;width:100%;min-height:48px;font-size:20px;margin-top:8px;';
+      panel.appendChild(field);
+    }
     for (const b of buttons) {
       const btn = document.createElement('button');
       btn.id = b.id;
@@ -119,6 +130,7 @@ export function showSheet(title: string, lines: string[], buttons: SheetButton[]
         b.primary ? 'background:#0b5f45;color:#fff;' : 'background:#fff;color:#0b5f45;'
       }`;
       btn.addEventListener('click', () => {
+        sheetInput = input ? ((document.getElementById(input.id) as HTMLInputElement | null)?.value ?? '').trim() : '';
         overlay.remove();
         resolve(b.value);
       });
@@ -143,17 +155,26 @@ const h5: Platform = {
     return { channel: 'wechat' as const, code: r.code };
   },
 
-  async getInsuranceAuthCode(config: ClientConfig): Promise<AuthCodeResult> {
+  async getInsuranceAuthCode(config: ClientConfig, opts?: { familyPay?: boolean }): Promise<AuthCodeResult> {
     const base = sandboxUrl(config);
-    const choice = await showSheet('模拟医保电子凭证授权', ['预览环境：代替微信“医保电子凭证”小程序', '授权医院使用您的医保电子凭证进行医保支付'], [
-      { id: 'sim-auth-ok', label: '同意授权', value: 'ok', primary: true },
-      { id: 'sim-auth-cancel', label: '取消', value: 'cancel' },
-    ]);
+    const family = opts?.familyPay === true;
+    const choice = await showSheet(
+      family ? '模拟医保电子凭证亲情付授权' : '模拟医保电子凭证授权',
+      family
+        ? ['预览环境：代替微信“医保电子凭证”小程序', '用您的医保电子凭证为家人授权医保支付（亲情付）', '请输入家人在预览环境中的代号（如 zhang）']
+        : ['预览环境：代替微信“医保电子凭证”小程序', '授权医院使用您的医保电子凭证进行医保支付'],
+      [
+        { id: 'sim-auth-ok', label: '同意授权', value: 'ok', primary: true },
+        { id: 'sim-auth-cancel', label: '取消', value: 'cancel' },
+      ],
+      family ? { id: 'sim-auth-relative', label: '家人代号' } : undefined,
+    );
     let r: { authCode?: string; cancelled?: boolean };
     try {
       r = await post<{ authCode?: string; cancelled?: boolean }>(`${base}/sandbox/dev/insurance-auth`, {
         openid: openid(),
         outcome: choice === 'ok' ? 'ok' : 'cancel',
+        ...(family && sheetInput ? { forPerson: sheetInput } : {}),
       });
     } catch (e) {
       // The sandbox issues e-voucher codes only to its own people (openid sandbox-<key>): an

@@ -59,7 +59,36 @@ describe('home page', () => {
     expect(await screen.findByText('预约挂号')).toBeTruthy();
     expect(q('start-verify')).toBeNull();
     expect(q('go-auth')).toBeNull();
-    expect(q('step-auth-state')!.textContent).toContain('已完成');
+    expect(q('step-auth-state')!.textContent).toContain('已授权');
+  });
+
+  const withAuthorization = (authorization: unknown) => ({
+    'GET /api/insurance/profile': {
+      data: { ready: true, region: { code: '440100', name: '广州市' }, patient: { nameMasked: '张**', idNoMasked: '4401' }, insured: true, benefit: benefits[0], authorized: false, authorization },
+    },
+  });
+
+  test('shows how long an authorization still lives and that it pays one order', async () => {
+    mockApi({ ...withAuthorization({ state: 'active', expiresAt: '2999-01-01T00:00:00Z', remainingSeconds: 200, familyPay: false }) });
+    render(<Home />);
+    expect(await screen.findByText(/还可用 3分20秒/)).toBeTruthy();
+    expect(q('step-auth-state')!.textContent).toContain('只能用于一笔支付');
+    expect(q('go-auth')).toBeNull();
+  });
+
+  test('never says 已完成 for an expired authorization, and offers to authorize again', async () => {
+    mockApi({ ...withAuthorization({ state: 'expired', expiresAt: '2026-12-06T12:00:00Z', familyPay: false }) });
+    render(<Home />);
+    expect(await screen.findByText('第二步：授权医保电子凭证')).toBeTruthy();
+    expect(q('step-auth-state')!.textContent).toContain('已过期，支付前需要重新授权');
+    expect(q('step-auth-state')!.textContent).not.toContain('已完成');
+  });
+
+  test('says an authorization already spent on a payment must be renewed for the next one', async () => {
+    mockApi({ ...withAuthorization({ state: 'used', orderNo: 'R2612061200000AAAAAA', familyPay: true }) });
+    render(<Home />);
+    expect(await screen.findByText('第二步：授权医保电子凭证')).toBeTruthy();
+    expect(q('step-auth-state')!.textContent).toContain('已用于一笔支付（为家人，亲情付），下次支付前需要重新授权');
   });
 
   test('still works from local memory when the profile endpoint fails', async () => {

@@ -29,6 +29,13 @@ const refunded = order({
 });
 
 describe('my orders page', () => {
+  test("says whom a family member's order is for", async () => {
+    const forMother = order({ patient: { nameMasked: '王**', idNoMasked: '440105********3245', relationLabel: '父母', memberId: 'fmAAAAAAAAAAAA' } });
+    mockApi({ 'GET /api/orders': { data: { orders: [forMother] } } });
+    render(<OrdersPage />);
+    expect(await screen.findByText('就诊人：父母 王**')).toBeTruthy();
+  });
+
   test('shows a loading state while orders load', () => {
     mockApi({ 'GET /api/orders': never });
     render(<OrdersPage />);

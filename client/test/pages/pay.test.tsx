@@ -160,15 +160,37 @@ describe('payment page (C1/C12)', () => {
     await waitFor(() => expect(nav.redirectTo()).toEqual([`/pages/result/index?orderNo=${ORDER}&outcome=fail&message=${encodeURIComponent('支付没有完成')}`]));
   });
 
-  test('leads to the authorization when the centre cannot pre-settle without it, then comes back here', async () => {
-    mockApi({ [getOrder]: { data: { order: estimate } }, [payOrder]: apiError(409, 'AUTHORIZATION_REQUIRED', '请先完成医保电子凭证授权') });
+  test('offers the authorization on the pay page itself when the centre cannot pre-settle without it, and pre-settles the same order after it', async () => {
+    let authorized = false;
+    const calls = mockApi({
+      [getOrder]: { data: { order: estimate } },
+      [payOrder]: () => (authorized ? presettled : apiError(409, 'AUTHORIZATION_REQUIRED', '请先完成医保电子凭证授权')),
+      'POST /api/insurance/authorization': () => {
+        authorized = true;
+        return { data: { status: 'authorized', expiresInSeconds: 240 } };
+      },
+    });
     render(<PayPage />);
     expect(await screen.findByText('请先完成医保电子凭证授权')).toBeTruthy();
-    fireEvent.click(q('error-action')!);
-    expect(nav.navigateTo()).toEqual([`/pages/auth/index?returnTo=${encodeURIComponent(`/pages/pay/index?orderNo=${ORDER}`)}`]);
     // one decision at a time: while authorization is the next step, there is no pay button to tap in vain
     expect(q('pay-button')).toBeNull();
     expect(q('amount-cash')).toBeNull(); // no estimate offered as if it were the split
+    fireEvent.click(q('pay-authorize')!);
+    await shown();
+    expect(nav.navigateTo()).toEqual([]);
+    expect(platformDouble.getInsuranceAuthCode).toHaveBeenCalledWith(expect.anything(), { familyPay: false });
+    expect(payCalls(calls)).toHaveLength(2);
+  });
+
+  test("asks for 亲情付 on a family member's order and says whom the order is for", async () => {
+    const forMother = order({ ...estimate, patient: { nameMasked: '王**', idNoMasked: '440105********3245', relationLabel: '父母', memberId: 'fmAAAAAAAAAAAA' } });
+    mockApi({ [getOrder]: { data: { order: forMother } }, [payOrder]: apiError(409, 'FAMILY_PAY_REQUIRED', '请为家人开通亲情付或选择自费') });
+    render(<PayPage />);
+    expect(await screen.findByText('请为家人开通亲情付或选择自费')).toBeTruthy();
+    expect(q('pay-authorize')!.textContent).toBe('开通亲情付，继续支付');
+    expect(q('payer-name')!.textContent).toBe('父母 王**');
+    fireEvent.click(q('pay-authorize')!);
+    await waitFor(() => expect(platformDouble.getInsuranceAuthCode).toHaveBeenCalledWith(expect.anything(), { familyPay: true }));
   });
 
   test('does not offer to pay an order that is already paid, and does not pre-settle it', async () => {

@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '../../..');
  * the order timeline and reversal notes (staff only), the sandbox, tests, and the H5 preview's
  * own sandbox hints (platform.h5.ts: the browser preview for developers, never in a mini-program).
  */
-const SOURCES = ['client/src', 'shared/src/errors.ts', 'shared/src/order-state.ts', 'shared/src/contract/patient.ts', 'shared/src/contract/schemas.ts', 'bff/src/flows', 'bff/src/http', 'bff/src/kiosk'];
+const SOURCES = ['client/src', 'shared/src/errors.ts', 'shared/src/order-state.ts', 'shared/src/contract/patient.ts', 'shared/src/contract/family.ts', 'shared/src/contract/schemas.ts', 'bff/src/flows', 'bff/src/http', 'bff/src/kiosk'];
 const NOT_PATIENT_FACING = ['client/src/platform/platform.h5.ts'];
 /** in the BFF only what it answers a patient with: the text of an AppError */
 const ONLY_APP_ERRORS = (rel: string) => rel.startsWith('bff/');

@@ -2,6 +2,8 @@ export * from './define';
 export * from './schemas';
 export * as patient from './patient';
 export { patientApi } from './patient';
+export * as family from './family';
+export { familyApi, FAMILY_RELATIONS, FAMILY_RELATION_LABELS, FamilyRelation, FamilyMember } from './family';
 export * as his from './his';
 export { hisApi } from './his';
 export * as bills from './bills';

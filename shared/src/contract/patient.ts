@@ -93,6 +93,15 @@ export const authorizeInsurance = endpoint({
   ]),
 });
 
+/** The e-voucher authorization as it really is: one payment, ~240 s (sessions/pay-auth-vault.ts) */
+export const AuthorizationState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none') }),
+  z.object({ state: z.literal('active'), expiresAt: z.string(), remainingSeconds: z.number().int().min(0), familyPay: z.boolean() }),
+  z.object({ state: z.literal('used'), orderNo: OrderNo, familyPay: z.boolean() }),
+  z.object({ state: z.literal('expired'), expiresAt: z.string(), familyPay: z.boolean() }),
+]);
+export type AuthorizationState = z.infer<typeof AuthorizationState>;
+
 export const insuranceProfile = endpoint({
   id: 'insurance.profile',
   tag: 'patient',
@@ -101,8 +110,8 @@ export const insuranceProfile = endpoint({
   auth: 'patient',
   summary: 'What this patient already established (region, benefit, authorization), so a returning patient skips steps',
   response: z.discriminatedUnion('ready', [
-    z.object({ ready: z.literal(false), region: Region.optional(), patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }).optional(), insured: z.boolean().optional(), benefit: Benefit.optional(), authorized: z.boolean().optional() }),
-    z.object({ ready: z.literal(true), region: Region, patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }), insured: z.literal(true), benefit: Benefit, authorized: z.boolean() }),
+    z.object({ ready: z.literal(false), region: Region.optional(), patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }).optional(), insured: z.boolean().optional(), benefit: Benefit.optional(), authorized: z.boolean().optional(), authorization: AuthorizationState.optional() }),
+    z.object({ ready: z.literal(true), region: Region, patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }), insured: z.literal(true), benefit: Benefit, authorized: z.boolean(), authorization: AuthorizationState.optional() }),
   ]),
 });
 
@@ -192,9 +201,11 @@ export const bill = endpoint({
   response: z.object({ bill: BillSummary.extend({ items: z.array(BillItem) }) }),
 });
 
+/** memberId: the order is for one of the patient's family members (contract/family.ts) */
+const ForMember = { memberId: z.string().regex(/^fm[A-Za-z0-9_-]{8,24}$/).optional() };
 export const CreateOrderBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64) }),
-  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20) }),
+  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64), ...ForMember }),
+  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20), ...ForMember }),
 ]);
 
 const idempotencyHeader = {

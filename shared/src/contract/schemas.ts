@@ -58,7 +58,8 @@ export const OrderView = z.object({
   amountsFinal: z.boolean(),
   createdAt: z.string(),
   paidAt: z.string().optional(),
-  patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }),
+  /** relationLabel/memberId: the order is for a family member of the account holder (亲情付) */
+  patient: z.object({ nameMasked: z.string(), idNoMasked: z.string(), relationLabel: z.string().optional(), memberId: z.string().optional() }),
   detail: z.object({
     department: z.string().optional(),
     doctor: z.string().optional(),

@@ -4,6 +4,7 @@ import { ChannelRejectedError } from '../../channels/port';
 import type { Deps } from '../../flows/deps';
 import { authorize, checkStatus, chooseBenefit, listRegions, profileView } from '../../flows/insurance';
 import { createOrder } from '../../flows/ordering';
+import { createOrderForMember } from '../../flows/family';
 import { pay } from '../../flows/paying';
 import { cancelByPatient } from '../../flows/cancelling';
 import { confirmNow } from '../../flows/confirming';
@@ -16,7 +17,7 @@ import type { PrincipalOf } from '../principal';
 import { bind, type RouteOptions } from '../route';
 import { departments, doctors, slots } from '../../flows/registration';
 
-function session(p: PrincipalOf<'patient'>): PatientSession {
+export function patientSession(p: PrincipalOf<'patient'>): PatientSession {
   return { sessionId: p.sessionId, channel: p.channel, openId: p.openId, ownerKey: p.patientKey, createdAt: '', expiresAt: '' };
 }
 
@@ -51,10 +52,10 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   });
 
   bind(router, api.listRegions, opts, async () => ({ regions: await listRegions(deps) }));
-  bind(router, api.insuranceStatus, opts, async ({ principal, body }) => checkStatus(deps, session(principal), body));
-  bind(router, api.chooseBenefit, opts, async ({ principal, body }) => chooseBenefit(deps, session(principal), body));
-  bind(router, api.authorizeInsurance, opts, async ({ principal, body }) => authorize(deps, session(principal), body));
-  bind(router, api.insuranceProfile, opts, async ({ principal }) => profileView(deps, session(principal)));
+  bind(router, api.insuranceStatus, opts, async ({ principal, body }) => checkStatus(deps, patientSession(principal), body));
+  bind(router, api.chooseBenefit, opts, async ({ principal, body }) => chooseBenefit(deps, patientSession(principal), body));
+  bind(router, api.authorizeInsurance, opts, async ({ principal, body }) => authorize(deps, patientSession(principal), body));
+  bind(router, api.insuranceProfile, opts, async ({ principal }) => profileView(deps, patientSession(principal)));
 
   bind(router, api.departments, opts, async () => departments(deps));
   bind(router, api.doctors, opts, async ({ params }) => doctors(deps, params.deptCode));
@@ -87,15 +88,17 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   });
 
   bind(router, api.createOrder, opts, async ({ principal, body, ctx }) => {
-    const order = await createOrder(deps, session(principal), body, ctx.get('idempotency-key'));
+    const s = patientSession(principal);
+    const key = ctx.get('idempotency-key');
+    const order = body.memberId ? await createOrderForMember(deps, s, { ...body, memberId: body.memberId }, key) : await createOrder(deps, s, body, key);
     return { order: view(order) };
   });
   bind(router, api.payOrder, opts, async ({ principal, params, body }) => {
-    const r = await pay(deps, session(principal), params.orderNo, body);
+    const r = await pay(deps, patientSession(principal), params.orderNo, body);
     return { order: view(r.order), payment: r.payment };
   });
   bind(router, api.getOrder, opts, async ({ principal, params }) => {
-    const order = await confirmNow(deps, await ownedOrder(deps, session(principal), params.orderNo));
+    const order = await confirmNow(deps, await ownedOrder(deps, patientSession(principal), params.orderNo));
     return { order: view(order) };
   });
   bind(router, api.listOrders, opts, async ({ principal }) => {
@@ -103,6 +106,6 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     return { orders: (await deps.orders.getMany(nos)).map((o) => view(o)) };
   });
   bind(router, api.cancelOrder, opts, async ({ principal, params }) => ({
-    order: view(await cancelByPatient(deps, session(principal), params.orderNo)),
+    order: view(await cancelByPatient(deps, patientSession(principal), params.orderNo)),
   }));
 }

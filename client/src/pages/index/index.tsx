@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import { call, ensureSession, getConfig } from '../../lib/api';
-import { useLoad, useShownAgain } from '../../lib/hooks';
+import { useLoad, useNow, useShownAgain } from '../../lib/hooks';
+import { authorizationLine, type AuthorizationState } from '../../lib/authorization';
 import { useLargeText } from '../../lib/large-text';
 import { getPendingAuth, getProgress, isAuthorized, isVerified, mergeProfile } from '../../lib/progress';
 import { PAGES, go, url } from '../../lib/nav';
@@ -11,21 +12,32 @@ import { ErrorView, Loading } from '../../components/States';
 /** Home: logs in, then shows the ONE next step (verify → authorize) and the services. */
 export default function Home() {
   const [progress, setProgressState] = useState(getProgress);
+  const [auth, setAuth] = useState<{ a?: AuthorizationState; at: number }>({ at: 0 });
+  const refreshProfile = async () => {
+    // what the BFF already knows about this patient; without it the local memory still works
+    const profile = await call('insuranceProfile').catch(() => null);
+    setProgressState(profile ? mergeProfile(profile) : getProgress());
+    setAuth({ a: profile?.authorization, at: Date.now() });
+  };
   const state = useLoad(async () => {
     await ensureSession();
-    // what the BFF already knows about this patient; without it the local memory still works
-    const [config, profile] = await Promise.all([getConfig(), call('insuranceProfile').catch(() => null)]);
-    setProgressState(profile ? mergeProfile(profile) : getProgress());
+    const [config] = await Promise.all([getConfig(), refreshProfile()]);
     // back from the e-voucher mini-program after a restart: finish the authorization first
     const pending = getPendingAuth();
     if (pending) go(url(PAGES.auth, { returnTo: pending.returnTo, resume: 1 }));
     return config;
   });
-  useShownAgain(() => setProgressState(getProgress()));
+  useShownAgain(() => {
+    setProgressState(getProgress());
+    if (state.status === 'success') void refreshProfile();
+  });
   const [large, setLarge] = useLargeText();
 
   const verified = isVerified(progress);
-  const authorized = isAuthorized(progress);
+  const now = useNow(auth.a?.state === 'active');
+  // the BFF's word when it gave one (never 已完成 for a spent or expired authorization), else our memory
+  const line = auth.a ? authorizationLine(auth.a, auth.at, now) : { active: isAuthorized(progress, now), text: isAuthorized(progress, now) ? '已授权' : '未授权' };
+  const authorized = line.active;
 
   return (
     <Page id='page-home' title={state.status === 'success' ? state.data.hospitalName : '医保缴费'}>
@@ -39,7 +51,7 @@ export default function Home() {
               第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
             </Text>
             <Text className='card__line' id='step-auth-state'>
-              第二步 医保电子凭证授权：{authorized ? '已完成' : '未完成'}
+              第二步 医保电子凭证授权：{line.text}
             </Text>
           </View>
 
@@ -62,6 +74,9 @@ export default function Home() {
           </Button>
           <Button id='go-orders' className='btn btn--secondary' ariaLabel='我的订单' onClick={() => go(PAGES.orders)}>
             我的订单
+          </Button>
+          <Button id='go-family' className='btn btn--secondary' ariaLabel='就诊人管理，为家人挂号缴费' onClick={() => go(PAGES.family)}>
+            就诊人管理（为家人挂号缴费）
           </Button>
           {verified ? (
             <Button id='reverify' className='btn btn--secondary' ariaLabel='重新核验医保身份' onClick={() => go(PAGES.region)}>

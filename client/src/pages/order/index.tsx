@@ -82,6 +82,7 @@ export default function OrderPage() {
             <View className='kv'>
               <Text className='kv__k'>就诊人</Text>
               <Text className='kv__v'>
+                {order.patient.relationLabel ? `${order.patient.relationLabel} ` : ''}
                 {order.patient.nameMasked} {order.patient.idNoMasked}
               </Text>
             </View>

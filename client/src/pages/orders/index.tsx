@@ -43,7 +43,7 @@ export default function OrdersPage() {
                 key={o.orderNo}
                 id={`order-${o.orderNo}`}
                 className='choice'
-                ariaLabel={`${o.title}，${st.label}，${visit ? `${visit}，` : ''}总额${spokenFen(o.amounts.totalFen)}，${pending ? `${pending}，` : ''}下单时间${shortTime(o.createdAt)}`}
+                ariaLabel={`${o.title}，${o.patient.relationLabel ? `就诊人${o.patient.relationLabel}${o.patient.nameMasked}，` : ''}${st.label}，${visit ? `${visit}，` : ''}总额${spokenFen(o.amounts.totalFen)}，${pending ? `${pending}，` : ''}下单时间${shortTime(o.createdAt)}`}
                 onClick={() => go(url(PAGES.order, { orderNo: o.orderNo }))}
               >
                 <Text className='choice__title'>
@@ -53,6 +53,7 @@ export default function OrdersPage() {
                   </Text>
                 </Text>
                 {visit ? <Text className='choice__line'>{visit}</Text> : null}
+                {o.patient.relationLabel ? <Text className='choice__line'>就诊人：{o.patient.relationLabel} {o.patient.nameMasked}</Text> : null}
                 <Text className='choice__line'>
                   总额 {formatFen(o.amounts.totalFen)} · 自付 {formatFen(o.amounts.cashFen)}
                   {o.refunds.length > 0 ? ` · 退款 ${o.refunds.length} 笔` : ''}

@@ -14,6 +14,7 @@ import { Page } from '../../components/Page';
 import { AmountLine, AmountsBlock } from '../../components/Amounts';
 import { Empty, ErrorView, Loading, Notice } from '../../components/States';
 import { samePay, splitChange } from '../../lib/split';
+import { InlineAuthorize, needsAuthorization } from '../../components/InlineAuthorize';
 
 interface Ready {
   config: ClientConfig;
@@ -122,7 +123,9 @@ export default function PayPage() {
   }
 
   const shownError = payError ?? ready?.presettleError;
-  const step = shownError ? nextStepFor(shownError, here) : undefined;
+  // an authorization missing, spent or expired is renewed right here and comes back to this order
+  const inlineAuth = !!shownError && needsAuthorization(shownError);
+  const step = shownError && !inlineAuth ? nextStepFor(shownError, here) : undefined;
   // one decision per screen: when the next step is elsewhere (authorize first), it is the only button
   const blockedBy = step?.mode === 'go' ? step : undefined;
   const benefit = getProgress().benefit;
@@ -165,9 +168,10 @@ export default function PayPage() {
             </Text>
           ) : null}
           <View className='card' id='pay-payer'>
-            <View className='kv' ariaLabel={`就诊人 ${order.patient.nameMasked}`}>
+            <View className='kv' ariaLabel={`就诊人 ${order.patient.relationLabel ?? ''}${order.patient.nameMasked}`}>
               <Text className='kv__k'>就诊人</Text>
               <Text className='kv__v' id='payer-name'>
+                {order.patient.relationLabel ? `${order.patient.relationLabel} ` : ''}
                 {order.patient.nameMasked}
               </Text>
             </View>
@@ -177,7 +181,7 @@ export default function PayPage() {
                 {order.patient.idNoMasked}
               </Text>
             </View>
-            {benefit ? (
+            {benefit && !order.patient.memberId ? (
               <View className='kv'>
                 <Text className='kv__k'>医保待遇</Text>
                 <Text className='kv__v'>{benefit.name}</Text>
@@ -209,12 +213,23 @@ export default function PayPage() {
               <Notice id='pay-error' kind='error' label={messageOf(shownError)}>
                 {messageOf(shownError)}
               </Notice>
+              {inlineAuth ? (
+                <InlineAuthorize
+                  here={here}
+                  familyPay={!!order.patient.memberId}
+                  onAuthorized={() => {
+                    setPayError(null);
+                    setMoved(null);
+                    state.reload();
+                  }}
+                />
+              ) : null}
               {step ? (
                 <Button id='error-action' className={`btn ${blockedBy ? 'btn--primary' : 'btn--secondary'}`} ariaLabel={step.label} onClick={() => go(step.to)}>
                   {step.label}
                 </Button>
               ) : null}
-              {ready.presettleError && !blockedBy ? (
+              {ready.presettleError && !blockedBy && !inlineAuth ? (
                 <Button id='retry' className='btn btn--primary' ariaLabel='重新核算' onClick={state.reload}>
                   重新核算
                 </Button>
@@ -222,7 +237,7 @@ export default function PayPage() {
             </View>
           ) : null}
 
-          {blockedBy || ready.presettleError ? null : status.canPay ? (
+          {blockedBy || ready.presettleError || inlineAuth ? null : status.canPay ? (
             <Button
               id='pay-button'
               className={`btn btn--primary${busy || left ? ' btn--disabled' : ''}`}

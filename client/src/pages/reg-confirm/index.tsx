@@ -6,7 +6,8 @@ import { ApiError, messageOf } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
 import { useGuardedAction } from '../../lib/hooks';
 import { nextStepFor } from '../../lib/next-step';
-import { getSelection } from '../../lib/progress';
+import { getSelection, setSelection } from '../../lib/progress';
+import { WhoFor } from '../../components/WhoFor';
 import { PAGES, back, go, param, replace, url } from '../../lib/nav';
 import { sessionLabel } from '../../lib/when';
 import { Page } from '../../components/Page';
@@ -18,6 +19,7 @@ export default function RegConfirmPage() {
   const sel = getSelection();
   const slotId = param(params, 'slotId') ?? sel.slot?.slotId;
   const [error, setError] = useState<unknown>(null);
+  const [memberId, setMemberId] = useState<string | undefined>(sel.memberId);
   const { busy, run } = useGuardedAction();
 
   if (!slotId || !sel.slot || sel.slot.slotId !== slotId) {
@@ -38,7 +40,7 @@ export default function RegConfirmPage() {
     run(async () => {
       setError(null);
       try {
-        const order = await createOrderOnce({ kind: 'registration', slotId });
+        const order = await createOrderOnce({ kind: 'registration', slotId, ...(memberId ? { memberId } : {}) });
         replace(url(PAGES.pay, { orderNo: order.orderNo }));
       } catch (e) {
         setError(e);
@@ -79,6 +81,14 @@ export default function RegConfirmPage() {
           </Text>
         </View>
       </View>
+      <WhoFor
+        memberId={memberId}
+        onChange={(m) => {
+          setMemberId(m);
+          setSelection({ memberId: m });
+          setError(null);
+        }}
+      />
       <Text className='muted'>下一步由医保中心核算报销金额，并显示您需要自付的金额。</Text>
       {error ? (
         <View>
