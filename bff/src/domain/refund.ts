@@ -18,7 +18,7 @@ export interface RefundRequest {
   refundNo: string;
   amounts: Omit<Split, 'totalFen'>;
   reason: string;
-  requestedBy: 'his' | 'staff';
+  requestedBy: 'his' | 'staff' | 'patient';
 }
 
 const REFUNDABLE = ['completed', 'partially_refunded'];

@@ -122,7 +122,7 @@ export const PaymentPart = z.object({
 });
 
 export const StaffRefund = RefundView.extend({
-  requestedBy: z.enum(['his', 'staff', 'reversal']),
+  requestedBy: z.enum(['his', 'staff', 'patient', 'reversal']),
   state: z.enum(REFUND_STATES),
   insuranceOutcome: z.string().optional(),
   cashOutcome: z.string().optional(),
