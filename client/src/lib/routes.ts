@@ -30,6 +30,7 @@ export const ROUTES: Record<EndpointName, Route> = {
   getOrder: { id: 'orders.get', method: 'GET', path: '/api/orders/:orderNo', auth: 'patient' },
   listOrders: { id: 'orders.list', method: 'GET', path: '/api/orders', auth: 'patient' },
   cancelOrder: { id: 'orders.cancel', method: 'POST', path: '/api/orders/:orderNo/cancel', auth: 'patient' },
+  cancelRegistration: { id: 'orders.cancelRegistration', method: 'POST', path: '/api/orders/:orderNo/cancel-registration', auth: 'patient' },
 };
 
 /** Fills :name placeholders with URL-encoded values (same rule as the contract's buildPath). */
