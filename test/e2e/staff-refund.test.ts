@@ -109,6 +109,8 @@ it('a finance staff member starts a full refund with a reason and a second confi
   expect(stored.state).toBe('refunded');
   expect(stored.refunds).toEqual([expect.objectContaining({ requestedBy: 'staff', state: 'succeeded', reason: '患者放弃检查，全额退费' })]);
   await openOrder();
+  // the detail is re-read: wait until it shows the finished refund
+  await page.locator('#detail-refunds tbody', { hasText: '成功' }).waitFor();
   const history = (await page.locator('#detail-timeline tbody').textContent()) ?? '';
   expect(history).toContain('患者放弃检查，全额退费｜发起人');
   expect(history).toContain(`退款 ¥${(stored.amounts.totalFen / 100).toFixed(2)}`);
