@@ -150,6 +150,20 @@ describe('退号', () => {
     await p.api.ok(api.cancelOrder, { params: { orderNo: again.body.order.orderNo } });
   }, 60_000);
 
+  it('when HIS cancels but its answer is lost, the patient is told it is being confirmed and the money still goes back', async () => {
+    const q = await patient('liu');
+    const no = await paidRegistration(q, await laterSlot(q, 0));
+    await stack.faults('his').add({ op: 'cancelRegistration', kind: 'drop', after: 'act', times: 1 });
+    const r = await cancel(q, no);
+    expect(r.status).toBe(503);
+    expect(r.body.error?.code).toBe('CANCEL_UNCONFIRMED');
+    expect(r.body.error?.message).toContain('钱还没有退回');
+    const done = await waitFor('refund after the lost answer', () => q.order(no), (o) => o.state === 'refunded', 60_000);
+    expect(done.refunds).toEqual([expect.objectContaining({ state: 'succeeded', amounts: done.amounts })]);
+    expect((await getJson(`${stack.urls.his}/sandbox/ledger/${no}`)).refunds).toHaveLength(1);
+    await expectMoneyMatches();
+  }, 120_000);
+
   it('after the hospital cut-off 退号 is refused in plain words and no money moves', async () => {
     const q = await patient('chen');
     const no = await paidRegistration(q, await laterSlot(q, 1));

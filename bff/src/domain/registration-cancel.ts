@@ -5,6 +5,8 @@
  * under a refund number fixed per order, so a second tap makes no second cancellation or refund.
  * Plain TS.
  */
+import { type Change, Draft } from './change';
+import { job } from './jobs';
 import type { Order, Refund } from './order';
 
 export const cancelRefundNo = (orderNo: string) => `${orderNo}TH`;
@@ -31,6 +33,23 @@ export function checkCancel(o: Order, now: Date, cutoffMinutes: number): CancelC
   const deadline = cancelDeadline(o, cutoffMinutes);
   if (!deadline || now.getTime() >= deadline.getTime()) return { ok: false, why: 'too_late' };
   return { ok: true, repeat: false };
+}
+
+/**
+ * HIS's answer to a 退号 was unclear: HIS may have cancelled the registration, so finding out is
+ * owed whether or not the patient taps again — a durable job asks HIS again with the same refund
+ * number (HIS answers the same cancellation) and then returns the money. Null when already owed.
+ */
+export function onCancelUnclear(order: Order, detail: string, now: Date): Change | null {
+  if (order.timeline.some((t) => t.event === CANCEL_PENDING_EVENT)) return null;
+  return new Draft(order, now).note(CANCEL_PENDING_EVENT, 'his', detail).enqueue(job('registration.cancel', order.orderNo)).done();
+}
+
+export const CANCEL_PENDING_EVENT = '退号结果不明：稍后向HIS确认';
+
+/** HIS refused a 退号 the job asked again for: nothing moved, the registration stands. */
+export function onCancelRefusedLater(order: Order, reason: string, now: Date): Change {
+  return new Draft(order, now).note('HIS 未同意退号：挂号有效，款项未退', 'his', reason).done();
 }
 
 /** A refund's state as the patient reads it. */
