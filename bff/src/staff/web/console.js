@@ -18,7 +18,7 @@ const WORDS = {
   // the call log's operations (bff tracked(…) names)
   '6201': '上传费用明细 (6201)', '6202': '医保支付下单 (6202)', '6203': '医保退费 (6203)', '6301': '查询医保结算结果 (6301)', '6401': '撤销医保订单 (6401)',
   createPayment: '创建支付订单', queryPayment: '查询支付结果', refundCash: '自费部分退款', release: '释放号源或单据', reverseInsurance: 'HIS冲正',
-  writeBack: 'HIS入账回写', queryBooking: '查询HIS入账',
+  writeBack: 'HIS入账回写', queryBooking: '查询HIS入账', notifyInsuranceRefund: '医保退款通知', cancelRegistration: 'HIS退号',
 };
 /** payment parts and refunds have their own states, some spelled like order states */
 /** @type {Record<string, string>} */
