@@ -7,6 +7,7 @@
 import { patientApi as api } from '@mip/shared';
 import { assertPreviewPrerequisites, H5_DIR, previewPool } from '../support/browser';
 import { WechatPatient } from '../support/patient';
+import { overflows } from '../support/overflow';
 import { step } from '../support/preview-steps';
 import { testStack, type TestStack } from '../support/stack';
 
@@ -88,6 +89,18 @@ test('退号 from the order page, confirmed in a dialog, shows the refund until 
     await p.$('#order-cancel-registration').waitFor();
   });
   expect(await p.text('#order-cancel-before')).toContain('就诊开始前可以退号');
+  // the 退号 button and its deadline fit at 320 px in large-text mode
+  await step(p, 'large-text-320', async () => {
+    await p.page.evaluate(`location.hash = '#/pages/index/index'`);
+    await p.onPage('home');
+    await p.tap('#large-text-toggle');
+    await p.$('#page-home.page--large').waitFor();
+    await p.page.setViewportSize({ width: 320, height: 640 });
+    await p.page.evaluate(`location.hash = ${JSON.stringify(`#/pages/order/index?orderNo=${orderNo}`)}`);
+    await p.onPage('order');
+    await p.$('#order-cancel-registration').waitFor();
+  });
+  expect(await overflows(p)).toEqual([]);
   await step(p, 'dialog', async () => {
     await p.tap('#order-cancel-registration');
     // the dialog is drawn outside the page
@@ -107,6 +120,7 @@ test('退号 from the order page, confirmed in a dialog, shows the refund until 
   });
   const [refund] = (await patient.order(orderNo)).refunds;
   expect(await p.text(`#refund-state-${refund.refundNo}`)).toBe('已完成');
+  expect(await overflows(p)).toEqual([]);
   expect(await p.text('#order-state')).not.toMatch(/[A-Za-z]{2,}/);
   expect(p.pageErrors).toEqual([]);
 });
