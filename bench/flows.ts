@@ -18,6 +18,9 @@ import { startStack, type Stack } from '../scripts/stack';
 import { CROWD_SIZE } from '../sandbox/seed/persons';
 import { BenchClient, percentile, post, slotPool, type Timed } from './client';
 
+/** the crowd books the same sessions again and again: the HIS's one-registration-per-session rule is off for throughput runs */
+const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
+
 /**
  * The bench's 400 patients log in from one address and pay far more often than people do: the
  * rate limits (bff/src/http/rate-limit.ts, tested in test/integration/rate-limits.test.ts) are off.
@@ -31,7 +34,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
-  const stack: Stack = await startStack({ dir, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
+  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
   const samples: Timed[] = [];
   try {
     const wechat = stack.urls.wechat;

@@ -19,6 +19,9 @@ import { CROWD_SIZE, personByKey } from '../sandbox/seed/persons';
 import { BENCH_RATE_LIMITS } from './flows';
 import { BenchClient, percentile, post, slotPool, type Timed } from './client';
 
+/** the crowd books the same sessions again and again: the HIS's one-registration-per-session rule is off for throughput runs */
+const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
+
 const POLL_MS = 250;
 
 /** The bare Koa server: one route, { ok: true } — started as its own process like the BFFs. */
@@ -47,7 +50,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
   const seconds = opts.seconds ?? 60;
   const concurrency = opts.concurrency ?? 50;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-load-'));
-  const stack: Stack = await startStack({ dir, bffInstances: 3, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn' } });
+  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffInstances: 3, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn' } });
   const helloPort = await freePort();
   const hello = service({ name: 'hello-koa', entry: 'bench/load.ts', port: helloPort, env: { BENCH_HELLO: '1' }, logDir: path.join(dir, 'logs') });
   await hello.start();

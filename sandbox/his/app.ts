@@ -24,6 +24,8 @@ const ConfigPatch = z.object({
   preSettlementTtlMs: z.number().int().positive().optional(),
   pushEnabled: z.boolean().optional(),
   bffUrl: z.string().url().optional(),
+  oneRegistrationPerSession: z.boolean().optional(),
+  cancelCutoffMinutes: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -60,7 +62,7 @@ export function createHisSandbox(input: HisSandboxConfigInput): HisSandbox {
     ctx.body = { pushes: pusher.log };
   });
   router.get('/sandbox/config', (ctx) => {
-    ctx.body = { idempotentWriteBack: config.idempotentWriteBack, supportsReversal: config.supportsReversal, preSettlementTtlMs: config.preSettlementTtlMs, pushEnabled: config.push.enabled };
+    ctx.body = { idempotentWriteBack: config.idempotentWriteBack, supportsReversal: config.supportsReversal, preSettlementTtlMs: config.preSettlementTtlMs, pushEnabled: config.push.enabled, oneRegistrationPerSession: config.oneRegistrationPerSession, cancelCutoffMinutes: config.cancelCutoffMinutes };
   });
   router.post('/sandbox/config', async (ctx) => {
     const patch = ConfigPatch.parse(await readJson(ctx.req));
@@ -69,6 +71,8 @@ export function createHisSandbox(input: HisSandboxConfigInput): HisSandbox {
     if (patch.preSettlementTtlMs !== undefined) config.preSettlementTtlMs = patch.preSettlementTtlMs;
     if (patch.pushEnabled !== undefined) config.push.enabled = patch.pushEnabled;
     if (patch.bffUrl !== undefined) config.push.bffUrl = patch.bffUrl;
+    if (patch.oneRegistrationPerSession !== undefined) config.oneRegistrationPerSession = patch.oneRegistrationPerSession;
+    if (patch.cancelCutoffMinutes !== undefined) config.cancelCutoffMinutes = patch.cancelCutoffMinutes;
     ctx.body = { ok: true };
   });
   /** back to the seed: patients, bills, bookings, ledger, pushes, faults and configuration */

@@ -18,6 +18,17 @@ export const HisSandboxConfig = z.object({
    * settled. Unset (in-process HIS tests): the reversal is recorded in HIS only.
    */
   centreUrl: z.string().url().optional(),
+  /**
+   * One registration per patient per doctor session (slot), as HIS products enforce it (inferred:
+   * no public HIS spec; hospitals' booking rules say 同一就诊人同一医生同一时段限挂一个号). Paid and
+   * pending (pre-settled, not yet paid) registrations both count. false: no such rule.
+   */
+  oneRegistrationPerSession: z.boolean().default(true),
+  /**
+   * 退号 is accepted until this many minutes before the session starts (inferred; hospitals set
+   * their own cut-off, commonly the session's start).
+   */
+  cancelCutoffMinutes: z.number().int().nonnegative().default(0),
   /** how long a pre-settlement holds its slot / bills */
   preSettlementTtlMs: z.number().int().positive().default(15 * 60_000),
   /** HIS -> BFF patient message push (C4/C5) */

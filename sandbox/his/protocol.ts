@@ -37,6 +37,10 @@ export const CODES = {
   REGION_NOT_SUPPORTED: '511',
   INSURANCE_MISMATCH: '512',
   PATIENT_MISMATCH: '513',
+  /** the patient already holds a paid or pending registration for this doctor session */
+  ALREADY_REGISTERED: '514',
+  /** 退号 after the cut-off (the session has started) */
+  CANCEL_TOO_LATE: '515',
   UNKNOWN: '-1',
 } as const;
 

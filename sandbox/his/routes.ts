@@ -14,6 +14,7 @@ import { perform } from './perform';
 import { preSettleOutpatient, preSettleRegistration, releasePreSettlement } from './presettle';
 import { CODES, HisFailure, parseInput, refuse } from './protocol';
 import type { MessagePusher } from './push';
+import { assertOneRegistration, cancelRegistration } from './registration';
 import { departments, doctors, slots } from './schedule';
 import type { HisWorld } from './world';
 
@@ -52,6 +53,7 @@ const WriteBackIn = z.object({
 });
 const ReversalIn = z.object({ pay_ord_id: str, revs_token: z.string().max(256).optional(), ...Amounts });
 const RefundIn = z.object({ order_no: str, refund_no: str, ...Amounts });
+const CancelIn = z.object({ order_no: str, refund_no: str, reason: z.string().max(100).optional() });
 const TradeCheckIn = z.object({ trade_no: str, business: z.enum(['settlement', 'reversal', 'refund']), refund_no: str.optional() });
 
 function idempotencyKey(ctx: Koa.Context): string {
@@ -111,7 +113,10 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
   router.post('/api/registration/pre-settle', (ctx) => {
     const key = idempotencyKey(ctx);
     const b = parseInput(RegPreSettleIn, jsonBody(ctx));
-    return run(ctx, 'preSettleRegistration', key, () => preSettleRegistration(world, config.preSettlementTtlMs, b, key));
+    return run(ctx, 'preSettleRegistration', key, () => {
+      if (config.oneRegistrationPerSession) assertOneRegistration(world, b.patient_id, b.slot_id, key);
+      return preSettleRegistration(world, config.preSettlementTtlMs, b, key);
+    });
   });
 
   router.get('/api/outpatient/unpaid', (ctx) => {
@@ -185,6 +190,12 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
       }
       return reverse(world, orderNo, b, { supported: config.supportsReversal });
     });
+  });
+
+  router.post('/api/registration/cancel', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(CancelIn, jsonBody(ctx));
+    return run(ctx, 'cancelRegistration', key, () => cancelRegistration(world, b, config.cancelCutoffMinutes));
   });
 
   router.post('/api/refunds', (ctx) => {

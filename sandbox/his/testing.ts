@@ -17,7 +17,7 @@ export interface RunningHis {
   faultRules(): Promise<(FaultRule & { id: number })[]>;
   ledger(orderNo?: string): Promise<ReturnType<typeof ledgerView>>;
   reset(): Promise<void>;
-  configure(patch: { idempotentWriteBack?: boolean; supportsReversal?: boolean; preSettlementTtlMs?: number; pushEnabled?: boolean; bffUrl?: string }): Promise<void>;
+  configure(patch: { idempotentWriteBack?: boolean; supportsReversal?: boolean; preSettlementTtlMs?: number; pushEnabled?: boolean; bffUrl?: string; oneRegistrationPerSession?: boolean; cancelCutoffMinutes?: number }): Promise<void>;
   /** a signed call to the open API, as a client would make it */
   api(method: 'GET' | 'POST', pathWithQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown }>;
   stop(): Promise<void>;

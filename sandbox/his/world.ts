@@ -97,6 +97,8 @@ export interface SettlementRec extends Amounts {
   /** true when the order already had a settlement: a double booking */
   duplicate: boolean;
   refundedFen: number;
+  /** 退号: when the registration was cancelled (sandbox/his/registration.ts) */
+  cancelledAt?: string;
 }
 
 export interface ReversalRec extends Amounts {

@@ -36,6 +36,11 @@ export const ERRORS = {
   ORDER_STATE_CONFLICT: { status: 409, message: '这笔订单的状态已经变化，请不要重复支付。请刷新后在「我的订单」查看' },
   IDEMPOTENCY_CONFLICT: { status: 409, message: '同一请求编号对应了不同的内容' },
   BILL_IN_OTHER_ORDER: { status: 409, message: '这笔费用已在您的另一笔订单里，没有重复扣款。请到那笔订单继续支付或查看结果' },
+  ALREADY_REGISTERED: { status: 409, message: '您已预约该医生本时段，没有重复扣款。请在「我的订单」中查看这笔挂号' },
+  CANCEL_TOO_LATE: { status: 409, message: '已过退号时间（就诊时段已开始），不能在线退号，钱没有变动。如需帮助，请到医院挂号窗口办理' },
+  CANCEL_NOT_ALLOWED: { status: 409, message: '这笔挂号目前不能退号，钱没有变动。请到医院挂号窗口咨询' },
+  CANCEL_UNCONFIRMED: { status: 503, message: '退号结果暂未确认，钱还没有退回。请稍后在订单里再点一次「退号」查看结果' },
+  REFUND_ROLE_REQUIRED: { status: 403, message: '您的账号没有发起退款的权限，请联系有退款权限的同事办理' },
   REFUND_EXCEEDS_PAYMENT: { status: 422, message: '退款金额超过可退金额' },
   REFUND_NOT_ALLOWED: { status: 409, message: '这笔订单目前不能退款，钱没有变动。请到医院窗口咨询' },
 

@@ -85,6 +85,7 @@ describe('real answers follow the document', () => {
     await p.api.ok(patientApi.listOrders);
     await p.api.call(patientApi.getOrder, { params: { orderNo: 'O2611241000000NONE99' } });
     await p.api.call(patientApi.cancelOrder, { params: { orderNo } });
+    await p.api.call(patientApi.cancelRegistration, { params: { orderNo } });
     const patientCalls = recorded.filter((r) => r.path.startsWith('/api/'));
     expect(patientCalls.length).toBeGreaterThan(10);
     expect(patientCalls.map((r) => r.status)).toEqual(expect.arrayContaining([200, 404, 409]));
@@ -106,6 +107,9 @@ describe('real answers follow the document', () => {
     await c.call(staffApi.exportOrders, { body: { orderNo } });
     await c.call(staffApi.resolveReview, { params: { orderNo }, body: { to: 'completed', note: '核对无误，已完成', version: 1 } });
     await itStaff.call(staffApi.resolveReview, { params: { orderNo }, body: { to: 'completed', note: '核对无误，已完成', version: 1 } });
+    const refund = { params: { orderNo }, body: { refundNo: 'OPENAPI001', all: true, reason: '接口文档核对退款', confirmed: true } };
+    await itStaff.call(staffApi.createRefund, refund);
+    await c.call(staffApi.createRefund, refund);
     await c.call(staffApi.logout, { csrf: false });
     await c.call(staffApi.logout);
     const seen = new Set(recorded.filter((r) => r.path.startsWith('/staff/api')).map((r) => validateAgainstOpenApi(doc, r.method, r.path, r.status, r.body, r.contentType).operationId));

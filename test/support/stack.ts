@@ -31,6 +31,9 @@ export async function testStack(opts: Partial<StackOptions> = {}): Promise<TestS
   if (fs.existsSync(CREDENTIALS_CACHE)) fs.copyFileSync(CREDENTIALS_CACHE, credentials);
   const stack = await startStack({
     ...opts,
+    // Older tests book one patient into the first open slot again and again: the sandbox HIS's
+    // one-registration-per-session rule is on only where a test asks for it.
+    sandboxConfig: deepMerge({ his: { oneRegistrationPerSession: false } }, opts.sandboxConfig as Record<string, unknown> | undefined) as StackOptions['sandboxConfig'],
     dir,
     bffConfig: deepMerge(TEST_BFF_CONFIG as Record<string, unknown>, opts.bffConfig),
     bffEnv: { WORKER_CLAIM_IDLE_MS: '3000', LOG_LEVEL: 'info', ...(opts.bffEnv ?? {}) },

@@ -38,6 +38,12 @@ export const Config = z.object({
   workerConcurrency: z.number().int().positive().default(8),
   /** an unpaid order is cancelled (6401) after this long */
   unpaidOrderTtlMs: z.number().int().positive().default(30 * 60_000),
+  /**
+   * 退号: a paid registration can be cancelled online until this many minutes before its session
+   * starts (inferred: hospitals set their own cut-off, commonly the session's start; the sandbox
+   * HIS has its own, sandbox/his/config.ts cancelCutoffMinutes, and refuses after it).
+   */
+  registrationCancelCutoffMinutes: z.number().int().nonnegative().default(0),
   /** patient login per address, order create and pay per patient (http/rate-limit.ts) */
   rateLimits: RateLimitsConfig.prefault({}),
 });

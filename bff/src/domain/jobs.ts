@@ -11,6 +11,7 @@ export type JobType =
   | 'reversal.run' //         C6: undo a one-sided payment
   | 'refund.run' //           C2/M6: carry out one refund (domain/money-back.ts)
   | 'refund.notice' //        医保退款通知 to the channel after an insurance refund
+  | 'registration.cancel' //  退号 whose HIS answer was unclear: ask HIS again, then refund
   | 'message.deliver'; //     C4/C5: deliver a patient message
 
 export interface Job {

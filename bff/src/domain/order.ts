@@ -86,7 +86,7 @@ export interface ReversalStep {
 export interface Refund {
   refundNo: string;
   /** who asked: HIS, a staff member or the reversal policy */
-  requestedBy: 'his' | 'staff' | 'reversal';
+  requestedBy: 'his' | 'staff' | 'patient' | 'reversal';
   state: RefundState;
   amounts: Split;
   reason: string;

@@ -18,7 +18,9 @@ export interface RefundRequest {
   refundNo: string;
   amounts: Omit<Split, 'totalFen'>;
   reason: string;
-  requestedBy: 'his' | 'staff';
+  requestedBy: 'his' | 'staff' | 'patient';
+  /** the timeline's line for the request when it should say more than the reason (a staff member's audit line) */
+  audit?: string;
 }
 
 const REFUNDABLE = ['completed', 'partially_refunded'];
@@ -56,5 +58,5 @@ export function requestRefund(order: Order, req: RefundRequest, now: Date): Chan
   };
   if (a.fundFen + a.acctFen > 0) refund.insurance = { appRefdSn: `${o.orderNo}${req.refundNo}`.slice(-40) };
   o.refunds.push(refund);
-  return d.note(`退款 ${req.refundNo} 已申请`, req.requestedBy, req.reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: req.refundNo } })).done();
+  return d.note(`退款 ${req.refundNo} 已申请`, req.requestedBy, req.audit ?? req.reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: req.refundNo } })).done();
 }

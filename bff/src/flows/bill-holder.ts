@@ -12,3 +12,9 @@ export async function orderHoldingBills(deps: Deps, ownerKey: string, billNos: s
   const held = orders.find((o) => HOLDING.includes(o.state) && (o.detail.billNos ?? []).some((b) => billNos.includes(b)));
   return held?.orderNo;
 }
+
+/** The patient's paid or pending registration for this slot (the one HIS counts against a second booking). */
+export async function orderHoldingSlot(deps: Deps, ownerKey: string, slotId: string): Promise<string | undefined> {
+  const orders = await deps.orders.getMany(await deps.orders.ownerOrderNos(ownerKey));
+  return orders.find((o) => [...HOLDING, 'completed'].includes(o.state) && o.detail.slotId === slotId)?.orderNo;
+}

@@ -13,7 +13,7 @@ import { AppError } from '../http/app-error';
 import { PeerError } from '../peers/http-client';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
-import { orderHoldingBills } from './bill-holder';
+import { orderHoldingBills, orderHoldingSlot } from './bill-holder';
 
 export type CreateOrderBody = ({ kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }) & { memberId?: string };
 
@@ -114,6 +114,10 @@ export async function buildOrder(
     await deps.redis.del(idemKey); // nothing was created: the same key may be used again
     if (err instanceof HisRejectedError) {
       if (err.code === 'SLOT_UNAVAILABLE') throw new AppError('SLOT_UNAVAILABLE');
+      if (err.code === 'ALREADY_REGISTERED' && body.kind === 'registration') {
+        const holder = await orderHoldingSlot(deps, owner.ownerKey, body.slotId);
+        throw new AppError('ALREADY_REGISTERED', undefined, holder ? { orderNo: holder } : undefined);
+      }
       // NOT_OWNER is answered like NOT_FOUND: nobody learns that someone else's bill exists
       if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new AppError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
       const holder = body.kind === 'outpatient' ? await orderHoldingBills(deps, owner.ownerKey, body.billNos) : undefined;

@@ -9,7 +9,7 @@ import type { Deps } from './deps';
 import { noteRefundDay } from '../reconciliation/run-store';
 import { chinaDay } from '../reconciliation/days';
 
-export async function createRefund(deps: Deps, orderNo: string, req: RefundRequest): Promise<Order> {
+export async function createRefund(deps: Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>, orderNo: string, req: RefundRequest): Promise<Order> {
   const order = await deps.orders.get(orderNo);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   try {

@@ -1,5 +1,6 @@
 import { FAMILY_RELATION_LABELS, ORDER_STATE_LABEL, type FamilyRelation, type OrderView, type PaymentView } from '@mip/shared';
 import type { Order } from '../domain/order';
+import { cancelDeadline, checkCancel, refundStateLabel } from '../domain/registration-cancel';
 
 const PAYABLE = ['created', 'fee_uploaded', 'awaiting_payment'];
 
@@ -28,7 +29,7 @@ export function paymentsOf(o: Order): PaymentView[] {
  * `unpaidTtlMs` (the order.expire job's delay, config unpaidOrderTtlMs), a payable order says
  * when it is released if not paid (`payBefore`).
  */
-export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number): OrderView {
+export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number, cancelCutoffMinutes?: number): OrderView {
   const expired = o.payment ? Date.parse(o.payment.expiresAt) < now.getTime() : false;
   const view: OrderView = {
     orderNo: o.orderNo,
@@ -57,11 +58,18 @@ export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number): O
         reason: r.reason,
         createdAt: r.createdAt,
         ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+        stateLabel: refundStateLabel(r),
       })),
     canPay: PAYABLE.includes(o.state) && !expired,
     canCancel: PAYABLE.includes(o.state),
   };
   if (o.paidAt) view.paidAt = o.paidAt;
+  if (cancelCutoffMinutes !== undefined && o.kind === 'registration') {
+    const c = checkCancel(o, now, cancelCutoffMinutes);
+    view.canCancelRegistration = c.ok && !c.repeat;
+    const until = cancelDeadline(o, cancelCutoffMinutes);
+    if (view.canCancelRegistration && until) view.cancelBefore = until.toISOString();
+  }
   if (unpaidTtlMs !== undefined && PAYABLE.includes(o.state)) view.payBefore = new Date(Date.parse(o.createdAt) + unpaidTtlMs).toISOString();
   return view;
 }

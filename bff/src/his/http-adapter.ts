@@ -20,6 +20,7 @@ import {
   BUSINESS,
   BillDetailW,
   BillSummaryW,
+  CancelW,
   DeptW,
   DoctorW,
   PatientW,
@@ -215,6 +216,25 @@ export function createHttpHis(config: HisConfig): HisPort {
       });
       if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message, refusal: a.band === 'param' ? 'request' : 'business' };
       return { outcome: 'recorded', hisReceiptNo: a.data.refund_receipt_no };
+    },
+
+    async cancelRegistration(q, ctx) {
+      const a = await t.write({
+        op: 'cancelRegistration',
+        method: 'POST',
+        path: '/api/registration/cancel',
+        idempotencyKey: ctx.idempotencyKey,
+        body: { order_no: q.orderNo, refund_no: q.refundNo, reason: q.reason },
+        data: CancelW,
+      });
+      if (a.kind === 'refused') {
+        const code = a.code === BUSINESS.CANCEL_TOO_LATE ? 'TOO_LATE' : a.code === BUSINESS.SETTLEMENT_NOT_FOUND ? 'NOT_FOUND' : 'OTHER';
+        return { outcome: 'rejected', code, reason: a.message };
+      }
+      const d = a.data;
+      const amounts = { totalFen: d.total_fen, fundFen: d.fund_fen, acctFen: d.acct_fen, cashFen: d.cash_fen };
+      if (amounts.fundFen + amounts.acctFen + amounts.cashFen !== amounts.totalFen) throw new HisUnclearError('cancelRegistration', 'HIS answered parts that do not add up to the total');
+      return { outcome: 'cancelled', hisCancelNo: d.cancel_no, amounts };
     },
 
     async queryBooking(q) {

@@ -80,6 +80,8 @@ export function rejectionCode(band: 'param' | 'business', code: string): HisReje
       return 'NOT_OWNER';
     case BUSINESS.SLOT_UNAVAILABLE:
       return 'SLOT_UNAVAILABLE';
+    case BUSINESS.ALREADY_REGISTERED:
+      return 'ALREADY_REGISTERED';
     case BUSINESS.REGION_NOT_SUPPORTED:
     case BUSINESS.INSURANCE_MISMATCH:
     case BUSINESS.PATIENT_MISMATCH:

@@ -159,6 +159,11 @@ export type WriteBackResult = { outcome: 'recorded'; hisReceiptNo: string } | { 
 
 export type ReversalResult = { outcome: 'reversed'; hisReversalNo: string } | { outcome: 'rejected'; code: string; reason: string };
 
+/** 退号: HIS cancelled the registration and booked its payment as refunded (amounts: what goes back). */
+export type CancelRegistrationResult =
+  | { outcome: 'cancelled'; hisCancelNo: string; amounts: SettlementRecord['amounts'] }
+  | { outcome: 'rejected'; code: 'TOO_LATE' | 'NOT_FOUND' | 'OTHER'; reason: string };
+
 export type BookingCheck = { booked: true; hisReceiptNo: string } | { booked: false };
 
 export class HisUnclearError extends Error {
@@ -170,7 +175,7 @@ export class HisUnclearError extends Error {
 
 /** A clear refusal of a read or pre-settlement (unknown patient, bill not theirs, slot gone…). */
 export class HisRejectedError extends Error {
-  constructor(readonly op: string, readonly code: 'NOT_FOUND' | 'NOT_OWNER' | 'SLOT_UNAVAILABLE' | 'INVALID' | 'OTHER', message: string) {
+  constructor(readonly op: string, readonly code: 'NOT_FOUND' | 'NOT_OWNER' | 'SLOT_UNAVAILABLE' | 'ALREADY_REGISTERED' | 'INVALID' | 'OTHER', message: string) {
     super(`HIS ${op}: ${message}`);
     this.name = 'HisRejectedError';
   }
@@ -207,6 +212,8 @@ export interface HisPort {
   reverseInsurance(q: { orderNo: string; payOrdId: string; revsToken?: string; amounts: SettlementRecord['amounts'] }, ctx: HisCallContext): Promise<ReversalResult>;
   /** HIS-side refund of a booked settlement (used when a completed order is refunded) */
   refundSettlement(q: { orderNo: string; refundNo: string; amounts: SettlementRecord['amounts'] }, ctx: HisCallContext): Promise<WriteBackResult>;
+  /** 退号: HIS cancels a paid registration before its session; `refundNo` is the refund the BFF then carries out */
+  cancelRegistration(q: { orderNo: string; refundNo: string; reason: string }, ctx: HisCallContext): Promise<CancelRegistrationResult>;
   /** "did you book this?" for unclear answers (trade_check); never books anything itself */
   queryBooking(q: { orderNo: string; kind: 'settlement' | 'reversal' | 'refund'; refundNo?: string }): Promise<BookingCheck>;
 }

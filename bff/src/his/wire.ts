@@ -34,6 +34,10 @@ export const BUSINESS = {
   REGION_NOT_SUPPORTED: '511',
   INSURANCE_MISMATCH: '512',
   PATIENT_MISMATCH: '513',
+  /** a paid or pending registration for the same doctor session already exists (inferred code: sandbox/his/protocol.ts) */
+  ALREADY_REGISTERED: '514',
+  /** 退号 after the hospital's cut-off */
+  CANCEL_TOO_LATE: '515',
 } as const;
 
 export const isParamCode = (code: string) => /^1\d\d$/.test(code);
@@ -153,6 +157,16 @@ export const PreSettlementW = z.object({
 export const SettlementW = z.object({ receipt_no: text.min(1), booked_at: text.optional() });
 export const ReversalW = z.object({ reversal_no: text.min(1) });
 export const RefundW = z.object({ refund_receipt_no: text.min(1) });
+/** 退号 (POST /api/registration/cancel): what HIS booked as refunded, to be returned to the patient */
+export const CancelW = z.object({
+  cancel_no: text.min(1),
+  refund_no: text.min(1),
+  total_fen: fen,
+  fund_fen: fen,
+  acct_fen: fen,
+  cash_fen: fen,
+  cancelled_at: text.optional(),
+});
 export const ReleaseW = z.object({ pre_settlement_id: text, status: text }).nullish();
 /** reconciliation_no is HIS's voucher number, or the literal "notfound" */
 export const TradeCheckW = z.object({ reconciliation_no: text.min(1), trade_time: text.optional() });

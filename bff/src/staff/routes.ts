@@ -15,6 +15,7 @@ import { paginate, searchOrders } from './search';
 import type { StaffSessions } from './sessions';
 import { toStaffDetail, toStaffRow } from './views';
 import { listRegions } from '../flows/insurance';
+import { staffRefundRoute } from './refund-route';
 
 export interface StaffServices {
   accounts: StaffAccounts;
@@ -22,7 +23,7 @@ export interface StaffServices {
   limiter: LoginLimiter;
 }
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now'> & { staff: StaffServices; his?: Deps['his'] };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: StaffServices; his?: Deps['his'] };
 
 function rateLimited(ctx: Context, seconds: number): AppError {
   ctx.set('Retry-After', String(seconds));
@@ -101,6 +102,8 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
     open.sort((a, b) => (a.review!.openedAt < b.review!.openedAt ? -1 : 1));
     return { reviews: open.map((o) => ({ ...toStaffRow(o), review: o.review! })) };
   });
+
+  staffRefundRoute(router, deps, opts);
 
   bind(router, api.resolveReview, opts, async ({ principal, params, body }) => {
     allow(principal, api.resolveReview);

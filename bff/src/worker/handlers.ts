@@ -5,6 +5,7 @@ import { writeBackJob } from '../flows/write-back';
 import { moneyBackJob, noticeJob, reversalJob } from '../flows/money-back';
 import { expireJob, releaseJob } from '../flows/cancelling';
 import { deliverJob } from '../flows/messages';
+import { cancelRegistrationJob } from '../flows/cancel-registration';
 import type { JobHandler } from '../store/queue';
 
 /** Which flow carries out which job. */
@@ -19,6 +20,7 @@ export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandle
     'order.expire': (j) => expireJob(deps, j.key, j.attempt),
     'order.release': (j) => releaseJob(deps, j.key),
     'message.deliver': (j) => deliverJob(deps, j.key, j.attempt),
+    'registration.cancel': (j) => cancelRegistrationJob(deps, j.key, j.attempt),
     ...extra,
   };
 }

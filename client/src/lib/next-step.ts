@@ -18,9 +18,11 @@ export function nextStepFor(e: unknown, returnTo?: string): NextStep | undefined
     case 'AUTHORIZATION_REQUIRED':
     case 'AUTHORIZATION_FAILED':
       return { label: '去授权医保电子凭证', to: url(PAGES.auth, { returnTo }), mode: 'go' };
-    case 'BILL_IN_OTHER_ORDER': {
+    case 'BILL_IN_OTHER_ORDER':
+    case 'ALREADY_REGISTERED': {
       const d = e.details as { orderNo?: unknown } | undefined;
-      return typeof d?.orderNo === 'string' ? { label: '查看那笔订单', to: url(PAGES.order, { orderNo: d.orderNo }), mode: 'go' } : undefined;
+      const label = e.code === 'ALREADY_REGISTERED' ? '查看已预约的订单' : '查看那笔订单';
+      return typeof d?.orderNo === 'string' ? { label, to: url(PAGES.order, { orderNo: d.orderNo }), mode: 'go' } : undefined;
     }
     case 'UNAUTHENTICATED':
     case 'LOGIN_FAILED':

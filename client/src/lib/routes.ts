@@ -35,6 +35,7 @@ export const ROUTES: Record<EndpointName, Route> = {
   listFamily: { id: 'family.list', method: 'GET', path: '/api/family', auth: 'patient' },
   addFamily: { id: 'family.add', method: 'POST', path: '/api/family', auth: 'patient' },
   removeFamily: { id: 'family.remove', method: 'DELETE', path: '/api/family/:memberId', auth: 'patient' },
+  cancelRegistration: { id: 'orders.cancelRegistration', method: 'POST', path: '/api/orders/:orderNo/cancel-registration', auth: 'patient' },
 };
 
 /** Fills :name placeholders with URL-encoded values (same rule as the contract's buildPath). */

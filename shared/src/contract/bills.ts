@@ -34,7 +34,7 @@ export const BillRecord = z.object({
   /** refunds only: our refund number (the channel's out_refund_no / out_request_no) */
   refundNo: z.string().optional(),
   /** refunds only: 'reversal' marks a one-sided reversal (C6) */
-  requestedBy: z.enum(['his', 'staff', 'reversal']).optional(),
+  requestedBy: z.enum(['his', 'staff', 'patient', 'reversal']).optional(),
   amounts: Amounts,
   /** payment: paid time; refund: finished time, or request time while unfinished (ISO) */
   time: z.string(),

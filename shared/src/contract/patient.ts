@@ -271,6 +271,17 @@ export const cancelOrder = endpoint({
   response: z.object({ order: OrderView }),
 });
 
+export const cancelRegistration = endpoint({
+  id: 'orders.cancelRegistration',
+  tag: 'patient',
+  method: 'POST',
+  path: '/api/orders/:orderNo/cancel-registration',
+  auth: 'patient',
+  summary: '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent',
+  params: z.object({ orderNo: OrderNo }),
+  response: z.object({ order: OrderView }),
+});
+
 export const patientApi = {
   login,
   clientConfig,
@@ -289,4 +300,5 @@ export const patientApi = {
   getOrder,
   listOrders,
   cancelOrder,
+  cancelRegistration,
 } as const;

@@ -29,6 +29,8 @@ export const RefundView = z.object({
   reason: z.string().optional(),
   createdAt: z.string(),
   finishedAt: z.string().optional(),
+  /** the refund's state in plain words: 申请中 / 医保已退 / 自费已退 / 已完成 / 需人工处理 / 未退款 */
+  stateLabel: z.string().optional(),
 });
 export type RefundView = z.infer<typeof RefundView>;
 
@@ -71,6 +73,9 @@ export const OrderView = z.object({
   refunds: z.array(RefundView),
   canPay: z.boolean(),
   canCancel: z.boolean(),
+  /** a paid registration the patient may still cancel (退号), and until when (ISO instant) */
+  canCancelRegistration: z.boolean().optional(),
+  cancelBefore: z.string().optional(),
   /** unpaid orders: when the order is released by itself if not paid (ISO instant) */
   payBefore: z.string().optional(),
 });

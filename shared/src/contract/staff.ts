@@ -122,7 +122,7 @@ export const PaymentPart = z.object({
 });
 
 export const StaffRefund = RefundView.extend({
-  requestedBy: z.enum(['his', 'staff', 'reversal']),
+  requestedBy: z.enum(['his', 'staff', 'patient', 'reversal']),
   state: z.enum(REFUND_STATES),
   insuranceOutcome: z.string().optional(),
   cashOutcome: z.string().optional(),
@@ -279,4 +279,31 @@ export const resolveReview = staffOnly(
   { roles: RESOLVE },
 );
 
-export const staffApi = { login, logout, me, searchOrders, getOrder, exportOrders, listReviews, resolveReview } as const;
+/** Starting a refund moves money: finance, or admin standing in (issue 12 item 8). */
+export const REFUND_ROLES: readonly StaffRole[] = ['finance', 'admin'];
+
+export const createRefund = staffOnly(
+  endpoint({
+    id: 'staff.refunds.create',
+    tag: 'staff',
+    method: 'POST',
+    path: '/staff/api/orders/:orderNo/refunds',
+    auth: 'staff',
+    summary:
+      'A staff member starts a refund of a completed order, fully or partly (bounded by what is left), with a reason and a second confirmation; it goes through the same money-back process as HIS refunds (6203 for the insurance part, the channel for the cash) and leaves an audit line (who, when, why, amounts) on the timeline. refundNo makes a repeat harmless',
+    params: z.object({ orderNo: OrderNo }),
+    body: z
+      .object({
+        refundNo: z.string().regex(/^[A-Za-z0-9]{6,24}$/, '退款编号格式不正确'),
+        amounts: z.object({ fundFen: FenAmount, acctFen: FenAmount, cashFen: FenAmount }).optional(),
+        all: z.boolean().optional(),
+        reason: z.string().trim().min(4, '请填写退款原因（至少4个字）').max(100),
+        confirmed: z.literal(true, { error: '请再次确认退款' }),
+      })
+      .strict(),
+    response: z.object({ order: StaffOrderDetail }),
+  }),
+  { roles: REFUND_ROLES },
+);
+
+export const staffApi = { login, logout, me, searchOrders, getOrder, exportOrders, listReviews, resolveReview, createRefund } as const;

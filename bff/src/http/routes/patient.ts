@@ -10,6 +10,7 @@ import { cancelByPatient } from '../../flows/cancelling';
 import { confirmNow } from '../../flows/confirming';
 import { ownedOrder } from '../../flows/access';
 import { toOrderView } from '../../flows/views';
+import { cancelRegistration } from '../../flows/cancel-registration';
 import type { Order } from '../../domain/order';
 import type { PatientSession } from '../../sessions/patient-sessions';
 import { AppError } from '../app-error';
@@ -24,7 +25,7 @@ export function patientSession(p: PrincipalOf<'patient'>): PatientSession {
 /** The patient API (shared/src/contract/patient.ts) bound to the flows. */
 export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): void {
   /** the patient's view of an order, with the moment an unpaid one is released */
-  const view = (o: Order) => toOrderView(o, new Date(), deps.config.unpaidOrderTtlMs);
+  const view = (o: Order) => toOrderView(o, deps.now(), deps.config.unpaidOrderTtlMs, deps.config.registrationCancelCutoffMinutes);
   bind(router, api.login, opts, async ({ body }) => {
     let user;
     try {
@@ -105,6 +106,9 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     const nos = await deps.orders.ownerOrderNos(principal.patientKey);
     return { orders: (await deps.orders.getMany(nos)).map((o) => view(o)) };
   });
+  bind(router, api.cancelRegistration, opts, async ({ principal, params }) => ({
+    order: view(await cancelRegistration(deps, patientSession(principal), params.orderNo)),
+  }));
   bind(router, api.cancelOrder, opts, async ({ principal, params }) => ({
     order: view(await cancelByPatient(deps, patientSession(principal), params.orderNo)),
   }));

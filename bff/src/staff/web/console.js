@@ -16,7 +16,7 @@ const WORDS = {
   // the call log's operations (bff tracked(…) names)
   '6201': '上传费用明细 (6201)', '6202': '医保支付下单 (6202)', '6203': '医保退费 (6203)', '6301': '查询医保结算结果 (6301)', '6401': '撤销医保订单 (6401)',
   createPayment: '创建支付订单', queryPayment: '查询支付结果', refundCash: '自费部分退款', release: '释放号源或单据', reverseInsurance: 'HIS冲正',
-  writeBack: 'HIS入账回写', queryBooking: '查询HIS入账', notifyInsuranceRefund: '医保退款通知', closePayment: '关闭支付订单',
+  writeBack: 'HIS入账回写', queryBooking: '查询HIS入账', notifyInsuranceRefund: '医保退款通知', closePayment: '关闭支付订单', cancelRegistration: 'HIS退号',
 };
 /** payment parts and refunds have their own states, some spelled like order states */
 /** @type {Record<string, string>} */
@@ -230,6 +230,7 @@ async function openOrder(orderNo) {
     fill(/** @type {HTMLElement} */ ($('detail-reversal').querySelector('tbody')), o.reversal.steps.map((/** @type {Step} */ s) => [time(s.at), word(s.step), word(s.outcome), s.detail]));
   }
   renderReview(o);
+  renderRefund(o);
   fill(/** @type {HTMLElement} */ ($('detail-timeline').querySelector('tbody')), o.timeline.map((/** @type {Entry} */ t) => [time(t.at), t.from === t.to ? word(t.to) : `${word(t.from)} → ${word(t.to)}`, t.event, t.reason ?? '', word(t.by)]));
   fill(/** @type {HTMLElement} */ ($('detail-calls').querySelector('tbody')), o.calls.map((/** @type {Call} */ c) => [time(c.at), word(c.peer), word(c.op), Math.round(c.ms), word(c.outcome), c.requestId ?? '', c.detail ?? '']), [3]);
   d.hidden = false;
@@ -266,6 +267,47 @@ async function resolve() {
     void loadReviews();
   } catch (err) {
     $('resolve-error').textContent = /** @type {Error} */ (err).message;
+  }
+}
+
+/** "12.30" → 1230 fen, without floating point; NaN when it is not an amount. @param {string} text */
+function fenOf(text) {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
+}
+
+/** Refunds are started by finance (admin standing in) on a completed order. @param {Detail} o */
+function renderRefund(o) {
+  const may = (state.roles.includes('finance') || state.roles.includes('admin')) && ['completed', 'partially_refunded'].includes(o.state);
+  $('refund-form').hidden = !may;
+  $('refund-done').hidden = true;
+  $('refund-error').textContent = '';
+  input('refund-reason').value = '';
+  $('refund-left').textContent = `已付 ${yuan(o.amounts.totalFen)}，已退（含处理中）${yuan(o.refundedFen)}，最多还可退 ${yuan(o.amounts.totalFen - o.refundedFen)}`;
+}
+
+async function startRefund() {
+  const o = state.current;
+  if (!o) return;
+  $('refund-error').textContent = '';
+  const all = input('refund-all').checked;
+  const amounts = { fundFen: fenOf(input('refund-fund').value), acctFen: fenOf(input('refund-acct').value), cashFen: fenOf(input('refund-cash').value) };
+  if (!all && Object.values(amounts).some((v) => Number.isNaN(v))) {
+    $('refund-error').textContent = '金额格式不正确，请填写元，例如 12.30';
+    return;
+  }
+  const reason = input('refund-reason').value.trim();
+  const total = all ? o.amounts.totalFen - o.refundedFen : amounts.fundFen + amounts.acctFen + amounts.cashFen;
+  // the second confirmation: the amount and the reason once more, in words
+  if (!window.confirm(`确认为订单 ${o.orderNo} 退款 ${yuan(total)}？\n原因：${reason || '（未填写）'}\n退款发起后不能撤回。`)) return;
+  const refundNo = `S${Date.now().toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+  try {
+    await api('POST', `/staff/api/orders/${encodeURIComponent(o.orderNo)}/refunds`, { refundNo, ...(all ? { all: true } : { amounts }), reason, confirmed: true });
+    await openOrder(o.orderNo);
+    $('refund-done').hidden = false;
+    $('refund-done').textContent = `已发起退款 ${yuan(total)}（退款单号 ${refundNo}），医保部分退回医保，自付部分原路退回`;
+  } catch (err) {
+    $('refund-error').textContent = /** @type {Error} */ (err).message;
   }
 }
 
@@ -309,6 +351,10 @@ function start() {
   $('tab-reviews').addEventListener('click', () => tab('reviews'));
   $('detail-close').addEventListener('click', () => { $('order-detail').hidden = true; });
   $('resolve-form').addEventListener('submit', (e) => { e.preventDefault(); void resolve(); });
+  $('refund-form').addEventListener('submit', (e) => { e.preventDefault(); void startRefund(); });
+  $('refund-all').addEventListener('change', () => {
+    for (const id of ['refund-fund', 'refund-acct', 'refund-cash']) input(id).disabled = input('refund-all').checked;
+  });
   api('GET', '/staff/api/session').then(showApp, () => showLogin());
 }
 

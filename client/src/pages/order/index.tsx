@@ -53,6 +53,23 @@ export default function OrderPage() {
       }
     });
 
+  const cancelRegistration = () =>
+    run(async () => {
+      setError(null);
+      const content = `确定要退掉这个号吗？退号后挂号费原路退回：医保支付的部分退回医保，自付部分退回您的${platform.payChannelName()}。退回需要一些时间，可在本页查看进度。`;
+      const ok = await Taro.showModal({ title: '退号', content, confirmText: '确定退号', cancelText: '不退号' }).then(
+        (r) => !!r.confirm,
+        () => false,
+      );
+      if (!ok) return;
+      try {
+        const res = await call('cancelRegistration', { params: { orderNo } });
+        setUpdated(res.order);
+      } catch (e) {
+        setError(e);
+      }
+    });
+
   return (
     <Page id='page-order' title='订单详情'>
       {state.status === 'loading' ? <Loading /> : null}
@@ -151,9 +168,9 @@ export default function OrderPage() {
           ) : (
             <View id='order-refunds'>
               {order.refunds.map((r) => (
-                <View key={r.refundNo} id={`refund-${r.refundNo}`} className='card' ariaLabel={`退款${spokenFen(r.amounts.totalFen)}，${REFUND_STATE_LABEL[r.state] ?? r.state}`}>
+                <View key={r.refundNo} id={`refund-${r.refundNo}`} className='card' ariaLabel={`退款${spokenFen(r.amounts.totalFen)}，${r.stateLabel ?? REFUND_STATE_LABEL[r.state] ?? '处理中'}`}>
                   <Text className='card__title'>
-                    退款 {formatFen(r.amounts.totalFen)} · {REFUND_STATE_LABEL[r.state] ?? r.state}
+                    退款 {formatFen(r.amounts.totalFen)} · <Text id={`refund-state-${r.refundNo}`} data-state={r.state}>{r.stateLabel ?? REFUND_STATE_LABEL[r.state] ?? '处理中'}</Text>
                   </Text>
                   <Text className='card__line'>
                     医保退回 {formatFen(r.amounts.fundFen + r.amounts.acctFen)} · 自付退回 {formatFen(r.amounts.cashFen)}
@@ -177,6 +194,24 @@ export default function OrderPage() {
             <Button id='order-pay' className='btn btn--primary' ariaLabel='去支付' onClick={() => go(url(PAGES.pay, { orderNo }))}>
               去支付
             </Button>
+          ) : null}
+          {order.canCancelRegistration ? (
+            <View id='order-cancel-registration-box'>
+              {order.cancelBefore ? (
+                <Text className='muted' id='order-cancel-before'>
+                  就诊开始前可以退号（截止 {shortTime(order.cancelBefore)}），挂号费原路退回。
+                </Text>
+              ) : null}
+              <Button
+                id='order-cancel-registration'
+                className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`}
+                disabled={busy}
+                ariaLabel='退号'
+                onClick={cancelRegistration}
+              >
+                {busy ? '正在退号…' : '退号'}
+              </Button>
+            </View>
           ) : null}
           {order.canCancel && !status.confirming ? (
             <Button id='order-cancel' className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`} disabled={busy} ariaLabel='取消订单' onClick={cancel}>
