@@ -43,7 +43,8 @@ export interface CreatePaymentInput {
   openId?: string;
   /** the mini-program authorization; none at a kiosk, whose ecToken went into 6201/6202 and the cashier does not take */
   payAuthNo?: string;
-  payOrdId: string;
+  /** the centre's order (6201 payOrdId); none for a self-pay (cashOnly) order */
+  payOrdId?: string;
   /** the split fixed by 6202; otherFundFen = 6202 othFeeAmt, a part of its own (total = fund + acct + other + cash) */
   amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen; /** 6202 hospPartAmt: the hospital bears it */ hospitalFen?: Fen };
   /** the WeChat/Alipay user paying: the e-voucher holder (for 亲情付 not the patient) */
@@ -188,6 +189,8 @@ export type InsuranceRefundNoticeResult =
 
 export interface ChannelPort {
   readonly name: ChannelName;
+  /** takes a self-pay (自费) order that never reached the centre (CreatePaymentInput.cashOnly) */
+  readonly supportsCashOnly?: boolean;
   login(code: string): Promise<ChannelUser>;
   authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization>;
   createPayment(q: CreatePaymentInput): Promise<CreatedPayment>;

@@ -62,6 +62,7 @@ export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number): O
     canCancel: PAYABLE.includes(o.state),
   };
   if (o.paidAt) view.paidAt = o.paidAt;
+  if (o.payMode === 'self') view.payMode = 'self';
   if (unpaidTtlMs !== undefined && PAYABLE.includes(o.state)) view.payBefore = new Date(Date.parse(o.createdAt) + unpaidTtlMs).toISOString();
   return view;
 }

@@ -192,9 +192,13 @@ export const bill = endpoint({
   response: z.object({ bill: BillSummary.extend({ items: z.array(BillItem) }) }),
 });
 
+/** 'insurance' (default): 医保移动支付; 'self': 自费 — the channel alone, the centre never involved */
+export const PayMode = z.enum(['insurance', 'self']);
+export type PayMode = z.infer<typeof PayMode>;
+
 export const CreateOrderBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64) }),
-  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20) }),
+  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64), payMode: PayMode.optional() }),
+  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20), payMode: PayMode.optional() }),
 ]);
 
 const idempotencyHeader = {

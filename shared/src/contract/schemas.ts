@@ -72,6 +72,8 @@ export const OrderView = z.object({
   canCancel: z.boolean(),
   /** unpaid orders: when the order is released by itself if not paid (ISO instant) */
   payBefore: z.string().optional(),
+  /** 'self': 自费 — paid through the channel alone, no insurance part (absent: 医保) */
+  payMode: z.literal('self').optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
