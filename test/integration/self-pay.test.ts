@@ -1,0 +1,111 @@
+/**
+ * Issue 12 point 3, 自费: 赵丽华 (not insured) pays a registration and an outpatient bill through
+ * WeChat Pay alone, and one of them is refunded — through the real BFF and the sandboxes over HTTP.
+ * The centre sees nothing (no 6201/6202/6203), the WeChat order is CASH_ONLY without any insurance
+ * field (wechatpay-skills 开发参数与业务规则 §四, 接入质量检查 #6), HIS books an all-cash settlement.
+ */
+import { hisApi, patientApi } from '@mip/shared';
+import { testStack, type TestStack, getJson } from '../support/stack';
+import { WechatPatient } from '../support/patient';
+import { HisClient } from '../support/his-client';
+
+let stack: TestStack;
+let his: HisClient;
+
+beforeAll(async () => {
+  stack = await testStack();
+  his = HisClient.of(stack);
+}, 120_000);
+afterAll(() => stack?.cleanup());
+
+// 开发参数与业务规则 §四 CASH_ONLY: pay_order_id / pay_auth_no / geo_location / med_ins_order_create_time 禁填; 接入质量检查 #6: no med_ins_* fee
+const INSURANCE_FIELDS = ['pay_order_id', 'pay_auth_no', 'geo_location', 'med_ins_order_create_time', 'med_ins_gov_fee', 'med_ins_self_fee', 'med_ins_other_fee', 'med_ins_cash_fee'];
+
+async function wechatOrder(orderNo: string): Promise<Record<string, unknown>> {
+  return getJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}`);
+}
+
+async function centreOrders(): Promise<unknown[]> {
+  return (await getJson(`${stack.urls.national}/sandbox/orders`)).orders as unknown[];
+}
+
+/** 赵丽华 in the WeChat mini-program: her identity checked (not insured), nothing authorized. */
+async function zhao(): Promise<WechatPatient> {
+  const p = await new WechatPatient(stack, 'zhao').login();
+  const st = await p.api.ok(patientApi.insuranceStatus, { body: { regionCode: '440100', idNo: p.person.idNo, name: p.person.name } });
+  expect(st.insured).toBe(false);
+  return p;
+}
+
+async function selfPayOrder(p: WechatPatient, body: { kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }): Promise<string> {
+  const { order } = await p.api.ok(patientApi.createOrder, { body: { ...body, payMode: 'self' }, headers: { 'idempotency-key': `k-${Date.now()}-${Math.random().toString(36).slice(2)}` } });
+  expect(order).toMatchObject({ payMode: 'self', amounts: { fundFen: 0, acctFen: 0, cashFen: order.amounts.totalFen } });
+  return order.orderNo;
+}
+
+async function firstSlot(p: WechatPatient): Promise<string> {
+  const { departments } = await p.api.ok(patientApi.departments);
+  for (const dept of departments) {
+    const { doctors } = await p.api.ok(patientApi.doctors, { params: { deptCode: dept.code } });
+    for (const d of doctors.filter((x) => x.available)) {
+      const { slots } = await p.api.ok(patientApi.slots, { params: { doctorCode: d.code } });
+      const slot = slots.find((x) => x.remaining > 0);
+      if (slot) return slot.slotId;
+    }
+  }
+  throw new Error('no bookable slot');
+}
+
+describe('self-pay (自费) on WeChat', () => {
+  let registrationNo: string;
+
+  it('pays a self-pay registration as a CASH_ONLY WeChat order, without any insurance field, and completes it', async () => {
+    const centreBefore = (await centreOrders()).length;
+    const p = await zhao();
+    registrationNo = await selfPayOrder(p, { kind: 'registration', slotId: await firstSlot(p) });
+    const { payment } = await p.pay(registrationNo);
+    await p.confirmInWechat(payment as Record<string, unknown>);
+    const done = await p.waitForState(registrationNo, ['completed']);
+    expect(done.payments).toEqual([expect.objectContaining({ kind: 'self_pay', amountFen: done.amounts.totalFen })]);
+    const w = await wechatOrder(registrationNo);
+    expect(w).toMatchObject({ mix_pay_type: 'CASH_ONLY', mix_pay_status: 'MIX_PAY_SUCCESS', wechat_pay_cash_fee: done.amounts.totalFen });
+    expect(INSURANCE_FIELDS.filter((f) => w[f] !== undefined)).toEqual([]);
+    const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${registrationNo}`);
+    expect(ledger.settlements).toEqual([expect.objectContaining({ fundFen: 0, acctFen: 0, cashFen: done.amounts.totalFen, payOrdId: '' })]);
+    expect(await centreOrders()).toHaveLength(centreBefore);
+  });
+
+  it('pays a self-pay outpatient bill without any e-voucher authorization, the centre never asked', async () => {
+    const centreBefore = (await centreOrders()).length;
+    const p = await zhao();
+    const { bills } = await p.api.ok(patientApi.bills);
+    expect(bills.length).toBeGreaterThan(0);
+    const orderNo = await selfPayOrder(p, { kind: 'outpatient', billNos: [bills[0].billNo] });
+    const { payment } = await p.pay(orderNo);
+    await p.confirmInWechat(payment as Record<string, unknown>);
+    const done = await p.waitForState(orderNo, ['completed']);
+    expect(done.amounts).toEqual({ totalFen: bills[0].totalFen, fundFen: 0, acctFen: 0, cashFen: bills[0].totalFen });
+    expect((await wechatOrder(orderNo)).mix_pay_type).toBe('CASH_ONLY');
+    expect(await centreOrders()).toHaveLength(centreBefore);
+  });
+
+  it('refunds a self-pay registration in cash only, with no 医保退款通知 and nothing at the centre', async () => {
+    const centreBefore = (await centreOrders()).length;
+    const r = await his.ok(hisApi.createRefund, { body: { orderNo: registrationNo, refundNo: 'RF-ZHAO-1', all: true, reason: '退号' } });
+    expect(r.refund.amounts).toMatchObject({ fundFen: 0, acctFen: 0 });
+    const p = await new WechatPatient(stack, 'zhao').login();
+    const o = await p.waitForState(registrationNo, ['refunded']);
+    expect(o.refunds).toEqual([expect.objectContaining({ state: 'succeeded' })]);
+    const { refunds, insuranceRefundNotices } = await getJson(`${stack.urls.wechat}/sandbox/refunds`);
+    expect((refunds as { out_trade_no?: string; outTradeNo?: string }[]).filter((x) => (x.out_trade_no ?? x.outTradeNo) === registrationNo)).toHaveLength(1);
+    expect(JSON.stringify(insuranceRefundNotices)).not.toContain(registrationNo);
+    expect(await centreOrders()).toHaveLength(centreBefore);
+  });
+
+  it('still asks an insured patient paying with insurance for the e-voucher authorization', async () => {
+    const p = await (await new WechatPatient(stack, 'zhang').login()).onboard();
+    const orderNo = await p.createOutpatientOrder();
+    const r = await p.api.call(patientApi.payOrder, { params: { orderNo }, body: {} });
+    expect(r.status).toBe(409);
+  });
+});
