@@ -21,7 +21,9 @@ const ATTEMPT_TTL_MS = 24 * 60 * 60 * 1000;
 const DEAD_STATES = ['cancelled', 'failed', 'reversed'];
 
 export function selectionKey(body: CreateBody): string {
-  return body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`;
+  const sel = body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`;
+  // 自费 and 医保 are different orders for the same selection (a different body: a new key)
+  return body.payMode === 'self' ? `self:${sel}` : sel;
 }
 
 export function newIdempotencyKey(): string {
