@@ -156,9 +156,7 @@ export default function PayPage() {
             </Text>
           </View>
           {selfPay ? (
-            <View className='amounts'>
-              <AmountLine id='amount-self' label={`自费（${platform.payChannelName()}）`} fen={order.amounts.totalFen} level='total' />
-            </View>
+            <AmountsBlock amounts={order.amounts} cashLabel={cashLabel} selfPay />
           ) : ready.presettleError ? (
             <View className='amounts'>
               <AmountLine id='amount-total' label='费用总额' fen={order.amounts.totalFen} level='total' />
