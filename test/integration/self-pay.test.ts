@@ -8,6 +8,11 @@ import { hisApi, patientApi } from '@mip/shared';
 import { testStack, type TestStack, getJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { HisClient } from '../support/his-client';
+import { AlipayPatient } from '../support/alipay-patient';
+import { wire } from '../../bff/src/app/wiring';
+import { loadConfig } from '../../bff/src/config';
+import { chinaDay } from '../../bff/src/reconciliation/days';
+import { runReconciliation } from '../../bff/src/reconciliation/runner';
 
 let stack: TestStack;
 let his: HisClient;
@@ -43,7 +48,7 @@ async function selfPayOrder(p: WechatPatient, body: { kind: 'registration'; slot
   return order.orderNo;
 }
 
-async function firstSlot(p: WechatPatient): Promise<string> {
+async function firstSlot(p: Pick<WechatPatient, 'api'>): Promise<string> {
   const { departments } = await p.api.ok(patientApi.departments);
   for (const dept of departments) {
     const { doctors } = await p.api.ok(patientApi.doctors, { params: { deptCode: dept.code } });
@@ -107,5 +112,30 @@ describe('self-pay (自费) on WeChat', () => {
     const orderNo = await p.createOutpatientOrder();
     const r = await p.api.call(patientApi.payOrder, { params: { orderNo }, body: {} });
     expect(r.status).toBe(409);
+  });
+
+  it('reconciles the self-pay payments and refund against the WeChat bill, with nothing compared at the centre', async () => {
+    const deps = wire(loadConfig({ MIP_CONFIG: stack.bffConfigFile } as NodeJS.ProcessEnv));
+    try {
+      const r = await runReconciliation(deps, chinaDay(new Date()), { boundaryMs: 0 });
+      expect(r.differences).toEqual([]);
+      expect(r.summary).toMatchObject({ payments: 2, refunds: 1, matched: 3, mismatchTotal: 0 });
+    } finally {
+      deps.redis.disconnect();
+    }
+  });
+});
+
+describe('self-pay (自费) on Alipay', () => {
+  it('says in plain words that 自费 cannot be paid here yet, charging nothing and sending nothing to the centre', async () => {
+    const centreBefore = (await centreOrders()).length;
+    const p = await new AlipayPatient(stack, 'zhao').login();
+    await p.api.ok(patientApi.insuranceStatus, { body: { regionCode: '440100', idNo: p.person.idNo, name: p.person.name } });
+    const { order } = await p.api.ok(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(p), payMode: 'self' }, headers: { 'idempotency-key': `k-ali-${Date.now()}` } });
+    const r = await p.api.call(patientApi.payOrder, { params: { orderNo: order.orderNo }, body: {} });
+    expect(r.status).toBe(502);
+    expect(JSON.stringify(r.body)).toContain('没有扣款');
+    expect((await p.order(order.orderNo)).payments).toEqual([]);
+    expect(await centreOrders()).toHaveLength(centreBefore);
   });
 });
