@@ -42,17 +42,16 @@ export default function Home() {
               <Text className='card__title'>您选择了自费缴费</Text>
               <Text className='card__line'>挂号和门诊缴费直接用微信或支付宝付款，不需要医保核验和授权。</Text>
             </View>
-          ) : null}
-          {selfPay ? null : (
-          <View className='card' id='home-steps'>
-            <Text className='card__title'>用医保支付前的两步</Text>
-            <Text className='card__line' id='step-verify-state'>
-              第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
-            </Text>
-            <Text className='card__line' id='step-auth-state'>
-              第二步 医保电子凭证授权：{authorized ? '已完成' : '未完成'}
-            </Text>
-          </View>
+          ) : (
+            <View className='card' id='home-steps'>
+              <Text className='card__title'>用医保支付前的两步</Text>
+              <Text className='card__line' id='step-verify-state'>
+                第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
+              </Text>
+              <Text className='card__line' id='step-auth-state'>
+                第二步 医保电子凭证授权：{authorized ? '已完成' : '未完成'}
+              </Text>
+            </View>
           )}
 
           {selfPay ? (
