@@ -5,7 +5,7 @@
  * field (wechatpay-skills 开发参数与业务规则 §四, 接入质量检查 #6), HIS books an all-cash settlement.
  */
 import { hisApi, patientApi } from '@mip/shared';
-import { testStack, type TestStack, getJson } from '../support/stack';
+import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { HisClient } from '../support/his-client';
 import { AlipayPatient } from '../support/alipay-patient';
@@ -127,15 +127,40 @@ describe('self-pay (自费) on WeChat', () => {
 });
 
 describe('self-pay (自费) on Alipay', () => {
-  it('says in plain words that 自费 cannot be paid here yet, charging nothing and sending nothing to the centre', async () => {
-    const centreBefore = (await centreOrders()).length;
+  /** 赵丽华 in the Alipay mini-program: identity checked (not insured), nothing authorized */
+  async function zhaoOnAlipay(): Promise<AlipayPatient> {
     const p = await new AlipayPatient(stack, 'zhao').login();
     await p.api.ok(patientApi.insuranceStatus, { body: { regionCode: '440100', idNo: p.person.idNo, name: p.person.name } });
-    const { order } = await p.api.ok(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(p), payMode: 'self' }, headers: { 'idempotency-key': `k-ali-${Date.now()}` } });
-    const r = await p.api.call(patientApi.payOrder, { params: { orderNo: order.orderNo }, body: {} });
-    expect(r.status).toBe(502);
-    expect(JSON.stringify(r.body)).toContain('没有扣款');
-    expect((await p.order(order.orderNo)).payments).toEqual([]);
+    return p;
+  }
+
+  async function payInAlipay(p: AlipayPatient, body: Parameters<typeof selfPayOrder>[1]): Promise<string> {
+    const { order } = await p.api.ok(patientApi.createOrder, { body: { ...body, payMode: 'self' }, headers: { 'idempotency-key': `k-ali-${Date.now()}-${Math.random().toString(36).slice(2)}` } });
+    const { payment } = await p.api.ok(patientApi.payOrder, { params: { orderNo: order.orderNo }, body: {} });
+    // a plain trade: no medical pay page, the mini-program's my.tradePay (channels/alipay/plain.ts)
+    expect(payment).toEqual({ channel: 'alipay', tradeNo: expect.any(String) });
+    await p.confirmInAlipay((payment as { tradeNo: string }).tradeNo);
+    await p.waitForState(order.orderNo, ['completed']);
+    return order.orderNo;
+  }
+
+  it('pays a self-pay registration and an outpatient bill as plain Alipay trades, the centre never asked, and refunds one', async () => {
+    const centreBefore = (await centreOrders()).length;
+    const p = await zhaoOnAlipay();
+    const reg = await payInAlipay(p, { kind: 'registration', slotId: await firstSlot(p) });
+    await postJson(`${stack.urls.his}/sandbox/bills`, { personKey: 'zhao', template: 7 });
+    const { bills } = await p.api.ok(patientApi.bills);
+    const out = await payInAlipay(p, { kind: 'outpatient', billNos: [bills[0].billNo] });
+    for (const no of [reg, out]) {
+      const t = await getJson(`${stack.urls.alipay}/sandbox/orders/${no}`);
+      expect(t).toMatchObject({ trade_status: 'TRADE_SUCCESS' });
+      expect(t.pay_order_id ?? '').toBe('');
+    }
+    await his.ok(hisApi.createRefund, { body: { orderNo: out, refundNo: 'RF-ZHAO-ALI', all: true, reason: '退费' } });
+    const refunded = await p.waitForState(out, ['refunded']);
+    // alipay.trade.refund on the plain trade, the whole amount (wechat-alipay-channels.md §2.5)
+    expect((await getJson(`${stack.urls.alipay}/sandbox/orders/${out}`)).refund_amount).toBe((refunded.amounts.totalFen / 100).toFixed(2));
+    expect(refunded.refunds).toEqual([expect.objectContaining({ state: 'succeeded', amounts: expect.objectContaining({ fundFen: 0, acctFen: 0 }) })]);
     expect(await centreOrders()).toHaveLength(centreBefore);
   });
 });

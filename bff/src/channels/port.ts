@@ -131,6 +131,8 @@ export interface CashRefundInput {
   refundNo: string; // our refund number: the channel's idempotency key (out_refund_no / out_request_no)
   refundFen: Fen;
   paidCashFen: Fen;
+  /** the payment of a self-pay order (CreatePaymentInput.cashOnly) */
+  cashOnly?: boolean;
   /** the authorization the 6202 carried: the centre's cashier refunds through 6203, which needs it (public-rules item 1) */
   insuranceAuthorization?: { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
   reason: string;
@@ -194,7 +196,8 @@ export interface ChannelPort {
   login(code: string): Promise<ChannelUser>;
   authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization>;
   createPayment(q: CreatePaymentInput): Promise<CreatedPayment>;
-  queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus>;
+  /** cashOnly: the payment of a self-pay order (CreatePaymentInput.cashOnly) */
+  queryPayment(q: { outTradeNo: string; channelRef: string; cashOnly?: boolean }): Promise<ChannelPaymentStatus>;
   /** verifies the signature and decrypts BEFORE anything else; throws ChannelSignatureError */
   parseNotification(req: NotificationRequest): Promise<ChannelNotification>;
   /** ok: the channel stops sending; a refusal answers 4xx with the stable code (default SIGNATURE_INVALID) */

@@ -144,7 +144,7 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
   const ch = order.payment?.channel;
   if (!order.payment || !ch || !isChannelName(ch)) return order;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
-    deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef }),
+    deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef, ...(isSelfPay(order) ? { cashOnly: true } : {}) }),
   );
   // WeChat: a status the adapter does not recognise (public-rules item 13; wechatpay-skills 排障手册
   // 268560650 names MIX_PAY_USER_PAYING) says nothing about money: the order stays as it is and the

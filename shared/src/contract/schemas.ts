@@ -91,8 +91,9 @@ export const PayParams = z.discriminatedUnion('channel', [
   }),
   z.object({
     channel: z.literal('alipay'),
-    /** Alipay's medical pay page (opened with my.ap.navigateToAlipayPage) */
-    payUrl: z.string(),
+    /** Alipay's medical pay page (opened with my.ap.navigateToAlipayPage); absent for a 自费 plain trade */
+    payUrl: z.string().optional(),
+    /** with no payUrl: the plain trade the mini-program pays with my.tradePay({ tradeNO }) (自费) */
     tradeNo: z.string(),
   }),
   z.object({
