@@ -75,9 +75,12 @@ export function toPlainStatus(r: Rec, fallback: { outTradeNo: string; channelRef
   };
 }
 
-/** A plain trade's notification names no centre order (no pay_order_id, no medical status). */
+/** fields only a medical trade's notification carries (createandpay's amounts, order and statuses) */
+const MEDICAL_FIELDS = ['pay_order_id', 'med_org_ord', 'medical_pay_status', 'own_pay_status', 'real_amount', 'gov_amount', 'account_amount', 'other_amount'];
+
+/** A plain trade's notification carries none of the medical trade's fields. */
 export function isPlainNotification(p: Record<string, string>): boolean {
-  return !p.pay_order_id && !p.medical_pay_status && !p.own_pay_status;
+  return MEDICAL_FIELDS.every((k) => p[k] === undefined);
 }
 
 export function toPlainNotification(p: Record<string, string>): ChannelNotification {
