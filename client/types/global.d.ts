@@ -25,6 +25,8 @@ interface WxGlobal {
 interface MyGlobal {
   getAuthCode: (opts: { scopes: string | string[] } & PlatformCallbacks<{ authCode?: string }>) => void;
   ap?: { navigateToAlipayPage?: (opts: { path: string } & PlatformCallbacks<unknown>) => void };
+  /** a plain trade (自费): Alipay's cashier for trade_no; resultCode 9000 paid, 6001 cancelled */
+  tradePay?: (opts: { tradeNO: string } & PlatformCallbacks<{ resultCode?: string }>) => void;
   requestSubscribeMessage?: (opts: { entityIds: string[] } & PlatformCallbacks<Record<string, unknown>>) => void;
   request?: (opts: Record<string, unknown>) => void;
 }

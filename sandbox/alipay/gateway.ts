@@ -6,6 +6,7 @@ import { underFaults } from '../wechat/fault-run';
 import type { AlipayCtx, MethodCall, MethodResult } from './context';
 import { billDownloadUrl } from './methods-bill';
 import { createAndPay, tradeQuery, tradeRefund } from './methods-trade';
+import { plainCreate, plainQuery, plainRefund } from './methods-plain';
 import { authInfoQuery, oauthToken, templateMessageSend } from './methods-user';
 
 type Method = (w: AlipayCtx, c: MethodCall) => MethodResult | Promise<MethodResult>;
@@ -17,6 +18,10 @@ const METHODS: Record<string, [string, Method, (c: MethodCall) => string | undef
   'alipay.commerce.medical.trade.createandpay': ['trade.createandpay', createAndPay, (c) => c.biz.out_trade_no as string],
   'alipay.commerce.medical.trade.query': ['trade.query', tradeQuery, (c) => c.biz.out_trade_no as string],
   'alipay.commerce.medical.trade.refund': ['trade.refund', tradeRefund, (c) => c.biz.out_trade_no as string],
+  // 自费: the plain trade (methods-plain.ts)
+  'alipay.trade.create': ['plain.create', plainCreate, (c) => c.biz.out_trade_no as string],
+  'alipay.trade.query': ['plain.query', plainQuery, (c) => c.biz.out_trade_no as string],
+  'alipay.trade.refund': ['plain.refund', plainRefund, (c) => c.biz.out_trade_no as string],
   'alipay.data.dataservice.bill.downloadurl.query': ['bill.downloadurl.query', billDownloadUrl, (c) => c.biz.bill_date as string],
   'alipay.open.app.mini.templatemessage.send': ['templatemessage.send', templateMessageSend, (c) => (c.biz.to_user_id ?? c.biz.to_open_id) as string],
 };

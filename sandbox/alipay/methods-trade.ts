@@ -6,7 +6,7 @@ import type { Trade } from './state';
 
 const YUAN = /^\d{1,10}(\.\d{1,2})?$/;
 
-function fen(v: unknown): number | undefined {
+export function fen(v: unknown): number | undefined {
   if (typeof v !== 'string' || !YUAN.test(v)) return undefined;
   try {
     return yuanToFen(v);

@@ -4,12 +4,15 @@ import { settleAtCentre } from '../wechat/national-client';
 import type { AlipayCtx } from './context';
 import { chinaNow } from './crypto';
 import type { Trade } from './state';
+import { plainView } from './methods-plain';
 
 export type PayOutcome = { ok: true } | { ok: false; reason: string };
 
 /** The async notification (form POST to result_notify_url, retried until the answer is `success`). */
 export function notifyTrade(w: AlipayCtx, t: Trade): void {
-  const fields: Record<string, string> = {
+  const common = { notify_id: crypto.randomBytes(16).toString('hex'), notify_type: 'trade_status_sync', notify_time: chinaNow(), app_id: w.cfg.appId, charset: 'utf-8', version: '1.0', seller_id: w.cfg.pid };
+  // a plain trade (自费) notifies the plain trade's fields (methods-plain.ts), no medical one
+  const fields: Record<string, string> = t.plain ? { ...common, ...plainView(t), buyer_id: t.user_id, gmt_create: t.created, ...(t.paid ? { gmt_payment: t.paid } : {}) } : {
     notify_id: crypto.randomBytes(16).toString('hex'),
     notify_type: 'trade_status_sync',
     notify_time: chinaNow(),
@@ -33,7 +36,7 @@ export function notifyTrade(w: AlipayCtx, t: Trade): void {
     subject: t.subject,
     gmt_create: t.created,
   };
-  if (t.alipay_trade_no) fields.alipay_trade_no = t.alipay_trade_no;
+  if (t.alipay_trade_no && !t.plain) fields.alipay_trade_no = t.alipay_trade_no;
   if (t.paid) fields.gmt_payment = t.paid;
   const body = new URLSearchParams(w.side.signNotification(fields)).toString();
   w.notifier.send('notify', t.out_trade_no, {

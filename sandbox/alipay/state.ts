@@ -49,6 +49,8 @@ export interface Trade {
   fail_reason?: string;
   refunds: TradeRefund[];
   paying?: boolean;
+  /** a plain trade (alipay.trade.create, 自费): no insurance, its own query/refund/notification */
+  plain?: boolean;
 }
 
 export interface AlipayMessage {

@@ -20,7 +20,8 @@ export interface AmountsIn {
 export interface WriteBackIn extends AmountsIn {
   order_no: string;
   pre_settlement_id: string;
-  pay_ord_id: string;
+  /** absent for a self-pay (自费) pre-settlement, required for every other */
+  pay_ord_id?: string;
   trace_time: string;
   setl_id?: string;
   mdtrt_id?: string;
@@ -47,6 +48,9 @@ export function writeBack(world: HisWorld, input: WriteBackIn, opts: { idempoten
   const ps = world.preSettlements.get(input.pre_settlement_id);
   if (!ps || ps.status === 'released') throw refuse(CODES.PRESETTLEMENT_GONE, '预结算不存在或已撤销，不能结算');
   if (money.totalFen !== ps.totalFen) throw refuse(CODES.AMOUNT_MISMATCH, `结算总金额与预结算金额不符（预结算 ${ps.totalFen} 分）`);
+  // 自费: all cash and no centre order; otherwise the centre's order is required
+  if (ps.payMode === 'self' && (money.fundFen + money.acctFen > 0 || input.pay_ord_id)) throw new HisFailure(CODES.PARAM_VALUE, '参数错误：自费结算不能有医保金额或医保订单号');
+  if (ps.payMode !== 'self' && !input.pay_ord_id) throw new HisFailure(CODES.PARAM, '参数错误：缺少 pay_ord_id');
   if (ps.kind === 'outpatient') {
     for (const no of ps.billNos) {
       const bill = world.bills.get(no);
@@ -73,7 +77,7 @@ export function writeBack(world: HisWorld, input: WriteBackIn, opts: { idempoten
     preSettlementId: ps.id,
     kind: ps.kind,
     patientId: ps.patientId,
-    payOrdId: input.pay_ord_id,
+    payOrdId: input.pay_ord_id ?? '',
     channel: input.channel,
     traceTime: input.trace_time,
     ...(input.setl_id ? { setlId: input.setl_id } : {}),

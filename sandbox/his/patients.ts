@@ -104,6 +104,22 @@ export function registerInsured(
 }
 
 /**
+ * 自费: a patient HIS knows by ID number, or a new one, without any insurance on file (INFERRED,
+ * his/routes.ts /api/patients/self-pay). The name must match the ID number as at the window.
+ */
+export function registerSelfPay(world: HisWorld, body: { patient: PatientRef }) {
+  const person = personChecked(body.patient);
+  let patient = resolvePatient(world, body.patient);
+  if (!patient) {
+    const n = world.patients.size + 1;
+    const id = body.patient.id_no.trim().toUpperCase();
+    patient = { patientId: `P${100_000 + n}`, idNo: id, name: person?.name ?? body.patient.name, outpatientNo: `MZ${20_190_000 + n}`, cardNo: `8860${1_000_000 + n}` };
+    world.patients.set(patient.patientId, patient);
+  }
+  return { patient_id: patient.patientId, outpatient_no: patient.outpatientNo, card_no: patient.cardNo };
+}
+
+/**
  * The insurance a pre-settlement is made under: psn_no and insutype must be the patient's, and
  * the benefit is the one chosen at C10 (or the plain one of that insutype).
  */

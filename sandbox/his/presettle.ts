@@ -11,10 +11,17 @@ import { CODES, refuse } from './protocol';
 import { findSlot } from './schedule';
 import type { FeeItemRec, HisWorld, PatientRec, PreSettlementRec } from './world';
 
-interface Common {
-  patient_id: string;
-  insutype: string;
-  psn_no: string;
+type Common = { patient_id: string } & ({ insutype: string; psn_no: string; pay_mode?: 'insurance' } | { pay_mode: 'self'; insutype?: undefined; psn_no?: undefined });
+
+/**
+ * The insurance the visit is priced under, or none for 自费 (pay_mode "self": fund 0, no account,
+ * so the estimate is all cash — INFERRED, routes.ts).
+ */
+function pricing(patient: PatientRec, input: Common, chronicWanted: (code: string) => boolean) {
+  if (input.pay_mode === 'self') return { mode: { psnNo: '', insutype: '', payMode: 'self' as const }, fundPerMille: 0, plainPerMille: 0, acctBalanceFen: 0, chronic: false };
+  const { ins, benefit, plain } = insuranceOf(patient, input.psn_no, input.insutype);
+  const chronic = chronicWanted(benefit.code);
+  return { mode: { psnNo: input.psn_no, insutype: input.insutype }, fundPerMille: chronic ? benefit.fundPerMille : plain.fundPerMille, plainPerMille: plain.fundPerMille, acctBalanceFen: ins.acctBalanceFen ?? 0, chronic };
 }
 
 function patientOf(world: HisWorld, id: string): PatientRec {
@@ -63,7 +70,7 @@ export function preSettleRegistration(world: HisWorld, ttlMs: number, input: Com
   world.expireLocks(now);
   const again = repeated(world, key, (ps) => ps.kind === 'registration' && ps.slotId === input.slot_id && ps.patientId === patient.patientId);
   if (again) return again.answer;
-  const { ins, plain } = insuranceOf(patient, input.psn_no, input.insutype);
+  const price = pricing(patient, input, () => false);
   const slot = findSlot(world, input.slot_id, now);
   if (slot.remaining <= 0) throw refuse(CODES.SLOT_UNAVAILABLE, '该号源已约满或已停止挂号');
   const dept = departmentByCode(slot.doctor.deptCode);
@@ -104,8 +111,8 @@ export function preSettleRegistration(world: HisWorld, ttlMs: number, input: Com
     begntime: `${slot.date} ${slot.half.start}:00`,
     diseases: [],
   };
-  const rec = { key, kind: 'registration' as const, patientId: patient.patientId, psnNo: input.psn_no, insutype: input.insutype, slotId: slot.slotId, billNos: [] };
-  return store(world, id, ttlMs, now, rec, items, plain.fundPerMille, ins.acctBalanceFen ?? 0, visit).answer;
+  const rec = { key, kind: 'registration' as const, patientId: patient.patientId, ...price.mode, slotId: slot.slotId, billNos: [] };
+  return store(world, id, ttlMs, now, rec, items, price.plainPerMille, price.acctBalanceFen, visit).answer;
 }
 
 export function preSettleOutpatient(world: HisWorld, ttlMs: number, input: Common & { bill_nos: string[] }, key: string, now = Date.now()) {
@@ -122,9 +129,9 @@ export function preSettleOutpatient(world: HisWorld, ttlMs: number, input: Commo
     if (world.billLock(no)) throw refuse(CODES.BILL_UNAVAILABLE, `处方/申请单 ${no} 正在其他订单中支付`);
     return b;
   });
-  const { ins, benefit, plain } = insuranceOf(patient, input.psn_no, input.insutype);
+  const price = pricing(patient, input, (code) => code.includes('-14-') && bills.every((b) => b.medType === '14'));
   const first = bills[0];
-  const chronic = benefit.code.includes('-14-') && bills.every((b) => b.medType === '14');
+  const chronic = price.chronic;
   const diseases = [...new Map(bills.flatMap((b) => b.diseases).map((d) => [d.code, d])).values()];
   const visit = {
     ipt_otp_no: first.visitNo,
@@ -138,9 +145,8 @@ export function preSettleOutpatient(world: HisWorld, ttlMs: number, input: Commo
     begntime: first.createdAt,
     diseases,
   };
-  const rec = { key, kind: 'outpatient' as const, patientId: patient.patientId, psnNo: input.psn_no, insutype: input.insutype, billNos: wanted };
-  const fundPerMille = chronic ? benefit.fundPerMille : plain.fundPerMille;
-  return store(world, world.nextNo('YJS', now), ttlMs, now, rec, bills.flatMap((b) => b.items), fundPerMille, ins.acctBalanceFen ?? 0, visit).answer;
+  const rec = { key, kind: 'outpatient' as const, patientId: patient.patientId, ...price.mode, billNos: wanted };
+  return store(world, world.nextNo('YJS', now), ttlMs, now, rec, bills.flatMap((b) => b.items), price.fundPerMille, price.acctBalanceFen, visit).answer;
 }
 
 export function releasePreSettlement(world: HisWorld, id: string, now = Date.now()) {

@@ -9,7 +9,7 @@ import type { FaultBook } from '../common/faults';
 import { jsonBody } from './auth';
 import type { HisSandboxConfig } from './config';
 import { refund, reverse, tradeCheck, writeBack } from './ledger';
-import { insuranceStatus, registerInsured, regions } from './patients';
+import { insuranceStatus, registerInsured, registerSelfPay, regions } from './patients';
 import { perform } from './perform';
 import { preSettleOutpatient, preSettleRegistration, releasePreSettlement } from './presettle';
 import { CODES, HisFailure, parseInput, refuse } from './protocol';
@@ -38,12 +38,20 @@ const Insurance = { patient_id: str, insutype: z.enum(['310', '390']), psn_no: s
 
 const StatusIn = z.object({ patient: PatientRef, region_code: z.string().regex(/^\d{6}$/) });
 const RegisterIn = StatusIn.extend({ psn_no: str, benefit: z.object({ benefit_code: str, insutype: str, psn_type: str.optional() }) });
-const RegPreSettleIn = z.object({ ...Insurance, slot_id: str });
-const OutPreSettleIn = z.object({ ...Insurance, bill_nos: z.array(str).min(1).max(20) });
+/**
+ * 自费 (pay_mode "self") pre-settles without psn_no/insutype; the estimate is all cash. INFERRED:
+ * no public HIS interface is available to copy; HIS products price 自费 visits without insurance.
+ */
+const SelfPay = { patient_id: str, pay_mode: z.literal('self') };
+const modeOf = <T extends z.ZodRawShape>(extra: T) => z.union([z.object({ ...Insurance, ...extra, pay_mode: z.literal('insurance').optional() }), z.object({ ...SelfPay, ...extra })]);
+const RegPreSettleIn = modeOf({ slot_id: str });
+const OutPreSettleIn = modeOf({ bill_nos: z.array(str).min(1).max(20) });
+const SelfPayPatientIn = z.object({ patient: PatientRef });
 const WriteBackIn = z.object({
   order_no: str,
   pre_settlement_id: str,
-  pay_ord_id: str,
+  // absent only for a self-pay (自费) pre-settlement (ledger.ts checks which)
+  pay_ord_id: str.optional(),
   ...Amounts,
   trace_time: str,
   setl_id: str.optional(),
@@ -96,6 +104,12 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
     const key = idempotencyKey(ctx);
     const b = parseInput(RegisterIn, jsonBody(ctx));
     return run(ctx, 'registerPatient', key, () => registerInsured(world, b));
+  });
+
+  router.post('/api/patients/self-pay', (ctx) => {
+    const key = idempotencyKey(ctx);
+    const b = parseInput(SelfPayPatientIn, jsonBody(ctx));
+    return run(ctx, 'registerPatient', key, () => registerSelfPay(world, b));
   });
 
   router.get('/api/registration/departments', (ctx) => run(ctx, 'departments', undefined, departments));

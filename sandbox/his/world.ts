@@ -63,8 +63,10 @@ export interface PreSettlementRec {
   key: string;
   kind: 'registration' | 'outpatient';
   patientId: string;
+  /** '' for a self-pay (自费) pre-settlement */
   psnNo: string;
   insutype: string;
+  payMode?: 'self';
   slotId?: string;
   billNos: string[];
   totalFen: number;
@@ -87,6 +89,7 @@ export interface SettlementRec extends Amounts {
   preSettlementId: string;
   kind: 'registration' | 'outpatient';
   patientId: string;
+  /** '' for a self-pay (自费) settlement: it never reached the centre */
   payOrdId: string;
   channel: string;
   traceTime: string;

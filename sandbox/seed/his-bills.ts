@@ -72,6 +72,9 @@ export const BILLS: SeedBill[] = [
     diseases: [{ code: 'K30.x00', name: '功能性消化不良' }], lines: [XIANGSHA, ANGELICA, ASTRAGALUS, DECOCTION] },
   { billNo: 'MZCF000601', personKey: 'zhou', title: '眼科处方', deptCode: '0105', doctorCode: 'D1401', medType: '11',
     diseases: [{ code: 'H10.900', name: '结膜炎' }], lines: [LEVOFLOXACIN_EYE, SLIT_LAMP] },
+  // 赵丽华 is not insured: her bill is paid 自费 (self-pay path)
+  { billNo: 'MZCF000701', personKey: 'zhao', title: '西药处方', deptCode: '0101', doctorCode: 'D1003', medType: '11',
+    diseases: [{ code: 'J06.900', name: '急性上呼吸道感染' }], lines: [IBUPROFEN, LIQUORICE] },
 ];
 
 /** price x decimal quantity, exactly (the seed only uses quantities that give whole fen). */

@@ -23,7 +23,8 @@ export const ORDER_STATES = [
 export type OrderState = (typeof ORDER_STATES)[number];
 
 const T: Record<OrderState, readonly OrderState[]> = {
-  created: ['fee_uploaded', 'cancelled', 'failed', 'manual_review'],
+  // created → awaiting_payment: a self-pay (自费) order, which never goes to the centre (no 6201)
+  created: ['fee_uploaded', 'awaiting_payment', 'cancelled', 'failed', 'manual_review'],
   fee_uploaded: ['awaiting_payment', 'awaiting_confirmation', 'cancelled', 'failed', 'manual_review'],
   awaiting_payment: ['paid', 'awaiting_confirmation', 'cancelled', 'failed', 'manual_review'],
   awaiting_confirmation: ['fee_uploaded', 'awaiting_payment', 'paid', 'cancelled', 'failed', 'manual_review'],

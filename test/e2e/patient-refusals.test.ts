@@ -100,12 +100,13 @@ test('a patient not enrolled in the chosen region is told so plainly and cannot 
   expect(await p.page.locator('.taro_page_show #status-next').count()).toBe(0);
   expect(await p.page.locator('.taro_page_show [id^="benefit-"]').count()).toBe(0);
 
-  // the BFF did not make them an insured patient, and nothing can be paid
+  // the BFF did not make them an insured patient: nothing can be paid with insurance (自费 is
+  // offered instead, patient-self-pay.test.ts)
   const patient = await new WechatPatient(stack, 'zhao').login();
   expect(await patient.api.ok(api.insuranceProfile)).toMatchObject({ ready: false, insured: false });
-  const bills = await patient.api.call(api.bills);
-  expect(bills.status).toBe(409);
-  expect(bills.body.error?.code).toBe('IDENTITY_REQUIRED');
+  const insured = await patient.api.call(api.createOrder, { body: { kind: 'outpatient', billNos: ['MZCF000701'] }, headers: { 'idempotency-key': `e2e-zhao-${Date.now()}` } });
+  expect(insured.status).toBe(409);
+  expect(insured.body.error?.code).toBe('IDENTITY_REQUIRED');
 
   await step(p, 'home-still-unverified', async () => {
     await p.tap('#go-home');
@@ -113,13 +114,17 @@ test('a patient not enrolled in the chosen region is told so plainly and cannot 
     await p.$('#start-verify').waitFor();
   });
   expect(await p.text('#step-verify-state')).toContain('未完成');
-  await step(p, 'outpatient-refused', async () => {
+  await step(p, 'outpatient-insurance-refused', async () => {
     await p.tap('#go-outpatient');
     await p.onPage('bills');
-    await p.$('#state-error').waitFor();
+    await p.tap('#bill-MZCF000701');
+    await p.onPage('bill');
+    await p.tap('#bill-pay');
+    await p.$('#bill-error').waitFor();
   });
-  expect(await p.text('#state-error')).toContain('请先完成医保身份核验');
+  expect(await p.text('#bill-error')).toContain('请先完成医保身份核验');
   expect(await p.$('#error-action').isVisible()).toBe(true);
+  expect(await p.$('#pay-self').isVisible()).toBe(true); // 不用医保，自费支付
   expect((await patient.api.ok(api.listOrders)).orders).toEqual([]);
 });
 

@@ -43,7 +43,7 @@ export async function preSettledBills(his: HisPort, patient: PatientIdentity, or
 }
 
 /** The settlement the BFF writes back once the centre settled the pre-settlement as estimated. */
-export function settlementOf(orderNo: string, ps: PreSettlement): SettlementRecord {
+export function settlementOf(orderNo: string, ps: PreSettlement): SettlementRecord & { payOrdId: string } {
   const e = ps.estimate ?? { fundFen: 0, acctFen: 0, cashFen: ps.totalFen };
   return {
     orderNo,

@@ -43,7 +43,8 @@ export interface CreatePaymentInput {
   openId?: string;
   /** the mini-program authorization; none at a kiosk, whose ecToken went into 6201/6202 and the cashier does not take */
   payAuthNo?: string;
-  payOrdId: string;
+  /** the centre's order (6201 payOrdId); none for a self-pay (cashOnly) order */
+  payOrdId?: string;
   /** the split fixed by 6202; otherFundFen = 6202 othFeeAmt, a part of its own (total = fund + acct + other + cash) */
   amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen; /** 6202 hospPartAmt: the hospital bears it */ hospitalFen?: Fen };
   /** the WeChat/Alipay user paying: the e-voucher holder (for 亲情付 not the patient) */
@@ -130,6 +131,8 @@ export interface CashRefundInput {
   refundNo: string; // our refund number: the channel's idempotency key (out_refund_no / out_request_no)
   refundFen: Fen;
   paidCashFen: Fen;
+  /** the payment of a self-pay order (CreatePaymentInput.cashOnly) */
+  cashOnly?: boolean;
   /** the authorization the 6202 carried: the centre's cashier refunds through 6203, which needs it (public-rules item 1) */
   insuranceAuthorization?: { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
   reason: string;
@@ -188,10 +191,13 @@ export type InsuranceRefundNoticeResult =
 
 export interface ChannelPort {
   readonly name: ChannelName;
+  /** takes a self-pay (自费) order that never reached the centre (CreatePaymentInput.cashOnly) */
+  readonly supportsCashOnly?: boolean;
   login(code: string): Promise<ChannelUser>;
   authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization>;
   createPayment(q: CreatePaymentInput): Promise<CreatedPayment>;
-  queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus>;
+  /** cashOnly: the payment of a self-pay order (CreatePaymentInput.cashOnly) */
+  queryPayment(q: { outTradeNo: string; channelRef: string; cashOnly?: boolean }): Promise<ChannelPaymentStatus>;
   /** verifies the signature and decrypts BEFORE anything else; throws ChannelSignatureError */
   parseNotification(req: NotificationRequest): Promise<ChannelNotification>;
   /** ok: the channel stops sending; a refusal answers 4xx with the stable code (default SIGNATURE_INVALID) */

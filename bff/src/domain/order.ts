@@ -141,6 +141,8 @@ export interface Order {
 
   amounts: Split;
   amountsFinal: boolean;
+  /** 'self': 自费 — the channel alone, never the centre (domain/self-pay.ts); absent: 医保移动支付 */
+  payMode?: 'self';
   /**
    * 6201 calls that went unanswered. No public source says the centre answers a repeated
    * medOrgOrd (public-rules item 9): the next upload goes out under fresh keys, as HSA does.

@@ -9,6 +9,7 @@ import { type Change, Draft, type By } from './change';
 import { job } from './jobs';
 import type { Order } from './order';
 import { classifyOrdStas, ordStasText } from './ord-stas';
+import { isSelfPay, onSelfPayCashReport } from './self-pay';
 import { failedWithMoneyBack, onInsuranceSettledAfterFailure, onPaymentFailedWithMoneyTaken, type TakenLegs } from './money-back';
 
 export interface SettlementPolicy {
@@ -178,6 +179,7 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
 }
 
 export function onCashReport(order: Order, r: CashReport, policy: SettlementPolicy, now: Date): Change | null {
+  if (isSelfPay(order)) return onSelfPayCashReport(order, r, policy, now);
   const d = new Draft(order, now);
   const o = d.order;
   const by: By = 'channel';

@@ -8,6 +8,7 @@ import type { ErrorCode } from '@mip/shared';
 import type { Order } from '../domain/order';
 import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
 import { backoffMs } from '../domain/jobs';
+import { isSelfPay } from '../domain/self-pay';
 import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
 import { EnvelopeError, open } from '../national/envelope';
 import { parseNotification, NationalFormatError } from '../national/messages';
@@ -143,7 +144,7 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
   const ch = order.payment?.channel;
   if (!order.payment || !ch || !isChannelName(ch)) return order;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
-    deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef }),
+    deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef, ...(isSelfPay(order) ? { cashOnly: true } : {}) }),
   );
   // WeChat: a status the adapter does not recognise (public-rules item 13; wechatpay-skills 排障手册
   // 268560650 names MIX_PAY_USER_PAYING) says nothing about money: the order stays as it is and the
@@ -167,7 +168,7 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
  * waiting for the next poll (at most once every 2 s per order across all instances).
  */
 export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
-  if (!OPEN.includes(order.state) || !order.national?.ordered) return order;
+  if (!OPEN.includes(order.state) || !(order.national?.ordered || isSelfPay(order))) return order;
   const gate = await deps.redis.set(deps.keys.lock(`confirm:${order.orderNo}`), '1', 'PX', 2000, 'NX');
   if (gate !== 'OK') return order;
   try {
@@ -184,7 +185,8 @@ export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
 /** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. */
 export async function settlementPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
-  if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled) return 'done';
+  // a self-pay order has nothing at the centre to ask (domain/self-pay.ts)
+  if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled || isSelfPay(order)) return 'done';
   const p = deps.config.national;
   try {
     const after = await querySettlement(deps, order);

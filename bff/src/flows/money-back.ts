@@ -120,6 +120,7 @@ async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
         refundNo: r.refundNo,
         refundFen: r.amounts.cashFen,
         paidCashFen: o.amounts.cashFen,
+        ...(o.payMode === 'self' ? { cashOnly: true } : {}),
         ...(o.national?.authorization ? { insuranceAuthorization: o.national.authorization } : {}),
         reason: r.requestedBy === 'reversal' ? '未能完成本次缴费，已原路退回' : r.reason,
       }),

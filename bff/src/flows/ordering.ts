@@ -14,8 +14,10 @@ import { PeerError } from '../peers/http-client';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { orderHoldingBills, orderHoldingSlot } from './bill-holder';
+import { createSelfPayOrder } from './self-pay';
+import { selfPaySplit } from '../domain/self-pay';
 
-export type CreateOrderBody = ({ kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }) & { memberId?: string };
+export type CreateOrderBody = ({ kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }) & { memberId?: string; payMode?: 'insurance' | 'self' };
 
 /** R/O + yyMMddHHmmss (China time) + 6 random characters: unique, sortable, no personal data. */
 export function newOrderNo(kind: OrderKind, now: Date): string {
@@ -35,6 +37,7 @@ export function assertIdempotencyKey(idempotencyKey: string): void {
 
 export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
+  if (body.payMode === 'self') return createSelfPayOrder(deps, s, body, idempotencyKey);
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile || !profile.insured || !profile.chosen || !profile.hisPatientId || !profile.psnNo) throw new AppError('IDENTITY_REQUIRED');
   const owner: OrderOwner = {
@@ -68,6 +71,8 @@ export interface OrderOwner {
   insutype: string;
   /** a family member the order is for (flows/family.ts) */
   familyMember?: { memberId: string; relation: string };
+  /** 'self': 自费, priced by HIS without insurance and paid through the channel alone */
+  payMode?: 'self';
 }
 
 /**
@@ -99,7 +104,7 @@ export async function buildOrder(
 
   let pre: PreSettlement;
   try {
-    const q = { hisPatientId: owner.hisPatientId, insutype: owner.insutype, psnNo: owner.psnNo };
+    const q = owner.payMode === 'self' ? { hisPatientId: owner.hisPatientId, payMode: 'self' as const } : { hisPatientId: owner.hisPatientId, insutype: owner.insutype, psnNo: owner.psnNo };
     pre =
       body.kind === 'registration'
         ? await deps.his.preSettleRegistration({ ...q, slotId: body.slotId }, { idempotencyKey: orderNo })
@@ -166,11 +171,12 @@ export async function buildOrder(
       ...(body.kind === 'registration' ? { slotId: body.slotId } : { billNos: body.billNos }),
     },
     preSettlement: { preSettlementId: pre.preSettlementId, visit: v, expiresAt: pre.expiresAt, items: pre.items },
-    amounts: estimateOk ? { totalFen: pre.totalFen, ...est } : { totalFen: pre.totalFen, fundFen: 0, acctFen: 0, cashFen: pre.totalFen },
-    amountsFinal: false,
+    ...(owner.payMode === 'self'
+      ? { payMode: 'self' as const, amounts: selfPaySplit(pre.totalFen), amountsFinal: true }
+      : { amounts: estimateOk ? { totalFen: pre.totalFen, ...est } : { totalFen: pre.totalFen, fundFen: 0, acctFen: 0, cashFen: pre.totalFen }, amountsFinal: false }),
     evidence: {},
     refunds: [],
-    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: 'HIS 预结算完成，订单已创建', by: owner.by, reason: pre.preSettlementId }],
+    timeline: [{ at: now.toISOString(), from: 'created', to: 'created', event: owner.payMode === 'self' ? 'HIS 预结算完成，自费订单已创建' : 'HIS 预结算完成，订单已创建', by: owner.by, reason: pre.preSettlementId }],
   };
   try {
     await deps.orders.create(order, [job('order.expire', orderNo, { delayMs: deps.config.unpaidOrderTtlMs })]);

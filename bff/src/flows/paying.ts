@@ -6,6 +6,8 @@
  */
 import type { PayParams } from '@mip/shared';
 import { onPaymentCreated } from '../domain/payment';
+import { isSelfPay, onSelfPayPaymentCreated } from '../domain/self-pay';
+import { paySelf } from './self-pay';
 import type { Order } from '../domain/order';
 import { ChannelRejectedError, type ChannelName, type CreatePaymentInput } from '../channels/port';
 import { kioskConfigOf } from '../kiosk/config';
@@ -34,6 +36,7 @@ export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: 
 
 async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   let order = await ownedOrder(deps, s, orderNo);
+  if (isSelfPay(order)) return paySelf(deps, s, order);
 
   if (order.payment && order.state === 'awaiting_payment') {
     const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
@@ -90,14 +93,14 @@ export async function openChannelPayment(
         title: order.title,
         ...(who.openId ? { openId: who.openId } : {}),
         ...(who.payAuthNo ? { payAuthNo: who.payAuthNo } : {}),
-        payOrdId: order.national!.payOrdId,
+        ...(order.national ? { payOrdId: order.national.payOrdId } : { cashOnly: true }),
         amounts: order.amounts,
         ...payerAndRelative(deps, who.auth, deps.pii.open(order.piiSealed)),
         ...(who.location ? { location: who.location } : {}),
         createdAt: centreOrderTime(order),
         notifyUrl: callbackBase(deps, channelName) + notifyPathOf(deps, channelName),
         expiresAt,
-        chrgBchno: order.national!.chrgBchno,
+        ...(order.national ? { chrgBchno: order.national.chrgBchno } : {}),
         ...(who.auth?.medicalCardId ? { medicalCardId: who.auth.medicalCardId } : {}),
       }),
     );
@@ -112,7 +115,8 @@ export async function openChannelPayment(
     deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
   ]);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
-  const res = await deps.orders.update(orderNo, (o) => onPaymentCreated(o, leg, pollAfterMs, deps.now()));
+  const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
+  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()));
   await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
 }

@@ -70,6 +70,7 @@ export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number, ca
     const until = cancelDeadline(o, cancelCutoffMinutes);
     if (view.canCancelRegistration && until) view.cancelBefore = until.toISOString();
   }
+  if (o.payMode === 'self') view.payMode = 'self';
   if (unpaidTtlMs !== undefined && PAYABLE.includes(o.state)) view.payBefore = new Date(Date.parse(o.createdAt) + unpaidTtlMs).toISOString();
   return view;
 }

@@ -12,11 +12,12 @@ import type { Deps } from './deps';
 import { tracked } from './calls';
 
 function settlementRecord(o: Order, now: Date): SettlementRecord {
-  const n = o.national!;
+  // a self-pay (自费) order never reached the centre: no payOrdId, no settlement ids
+  const n: Partial<NonNullable<Order['national']>> = o.national ?? {};
   return {
     orderNo: o.orderNo,
     preSettlementId: o.preSettlement.preSettlementId,
-    payOrdId: n.payOrdId,
+    ...(n.payOrdId ? { payOrdId: n.payOrdId } : { payMode: 'self' as const }),
     amounts: { ...o.amounts },
     traceTime: n.traceTime ?? o.paidAt ?? now.toISOString(),
     ...(n.setlId ? { setlId: n.setlId } : {}),

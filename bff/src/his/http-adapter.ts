@@ -3,6 +3,7 @@ import type { HisConfig } from '../config/his';
 import {
   amountsW,
   patientRef,
+  preSettleModeW,
   rejectionCode,
   settlementW,
   toBillDetail,
@@ -87,6 +88,18 @@ export function createHttpHis(config: HisConfig): HisPort {
       return { hisPatientId: accepted('registerPatient', a).patient_id };
     },
 
+    async registerSelfPayPatient(q, ctx) {
+      const a = await t.write({
+        op: 'registerPatient',
+        method: 'POST',
+        path: '/api/patients/self-pay',
+        idempotencyKey: ctx.idempotencyKey,
+        body: { patient: patientRef(q.patient, index) },
+        data: PatientW,
+      });
+      return { hisPatientId: accepted('registerPatient', a).patient_id };
+    },
+
     async listDepartments() {
       const a = await t.read({ op: 'departments', method: 'GET', path: '/api/registration/departments', data: z.array(DeptW) });
       return accepted('departments', a).map(toDepartment);
@@ -120,7 +133,7 @@ export function createHttpHis(config: HisConfig): HisPort {
         method: 'POST',
         path: '/api/registration/pre-settle',
         idempotencyKey: ctx.idempotencyKey,
-        body: { patient_id: q.hisPatientId, slot_id: q.slotId, insutype: q.insutype, psn_no: q.psnNo },
+        body: { patient_id: q.hisPatientId, slot_id: q.slotId, ...preSettleModeW(q) },
         data: PreSettlementW,
       });
       return toPreSettlement(accepted('preSettleRegistration', a));
@@ -154,7 +167,7 @@ export function createHttpHis(config: HisConfig): HisPort {
         method: 'POST',
         path: '/api/outpatient/pre-settle',
         idempotencyKey: ctx.idempotencyKey,
-        body: { patient_id: q.hisPatientId, bill_nos: q.billNos, insutype: q.insutype, psn_no: q.psnNo },
+        body: { patient_id: q.hisPatientId, bill_nos: q.billNos, ...preSettleModeW(q) },
         data: PreSettlementW,
       });
       return toPreSettlement(accepted('preSettleOutpatient', a));

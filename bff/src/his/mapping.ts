@@ -15,6 +15,7 @@ import type {
   InsuranceStatus,
   PatientIdentity,
   PreSettlement,
+  PreSettleMode,
   SettlementRecord,
   Slot,
 } from './port';
@@ -54,11 +55,17 @@ export function amountsW(a: SettlementRecord['amounts']): AmountsW {
   return { total_fen: a.totalFen, fund_fen: a.fundFen, acct_fen: a.acctFen, cash_fen: a.cashFen };
 }
 
+/** 自费 goes as pay_mode "self" without psn_no/insutype (INFERRED, his/port.ts PreSettleMode) */
+export function preSettleModeW(q: PreSettleMode) {
+  return q.payMode === 'self' ? { pay_mode: 'self' as const } : { insutype: q.insutype, psn_no: q.psnNo };
+}
+
 export function settlementW(s: SettlementRecord) {
   return {
     order_no: s.orderNo,
     pre_settlement_id: s.preSettlementId,
-    pay_ord_id: s.payOrdId,
+    ...(s.payOrdId ? { pay_ord_id: s.payOrdId } : {}),
+    ...(s.payMode === 'self' ? { pay_mode: 'self' as const } : {}),
     ...amountsW(s.amounts),
     trace_time: s.traceTime,
     setl_id: s.setlId,

@@ -132,10 +132,18 @@ export interface PreSettlement {
   expiresAt: string;
 }
 
+/**
+ * Under which insurance HIS prices the visit, or 自费 (payMode 'self': no insurance part, the
+ * estimate is all cash — INFERRED, as HIS products pre-settle 自费 visits without psn_no/insutype).
+ */
+export type PreSettleMode = { insutype: string; psnNo: string; payMode?: 'insurance' } | { payMode: 'self'; insutype?: undefined; psnNo?: undefined };
+
 export interface SettlementRecord {
   orderNo: string;
   preSettlementId: string;
-  payOrdId: string;
+  /** the centre's order; none for a self-pay (自费) order, which never reached the centre */
+  payOrdId?: string;
+  payMode?: 'self';
   amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };
   /** centre's trace time / settlement ids for the HIS ledger */
   traceTime: string;
@@ -195,15 +203,20 @@ export interface HisPort {
     q: { patient: PatientIdentity; regionCode: string; psnNo: string; benefit: HisBenefit },
     ctx: HisCallContext,
   ): Promise<{ hisPatientId: string }>;
+  /**
+   * 自费: the patient as a self-pay patient (no insurance on file), found or created by ID number.
+   * INFERRED (no public HIS interface names it; HIS products register 自费 patients at the window).
+   */
+  registerSelfPayPatient(q: { patient: PatientIdentity }, ctx: HisCallContext): Promise<{ hisPatientId: string }>;
 
   listDepartments(): Promise<Department[]>; //                                                      C14
   listDoctors(deptCode: string): Promise<Doctor[]>;
   listSlots(doctorCode: string): Promise<Slot[]>;
-  preSettleRegistration(q: { hisPatientId: string; slotId: string; insutype: string; psnNo: string }, ctx: HisCallContext): Promise<PreSettlement>;
+  preSettleRegistration(q: { hisPatientId: string; slotId: string } & PreSettleMode, ctx: HisCallContext): Promise<PreSettlement>;
 
   listUnpaidBills(q: { hisPatientId: string }): Promise<BillSummary[]>; //                          C13
   getBill(q: { hisPatientId: string; billNo: string }): Promise<BillDetail>;
-  preSettleOutpatient(q: { hisPatientId: string; billNos: string[]; insutype: string; psnNo: string }, ctx: HisCallContext): Promise<PreSettlement>;
+  preSettleOutpatient(q: { hisPatientId: string; billNos: string[] } & PreSettleMode, ctx: HisCallContext): Promise<PreSettlement>;
   /** unlock a slot / bills when the order is cancelled before payment */
   releasePreSettlement(q: { preSettlementId: string }, ctx: HisCallContext): Promise<void>;
 

@@ -26,7 +26,7 @@ export function csvCell(value: string, opts: { text?: boolean } = { text: true }
 }
 
 export function csvRow(r: StaffOrderRow): string[] {
-  const text = [r.orderNo, chinaTime(r.createdAt), chinaTime(r.paidAt), KIND[r.kind], CHANNEL[r.channel], r.stateLabel, r.title, r.patient.nameMasked, r.patient.idNoMasked];
+  const text = [r.orderNo, chinaTime(r.createdAt), chinaTime(r.paidAt), KIND[r.kind] + (r.payMode === 'self' ? '（自费）' : ''), CHANNEL[r.channel], r.stateLabel, r.title, r.patient.nameMasked, r.patient.idNoMasked];
   const money = [r.amounts.totalFen, r.amounts.fundFen, r.amounts.acctFen, r.amounts.cashFen, r.refundedFen].map(fenToYuan);
   return [...text.map(defused), ...money, r.reviewOpen ? '是' : '否'];
 }

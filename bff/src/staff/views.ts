@@ -29,6 +29,7 @@ export function toStaffRow(o: Order): StaffOrderRow {
     amounts: { ...o.amounts },
     refundedFen: refundedSoFar(o).totalFen,
     reviewOpen: o.state === 'manual_review',
+    ...opt('payMode', o.payMode),
   };
 }
 

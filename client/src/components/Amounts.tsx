@@ -18,8 +18,16 @@ export function AmountLine({ id, label, fen, level }: { id?: string; label: stri
  * The national mobile-payment page order: total first and largest, then the insurance part with
  * its two components, then what the patient pays now in WeChat/Alipay.
  */
-export function AmountsBlock({ amounts, cashLabel = '个人自付（微信/支付宝支付）', ids = true }: { amounts: Amounts; cashLabel?: string; ids?: boolean }) {
+export function AmountsBlock({ amounts, cashLabel = '个人自付（微信/支付宝支付）', ids = true, selfPay = false }: { amounts: Amounts; cashLabel?: string; ids?: boolean; selfPay?: boolean }) {
   const insurance = amounts.fundFen + amounts.acctFen;
+  // 自费: the whole amount in WeChat/Alipay, no insurance rows
+  if (selfPay) {
+    return (
+      <View className='amounts'>
+        <AmountLine id={ids ? 'amount-self' : undefined} label={cashLabel.replace('个人自付', '自费')} fen={amounts.totalFen} level='total' />
+      </View>
+    );
+  }
   return (
     <View className='amounts'>
       <AmountLine id={ids ? 'amount-total' : undefined} label='费用总额' fen={amounts.totalFen} level='total' />

@@ -22,7 +22,9 @@ const DEAD_STATES = ['cancelled', 'failed', 'reversed'];
 
 export function selectionKey(body: CreateBody): string {
   const who = body.memberId ? `@${body.memberId}` : '';
-  return (body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`) + who;
+  const sel = (body.kind === 'registration' ? `reg:${body.slotId}` : `out:${[...body.billNos].sort().join(',')}`) + who;
+  // 自费 and 医保 are different orders for the same selection (a different body: a new key)
+  return body.payMode === 'self' ? `self:${sel}` : sel;
 }
 
 export function newIdempotencyKey(): string {

@@ -51,6 +51,22 @@ function openAlipayPage(target: string): Promise<boolean> {
   }).then((opened) => (opened ? back.then(() => true) : false));
 }
 
+/**
+ * A plain trade (自费) in Alipay's own cashier: resultCode 9000 = paid, 6001 = the patient closed it;
+ * any other answer is "returned" and the BFF's confirmation decides (never shown as paid here).
+ */
+function tradePay(tradeNO: string): Promise<PayOutcome> {
+  const pay = typeof my === 'undefined' ? undefined : my.tradePay;
+  if (typeof pay !== 'function') return Promise.resolve({ outcome: 'unsupported', message: '暂时无法打开支付宝付款，请把支付宝升级到最新版本后再试。' });
+  return new Promise((resolve) => {
+    pay({
+      tradeNO,
+      success: (r: { resultCode?: string }) => resolve(r?.resultCode === '9000' ? { outcome: 'ok' } : r?.resultCode === '6001' ? { outcome: 'cancel' } : { outcome: 'returned' }),
+      fail: () => resolve({ outcome: 'returned' }),
+    });
+  });
+}
+
 const alipay: Platform = {
   apiBase: () => process.env.TARO_APP_API_BASE || '',
   payChannelName: () => '支付宝',
@@ -89,6 +105,8 @@ const alipay: Platform = {
 
   async pay(params: PayParams): Promise<PayOutcome> {
     if (params.channel !== 'alipay') return { outcome: 'fail', message: '支付方式与当前小程序不一致，请重新下单' };
+    // 自费: a plain trade, paid in Alipay's own cashier (my.tradePay), no medical page
+    if (!params.payUrl) return tradePay(params.tradeNo);
     const opened = await openAlipayPage(params.payUrl);
     if (!opened) return { outcome: 'unsupported', message: '暂时无法打开支付宝医保支付页面，请把支付宝升级到最新版本后再试。' };
     return { outcome: 'returned' };

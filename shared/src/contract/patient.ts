@@ -203,9 +203,13 @@ export const bill = endpoint({
 
 /** memberId: the order is for one of the patient's family members (contract/family.ts) */
 const ForMember = { memberId: z.string().regex(/^fm[A-Za-z0-9_-]{8,24}$/).optional() };
+/** 'insurance' (default): 医保移动支付; 'self': 自费 — the channel alone, the centre never involved */
+export const PayMode = z.enum(['insurance', 'self']);
+export type PayMode = z.infer<typeof PayMode>;
+
 export const CreateOrderBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64), ...ForMember }),
-  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20), ...ForMember }),
+  z.object({ kind: z.literal('registration'), slotId: z.string().min(1).max(64), payMode: PayMode.optional(), ...ForMember }),
+  z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20), payMode: PayMode.optional(), ...ForMember }),
 ]);
 
 const idempotencyHeader = {

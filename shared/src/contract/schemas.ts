@@ -78,6 +78,8 @@ export const OrderView = z.object({
   cancelBefore: z.string().optional(),
   /** unpaid orders: when the order is released by itself if not paid (ISO instant) */
   payBefore: z.string().optional(),
+  /** 'self': 自费 — paid through the channel alone, no insurance part (absent: 医保) */
+  payMode: z.literal('self').optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
@@ -95,8 +97,9 @@ export const PayParams = z.discriminatedUnion('channel', [
   }),
   z.object({
     channel: z.literal('alipay'),
-    /** Alipay's medical pay page (opened with my.ap.navigateToAlipayPage) */
-    payUrl: z.string(),
+    /** Alipay's medical pay page (opened with my.ap.navigateToAlipayPage); absent for a 自费 plain trade */
+    payUrl: z.string().optional(),
+    /** with no payUrl: the plain trade the mini-program pays with my.tradePay({ tradeNO }) (自费) */
     tradeNo: z.string(),
   }),
   z.object({

@@ -98,6 +98,8 @@ export const StaffOrderRow = z.object({
   amounts: Amounts,
   refundedFen: FenAmount.describe('refunded so far, all parts (refunds not known to have failed)'),
   reviewOpen: z.boolean(),
+  /** 'self': 自费 — paid through the channel alone, the centre never involved */
+  payMode: z.literal('self').optional(),
 });
 export type StaffOrderRow = z.infer<typeof StaffOrderRow>;
 

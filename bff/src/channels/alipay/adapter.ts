@@ -1,3 +1,4 @@
+import { isPlainNotification, plainRefundBiz, plainTradeBiz, toCreatedPlain, toPlainNotification, toPlainStatus } from './plain';
 import crypto from 'node:crypto';
 import { ERRORS, fenToYuan, type ErrorCode } from '@mip/shared';
 import type { AlipayConfig } from '../../config/channels';
@@ -34,6 +35,8 @@ const PAY_AUTH_TTL_SECONDS = 240;
 /** Alipay mini-program + 医保移动支付 (alipay.commerce.medical.*) over the v2 gateway. */
 export class AlipayChannel implements ChannelPort {
   readonly name = 'alipay' as const;
+  // 自费: a plain trade (plain.ts)
+  readonly supportsCashOnly = true;
   readonly gateway: AlipayGateway;
 
   constructor(private readonly cfg: AlipayConfig, deps: { now?: () => number } = {}) {
@@ -87,13 +90,18 @@ export class AlipayChannel implements ChannelPort {
   }
 
   async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+    if (q.cashOnly) {
+      const notify = { notify_url: q.notifyUrl };
+      return toCreatedPlain(await this.gateway.call('alipay.trade.create', { op: 'trade.create', biz: plainTradeBiz(q, this.cfg), params: notify }), q);
+    }
     const r = await this.gateway.call('alipay.commerce.medical.trade.createandpay', { op: 'trade.createandpay', biz: createAndPayBiz(q, this.cfg) });
     return toCreatedPayment(r, q);
   }
 
-  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus> {
+  async queryPayment(q: { outTradeNo: string; channelRef: string; cashOnly?: boolean }): Promise<ChannelPaymentStatus> {
     const biz: Record<string, string> = { out_trade_no: q.outTradeNo };
     if (q.channelRef) biz.trade_no = q.channelRef;
+    if (q.cashOnly) return toPlainStatus(await this.gateway.call('alipay.trade.query', { op: 'plain.query', biz }), q);
     const r = await this.gateway.call('alipay.commerce.medical.trade.query', { op: 'trade.query', biz });
     return toPaymentStatus(r, this.cfg, q);
   }
@@ -106,7 +114,7 @@ export class AlipayChannel implements ChannelPort {
     if (!verifyNotificationParams(p, this.gateway.alipayKey)) throw new ChannelSignatureError('alipay', 'notification sign does not verify');
     if (p.app_id !== this.cfg.appId) throw new ChannelSignatureError('alipay', `notification for app ${p.app_id ?? '?'}`);
     if (!p.notify_id || !p.out_trade_no) throw new ChannelSignatureError('alipay', 'notification lacks notify_id/out_trade_no');
-    return toNotification(p, this.cfg);
+    return isPlainNotification(p) ? toPlainNotification(p) : toNotification(p, this.cfg);
   }
 
   ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
@@ -119,6 +127,11 @@ export class AlipayChannel implements ChannelPort {
       throw new Error(`refund of ${q.refundFen} fen does not fit a cash payment of ${q.paidCashFen} fen`);
     }
     try {
+      if (q.cashOnly) {
+        const r = await this.gateway.call('alipay.trade.refund', { op: 'plain.refund', biz: plainRefundBiz(q) });
+        // fund_change N on a repeat of a refund already made: the query-free answer is still "refunded"
+        return { status: 'succeeded', channelRefundId: q.refundNo, refundedAt: r.gmt_refund_pay ? chinaPlainToIso(String(r.gmt_refund_pay)) : undefined };
+      }
       const r = await this.gateway.call('alipay.commerce.medical.trade.refund', {
         op: 'trade.refund',
         biz: { out_trade_no: q.outTradeNo, trade_no: q.channelRef, refund_amount: fenToYuan(q.refundFen), refund_request_no: q.refundNo, refund_reason: q.reason.slice(0, 128) },

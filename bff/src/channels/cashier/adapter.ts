@@ -76,12 +76,15 @@ export class CashierChannel implements ChannelPort {
 
   /** 4.1 支付下单 UNION_CHS: the cashier page for this order, shown at the kiosk as a QR code. */
   async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+    // the centre's cashier only pays an order the centre holds (UNION_CHS needs its payOrdId)
+    if (!q.payOrdId) throw new Error('the centre cashier needs the centre order (payOrdId)');
+    const payOrdId = q.payOrdId;
     const data = unifiedOrderData({
       orgCode: this.centre.orgCodg,
       orgName: this.centre.orgName,
       operator: this.cfg.operator,
       payer: q.payer,
-      payOrdId: q.payOrdId,
+      payOrdId,
       outTradeNo: q.orderNo,
       frontBackUrl: this.cfg.frontBackUrl,
       syncCalUrl: q.notifyUrl,
@@ -95,7 +98,7 @@ export class CashierChannel implements ChannelPort {
       if (err instanceof CashierFormatError) throw new PeerError('cashier', 'unifiedOrder', 'broken', err.message);
       throw err;
     }
-    return { payParams: { channel: 'kiosk', qrCode: cashierUrl, expiresAt: q.expiresAt }, channelRef: q.payOrdId, outTradeNo: q.orderNo };
+    return { payParams: { channel: 'kiosk', qrCode: cashierUrl, expiresAt: q.expiresAt }, channelRef: payOrdId, outTradeNo: q.orderNo };
   }
 
   /** [I] no public cashier query: the centre's 6301 on the same payOrdId says whether the cashier was paid. */

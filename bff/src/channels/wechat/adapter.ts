@@ -45,6 +45,8 @@ export interface WechatChannelDeps {
 /** WeChat mini-program + WeChat Pay 移动医保 2.0 (direct merchant, WeChat Pay public-key mode). */
 export class WechatChannel implements ChannelPort {
   readonly name = 'wechat' as const;
+  // CASH_ONLY: an order that never reached the centre (开发参数与业务规则 §四, 接入质量检查 #6; med-ins.ts)
+  readonly supportsCashOnly = true;
   private readonly pay: WechatPayHttp;
   private readonly mp: WechatMiniProgram;
   private readonly wechatpayKey: crypto.KeyObject;

@@ -5,6 +5,7 @@ import type { Deps } from '../../flows/deps';
 import { authorize, checkStatus, chooseBenefit, listRegions, profileView } from '../../flows/insurance';
 import { createOrder } from '../../flows/ordering';
 import { createOrderForMember } from '../../flows/family';
+import { hisPatientIdFor } from '../../flows/self-pay';
 import { pay } from '../../flows/paying';
 import { cancelByPatient } from '../../flows/cancelling';
 import { confirmNow } from '../../flows/confirming';
@@ -63,14 +64,11 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   bind(router, api.slots, opts, async ({ params }) => slots(deps, params.doctorCode));
 
   bind(router, api.bills, opts, async ({ principal }) => {
-    const p = await deps.profiles.get(principal.patientKey);
-    if (!p?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
-    return { bills: await deps.his.listUnpaidBills({ hisPatientId: p.hisPatientId }) };
+    // an insured patient's HIS record, or a self-pay (自费) patient's (flows/self-pay.ts)
+    return { bills: await deps.his.listUnpaidBills({ hisPatientId: await hisPatientIdFor(deps, principal.patientKey) }) };
   });
   bind(router, api.bill, opts, async ({ principal, params }) => {
-    const p = await deps.profiles.get(principal.patientKey);
-    if (!p?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
-    const b = await deps.his.getBill({ hisPatientId: p.hisPatientId, billNo: params.billNo });
+    const b = await deps.his.getBill({ hisPatientId: await hisPatientIdFor(deps, principal.patientKey), billNo: params.billNo });
     return {
       bill: {
         ...b,

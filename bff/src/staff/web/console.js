@@ -30,6 +30,8 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 /** @param {unknown} v */
 const word = (v) => (v === undefined || v === null ? '' : WORDS[String(v)] ?? String(v));
+/** the order's kind, marked 自费 when it was paid through the channel alone */
+const kindWord = (/** @type {{ kind: string, payMode?: string }} */ o) => word(o.kind) + (o.payMode === 'self' ? '（自费）' : '');
 /** @param {number} fen */
 const yuan = (fen) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 /** @param {string | undefined} iso Beijing time, whatever the office PC's zone */
@@ -39,7 +41,7 @@ const today = () => time(new Date().toISOString()).slice(0, 10);
 /** @typedef {{ totalFen: number, fundFen: number, acctFen: number, cashFen: number }} Amounts */
 /** @typedef {{ reason: string, openedAt: string, fromState: string, resolvedAt?: string, resolvedBy?: string, resolution?: string, note?: string }} Review */
 /** @typedef {{ orderNo: string, kind: string, channel: string, state: string, title: string, createdAt: string, paidAt?: string,
- *   patient: { nameMasked: string, idNoMasked: string }, amounts: Amounts, refundedFen: number }} Row */
+ *   patient: { nameMasked: string, idNoMasked: string }, amounts: Amounts, refundedFen: number, payMode?: string }} Row */
 /** @typedef {{ part: string, via: string, amountFen: number, reference: string, tradeNo?: string, status: string, at?: string }} Payment */
 /** @typedef {{ refundNo: string, requestedBy: string, state: string, amounts: Amounts, reason?: string, lastError?: string, createdAt: string }} Refund */
 /** @typedef {{ step: string, at: string, outcome: string, detail: string }} Step */
@@ -155,7 +157,7 @@ async function search() {
     state.total = r.total;
     fill(
       $('results').querySelector('tbody') ?? $('results'),
-      r.orders.map((/** @type {Row} */ o) => [o.orderNo, time(o.createdAt), word(o.kind), word(o.channel), `${o.patient.nameMasked} ${o.patient.idNoMasked}`, stateCell(o.state), yuan(o.amounts.totalFen), yuan(o.amounts.fundFen + o.amounts.acctFen), yuan(o.amounts.cashFen), yuan(o.refundedFen), openButton(o.orderNo)]),
+      r.orders.map((/** @type {Row} */ o) => [o.orderNo, time(o.createdAt), kindWord(o), word(o.channel), `${o.patient.nameMasked} ${o.patient.idNoMasked}`, stateCell(o.state), yuan(o.amounts.totalFen), yuan(o.amounts.fundFen + o.amounts.acctFen), yuan(o.amounts.cashFen), yuan(o.refundedFen), openButton(o.orderNo)]),
       [6, 7, 8, 9],
     );
     const pages = Math.max(1, Math.ceil(r.total / state.pageSize));
@@ -218,7 +220,7 @@ async function openOrder(orderNo) {
   d.dataset.orderNo = o.orderNo;
   $('detail-title').textContent = `订单 ${o.orderNo}`;
   $('detail-state').replaceChildren('当前状态：', stateCell(o.state));
-  facts($('detail-facts'), [['项目', o.title], ['类型', word(o.kind)], ['渠道', word(o.channel)], ['患者', `${o.patient.nameMasked} ${o.patient.idNoMasked}`],
+  facts($('detail-facts'), [['项目', o.title], ['类型', kindWord(o)], ['渠道', word(o.channel)], ['患者', `${o.patient.nameMasked} ${o.patient.idNoMasked}`],
     ['HIS患者号', o.hisPatientId], ['参保地', o.regionName ? `${o.regionName}（${o.regionCode}）` : o.regionCode], ['科室', o.detail.department], ['医生', o.detail.doctor], ['下单时间', time(o.createdAt)], ['支付时间', time(o.paidAt)]]);
   const a = o.amounts;
   fill(/** @type {HTMLElement} */ ($('detail-amounts').querySelector('tbody')), [['总金额', yuan(a.totalFen)], ['统筹基金支付', yuan(a.fundFen)], ['个人账户支付', yuan(a.acctFen)], ['个人自付（自费）', yuan(a.cashFen)], ['退款（含处理中）', yuan(o.refundedFen)]], [1]);

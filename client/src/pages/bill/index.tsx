@@ -4,6 +4,8 @@ import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
 import { call, messageOf } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
+import { payModeField, prefersSelfPay, type PayMode } from '../../lib/pay-mode';
+import { PayModeButtons } from '../../components/PayModeButtons';
 import { useGuardedAction, useLoad } from '../../lib/hooks';
 import { shortTime, spokenFen } from '../../lib/labels';
 import { nextStepFor } from '../../lib/next-step';
@@ -20,11 +22,11 @@ export default function BillPage() {
   const { busy, run } = useGuardedAction();
   const here = url(PAGES.bill, { billNo });
 
-  const pay = () =>
+  const pay = (mode: PayMode) =>
     run(async () => {
       setError(null);
       try {
-        const order = await createOrderOnce({ kind: 'outpatient', billNos: [billNo] });
+        const order = await createOrderOnce({ kind: 'outpatient', billNos: [billNo], ...payModeField(mode) });
         replace(url(PAGES.pay, { orderNo: order.orderNo }));
       } catch (e) {
         setError(e);
@@ -70,7 +72,7 @@ export default function BillPage() {
               </Text>
             </View>
           </View>
-          <Text className='muted'>下一步会显示医保报销和需要您自付的金额。</Text>
+          {prefersSelfPay() ? null : <Text className='muted'>下一步会显示医保报销和需要您自付的金额。</Text>}
           {error ? (
             <View>
               <Notice id='bill-error' kind='error' label={messageOf(error)}>
@@ -83,9 +85,7 @@ export default function BillPage() {
               ) : null}
             </View>
           ) : null}
-          <Button id='bill-pay' className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} disabled={busy} ariaLabel='去缴费' onClick={pay}>
-            {busy ? '正在提交…' : '去缴费'}
-          </Button>
+          <PayModeButtons id='bill-pay' label='去缴费' busy={busy} onPay={pay} />
         </View>
       ) : null}
     </Page>

@@ -6,6 +6,7 @@ import { authorizationLine, type AuthorizationState } from '../../lib/authorizat
 import { useLargeText } from '../../lib/large-text';
 import { getPendingAuth, getProgress, isAuthorized, isVerified, mergeProfile } from '../../lib/progress';
 import { PAGES, go, url } from '../../lib/nav';
+import { prefersSelfPay } from '../../lib/pay-mode';
 import { Page } from '../../components/Page';
 import { ErrorView, Loading } from '../../components/States';
 
@@ -38,6 +39,9 @@ export default function Home() {
   // the BFF's word when it gave one (never 已完成 for a spent or expired authorization), else our memory
   const line = auth.a ? authorizationLine(auth.a, auth.at, now) : { active: isAuthorized(progress, now), text: isAuthorized(progress, now) ? '已授权' : '未授权' };
   const authorized = line.active;
+  // 自费: no insurance steps to take; verifying insurance stays offered
+  const selfPay = !verified && prefersSelfPay();
+  const ready = (verified && authorized) || selfPay;
 
   return (
     <Page id='page-home' title={state.status === 'success' ? state.data.hospitalName : '医保缴费'}>
@@ -45,17 +49,28 @@ export default function Home() {
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
       {state.status === 'success' ? (
         <View>
-          <View className='card' id='home-steps'>
-            <Text className='card__title'>用医保支付前的两步</Text>
-            <Text className='card__line' id='step-verify-state'>
-              第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
-            </Text>
-            <Text className='card__line' id='step-auth-state'>
-              第二步 医保电子凭证授权：{line.text}
-            </Text>
-          </View>
+          {selfPay ? (
+            <View className='card' id='home-self-pay'>
+              <Text className='card__title'>您选择了自费缴费</Text>
+              <Text className='card__line'>挂号和门诊缴费直接用微信或支付宝付款，不需要医保核验和授权。</Text>
+            </View>
+          ) : (
+            <View className='card' id='home-steps'>
+              <Text className='card__title'>用医保支付前的两步</Text>
+              <Text className='card__line' id='step-verify-state'>
+                第一步 核验医保身份：{verified ? `已完成（${progress.benefit?.name ?? ''}）` : '未完成'}
+              </Text>
+              <Text className='card__line' id='step-auth-state'>
+                第二步 医保电子凭证授权：{line.text}
+              </Text>
+            </View>
+          )}
 
-          {!verified ? (
+          {selfPay ? (
+            <Button id='start-verify' className='btn btn--secondary' ariaLabel='改用医保，核验医保身份' onClick={() => go(PAGES.region)}>
+              改用医保：核验医保身份
+            </Button>
+          ) : !verified ? (
             <Button id='start-verify' className='btn btn--primary' ariaLabel='第一步，核验医保身份' onClick={() => go(PAGES.region)}>
               第一步：核验医保身份
             </Button>
@@ -66,10 +81,10 @@ export default function Home() {
           ) : null}
 
           <Text className='section-title'>我要办理</Text>
-          <Button id='go-registration' className={`btn ${verified && authorized ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='预约挂号' onClick={() => go(PAGES.departments)}>
+          <Button id='go-registration' className={`btn ${ready ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='预约挂号' onClick={() => go(PAGES.departments)}>
             预约挂号
           </Button>
-          <Button id='go-outpatient' className={`btn ${verified && authorized ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='门诊缴费' onClick={() => go(PAGES.bills)}>
+          <Button id='go-outpatient' className={`btn ${ready ? 'btn--primary' : 'btn--secondary'}`} ariaLabel='门诊缴费' onClick={() => go(PAGES.bills)}>
             门诊缴费
           </Button>
           <Button id='go-orders' className='btn btn--secondary' ariaLabel='我的订单' onClick={() => go(PAGES.orders)}>

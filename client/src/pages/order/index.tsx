@@ -125,7 +125,7 @@ export default function OrderPage() {
           ) : null}
           <Text className='section-title'>{order.paidAt ? '支付明细' : '费用'}</Text>
           <View id='order-amounts'>
-            <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
+            <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} selfPay={order.payMode === 'self'} />
           </View>
 
           {payments.length > 0 ? (

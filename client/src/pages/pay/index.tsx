@@ -132,17 +132,25 @@ export default function PayPage() {
   const status = order ? orderStatus(order, now) : null;
   const changedFrom = moved?.from ?? ready?.changedFrom;
   const cashLabel = `个人自付（${platform.payChannelName()}）`;
+  // 自费: the whole amount in WeChat/Alipay, no insurance rows (domain/self-pay.ts on the BFF)
+  const selfPay = order?.payMode === 'self';
   return (
-    <Page id='page-pay' title='医保移动支付'>
+    <Page id='page-pay' title={selfPay ? '自费支付' : '医保移动支付'}>
       {state.status === 'loading' ? <Loading text='正在核算医保报销金额，请稍候…' /> : null}
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} returnTo={here} /> : null}
       {ready && order && status ? (
         <View>
           <View className='card' id='pay-header'>
-            <View className='pay-mark' ariaLabel='医保移动支付'>
-              <Text className='pay-mark__badge'>医保</Text>
-              <Text className='pay-mark__text'>医保移动支付</Text>
-            </View>
+            {selfPay ? (
+              <View className='pay-mark' ariaLabel='自费支付，不使用医保' id='pay-self-mark'>
+                <Text className='pay-mark__text'>自费支付（不使用医保）</Text>
+              </View>
+            ) : (
+              <View className='pay-mark' ariaLabel='医保移动支付'>
+                <Text className='pay-mark__badge'>医保</Text>
+                <Text className='pay-mark__text'>医保移动支付</Text>
+              </View>
+            )}
             <Text className='card__title' id='pay-hospital'>
               {ready.config.hospitalName}
             </Text>
@@ -150,7 +158,9 @@ export default function PayPage() {
               {order.title}
             </Text>
           </View>
-          {ready.presettleError ? (
+          {selfPay ? (
+            <AmountsBlock amounts={order.amounts} cashLabel={cashLabel} selfPay />
+          ) : ready.presettleError ? (
             <View className='amounts'>
               <AmountLine id='amount-total' label='费用总额' fen={order.amounts.totalFen} level='total' />
             </View>
@@ -164,7 +174,7 @@ export default function PayPage() {
           ) : null}
           {order.amountsFinal && !ready.presettleError && status.canPay ? (
             <Text className='muted' id='pay-final'>
-              以上金额由医保中心核算，点「确认支付」后才会扣款。
+              {selfPay ? '本次不使用医保，费用全部自费。点「确认支付」后才会扣款。' : '以上金额由医保中心核算，点「确认支付」后才会扣款。'}
             </Text>
           ) : null}
           <View className='card' id='pay-payer'>
@@ -181,7 +191,7 @@ export default function PayPage() {
                 {order.patient.idNoMasked}
               </Text>
             </View>
-            {benefit && !order.patient.memberId ? (
+            {benefit && !selfPay && !order.patient.memberId ? (
               <View className='kv'>
                 <Text className='kv__k'>医保待遇</Text>
                 <Text className='kv__v'>{benefit.name}</Text>

@@ -4,6 +4,8 @@ import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
 import { ApiError, messageOf } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
+import { payModeField, prefersSelfPay, type PayMode } from '../../lib/pay-mode';
+import { PayModeButtons } from '../../components/PayModeButtons';
 import { useGuardedAction } from '../../lib/hooks';
 import { nextStepFor } from '../../lib/next-step';
 import { getSelection, setSelection } from '../../lib/progress';
@@ -36,11 +38,11 @@ export default function RegConfirmPage() {
   const slot = sel.slot;
   const here = url(PAGES.regConfirm, { slotId });
 
-  const confirm = () =>
+  const confirm = (mode: PayMode) =>
     run(async () => {
       setError(null);
       try {
-        const order = await createOrderOnce({ kind: 'registration', slotId, ...(memberId ? { memberId } : {}) });
+        const order = await createOrderOnce({ kind: 'registration', slotId, ...(memberId ? { memberId } : {}), ...payModeField(mode) });
         replace(url(PAGES.pay, { orderNo: order.orderNo }));
       } catch (e) {
         setError(e);
@@ -89,7 +91,7 @@ export default function RegConfirmPage() {
           setError(null);
         }}
       />
-      <Text className='muted'>下一步由医保中心核算报销金额，并显示您需要自付的金额。</Text>
+      {prefersSelfPay() ? null : <Text className='muted'>下一步由医保中心核算报销金额，并显示您需要自付的金额。</Text>}
       {error ? (
         <View>
           <Notice id='reg-error' kind='error' label={messageOf(error)}>
@@ -107,9 +109,7 @@ export default function RegConfirmPage() {
           ) : null}
         </View>
       ) : null}
-      <Button id='confirm-registration' className={`btn btn--primary${busy || slotGone ? ' btn--disabled' : ''}`} disabled={busy || slotGone} ariaLabel='确认挂号，去支付' onClick={confirm}>
-        {busy ? '正在提交…' : '确认挂号，去支付'}
-      </Button>
+      <PayModeButtons id='confirm-registration' label='确认挂号，去支付' busy={busy} disabled={slotGone} onPay={confirm} />
     </Page>
   );
 }

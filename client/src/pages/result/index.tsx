@@ -68,7 +68,7 @@ export default function ResultPage() {
       </View>
       {order && phase !== 'confirming' && (order.state === 'completed' || order.state === 'paid') ? (
         <View id='result-amounts'>
-          <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} />
+          <AmountsBlock amounts={order.amounts} ids={false} cashLabel={`个人自付（${platform.payChannelName()}）`} selfPay={order.payMode === 'self'} />
         </View>
       ) : null}
       {w.actions.map((a, i) => (

@@ -5,6 +5,7 @@ import { ApiError, call } from '../../lib/api';
 import { isValidIdNumber, normalizeIdNumber } from '@mip/shared/src/id-number';
 import { useGuardedAction } from '../../lib/hooks';
 import { getProgress, setProgress } from '../../lib/progress';
+import { setSelfPay } from '../../lib/pay-mode';
 import { PAGES, go, restart } from '../../lib/nav';
 import { Page } from '../../components/Page';
 import { Empty, Notice } from '../../components/States';
@@ -76,7 +77,18 @@ export default function StatusPage() {
           <Text className='card__line'>这不影响您看病：您可以自费缴费，或到医院医保窗口咨询。</Text>
           <Text className='card__line'>如果您在其他城市参保，可以换一个参保地再查一次。</Text>
         </View>
-        <Button id='change-region' className='btn btn--primary' ariaLabel='换一个参保地' onClick={() => go(PAGES.region)}>
+        <Button
+          id='choose-self-pay'
+          className='btn btn--primary'
+          ariaLabel='自费看病缴费，挂号和门诊缴费直接用微信或支付宝付款'
+          onClick={() => {
+            setSelfPay(true);
+            restart();
+          }}
+        >
+          自费看病缴费
+        </Button>
+        <Button id='change-region' className='btn btn--secondary' ariaLabel='换一个参保地' onClick={() => go(PAGES.region)}>
           换一个参保地
         </Button>
         <Button id='retry-status' className='btn btn--secondary' ariaLabel='重新填写' onClick={() => setNotInsured(null)}>
