@@ -86,7 +86,7 @@ export const STAFF_ORDER_STATE_LABEL: Record<OrderState, string> = {
   fee_uploaded: '已上传费用',
   awaiting_payment: '待患者支付',
   awaiting_confirmation: '支付结果确认中',
-  paid: '已支付，待HIS入账',
+  paid: '已支付，待医院系统入账',
   completed: '已完成',
   reversing: '冲正中',
   reversed: '已冲正退回',
