@@ -15,12 +15,13 @@ export class Api {
 
   async call<E extends Endpoint>(
     e: E,
-    input: { params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {},
+    input: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<ApiResult<z.output<E['response']> & Partial<ErrorBody>>> {
     const headers: Record<string, string> = { ...(input.headers ?? {}) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (e.method !== 'GET') headers['content-type'] = 'application/json';
-    const res = await fetch(this.base + buildPath(e.path, input.params), {
+    const q = input.query ? `?${new URLSearchParams(input.query).toString()}` : '';
+    const res = await fetch(this.base + buildPath(e.path, input.params) + q, {
       method: e.method,
       headers,
       body: e.method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),

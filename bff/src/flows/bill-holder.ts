@@ -13,6 +13,15 @@ export async function orderHoldingBills(deps: Deps, ownerKey: string, billNos: s
   return held?.orderNo;
 }
 
+/** billNo → the patient's order holding it, for the bills list (each bill links to its holder). */
+export async function billHolders(deps: Deps, ownerKey: string): Promise<Map<string, string>> {
+  const orders = await deps.orders.getMany(await deps.orders.ownerOrderNos(ownerKey));
+  const held = new Map<string, string>();
+  // newest first, like orderHoldingBills
+  for (const o of orders.filter((x) => HOLDING.includes(x.state))) for (const b of o.detail.billNos ?? []) if (!held.has(b)) held.set(b, o.orderNo);
+  return held;
+}
+
 /** The patient's paid or pending registration for this slot (the one HIS counts against a second booking). */
 export async function orderHoldingSlot(deps: Deps, ownerKey: string, slotId: string): Promise<string | undefined> {
   const orders = await deps.orders.getMany(await deps.orders.ownerOrderNos(ownerKey));

@@ -124,12 +124,25 @@ export async function ownMember(deps: Deps, s: PatientSession, memberId: string)
   return m;
 }
 
+/**
+ * The HIS patient whose bills the holder asks for: a member of their own (another patient's
+ * memberId is refused like a missing one), registered in HIS when added as insured. Self-pay for
+ * a relative is not offered, so an uninsured relative has no HIS record here.
+ */
+export async function memberHisPatientId(deps: Deps, s: PatientSession, memberId: string): Promise<string> {
+  const m = await ownMember(deps, s, memberId);
+  if (!m.hisPatientId) throw new AppError('FAMILY_PAY_REQUIRED', notInsured(m));
+  return m.hisPatientId;
+}
+
+const notInsured = (m: FamilyMember) => `没有查到${m.nameMasked}在${m.regionName}的医保参保信息，不能用医保支付。请选择自费，或到医院收费窗口办理`;
+
 /** An order for a family member: HIS pre-settles under the relative's own HIS patient and insurance. */
 export async function createOrderForMember(deps: Deps, s: PatientSession, body: CreateOrderBody & { memberId: string }, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   const m = await ownMember(deps, s, body.memberId);
   if (!m.insured || !m.hisPatientId || !m.psnNo || !m.insutype) {
-    throw new AppError('FAMILY_PAY_REQUIRED', `没有查到${m.nameMasked}在${m.regionName}的医保参保信息，不能用医保支付。请选择自费，或到医院收费窗口办理`);
+    throw new AppError('FAMILY_PAY_REQUIRED', notInsured(m));
   }
   return buildOrder(
     deps,

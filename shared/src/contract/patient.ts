@@ -167,7 +167,12 @@ export const BillSummary = z.object({
   createdAt: z.string(),
   totalFen: FenAmount,
   itemCount: z.number().int(),
+  /** one of the patient's own unpaid (or confirming) orders holds this bill: continue there (issue 12) */
+  heldByOrderNo: z.string().optional(),
 });
+
+/** memberId: the bills of one of the patient's family members (contract/family.ts); opaque, never a name or ID number */
+const BillsFor = z.object({ memberId: z.string().regex(/^fm[A-Za-z0-9_-]{8,24}$/).optional() });
 
 export const BillItem = z.object({
   code: z.string().describe('医保目录编码'),
@@ -186,7 +191,8 @@ export const bills = endpoint({
   method: 'GET',
   path: '/api/outpatient/bills',
   auth: 'patient',
-  summary: "The patient's unpaid outpatient bills (C13)",
+  summary: "The patient's (or a family member's, memberId) unpaid outpatient bills (C13), each with the patient's order holding it",
+  query: BillsFor,
   response: z.object({ bills: z.array(BillSummary) }),
 });
 
@@ -198,6 +204,7 @@ export const bill = endpoint({
   auth: 'patient',
   summary: 'One unpaid bill with its fee details',
   params: z.object({ billNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }),
+  query: BillsFor,
   response: z.object({ bill: BillSummary.extend({ items: z.array(BillItem) }) }),
 });
 

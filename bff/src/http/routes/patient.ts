@@ -4,7 +4,8 @@ import { ChannelRejectedError } from '../../channels/port';
 import type { Deps } from '../../flows/deps';
 import { authorize, checkStatus, chooseBenefit, listRegions, profileView } from '../../flows/insurance';
 import { createOrder } from '../../flows/ordering';
-import { createOrderForMember } from '../../flows/family';
+import { createOrderForMember, memberHisPatientId } from '../../flows/family';
+import { billHolders } from '../../flows/bill-holder';
 import { hisPatientIdFor } from '../../flows/self-pay';
 import { pay } from '../../flows/paying';
 import { cancelByPatient } from '../../flows/cancelling';
@@ -63,12 +64,16 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   bind(router, api.doctors, opts, async ({ params }) => doctors(deps, params.deptCode));
   bind(router, api.slots, opts, async ({ params }) => slots(deps, params.doctorCode));
 
-  bind(router, api.bills, opts, async ({ principal }) => {
-    // an insured patient's HIS record, or a self-pay (自费) patient's (flows/self-pay.ts)
-    return { bills: await deps.his.listUnpaidBills({ hisPatientId: await hisPatientIdFor(deps, principal.patientKey) }) };
+  /** an insured patient's HIS record, a self-pay (自费) patient's (flows/self-pay.ts), or a family member's */
+  const billsPatient = (principal: PrincipalOf<'patient'>, memberId: string | undefined) =>
+    memberId ? memberHisPatientId(deps, patientSession(principal), memberId) : hisPatientIdFor(deps, principal.patientKey);
+  bind(router, api.bills, opts, async ({ principal, query }) => {
+    const bills = await deps.his.listUnpaidBills({ hisPatientId: await billsPatient(principal, query.memberId) });
+    const holders = await billHolders(deps, principal.patientKey);
+    return { bills: bills.map((b) => (holders.has(b.billNo) ? { ...b, heldByOrderNo: holders.get(b.billNo) } : b)) };
   });
-  bind(router, api.bill, opts, async ({ principal, params }) => {
-    const b = await deps.his.getBill({ hisPatientId: await hisPatientIdFor(deps, principal.patientKey), billNo: params.billNo });
+  bind(router, api.bill, opts, async ({ principal, params, query }) => {
+    const b = await deps.his.getBill({ hisPatientId: await billsPatient(principal, query.memberId), billNo: params.billNo });
     return {
       bill: {
         ...b,
