@@ -6,10 +6,11 @@ import { getProgress } from '../lib/progress';
 import { PAGES, go } from '../lib/nav';
 
 /**
- * 就诊人: who this booking is for — oneself or a family member (亲情付 at the pay step). Shown only
- * when the patient has family members; a failed list leaves the booking for oneself.
+ * 就诊人: who this booking (or, purpose 缴费, these bills) is for — oneself or a family member
+ * (亲情付 at the pay step). A failed list leaves the booking for oneself.
  */
-export function WhoFor(props: { memberId?: string; onChange: (memberId: string | undefined) => void }) {
+export function WhoFor(props: { memberId?: string; purpose?: '挂号' | '缴费'; onChange: (memberId: string | undefined) => void }) {
+  const purpose = props.purpose ?? '挂号';
   const [members, setMembers] = useState<FamilyMember[]>([]);
   useEffect(() => {
     let alive = true;
@@ -31,12 +32,12 @@ export function WhoFor(props: { memberId?: string; onChange: (memberId: string |
   };
   return (
     <View id='who-for' className='card'>
-      <Text className='card__title'>为谁挂号（就诊人）</Text>
+      <Text className='card__title'>为谁{purpose}（就诊人）</Text>
       {choice('who-self', `本人 ${self}`, undefined)}
       {members.map((m) => choice(`who-${m.memberId}`, `${m.relationLabel} ${m.nameMasked}`, m.memberId))}
       {members.length === 0 ? (
-        <Button id='who-add-family' className='btn btn--secondary' ariaLabel='为家人挂号，先添加家人' onClick={() => go(PAGES.family)}>
-          为家人挂号？先添加家人
+        <Button id='who-add-family' className='btn btn--secondary' ariaLabel={`为家人${purpose}，先添加家人`} onClick={() => go(PAGES.family)}>
+          为家人{purpose}？先添加家人
         </Button>
       ) : null}
     </View>

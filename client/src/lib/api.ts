@@ -10,20 +10,24 @@
 import Taro from '@tarojs/taro';
 import type { patientApi } from '@mip/shared/src/contract/patient';
 import type { familyApi } from '@mip/shared/src/contract/family';
-import type { BodyOf, ParamsOf, ResponseOf } from '@mip/shared/src/contract/define';
+import type { BodyOf, ParamsOf, QueryOf, ResponseOf } from '@mip/shared/src/contract/define';
 import type { ErrorCode } from '@mip/shared/src/errors';
 import { platform, type ClientConfig } from '../platform';
 import { ROUTES, buildPath, type EndpointName } from './routes';
 import * as storage from './storage';
+import { url as withQuery } from './nav';
 
 type Api = typeof patientApi & typeof familyApi;
 export type { EndpointName };
 export type ResponseFor<K extends EndpointName> = ResponseOf<Api[K]>;
 export type BodyFor<K extends EndpointName> = BodyOf<Api[K]>;
 export type ParamsFor<K extends EndpointName> = ParamsOf<Api[K]>;
+export type QueryFor<K extends EndpointName> = QueryOf<Api[K]>;
 
 export interface CallOptions<K extends EndpointName> {
   params?: ParamsFor<K>;
+  /** query parameters (opaque ids only: never a name or ID number in a URL) */
+  query?: QueryFor<K>;
   body?: BodyFor<K>;
   headers?: Record<string, string>;
 }
@@ -165,7 +169,7 @@ export function resetApiState(): void {
 
 export async function call<K extends EndpointName>(name: K, opts: CallOptions<K> = {}): Promise<ResponseFor<K>> {
   const route = ROUTES[name];
-  const url = platform.apiBase() + buildPath(route.path, (opts.params ?? {}) as Record<string, string>);
+  const url = withQuery(platform.apiBase() + buildPath(route.path, (opts.params ?? {}) as Record<string, string>), (opts.query ?? {}) as Record<string, string | undefined>);
   let relogged = false;
   let retries = 0;
   for (;;) {

@@ -17,16 +17,18 @@ import { Empty, ErrorView, Loading, Notice } from '../../components/States';
 export default function BillPage() {
   const { params } = useRouter();
   const billNo = param(params, 'billNo') ?? '';
-  const state = useLoad(() => call('bill', { params: { billNo } }), [billNo]);
+  /** a family member's bill (就诊人, opaque id from the bills page) */
+  const memberId = param(params, 'memberId');
+  const state = useLoad(() => call('bill', { params: { billNo }, query: { memberId } }), [billNo, memberId]);
   const [error, setError] = useState<unknown>(null);
   const { busy, run } = useGuardedAction();
-  const here = url(PAGES.bill, { billNo });
+  const here = url(PAGES.bill, { billNo, memberId });
 
   const pay = (mode: PayMode) =>
     run(async () => {
       setError(null);
       try {
-        const order = await createOrderOnce({ kind: 'outpatient', billNos: [billNo], ...payModeField(mode) });
+        const order = await createOrderOnce({ kind: 'outpatient', billNos: [billNo], ...(memberId ? { memberId } : {}), ...payModeField(mode) });
         replace(url(PAGES.pay, { orderNo: order.orderNo }));
       } catch (e) {
         setError(e);

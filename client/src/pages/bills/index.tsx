@@ -1,30 +1,39 @@
+import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
 import { call } from '../../lib/api';
 import { useLoad, useShownAgain } from '../../lib/hooks';
 import { shortTime, spokenFen } from '../../lib/labels';
-import { PAGES, go, url } from '../../lib/nav';
+import { PAGES, go, param, url } from '../../lib/nav';
+import { WhoFor } from '../../components/WhoFor';
 import { Page } from '../../components/Page';
 import { Empty, ErrorView, Loading } from '../../components/States';
 
-/** C13 step 1: the patient's unpaid outpatient bills. */
+/**
+ * C13 step 1: the unpaid outpatient bills of the patient or of a family member (就诊人, by the
+ * opaque memberId); a bill one of the patient's unpaid orders holds links to that order.
+ */
 export default function BillsPage() {
-  const state = useLoad(() => call('bills'));
+  const { params } = useRouter();
+  const [memberId, setMemberId] = useState<string | undefined>(param(params, 'memberId'));
+  const state = useLoad(() => call('bills', { query: { memberId } }), [memberId]);
   useShownAgain(state.reload);
   return (
     <Page id='page-bills' title='门诊待缴费用'>
+      <WhoFor memberId={memberId} purpose='缴费' onChange={setMemberId} />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
       {state.status === 'success' && state.data.bills.length === 0 ? <Empty text='您目前没有待缴的门诊费用。' /> : null}
       {state.status === 'success' && state.data.bills.length > 0 ? (
         <View>
           {state.data.bills.map((b) => (
+            <View key={b.billNo}>
             <Button
-              key={b.billNo}
               id={`bill-${b.billNo}`}
               className='choice'
               ariaLabel={`${b.title}，${b.deptName} ${b.doctorName}，共${b.itemCount}项，${spokenFen(b.totalFen)}`}
-              onClick={() => go(url(PAGES.bill, { billNo: b.billNo }))}
+              onClick={() => go(url(PAGES.bill, { billNo: b.billNo, memberId }))}
             >
               <Text className='choice__title'>
                 {b.title} · {formatFen(b.totalFen)}
@@ -34,6 +43,17 @@ export default function BillsPage() {
               </Text>
               <Text className='choice__line'>开单时间 {shortTime(b.createdAt)}</Text>
             </Button>
+            {b.heldByOrderNo ? (
+              <Button
+                id={`bill-held-${b.billNo}`}
+                className='btn btn--secondary'
+                ariaLabel='这笔费用已在您的另一笔订单里，查看那笔订单'
+                onClick={() => go(url(PAGES.order, { orderNo: b.heldByOrderNo }))}
+              >
+                已在订单中待支付，查看那笔订单
+              </Button>
+            ) : null}
+            </View>
           ))}
         </View>
       ) : null}
