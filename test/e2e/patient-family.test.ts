@@ -92,7 +92,7 @@ test('a patient adds their husband as a family member and pays his registration 
     await p.$('#pay-authorize').waitFor();
   });
   const orderNo = orderNoInUrl(p);
-  expect(await p.text('#pay-error')).toContain('请为家人开通亲情付或选择自费');
+  expect(await p.text('#pay-error')).toContain('家人用医保支付需要先开通亲情付');
   expect(await p.text('#payer-name')).toBe('配偶 张**');
   expect(await p.$('#pay-button').count()).toBe(0);
 

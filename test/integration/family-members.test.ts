@@ -95,9 +95,19 @@ describe('family members (就诊人)', () => {
     await chen.authorize();
     const r = await chen.api.call(patientApi.payOrder, { params: { orderNo: order.orderNo }, body: {} });
     expect(r.status).toBe(409);
-    expect(r.body.error).toMatchObject({ code: 'FAMILY_PAY_REQUIRED', message: '请为家人开通亲情付或选择自费' });
+    expect(r.body.error).toMatchObject({ code: 'FAMILY_PAY_REQUIRED', message: '家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付' });
     const profile = await chen.api.ok(patientApi.insuranceProfile);
     expect(profile.authorization).toMatchObject({ state: 'active', familyPay: false });
+  });
+
+  it('refuses 自费 for a relative in plain words instead of making it an insurance order', async () => {
+    const zhou = await (await new WechatPatient(stack, 'zhou').login()).onboard();
+    const { member } = (await addMember(zhou, 'zhang', 'parent')).body;
+    const r = await zhou.api.call(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(zhou), memberId: member.memberId, payMode: 'self' }, headers: { 'idempotency-key': key() } });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'FAMILY_SELF_PAY_UNAVAILABLE' });
+    expect(r.body.error.message).toContain('没有扣款');
+    expect((await zhou.api.ok(patientApi.listOrders)).orders).toEqual([]);
   });
 
   it("refuses another patient the member and the member's orders as if they did not exist", async () => {
