@@ -26,6 +26,21 @@ function refundView(r: RefundRec): Record<string, unknown> {
   };
 }
 
+/**
+ * Switch `refund-notice` (fault op, key out_trade_no; `ms`, default an hour): from the first notice it
+ * catches, WeChat refuses that order's 医保退款通知 for `ms` on the sandbox clock (500 SYSTEM_ERROR, to be
+ * sent again: wechatpay-skills 开发参数与业务规则 §七 — the notice is the merchant's to repeat until accepted).
+ */
+function refundNoticeRefused(w: WechatCtx, key: string): boolean {
+  const { state, faults } = w;
+  const until = state.refundNoticeRefusedUntil.get(key);
+  if (until !== undefined) return state.now() < until;
+  const rule = faults.take('refund-notice', key);
+  if (!rule) return false;
+  state.refundNoticeRefusedUntil.set(key, state.now() + (rule.ms ?? 3_600_000));
+  return true;
+}
+
 /** After both legs went back (or the only leg did), the mixed order reads MIX_PAY_REFUND. */
 export function settleRefundState(w: WechatCtx, o: MedOrder): void {
   const cash = fee(o.request, 'wechat_pay_cash_fee');
@@ -111,6 +126,7 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
     const b = jsonBody(ctx);
     const mix = String(ctx.query.mix_trade_no ?? '');
     const o = state.orders.get(mix);
+    if (refundNoticeRefused(w, o?.out_trade_no ?? mix)) return fail(ctx, 500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
     await underFaults(ctx, faults, 'med-ins-refund-notify', o?.out_trade_no ?? mix, () => {
       if (!b) return fail(ctx, 400, 'PARAM_ERROR', '请求体不是合法的 JSON');
       if (!o) return fail(ctx, 404, 'ORDER_NOT_EXIST', '订单不存在');

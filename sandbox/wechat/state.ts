@@ -100,6 +100,8 @@ export class WechatState {
   readonly ordersByOut = new Map<string, string>();
   readonly refunds = new Map<string, RefundRec>();
   readonly medRefunds = new Map<string, MedRefundNotice>();
+  /** out_trade_no → sandbox-clock time until which its refund notices are refused (switch `refund-notice`) */
+  readonly refundNoticeRefusedUntil = new Map<string, number>();
   readonly subscriptions = new Map<string, Map<string, number>>();
   readonly messages: SentMessage[] = [];
   readonly mutations: BillMutation[] = [];
