@@ -136,7 +136,11 @@ export interface SettlementRecord {
   orderNo: string;
   preSettlementId: string;
   payOrdId: string;
-  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };
+  /**
+   * the whole split: with the centre's other-fund and hospital-borne parts when it answered them
+   * (6202 othFeeAmt / hospPartAmt, SYN Trade6202OutData), so HIS books total = every part
+   */
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen; hospitalFen?: Fen };
   /** centre's trace time / settlement ids for the HIS ledger */
   traceTime: string;
   setlId?: string;
