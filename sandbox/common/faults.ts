@@ -8,8 +8,9 @@
  *   duplicate send an outgoing notification `count` times
  *   ambiguous answer something the caller cannot interpret (HIS "非标准格式")
  *   reorder   send outgoing notifications late, after later ones
+ *   shape     answer in another documented form (the rule's `shape` says which; the op names the answer)
  */
-export type FaultKind = 'fail' | 'delay' | 'timeout' | 'drop' | 'duplicate' | 'ambiguous' | 'reorder';
+export type FaultKind = 'fail' | 'delay' | 'timeout' | 'drop' | 'duplicate' | 'ambiguous' | 'reorder' | 'shape';
 
 export interface FaultRule {
   op: string;
@@ -25,6 +26,8 @@ export interface FaultRule {
   message?: string;
   ms?: number;
   count?: number;
+  /** for shape: the documented form to answer in (e.g. `{form: 'hsa'}`, `{otherFundBp: 2000}`) */
+  shape?: Record<string, string | number>;
   /** probability 0..1 that the rule fires on a matching call (fault soak tests) */
   probability?: number;
 }

@@ -15,6 +15,9 @@ export interface AmountsIn {
   fund_fen: number;
   acct_fen: number;
   cash_fen: number;
+  /** 其他基金支付 / 医院负担 (6202 othFeeAmt / hospPartAmt): in the total, not in the patient's cash */
+  oth_fee_fen?: number;
+  hosp_part_fen?: number;
 }
 
 export interface WriteBackIn extends AmountsIn {
@@ -30,7 +33,10 @@ export interface WriteBackIn extends AmountsIn {
 }
 
 function amounts(a: AmountsIn): Amounts {
-  if (a.fund_fen + a.acct_fen + a.cash_fen !== a.total_fen) throw new HisFailure(CODES.PARAM_VALUE, '参数错误：统筹、个账、现金金额之和不等于总金额');
+  // total = fund + account + cash + other fund + hospital part (TSX assertValidMedicalInsuranceAmounts; hospPartAmt off the cash)
+  if (a.fund_fen + a.acct_fen + a.cash_fen + (a.oth_fee_fen ?? 0) + (a.hosp_part_fen ?? 0) !== a.total_fen) {
+    throw new HisFailure(CODES.PARAM_VALUE, '参数错误：统筹、个账、现金、其他基金、医院负担金额之和不等于总金额');
+  }
   return { totalFen: a.total_fen, fundFen: a.fund_fen, acctFen: a.acct_fen, cashFen: a.cash_fen };
 }
 

@@ -33,7 +33,8 @@ const PatientRef = z.object({
   id_no: z.string().regex(/^\d{17}[\dXx]$/),
   name: z.string().trim().min(1).max(50),
 });
-const Amounts = { total_fen: fen, fund_fen: fen, acct_fen: fen, cash_fen: fen };
+// oth_fee_fen / hosp_part_fen: the centre's other-fund and hospital-borne parts (6202 othFeeAmt / hospPartAmt)
+const Amounts = { total_fen: fen, fund_fen: fen, acct_fen: fen, cash_fen: fen, oth_fee_fen: fen.optional(), hosp_part_fen: fen.optional() };
 const Insurance = { patient_id: str, insutype: z.enum(['310', '390']), psn_no: str };
 
 const StatusIn = z.object({ patient: PatientRef, region_code: z.string().regex(/^\d{6}$/) });

@@ -67,8 +67,13 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
   });
   const creds = { appId: cfg.appId, appSecret: cfg.appSecret, privateKey: cfg.platformPrivateKey, userId: cfg.sm2UserId };
   const shape = { notificationForm: cfg.notificationForm ?? ('tsx' as NotificationForm) };
+  // fault op 'notify-form' (kind shape, `{form}`): this one order's 6302 in the other form (TSX / HSA, rules.ts)
+  const formOf = (data: Record<string, unknown>): NotificationForm => {
+    const f = faults.take('notify-form', String(data.payOrdId ?? ''))?.shape?.form;
+    return f === 'tsx' || f === 'hsa' ? f : shape.notificationForm;
+  };
   const notifier = new Notifier({ url: cfg.notifyUrl, retries: cfg.notifyRetries ?? 6, baseMs: cfg.notifyBaseMs ?? 1000 }, faults, (data, at) =>
-    seal(notificationBody(data, shape.notificationForm), creds, { timestamp: String(at) }));
+    seal(notificationBody(data, formOf(data)), creds, { timestamp: String(at) }));
 
   const answer = (ctx: Koa.Context, data: Record<string, unknown>) => {
     ctx.body = { code: 0, message: 'success', ...seal(data, creds, { timestamp: String(Date.now()), hexCase: 'lower' }) };

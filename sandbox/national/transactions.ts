@@ -49,9 +49,14 @@ function sha(v: unknown): string {
 
 const compactNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
 
-/** Lets tests make the centre misreport: a settlement whose amounts differ, or an unknown ordStas. */
+/**
+ * Lets tests make the centre misreport (a settlement whose amounts differ, an unknown ordStas) or
+ * answer one order in another documented form: `extra-amounts` (a 6202 with othFeeAmt /
+ * hospPartAmt, shape = ExtraAmountsPolicy) and `all-self-pay` (a 6202 pre-settlement with nothing
+ * covered: fund 0, account 0, all cash).
+ */
 export interface Misreport {
-  take(op: 'amounts' | 'ordStas', key: string): { code?: string } | undefined;
+  take(op: 'amounts' | 'ordStas' | 'extra-amounts' | 'all-self-pay', key: string): { code?: string; shape?: Record<string, string | number> } | undefined;
 }
 
 export interface CentreConfig {
@@ -168,8 +173,10 @@ export class Centre {
     o.payAuthNo = auth.payAuthNo;
     o.orgBizSers.push(orgBizSer);
     const useAcct = s(d, 'acctUsedFlag') !== '0';
-    const base = computeSplit(o.lines, o.insutype, this.store.balances.get(o.psnNo) ?? 0, useAcct, this.cfg.policy);
-    const { cashFen, extra } = extraAmounts(base, this.cfg.extraAmounts ?? NO_EXTRA_AMOUNTS);
+    const computed = computeSplit(o.lines, o.insutype, this.store.balances.get(o.psnNo) ?? 0, useAcct, this.cfg.policy);
+    const base = this.misreport?.take('all-self-pay', o.payOrdId) ? { ...computed, fundFen: 0, acctFen: 0, cashFen: computed.totalFen } : computed;
+    const shaped = this.misreport?.take('extra-amounts', o.payOrdId)?.shape;
+    const { cashFen, extra } = extraAmounts(base, shaped ? { ...NO_EXTRA_AMOUNTS, ...(shaped as Partial<ExtraAmountsPolicy>) } : (this.cfg.extraAmounts ?? NO_EXTRA_AMOUNTS));
     o.split = { ...base, cashFen };
     o.extra = extra;
     o.ordStas = '1';

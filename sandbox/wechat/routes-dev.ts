@@ -127,8 +127,8 @@ export function mountDev(router: Router, w: WechatCtx): void {
       ctx.body = { error: 'forMs must be a non-negative integer' };
       return;
     }
-    state.refundNoticeRefusedUntil = state.now() + ms;
-    ctx.body = { until: new Date(state.refundNoticeRefusedUntil).toISOString() };
+    state.allRefundNoticesRefusedUntil = state.now() + ms;
+    ctx.body = { until: new Date(state.allRefundNoticesRefusedUntil).toISOString() };
   });
 
   router.post('/sandbox/tokens/expire', (ctx) => {

@@ -26,6 +26,21 @@ function refundView(r: RefundRec): Record<string, unknown> {
   };
 }
 
+/**
+ * Switch `refund-notice` (fault op, key out_trade_no; `ms`, default an hour): from the first notice it
+ * catches, WeChat refuses that order's 医保退款通知 for `ms` on the sandbox clock (500 SYSTEM_ERROR, to be
+ * sent again: wechatpay-skills 开发参数与业务规则 §七 — the notice is the merchant's to repeat until accepted).
+ */
+function refundNoticeRefused(w: WechatCtx, key: string): boolean {
+  const { state, faults } = w;
+  const until = state.refundNoticeRefusedUntil.get(key);
+  if (until !== undefined) return state.now() < until;
+  const rule = faults.take('refund-notice', key);
+  if (!rule) return false;
+  state.refundNoticeRefusedUntil.set(key, state.now() + (rule.ms ?? 3_600_000));
+  return true;
+}
+
 /** After both legs went back (or the only leg did), the mixed order reads MIX_PAY_REFUND. */
 export function settleRefundState(w: WechatCtx, o: MedOrder): void {
   const cash = fee(o.request, 'wechat_pay_cash_fee');
@@ -111,11 +126,12 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
     const b = jsonBody(ctx);
     const mix = String(ctx.query.mix_trade_no ?? '');
     const o = state.orders.get(mix);
+    if (refundNoticeRefused(w, o?.out_trade_no ?? mix)) return fail(ctx, 500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
     await underFaults(ctx, faults, 'med-ins-refund-notify', o?.out_trade_no ?? mix, () => {
       if (!b) return fail(ctx, 400, 'PARAM_ERROR', '请求体不是合法的 JSON');
       if (!o) return fail(ctx, 404, 'ORDER_NOT_EXIST', '订单不存在');
       // the platform refusing the notice for a while (a dev switch; 开发参数 §七: the merchant must notify, so it retries)
-      if (state.now() < state.refundNoticeRefusedUntil) return fail(ctx, 500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
+      if (state.now() < state.allRefundNoticesRefusedUntil) return fail(ctx, 500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
       if (o.mix_pay_status !== 'MIX_PAY_SUCCESS' && o.mix_pay_status !== 'MIX_PAY_REFUND') return fail(ctx, 400, 'INVALID_REQUEST', '订单未支付成功，不能通知医保退款');
       const f = ['med_refund_total_fee', 'med_refund_gov_fee', 'med_refund_self_fee', 'med_refund_other_fee'].map((k) => b[k]);
       if (!f.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) return fail(ctx, 400, 'PARAM_ERROR', '医保退款金额必须为非负整数（分）');

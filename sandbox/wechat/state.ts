@@ -100,6 +100,8 @@ export class WechatState {
   readonly ordersByOut = new Map<string, string>();
   readonly refunds = new Map<string, RefundRec>();
   readonly medRefunds = new Map<string, MedRefundNotice>();
+  /** out_trade_no → sandbox-clock time until which its refund notices are refused (switch `refund-notice`) */
+  readonly refundNoticeRefusedUntil = new Map<string, number>();
   readonly subscriptions = new Map<string, Map<string, number>>();
   readonly messages: SentMessage[] = [];
   readonly mutations: BillMutation[] = [];
@@ -112,7 +114,7 @@ export class WechatState {
    * 医保退款通知 (POST /v3/med-ins/refunds/notify, 开发参数与业务规则 §七) refused with SYSTEM_ERROR
    * until the sandbox clock reaches this time (POST /sandbox/refund-notice/refuse {forMs})
    */
-  refundNoticeRefusedUntil = 0;
+  allRefundNoticesRefusedUntil = 0;
   readonly calls = new Map<string, number[]>();
 
   now(): number {

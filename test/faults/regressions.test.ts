@@ -19,6 +19,8 @@ import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
 import { testOrderStore, type TestOrderStore } from '../support/redis';
 import { waitFor } from '../support/wait';
+import { startHis } from '../../sandbox/his/testing';
+import { adapterFor, preSettledBills, settlementOf, ZHANG } from '../support/his-fixtures';
 
 const log = createLogger('regressions', 'silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -249,5 +251,25 @@ describe('an Idempotency-Key whose first request died before its order was store
     await expect(buildOrder(deps, owner, body, 'idem-unclear-0001', async () => undefined)).rejects.toMatchObject({ code: 'PEER_UNAVAILABLE' });
     const order = await buildOrder(deps, owner, body, 'idem-unclear-0001', async () => undefined);
     expect(keysSeen).toEqual([order.orderNo, order.orderNo]);
+  });
+});
+
+describe('HIS write-back of an order whose 6202 answer had other-fund and hospital-borne parts', () => {
+  it('books the settlement with every part, so HIS finds them adding up to the total', async () => {
+    // Before (fault suite, 6202 with othFeeAmt / hospPartAmt): the write-back sent only fund,
+    // account and cash; HIS refused it as malformed (101, parts ≠ total) and the paid order went
+    // to a person.
+    const his = await startHis();
+    try {
+      const port = adapterFor(his);
+      const s = settlementOf('ORD-XPARTS', await preSettledBills(port, ZHANG, 'ORD-XPARTS'));
+      expect(s.amounts.totalFen).toBe(7850);
+      // 7850 = fund 4000 + account 0 + patient's cash 2850 + other fund 600 + hospital 400
+      const parts = { ...s, amounts: { totalFen: 7850, fundFen: 4000, acctFen: 0, cashFen: 2850, otherFundFen: 600, hospitalFen: 400 } };
+      expect(await port.writeBackSettlement(parts, { idempotencyKey: s.orderNo })).toEqual({ outcome: 'recorded', hisReceiptNo: expect.stringMatching(/^SJ\d+/) });
+      expect((await his.ledger(s.orderNo)).settlements).toEqual([expect.objectContaining({ totalFen: 7850, fundFen: 4000, acctFen: 0, cashFen: 2850 })]);
+    } finally {
+      await his.stop();
+    }
   });
 });

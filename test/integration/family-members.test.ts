@@ -106,7 +106,7 @@ describe('family members (就诊人)', () => {
     const r = await zhou.api.call(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(zhou), memberId: member.memberId, payMode: 'self' }, headers: { 'idempotency-key': key() } });
     expect(r.status).toBe(409);
     expect(r.body.error).toMatchObject({ code: 'FAMILY_SELF_PAY_UNAVAILABLE' });
-    expect(r.body.error.message).toContain('没有扣款');
+    expect(r.body.error?.message).toContain('没有扣款');
     expect((await zhou.api.ok(patientApi.listOrders)).orders).toEqual([]);
   });
 

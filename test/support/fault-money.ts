@@ -15,6 +15,8 @@ interface CentreOrderView {
   medOrgOrd: string;
   ordStas: string;
   split?: { totalFen: number; fundFen: number; acctFen: number; cashFen: number };
+  /** 6202 othFeeAmt / hospPartAmt (SYN Trade6202OutData), when the centre answered them */
+  extra?: { othFeeFen: number; hospPartFen: number; acctMulaidFen: number };
   refunds: { appRefdSn: string; amounts: { fundFen: number; acctFen: number; cashFen: number } }[];
 }
 
@@ -93,9 +95,7 @@ export async function checkMoney(stack: TestStack, orders: Map<string, Order>, k
     const allowed = s === 'reversed' ? (insurance > 0 ? ['7', '8', '9', '10', '11', '13'] : [...SETTLED_AT_CENTRE, '13']) : paid ? SETTLED_AT_CENTRE : null;
     const fits = allowed ? !!c && allowed.includes(c.ordStas) : !c || ![...SETTLED_AT_CENTRE, '13'].includes(c.ordStas);
     if (!fits) mismatch(`centre: ${o.orderNo} is ${s} here, ordStas ${c?.ordStas ?? 'none'} there`);
-    if (paid && c?.split && ['totalFen', 'fundFen', 'acctFen', 'cashFen'].some((k) => c.split![k as 'fundFen'] !== o.amounts[k as 'fundFen'])) {
-      mismatch(`centre: ${o.orderNo} split ${JSON.stringify(c.split)} vs ours ${JSON.stringify(o.amounts)}`);
-    }
+    if (paid && c?.split && !sameSplit(c, o)) mismatch(`centre: ${o.orderNo} split ${JSON.stringify({ ...c.split, ...c.extra })} vs ours ${JSON.stringify(o.amounts)}`);
     // insurance refunded through the centre (6203) — a HIS reversal (冲正) returns it through HIS instead
     const viaHis = o.reversal?.steps.some((st) => st.step === 'his_reversal' && st.outcome === 'done');
     const ourIns = o.refunds.filter((r) => r.state === 'succeeded' && !(r.requestedBy === 'reversal' && viaHis)).reduce((t, r) => t + r.amounts.fundFen + r.amounts.acctFen, 0);
@@ -112,6 +112,24 @@ export async function checkMoney(stack: TestStack, orders: Map<string, Order>, k
     }
   }
   return { problems, stuck, doubles, lost, overRefunds, mismatches };
+}
+
+/**
+ * The centre's split against ours, every part: its ownPayAmt includes the hospital-borne part
+ * (hospPartAmt), which we never charge the patient (TSX medicalInsurancePaymentBreakdown), and its
+ * other fund (othFeeAmt) is ours too; so the patient pays the centre's cash less the hospital's part.
+ */
+function sameSplit(c: CentreOrderView, o: Order): boolean {
+  const hosp = c.extra?.hospPartFen ?? 0;
+  const other = c.extra?.othFeeFen ?? 0;
+  return (
+    c.split!.totalFen === o.amounts.totalFen &&
+    c.split!.fundFen === o.amounts.fundFen &&
+    c.split!.acctFen === o.amounts.acctFen &&
+    c.split!.cashFen - hosp === o.amounts.cashFen &&
+    hosp === (o.amounts.hospitalFen ?? 0) &&
+    other === (o.amounts.otherFundFen ?? 0)
+  );
 }
 
 function channelCashOf(

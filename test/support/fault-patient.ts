@@ -106,7 +106,7 @@ export class Patient {
   }
 
   /** The patient confirms (or fails) the mixed payment inside WeChat / Alipay. */
-  async confirm(payment: Record<string, unknown>, outcome: 'ok' | 'fail'): Promise<Res> {
+  async confirm(payment: Record<string, unknown>, outcome: 'ok' | 'fail' | 'medical_fail_cash_taken'): Promise<Res> {
     if (this.channel === 'wechat') return http('POST', `${this.stack.urls.wechat}/sandbox/dev/pay`, { ...payment, openid: this.openid, outcome });
     return http('POST', `${this.stack.urls.alipay}/sandbox/dev/pay`, { tradeNo: payment.tradeNo, outcome });
   }

@@ -191,6 +191,8 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       await stack.faults(peer).clear();
     }
     for (const b of stack.bffs) if (!b.running) await b.start();
+    // the refund notices refused for an hour (WeChat switch refund-notice): the hour passes on the sandbox clock
+    await http('POST', `${stack.urls.wechat}/sandbox/clock`, { advanceMs: 3_660_000 });
     const settled = await settle(store, queue, orderNos, opts.settleTimeoutMs, log);
     const settleSeconds = Math.round((Date.now() - settleStart) / 1000);
     if (!settled) problems.push(`did not settle within ${opts.settleTimeoutMs / 1000} s`);
@@ -277,10 +279,19 @@ async function proxyStats(stack: TestStack): Promise<unknown> {
   return (await http('GET', `${stack.urls.bff}/__proxy/stats`)).body;
 }
 
+/** The centre's 6302 of a completed order sent again, sealed `sealedAgoMs` ago (a notification repeated hours later). */
+async function resendLate(stack: TestStack, orderNo: string, sealedAgoMs: number): Promise<void> {
+  // the sandbox finds the centre order by medOrgOrd (the order number unless a 6201 went unanswered)
+  const c = await http('GET', `${stack.urls.national}/sandbox/orders/${orderNo}`);
+  const payOrdId = c.body?.order?.payOrdId;
+  if (c.status !== 200 || !payOrdId) return;
+  await http('POST', `${stack.urls.national}/sandbox/orders/${payOrdId}/notify?sealedAgoMs=${sealedAgoMs}`);
+}
+
 /** The flow's planned faults, armed on the peers when it starts: each fires once, on the next matching call. */
 async function armFaults(stack: TestStack, f: FlowPlan): Promise<void> {
   const byPeer = new Map<Peer, Record<string, unknown>[]>();
-  for (const k of f.faults) byPeer.set(k.peer, [...(byPeer.get(k.peer) ?? []), { ...k.rule, times: 1 }]);
+  for (const k of f.faults) if (!k.suite) byPeer.set(k.peer, [...(byPeer.get(k.peer) ?? []), { ...k.rule, times: 1 }]);
   for (const [peer, rules] of byPeer) await http('POST', `${stack.urls[peer]}/sandbox/faults`, { rules });
 }
 
@@ -341,8 +352,9 @@ async function runFlow(
 
   // ---- the patient in WeChat / Alipay
   if (plan.ending === 'pay' || plan.ending === 'fail') {
+    const cashTaken = plan.ending === 'pay' && p.channel === 'alipay' && plan.faults.some((k) => k.suite === 'cash-taken');
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await p.confirm(paid.body.payment, plan.ending === 'pay' ? 'ok' : 'fail');
+      const r = await p.confirm(paid.body.payment, cashTaken ? 'medical_fail_cash_taken' : plan.ending === 'pay' ? 'ok' : 'fail');
       if (r.status !== 0 && r.status < 500) break;
       await sleep(500);
     }
@@ -358,6 +370,7 @@ async function runFlow(
     if (state === 'completed') {
       const a = g.body.order.amounts;
       completed.push({ orderNo, amounts: { fundFen: a.fundFen, acctFen: a.acctFen, cashFen: a.cashFen } });
+      for (const k of plan.faults.filter((x) => x.suite === 'resend-late')) await resendLate(p.stack, orderNo, Number(k.rule.sealedAgoMs));
       return 'paid_seen';
     }
     if (state && isFinal(state as OrderState)) return 'ended_other';

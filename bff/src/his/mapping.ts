@@ -51,8 +51,20 @@ export function patientRef(p: PatientIdentity, index: HisConfig['patientIndex'])
   return { index_type: 'id_no', index_value: p.idNo, id_no: p.idNo, name: p.name };
 }
 
+/**
+ * The split as HIS books it. The other-fund and hospital-borne parts go as their own fields, only
+ * when the centre answered them (6202 othFeeAmt / hospPartAmt): total = fund + acct + cash + both
+ * (inferred: the HIS interface is the hospital's; the sum rule is TSX assertValidMedicalInsuranceAmounts).
+ */
 export function amountsW(a: SettlementRecord['amounts']): AmountsW {
-  return { total_fen: a.totalFen, fund_fen: a.fundFen, acct_fen: a.acctFen, cash_fen: a.cashFen };
+  return {
+    total_fen: a.totalFen,
+    fund_fen: a.fundFen,
+    acct_fen: a.acctFen,
+    cash_fen: a.cashFen,
+    ...(a.otherFundFen ? { oth_fee_fen: a.otherFundFen } : {}),
+    ...(a.hospitalFen ? { hosp_part_fen: a.hospitalFen } : {}),
+  };
 }
 
 /** 自费 goes as pay_mode "self" without psn_no/insutype (INFERRED, his/port.ts PreSettleMode) */

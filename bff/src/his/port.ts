@@ -144,7 +144,11 @@ export interface SettlementRecord {
   /** the centre's order; none for a self-pay (自费) order, which never reached the centre */
   payOrdId?: string;
   payMode?: 'self';
-  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen };
+  /**
+   * the whole split: with the centre's other-fund and hospital-borne parts when it answered them
+   * (6202 othFeeAmt / hospPartAmt, SYN Trade6202OutData), so HIS books total = every part
+   */
+  amounts: { totalFen: Fen; fundFen: Fen; acctFen: Fen; cashFen: Fen; otherFundFen?: Fen; hospitalFen?: Fen };
   /** centre's trace time / settlement ids for the HIS ledger */
   traceTime: string;
   setlId?: string;

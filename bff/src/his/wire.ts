@@ -184,4 +184,8 @@ export interface AmountsW {
   fund_fen: number;
   acct_fen: number;
   cash_fen: number;
+  /** 其他基金支付 (6202 othFeeAmt), only when there is one */
+  oth_fee_fen?: number;
+  /** 医院负担 (6202 hospPartAmt, never charged to the patient), only when there is one */
+  hosp_part_fen?: number;
 }
