@@ -18,6 +18,8 @@ import type { KioskVisitRecord, KioskVisits, NewVisit } from './visits';
 const VOUCHER_REFUSED = '医保电子凭证二维码已失效或已使用过。请在手机上打开医保电子凭证，刷新二维码后重新扫码。';
 const VOUCHER_UNREADABLE = '暂时无法读取医保电子凭证，请稍后再试，或到人工收费窗口办理。';
 const HELP_DESK = '请到人工收费窗口咨询办理。';
+/** the hospital system's own words (and codes) stay in the log (the error's cause), never on the kiosk screen */
+const HOSPITAL_REFUSED = `医院系统暂时不能办理您的医保登记，这次没有扣款。${HELP_DESK}`;
 
 function toBenefit(b: HisBenefit): Benefit {
   return { code: b.code, name: b.name, insutype: b.insutype, insutypeName: b.insutypeName, description: b.description };
@@ -51,7 +53,7 @@ async function hisStatus(deps: Deps, patient: { idNo: string; name: string }, re
   try {
     return await deps.his.insuranceStatus({ patient, regionCode });
   } catch (err) {
-    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', `${err.message.replace(/^HIS \w+: /, '')}。${HELP_DESK}`);
+    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
     if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
     throw err;
   }
@@ -126,7 +128,7 @@ export async function chooseBenefit(deps: Deps, visits: KioskVisits, visit: Kios
       { idempotencyKey: `kiosk:${visit.idHash}:${visit.regionCode}:${benefit.code}` },
     ));
   } catch (err) {
-    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', `${err.message.replace(/^HIS \w+: /, '')}。${HELP_DESK}`);
+    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
     if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
     throw err;
   }
