@@ -19,8 +19,7 @@ export const ERRORS = {
   FAMILY_LIMIT: { status: 409, message: '最多可以添加 5 位家人。如需添加新的家人，请先删除一位' },
   FAMILY_DUPLICATE: { status: 409, message: '这位家人已经添加过了，不用重复添加' },
   FAMILY_MEMBER_NOT_FOUND: { status: 404, message: '没有找到这位家人，请刷新后重新选择' },
-  FAMILY_PAY_REQUIRED: { status: 409, message: '家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付' },
-  FAMILY_SELF_PAY_UNAVAILABLE: { status: 409, message: '暂不支持为家人自费缴费，这次没有扣款。请用亲情付，或由家人本人缴费' },
+  FAMILY_PAY_REQUIRED: { status: 409, message: '家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付，或选择自费' },
 
   UNAUTHENTICATED: { status: 401, message: '登录已过期，请重新进入' },
   LOGIN_FAILED: { status: 401, message: '登录失败，请重新进入小程序' },

@@ -95,19 +95,25 @@ describe('family members (就诊人)', () => {
     await chen.authorize();
     const r = await chen.api.call(patientApi.payOrder, { params: { orderNo: order.orderNo }, body: {} });
     expect(r.status).toBe(409);
-    expect(r.body.error).toMatchObject({ code: 'FAMILY_PAY_REQUIRED', message: '家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付' });
+    expect(r.body.error).toMatchObject({ code: 'FAMILY_PAY_REQUIRED', message: '家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付，或选择自费' });
     const profile = await chen.api.ok(patientApi.insuranceProfile);
     expect(profile.authorization).toMatchObject({ state: 'active', familyPay: false });
   });
 
-  it('refuses 自费 for a relative in plain words instead of making it an insurance order', async () => {
-    const zhou = await (await new WechatPatient(stack, 'zhou').login()).onboard();
-    const { member } = (await addMember(zhou, 'zhang', 'parent')).body;
-    const r = await zhou.api.call(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(zhou), memberId: member.memberId, payMode: 'self' }, headers: { 'idempotency-key': key() } });
-    expect(r.status).toBe(409);
-    expect(r.body.error).toMatchObject({ code: 'FAMILY_SELF_PAY_UNAVAILABLE' });
-    expect(r.body.error?.message).toContain('没有扣款');
-    expect((await zhou.api.ok(patientApi.listOrders)).orders).toEqual([]);
+  it('books and pays a registration 自费 for an uninsured relative: CASH_ONLY, no authorization, the centre untouched', async () => {
+    const holder = await (await new WechatPatient(stack, 'wang').login()).onboard();
+    const { member } = (await addMember(holder, 'zhao', 'parent')).body;
+    expect(member.insured).toBe(false);
+    const centreOrders = async () => ((await getJson(`${stack.urls.national}/sandbox/orders`)).orders as unknown[]).length;
+    const centreBefore = await centreOrders();
+    const { order } = await holder.api.ok(patientApi.createOrder, { body: { kind: 'registration', slotId: await firstSlot(holder), memberId: member.memberId, payMode: 'self' }, headers: { 'idempotency-key': key() } });
+    expect(order).toMatchObject({ payMode: 'self', patient: { memberId: member.memberId }, amounts: { fundFen: 0, acctFen: 0, cashFen: order.amounts.totalFen } });
+    const { payment } = await holder.pay(order.orderNo);
+    await holder.confirmInWechat(payment as Record<string, unknown>);
+    const done = await holder.waitForState(order.orderNo, ['completed']);
+    expect(done.patient.relationLabel).toBe('父母');
+    expect(await getJson(`${stack.urls.wechat}/sandbox/orders/${order.orderNo}`)).toMatchObject({ mix_pay_type: 'CASH_ONLY', mix_pay_status: 'MIX_PAY_SUCCESS' });
+    expect(await centreOrders()).toBe(centreBefore);
   });
 
   it("refuses another patient the member and the member's orders as if they did not exist", async () => {

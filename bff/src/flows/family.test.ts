@@ -7,7 +7,7 @@ const forMember = { familyMember: { memberId: 'fmAAAAAAAAAA', relation: 'parent'
 
 describe('which authorization an order may spend (亲情付, wechatpay-skills 开发参数与业务规则 §五)', () => {
   it("asks for 亲情付 when a relative's order meets the holder's own authorization", () => {
-    expect(authorizationMisfit(forMember, own)?.message).toBe('家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付');
+    expect(authorizationMisfit(forMember, own)?.message).toBe('家人用医保支付需要先开通亲情付，这次没有扣款。请开通后再支付，或选择自费');
   });
 
   it("refuses a family-pay authorization for the holder's own order", () => {

@@ -126,13 +126,23 @@ export async function ownMember(deps: Deps, s: PatientSession, memberId: string)
 
 /**
  * The HIS patient whose bills the holder asks for: a member of their own (another patient's
- * memberId is refused like a missing one), registered in HIS when added as insured. Self-pay for
- * a relative is not offered, so an uninsured relative has no HIS record here.
+ * memberId is refused like a missing one) — registered in HIS when added as insured, else as a
+ * self-pay (自费) patient now, as the holder is (flows/self-pay.ts hisPatientIdFor).
  */
 export async function memberHisPatientId(deps: Deps, s: PatientSession, memberId: string): Promise<string> {
-  const m = await ownMember(deps, s, memberId);
-  if (!m.hisPatientId) throw new AppError('FAMILY_PAY_REQUIRED', notInsured(m));
-  return m.hisPatientId;
+  return hisIdOf(deps, s, await ownMember(deps, s, memberId));
+}
+
+/** The member's HIS record: the insured one, or a self-pay record (idempotent at HIS by ID number, INFERRED). */
+async function hisIdOf(deps: Deps, s: PatientSession, m: FamilyMember): Promise<string> {
+  if (m.hisPatientId) return m.hisPatientId;
+  try {
+    const r = await deps.his.registerSelfPayPatient({ patient: deps.pii.open(m.identitySealed) }, { idempotencyKey: `${s.ownerKey}:${m.memberId}:self` });
+    return r.hisPatientId;
+  } catch (err) {
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    throw err;
+  }
 }
 
 const notInsured = (m: FamilyMember) => `没有查到${m.nameMasked}在${m.regionName}的医保参保信息，不能用医保支付。请选择自费，或到医院收费窗口办理`;
@@ -141,6 +151,13 @@ const notInsured = (m: FamilyMember) => `没有查到${m.nameMasked}在${m.regio
 export async function createOrderForMember(deps: Deps, s: PatientSession, body: CreateOrderBody & { memberId: string }, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   const m = await ownMember(deps, s, body.memberId);
+  const familyMember = { memberId: m.memberId, relation: m.relation };
+  const addToOwner = (order: Order, now: Date) => deps.orders.addToOwner(s.ownerKey, order.orderNo, now.getTime());
+  if (body.payMode === 'self') {
+    // 自费 for a relative (issue 12 point 4: "self-pay otherwise"): the channel alone, no insurance, no authorization
+    const owner = { ownerKey: s.ownerKey, idempotencyScope: s.ownerKey, channel: s.channel, openId: s.openId, by: 'patient' as const, identitySealed: m.identitySealed, hisPatientId: await hisIdOf(deps, s, m), regionCode: m.regionCode, psnNo: '', insutype: '', payMode: 'self' as const, familyMember };
+    return buildOrder(deps, owner, body, idempotencyKey, addToOwner);
+  }
   if (!m.insured || !m.hisPatientId || !m.psnNo || !m.insutype) {
     throw new AppError('FAMILY_PAY_REQUIRED', notInsured(m));
   }
@@ -157,11 +174,11 @@ export async function createOrderForMember(deps: Deps, s: PatientSession, body: 
       regionCode: m.regionCode,
       psnNo: m.psnNo,
       insutype: m.insutype,
-      familyMember: { memberId: m.memberId, relation: m.relation },
+      familyMember,
     },
     body,
     idempotencyKey,
-    (order, now) => deps.orders.addToOwner(s.ownerKey, order.orderNo, now.getTime()),
+    addToOwner,
   );
 }
 

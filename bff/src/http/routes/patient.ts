@@ -94,8 +94,6 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   bind(router, api.createOrder, opts, async ({ principal, body, ctx }) => {
     const s = patientSession(principal);
     const key = ctx.get('idempotency-key');
-    // 自费 for a relative is not offered: refused in words rather than made an insurance order silently
-    if (body.memberId && body.payMode === 'self') throw new AppError('FAMILY_SELF_PAY_UNAVAILABLE');
     const order = body.memberId ? await createOrderForMember(deps, s, { ...body, memberId: body.memberId }, key) : await createOrder(deps, s, body, key);
     return { order: view(order) };
   });
