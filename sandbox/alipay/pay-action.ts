@@ -71,7 +71,10 @@ export async function payTrade(w: AlipayCtx, t: Trade): Promise<PayOutcome> {
   t.paying = true;
   try {
     const insurance = t.govFen + t.accountFen + t.otherFen;
-    if (insurance > 0) {
+    // A trade made for a centre order (pay_order_id) is settled at the centre even when the
+    // pre-settlement came out all self-pay: the centre order must not stay pre-settled (public-rules
+    // item 12, WeChat API doc 4016781466 "如果医保预结算全部需自费，也属于混合类型"; for Alipay inferred).
+    if (insurance > 0 || t.pay_order_id) {
       let r;
       try {
         r = await settleAtCentre(w.cfg.urls.national, { payOrdId: t.pay_order_id, payAuthNo: t.pay_auth_no, channel: 'alipay', cashFen: t.realFen, cashTradeNo: t.alipay_trade_no ?? '' });
