@@ -57,10 +57,9 @@ export const FAULT_KINDS: FaultKindSpec[] = [
   // issue 10: a 6202 answer with another fund's and a hospital-borne part (SYN Trade6202OutData othFeeAmt / hospPartAmt)
   { peer: 'national', perFlow: 0.08, rule: { op: 'extra-amounts', kind: 'shape', shape: { otherFundBp: 2000, hospitalPartBp: 1500 } } },
   // issue 11: a pre-settlement with nothing covered, still a mixed order at the centre (public-rules item 12)
-  // NOT INJECTED yet. On Alipay it stranded the cash (FAULT_SEED=890437080: the Alipay sandbox did not settle at the
-  // centre when the insurance part was 0; it does now). With it on, that seed still sends 5 of 250 orders to a person,
-  // explained but unexplored: "结算结果的支付订单号 … 与本单不符" (a settlement for another payOrdId of the order).
-  // { peer: 'national', perFlow: 0.04, rule: { op: 'all-self-pay', kind: 'shape' } },
+  // (FAULT_SEED=890437080 once stranded the cash on Alipay: the Alipay sandbox did not settle at the centre when the
+  // insurance part was 0; it does now, as WeChat's rule says a mixed order must)
+  { peer: 'national', perFlow: 0.04, rule: { op: 'all-self-pay', kind: 'shape' } },
   { peer: 'national', perFlow: 0.25, rule: { op: 'notify', kind: 'duplicate', count: 3 } },
   { peer: 'national', perFlow: 0.15, rule: { op: 'notify', kind: 'reorder', ms: 2500 } },
   { peer: 'national', perFlow: 0.05, rule: { op: 'notify', kind: 'drop' } },

@@ -7,6 +7,16 @@ const amounts = { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_5
 const settled = { source: 'notify_6302' as const, payOrdId: 'ORD1', ordStas: '6', amounts };
 
 describe('settlement decisions', () => {
+  it('takes the centre reporting revoked (13) during our own HIS reversal as expected, not a case for a person', () => {
+    const reversing = orderFixture({ state: 'reversing' });
+    expect(onSettlementReport(reversing, { source: 'query_6301', payOrdId: 'ORD1', ordStas: '13' }, policy, now)).toBeNull();
+  });
+
+  it('sends a completed order the centre reports revoked to a person', () => {
+    const completed = orderFixture({ state: 'completed' });
+    expect(onSettlementReport(completed, { source: 'query_6301', payOrdId: 'ORD1', ordStas: '13' }, policy, now)!.order.state).toBe('manual_review');
+  });
+
   it('waits for the self-pay part when only the insurance part is reported settled', () => {
     const c = onSettlementReport(orderFixture(), settled, policy, now)!;
     expect(c.order.state).toBe('awaiting_payment');

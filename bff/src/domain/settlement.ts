@@ -164,6 +164,8 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     case 'cancelled':
       if (isOpen(o) && !o.evidence.cashPaid) return d.moveTo('cancelled', '医保中心已撤销', by, text).done();
       if (o.state === 'cancelled' || failedWithMoneyBack(o)) return null;
+      // our own reversal through HIS (冲正, C6) shows at the centre as revoked: expected, not a case for a person
+      if (o.state === 'reversing' || o.state === 'reversed') return null;
       return toReview(d, `医保中心报告已撤销，但本单状态为 ${o.state} (${text})`, by);
     case 'refunded':
       if (['refunded', 'partially_refunded', 'reversed', 'reversing'].includes(o.state) || failedWithMoneyBack(o)) return null;
