@@ -4,38 +4,27 @@
  * again; once the peers answer, the order completes. The peers are kept silent with sandbox faults
  * (notifications dropped, queries failing), then released — no sleep proves anything here.
  */
-import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { type Preview } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { step } from '../support/preview-steps';
-import { testStack, type TestStack } from '../support/stack';
 import { waitForValue } from '../support/wait';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR });
-}, 180_000);
-afterEach(async () => {
-  await previews.closeAll();
-});
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const e2e = previewSuite();
+const { previews } = e2e;
 
 /** Neither WeChat nor the centre tells the BFF anything, and asking them fails, until cleared. */
 async function silencePeers(): Promise<void> {
-  await stack.faults('wechat').add({ op: 'notify', kind: 'drop', times: -1 });
-  await stack.faults('wechat').add({ op: 'med-ins-query', kind: 'fail', times: -1 });
-  await stack.faults('national').add({ op: 'notify', kind: 'drop', times: -1 });
-  await stack.faults('national').add({ op: '6301', kind: 'fail', times: -1 });
+  await e2e.stack.faults('wechat').add({ op: 'notify', kind: 'drop', times: -1 });
+  await e2e.stack.faults('wechat').add({ op: 'med-ins-query', kind: 'fail', times: -1 });
+  await e2e.stack.faults('national').add({ op: 'notify', kind: 'drop', times: -1 });
+  await e2e.stack.faults('national').add({ op: '6301', kind: 'fail', times: -1 });
 }
 
 test('while a payment is being confirmed, every page says 支付确认中 and none offers to pay again', async () => {
-  const patient = await new WechatPatient(stack, 'wang').login();
+  const patient = await new WechatPatient(e2e.stack, 'wang').login();
   await patient.onboard();
   await patient.authorize();
   const orderNo = await patient.createOutpatientOrder();
@@ -71,8 +60,8 @@ test('while a payment is being confirmed, every page says 支付确认中 and no
   expect(await p.page.locator('.taro_page_show #order-pay').count()).toBe(0);
 
   // the peers answer again: the BFF's polls find the payment and the order completes
-  await stack.faults('wechat').clear();
-  await stack.faults('national').clear();
+  await e2e.stack.faults('wechat').clear();
+  await e2e.stack.faults('national').clear();
   const done = await waitForValue('the order completes', async () => ((await patient.order(orderNo)).state === 'completed' ? true : undefined), 150_000);
   expect(done).toBe(true);
 });

@@ -8,28 +8,18 @@
  */
 import { familyApi, patientApi as api } from '@mip/shared';
 import { personByKey } from '../../sandbox/seed/persons';
-import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { type Preview } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { authorizeVoucher, idsStartingWith, orderNoInUrl, resultSettles, step } from '../support/preview-steps';
-import { getJson, testStack, type TestStack } from '../support/stack';
+import { getJson } from '../support/stack';
 import { waitForValue } from '../support/wait';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
 const HELD_SECONDS = 8;
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR, bffConfig: { security: { payAuthMaxTtlSeconds: HELD_SECONDS } } });
-}, 180_000);
-afterEach(async () => {
-  await previews.closeAll();
-});
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const e2e = previewSuite({ bffConfig: { security: { payAuthMaxTtlSeconds: HELD_SECONDS } } });
+const { previews } = e2e;
 
 /** Home → departments → first doctor → first free slot → the confirm page. */
 async function toRegConfirm(p: Preview): Promise<void> {
@@ -56,7 +46,7 @@ async function toRegConfirm(p: Preview): Promise<void> {
 }
 
 test('a patient adds their husband as a family member and pays his registration with 亲情付 authorized on the pay page', async () => {
-  const holder = await (await new WechatPatient(stack, 'wang').login()).onboard();
+  const holder = await (await new WechatPatient(e2e.stack, 'wang').login()).onboard();
   const husband = personByKey('zhang')!;
   const p = await previews.open('wang', 'family-pay');
 
@@ -111,14 +101,14 @@ test('a patient adds their husband as a family member and pays his registration 
 
   const order = await holder.order(orderNo);
   expect(order.patient).toMatchObject({ nameMasked: '张**', relationLabel: '配偶' });
-  const { orders } = await getJson(`${stack.urls.wechat}/sandbox/orders`);
+  const { orders } = await getJson(`${e2e.stack.urls.wechat}/sandbox/orders`);
   const wx = (orders as Array<Record<string, unknown>>).find((o) => o.out_trade_no === orderNo);
   // 接入质量检查 #17/#18: the holder pays, the husband is the relative (the sandbox checked both identities)
   expect(wx).toMatchObject({ pay_for_relatives: true, mix_pay_status: 'MIX_PAY_SUCCESS' });
 });
 
 test('an authorization that expired is shown as expired and renewed on the pay page for the same order', async () => {
-  const patient = await (await new WechatPatient(stack, 'huang').login()).onboard('440100');
+  const patient = await (await new WechatPatient(e2e.stack, 'huang').login()).onboard('440100');
   const p = await previews.open('huang', 'auth-expired');
 
   await step(p, 'authorize', async () => {

@@ -9,26 +9,16 @@
  */
 import { patientApi as api, type OrderView } from '@mip/shared';
 import { personByKey } from '../../sandbox/seed/persons';
-import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { type Preview } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { authorizeVoucher, idsStartingWith, orderNoInUrl, resultSettles, shownBlockAmounts, shownPayAmounts, step, verifyIdentity } from '../support/preview-steps';
-import { getJson, testStack, type TestStack } from '../support/stack';
+import { getJson } from '../support/stack';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites(); // a missing build or browser fails every test with the reason
-  stack = await testStack({ h5Dir: H5_DIR });
-}, 180_000);
-afterEach(async () => {
-  await previews.closeAll();
-});
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const e2e = previewSuite();
+const { previews } = e2e;
 
 function preview(patient: string, suite: string): Promise<Preview> {
   return previews.open(patient, suite);
@@ -36,7 +26,7 @@ function preview(patient: string, suite: string): Promise<Preview> {
 
 /** The same patient over the BFF API (same openid → same owner), to read what the BFF holds. */
 async function asApi(key: string): Promise<WechatPatient> {
-  return new WechatPatient(stack, key).login();
+  return new WechatPatient(e2e.stack, key).login();
 }
 
 /** A registration with `doctorCode`'s first free slot, paid in WeChat over the API (uses up the authorization). */
@@ -128,7 +118,7 @@ test('a patient verifies insurance, authorizes the e-voucher, books a registrati
   expect(sim.subscribeRequests.length).toBeGreaterThanOrEqual(1);
   expect(sim.payCalls).toEqual([expect.objectContaining({ outcome: 'ok' })]);
   // HIS recorded the settlement exactly once
-  const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
+  const ledger = await getJson(`${e2e.stack.urls.his}/sandbox/ledger/${orderNo}`);
   expect(ledger.settlements).toHaveLength(1);
 });
 

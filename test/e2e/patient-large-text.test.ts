@@ -7,27 +7,16 @@
  */
 import { familyApi, patientApi as api } from '@mip/shared';
 import { personByKey } from '../../sandbox/seed/persons';
-import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { type Preview } from '../support/browser';
 import { overflows } from '../support/overflow';
 import { WechatPatient } from '../support/patient';
 import { step } from '../support/preview-steps';
-import { testStack, type TestStack } from '../support/stack';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(300_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR });
-}, 180_000);
-afterEach(async () => {
-  await previews.closeAll();
-});
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const e2e = previewSuite();
+const { previews } = e2e;
 
 interface World {
   deptCode: string;
@@ -42,7 +31,7 @@ interface World {
 
 /** A patient with a paid registration, a fresh authorization and an unpaid outpatient order. */
 async function world(key: string): Promise<World> {
-  const patient = await new WechatPatient(stack, key).login();
+  const patient = await new WechatPatient(e2e.stack, key).login();
   await patient.onboard();
   await patient.authorize();
   const { departments } = await patient.api.ok(api.departments);

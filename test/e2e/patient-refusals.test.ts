@@ -7,26 +7,18 @@
  */
 import { patientApi as api } from '@mip/shared';
 import { personByKey, SUPPORTED_REGIONS } from '../../sandbox/seed/persons';
-import { assertPreviewPrerequisites, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { type Preview } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { idsStartingWith, orderNoInUrl, resultSettles, shownPayAmounts, step } from '../support/preview-steps';
-import { getJson, testStack, type TestStack } from '../support/stack';
+import { getJson } from '../support/stack';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR });
-}, 180_000);
+const e2e = previewSuite();
+const { previews } = e2e;
 afterEach(async () => {
-  await previews.closeAll();
-  if (stack) await stack.faults('wechat').clear();
-});
-afterAll(async () => {
-  await stack?.cleanup();
+  await e2e.stack.faults('wechat').clear();
 });
 
 function preview(patient: string, suite: string): Promise<Preview> {
@@ -55,7 +47,7 @@ async function checkStatus(p: Preview, key: string, regionCode: string): Promise
 
 /** A ready patient (verified + authorized over the API) with an outpatient order on the pay page. */
 async function onPayPage(key: string, suite: string) {
-  const patient = await new WechatPatient(stack, key).login();
+  const patient = await new WechatPatient(e2e.stack, key).login();
   await patient.onboard();
   await patient.authorize();
   const p = await preview(key, suite);
@@ -82,11 +74,11 @@ async function expectNothingPaid(patient: WechatPatient, orderNo: string): Promi
   expect(order.canPay).toBe(true);
   expect(order.paidAt).toBeUndefined();
   expect(order.payments).toEqual([]);
-  const wx = await getJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}`);
+  const wx = await getJson(`${e2e.stack.urls.wechat}/sandbox/orders/${orderNo}`);
   expect(wx.mix_pay_status).toBe('MIX_PAY_CREATED');
-  const centre = await getJson(`${stack.urls.national}/sandbox/orders/${orderNo}`);
+  const centre = await getJson(`${e2e.stack.urls.national}/sandbox/orders/${orderNo}`);
   expect(centre.order.ordStas).not.toBe('6');
-  const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
+  const ledger = await getJson(`${e2e.stack.urls.his}/sandbox/ledger/${orderNo}`);
   expect(ledger.settlements ?? []).toHaveLength(0);
 }
 
@@ -102,7 +94,7 @@ test('a patient not enrolled in the chosen region is told so plainly and cannot 
 
   // the BFF did not make them an insured patient: nothing can be paid with insurance (自费 is
   // offered instead, patient-self-pay.test.ts)
-  const patient = await new WechatPatient(stack, 'zhao').login();
+  const patient = await new WechatPatient(e2e.stack, 'zhao').login();
   expect(await patient.api.ok(api.insuranceProfile)).toMatchObject({ ready: false, insured: false });
   const insured = await patient.api.call(api.createOrder, { body: { kind: 'outpatient', billNos: ['MZCF000701'] }, headers: { 'idempotency-key': `e2e-zhao-${Date.now()}` } });
   expect(insured.status).toBe(409);
@@ -142,7 +134,7 @@ test('a patient insured only in Beijing finds no Beijing to choose and is told G
   await checkStatus(p, 'li', '440100');
   expect(await p.text('#not-insured-notice')).toContain('如果您在其他地方参保，请选择对应的参保地');
   expect(await p.page.locator('.taro_page_show #status-next').count()).toBe(0);
-  const patient = await new WechatPatient(stack, 'li').login();
+  const patient = await new WechatPatient(e2e.stack, 'li').login();
   expect(await patient.api.ok(api.insuranceProfile)).toMatchObject({ ready: false, insured: false });
 });
 
@@ -172,13 +164,13 @@ test('a payment that fails in WeChat ends on "支付未完成" with 重新支付
 });
 
 test('when WeChat Pay refuses to prepare the payment, the pay page says so, nothing is charged, and trying again pays', async () => {
-  const patient = await new WechatPatient(stack, 'huang').login();
+  const patient = await new WechatPatient(e2e.stack, 'huang').login();
   await patient.onboard();
   await patient.authorize();
   const orderNo = await patient.createOutpatientOrder();
   // the sandbox WeChat answers SYSTEM_ERROR to creating this order's mixed payment on every one of
   // the BFF's tries of that tap (channels.wechat.retry.attempts, 3 by default; 排障手册 §2.5 Q4)
-  await stack.faults('wechat').add({ op: 'med-ins-create', kind: 'fail', key: orderNo, times: 3 });
+  await e2e.stack.faults('wechat').add({ op: 'med-ins-create', kind: 'fail', key: orderNo, times: 3 });
   const p = await preview('huang', 'pay-refused');
   await step(p, 'pay-error', async () => {
     await p.onPage('home');
@@ -210,6 +202,6 @@ test('when WeChat Pay refuses to prepare the payment, the pay page says so, noth
   });
   const paid = await patient.order(orderNo);
   expect(paid.amounts.totalFen).toBe(shown.totalFen);
-  const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
+  const ledger = await getJson(`${e2e.stack.urls.his}/sandbox/ledger/${orderNo}`);
   expect(ledger.settlements).toHaveLength(1);
 });

@@ -5,26 +5,16 @@
  * The H5 build is served by the real BFF with Redis and the sandbox peers (see patient-flow.test.ts).
  */
 import { personByKey } from '../../sandbox/seed/persons';
-import { assertPreviewPrerequisites, fenOf, H5_DIR, previewPool, type Preview } from '../support/browser';
+import { fenOf, type Preview } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { idsStartingWith, orderNoInUrl, resultSettles, step } from '../support/preview-steps';
-import { getJson, testStack, type TestStack } from '../support/stack';
+import { getJson } from '../support/stack';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR });
-}, 180_000);
-afterEach(async () => {
-  await previews.closeAll();
-});
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const e2e = previewSuite();
+const { previews } = e2e;
 
 /** Home → region → name + ID → "not insured" → 自费看病缴费 → home. */
 async function chooseSelfPay(p: Preview): Promise<void> {
@@ -57,7 +47,7 @@ async function paySelf(p: Preview, name: string): Promise<string> {
     return p.text('#amount-self');
   });
   const orderNo = orderNoInUrl(p);
-  const patient = await new WechatPatient(stack, 'zhao').login();
+  const patient = await new WechatPatient(e2e.stack, 'zhao').login();
   const before = await patient.order(orderNo);
   expect(before).toMatchObject({ payMode: 'self', state: 'awaiting_payment', amounts: { fundFen: 0, acctFen: 0 } });
   expect(fenOf(shown)).toBe(before.amounts.totalFen);
@@ -94,9 +84,9 @@ test('赵丽华, not insured, books a registration and pays it 自费 in the bro
   });
   await p.tap('#confirm-registration');
   const orderNo = await paySelf(p, 'registration');
-  const ledger = await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`);
+  const ledger = await getJson(`${e2e.stack.urls.his}/sandbox/ledger/${orderNo}`);
   expect(ledger.settlements).toEqual([expect.objectContaining({ fundFen: 0, acctFen: 0 })]);
-  expect((await getJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}`)).mix_pay_type).toBe('CASH_ONLY');
+  expect((await getJson(`${e2e.stack.urls.wechat}/sandbox/orders/${orderNo}`)).mix_pay_type).toBe('CASH_ONLY');
 });
 
 test('赵丽华 pays an outpatient bill 自费 in the browser', async () => {
@@ -113,5 +103,5 @@ test('赵丽华 pays an outpatient bill 自费 in the browser', async () => {
   });
   await p.tap('#bill-pay');
   const orderNo = await paySelf(p, 'outpatient');
-  expect((await getJson(`${stack.urls.wechat}/sandbox/orders/${orderNo}`)).mix_pay_type).toBe('CASH_ONLY');
+  expect((await getJson(`${e2e.stack.urls.wechat}/sandbox/orders/${orderNo}`)).mix_pay_type).toBe('CASH_ONLY');
 });

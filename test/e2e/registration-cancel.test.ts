@@ -5,29 +5,21 @@
  * shows the refund coming back until it is done.
  */
 import { patientApi as api } from '@mip/shared';
-import { assertPreviewPrerequisites, H5_DIR, previewPool } from '../support/browser';
 import { WechatPatient } from '../support/patient';
 import { overflows } from '../support/overflow';
 import { step } from '../support/preview-steps';
-import { testStack, type TestStack } from '../support/stack';
+import { previewSuite } from '../support/preview-suite';
 
 jest.setTimeout(240_000);
 
-let stack: TestStack;
-const previews = previewPool(() => stack.urls.bff);
-
-beforeAll(async () => {
-  assertPreviewPrerequisites();
-  stack = await testStack({ h5Dir: H5_DIR, sandboxConfig: { his: { oneRegistrationPerSession: true } } });
-}, 180_000);
-afterEach(() => previews.closeAll());
-afterAll(() => stack?.cleanup());
+const e2e = previewSuite({ sandboxConfig: { his: { oneRegistrationPerSession: true } } });
+const { previews } = e2e;
 
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Over the API: a paid registration of a session on a later day (so 退号 is still open), and its slot. */
 async function paidLaterRegistration(key: string): Promise<{ orderNo: string; slotId: string }> {
-  const patient = await new WechatPatient(stack, key).login();
+  const patient = await new WechatPatient(e2e.stack, key).login();
   await patient.onboard();
   await patient.authorize();
   const { departments } = await patient.api.ok(api.departments);
@@ -80,7 +72,7 @@ test('a second booking of a session already paid is refused in plain words and l
 
 test('退号 from the order page, confirmed in a dialog, shows the refund until it is done', async () => {
   const { orderNo } = await paidLaterRegistration('wang');
-  const patient = await new WechatPatient(stack, 'wang').login();
+  const patient = await new WechatPatient(e2e.stack, 'wang').login();
   const p = await previews.open('wang', 'registration-cancel');
   await step(p, 'order', async () => {
     await p.onPage('home');
