@@ -13,7 +13,7 @@ import type { Order } from '../../bff/src/domain/order';
 import type { Deps } from '../../bff/src/flows/deps';
 import { writeBackJob } from '../../bff/src/flows/write-back';
 import { expireJob } from '../../bff/src/flows/cancelling';
-import { NationalRejectedError } from '../../bff/src/national/client';
+import type { QueryOutcome, RevokeOutcome } from '../../bff/src/national/port';
 import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
 import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
@@ -151,11 +151,9 @@ describe('expiry of an unpaid order when the centre refuses 6401 for a passing r
     await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));
     let busy = true;
     const deps = depsWith({
-      national: {
-        revokeUpload: async () => {
-          if (busy) throw new NationalRejectedError('6401', '9999', '系统繁忙');
-        },
-        querySettlement: async () => ({ payOrdId: 'ORD1', ordStas: '1', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } }),
+      centre: {
+        revokeUpload: async (): Promise<RevokeOutcome> => (busy ? { kind: 'refused', code: '9999', reason: '9999 系统繁忙' } : { kind: 'revoked' }),
+        querySettlement: async (): Promise<QueryOutcome> => ({ kind: 'answered', status: { payOrdId: 'ORD1', ordStas: '1', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } } }),
       },
     });
     const first = await expireJob(deps, orderNo, 1);
@@ -170,11 +168,9 @@ describe('expiry of an unpaid order when the centre refuses 6401 for a passing r
     const orderNo = 'O261124000000EXP402';
     await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));
     const deps = depsWith({
-      national: {
-        revokeUpload: async () => {
-          throw new NationalRejectedError('6401', '2004', '订单已结算');
-        },
-        querySettlement: async () => ({ payOrdId: 'ORD1', ordStas: '6', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } }),
+      centre: {
+        revokeUpload: async (): Promise<RevokeOutcome> => ({ kind: 'refused', code: '2004', reason: '2004 订单已结算' }),
+        querySettlement: async (): Promise<QueryOutcome> => ({ kind: 'answered', status: { payOrdId: 'ORD1', ordStas: '6', split: { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 } } }),
       },
     });
     expect(await expireJob(deps, orderNo, 1)).toBe('done');

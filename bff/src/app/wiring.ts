@@ -6,6 +6,7 @@ import { connectRedis, type RedisClient } from '../store/redis';
 import { OrderStore } from '../store/order-store';
 import { JobQueue } from '../store/queue';
 import { NationalClient } from '../national/client';
+import { NationalCentre } from '../national/centre';
 import { PiiCipher } from '../security/pii';
 import { PayAuthVault } from '../sessions/pay-auth-vault';
 import { Profiles } from '../sessions/profile';
@@ -42,7 +43,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     orders,
     queue: new JobQueue(redis, keys),
     his: createHttpHis(config.his),
-    national,
+    centre: new NationalCentre(national, config.national),
     channels: {
       wechat: createWechatChannel(config.channels.wechat, tokens),
       alipay: createAlipayChannel(config.channels.alipay),

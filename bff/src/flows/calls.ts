@@ -13,11 +13,12 @@ export async function tracked<T>(deps: Pick<Deps, 'orders' | 'log'>, orderNo: st
   try {
     const result = await fn();
     // a refusal is an answer, not an error: record it as what it is (HIS write-back/reversal "rejected",
-    // 6203 refStatus FAIL/EXP, channel refund "failed")
-    const r = result as { outcome?: unknown; refStatus?: unknown; status?: unknown; code?: unknown; reason?: unknown };
+    // the centre's outcomes other than done — refused, unknown, abnormal… each with its reason
+    // (national/port.ts) —, channel refund "failed")
+    const r = result as { outcome?: unknown; kind?: unknown; status?: unknown; code?: unknown; reason?: unknown };
     if (r && typeof r === 'object') {
       if (r.outcome === 'rejected') (outcome = 'rejected'), (detail = `${String(r.code ?? '')} ${String(r.reason ?? '')}`.trim());
-      else if (r.refStatus !== undefined && r.refStatus !== 'SUCC') outcome = `refStatus ${String(r.refStatus)}`;
+      else if (typeof r.kind === 'string' && typeof r.reason === 'string') (outcome = r.kind), (detail = r.reason.slice(0, 300));
       else if (r.status === 'failed') outcome = 'failed';
     }
     return result;

@@ -6,8 +6,6 @@
 import { onCancelled } from '../domain/payment';
 import type { Order } from '../domain/order';
 import { AppError } from '../http/app-error';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import { PeerError } from '../peers/http-client';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { JobOutcome } from '../store/queue';
 import { querySettlement } from './confirming';
@@ -31,23 +29,20 @@ export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, 
   if (order.national) {
     const identity = deps.pii.open(order.piiSealed);
     const n = order.national;
-    try {
-      await tracked(deps, orderNo, 'national', '6401', () => deps.national.revokeUpload({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
-    } catch (err) {
-      if (err instanceof NationalRejectedError) {
-        // Most likely paid in the meantime: find out from the centre instead of guessing.
-        // But a refusal can also be passing ("9999 系统繁忙"): when the centre's answer leaves the
-        // order open and unpaid (or there is no answer), the cancellation is still owed — report
-        // it unclear so the expiry job tries again, instead of leaving the order open for good.
-        const before = order;
-        const after = await querySettlement(deps, order).catch(() => null);
-        if (!after) return { cancelled: false, order: before, why: 'unclear' };
-        const stillUnpaid = CANCELLABLE.includes(after.state) && !after.evidence.cashPaid && !after.evidence.insuranceSettled;
-        return { cancelled: false, order: after, why: stillUnpaid ? 'unclear' : 'paid_or_moving' };
-      }
-      if (isUnknownOutcome(err) || err instanceof PeerError) return { cancelled: false, order, why: 'unclear' };
-      throw err;
+    const r = await tracked(deps, orderNo, 'national', '6401', () => deps.centre.revokeUpload({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
+    if (r.kind === 'refused' || r.kind === 'authorization_expired') {
+      // Most likely paid in the meantime: find out from the centre instead of guessing.
+      // But a refusal can also be passing ("9999 系统繁忙"): when the centre's answer leaves the
+      // order open and unpaid (or there is no answer), the cancellation is still owed — report
+      // it unclear so the expiry job tries again, instead of leaving the order open for good.
+      const before = order;
+      const after = await querySettlement(deps, order).catch(() => null);
+      if (!after) return { cancelled: false, order: before, why: 'unclear' };
+      const stillUnpaid = CANCELLABLE.includes(after.state) && !after.evidence.cashPaid && !after.evidence.insuranceSettled;
+      return { cancelled: false, order: after, why: stillUnpaid ? 'unclear' : 'paid_or_moving' };
     }
+    // unanswered or not delivered: tried again later
+    if (r.kind !== 'revoked') return { cancelled: false, order, why: 'unclear' };
   }
   const res = await deps.orders.update(orderNo, (o) => onCancelled(o, reason, by, deps.now()));
   await deps.vault.dropOrder(orderNo);

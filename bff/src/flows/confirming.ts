@@ -10,9 +10,7 @@ import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementRe
 import { backoffMs } from '../domain/jobs';
 import { isSelfPay } from '../domain/self-pay';
 import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
-import { EnvelopeError, open } from '../national/envelope';
-import { parseNotification, NationalFormatError } from '../national/messages';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
+import type { CentreFailure, CentreNotification } from '../national/port';
 import type { JobOutcome } from '../store/queue';
 import { settlementPolicy, type Deps } from './deps';
 import { tracked } from './calls';
@@ -28,53 +26,19 @@ export interface Ack {
  * A refused 6302, always 400 (the centre sends it again later; nothing here changed): `code` is
  * the stable API code (shared/src/errors.ts), `detail` the envelope's own reason.
  */
-function refused6302(envelopeCode: string, message?: string): Ack {
-  const code: ErrorCode = envelopeCode === 'SIGNATURE_INVALID' || envelopeCode === 'APP_ID_MISMATCH' ? 'SIGNATURE_INVALID' : envelopeCode === 'TIMESTAMP_SKEW' ? 'REPLAYED' : 'BAD_REQUEST';
-  return { status: 400, body: { code, message: message ?? 'notification refused', detail: envelopeCode } };
+function refused6302(n: Extract<CentreNotification, { kind: 'refused' }>): Ack {
+  const code: ErrorCode = n.why === 'signature' ? 'SIGNATURE_INVALID' : n.why === 'replayed' ? 'REPLAYED' : 'BAD_REQUEST';
+  return { status: 400, body: { code, message: n.message ?? 'notification refused', detail: n.detail } };
 }
 
-/**
- * The acknowledgement of an accepted 6302: TSX answers HTTP 200 `{success, message}`
- * (MedicalInsuranceNotificationService, MedicalInsuranceNotificationAck); `{code:0}` by configuration.
- */
-function accepted6302(form: Deps['config']['national']['notifyAck']): Ack {
-  return { status: 200, body: form === 'tsx' ? { success: true, message: '成功' } : { code: 0, message: '成功' } };
-}
-
-/**
- * Opens a 6302. An authentic copy sealed longer ago than maxSkewMs (the centre repeating a
- * notification hours later) is still acknowledged — marked stale, so it only prompts a 6301.
- */
-function open6302(deps: Deps, raw: Buffer): { data: Record<string, unknown>; stale: boolean } {
-  const cfg = deps.config.national;
-  const body: unknown = JSON.parse(raw.toString('utf8'));
-  const creds = { appId: cfg.appId, appSecret: cfg.appSecret, peerPublicKey: cfg.platformPublicKey, userId: cfg.sm2UserId };
-  try {
-    return { data: open(body, creds, cfg.maxSkewMs ? { maxSkewMs: cfg.maxSkewMs } : {}), stale: false };
-  } catch (err) {
-    if (!(err instanceof EnvelopeError && err.code === 'TIMESTAMP_SKEW')) throw err;
-    return { data: open(body, creds), stale: true };
-  }
-}
-
-/** POST /notify/national/settlement — 6302. Verified before anything else is read. */
+/** POST /notify/national/settlement — 6302. Verified before anything else is read (national/centre.ts). */
 export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
-  let data: Record<string, unknown>;
-  let stale: boolean;
-  try {
-    ({ data, stale } = open6302(deps, raw));
-  } catch (err) {
-    const code = err instanceof EnvelopeError ? err.code : 'MALFORMED';
-    deps.log.warn({ code }, '6302 notification refused');
-    return refused6302(code);
+  const n = deps.centre.openNotification(raw);
+  if (n.kind === 'refused') {
+    deps.log.warn({ code: n.detail }, '6302 notification refused');
+    return refused6302(n);
   }
-  let answer;
-  try {
-    answer = parseNotification(data);
-  } catch (err) {
-    if (err instanceof NationalFormatError) return refused6302('MALFORMED', err.message);
-    throw err;
-  }
+  const { report: answer, stale } = n;
   // medOrgOrd is the order number, or a fresh key after an unanswered 6201 (domain/payment.ts feeUploadKeys)
   const byMedOrgOrd = answer.medOrgOrd ? await deps.orders.get(answer.medOrgOrd) : null;
   const refNo = byMedOrgOrd ? null : await deps.orders.byRef('payOrdId', answer.payOrdId);
@@ -86,7 +50,7 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
   }
   const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}), ...(stale ? { stale } : {}) };
   await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()));
-  return accepted6302(deps.config.national.notifyAck);
+  return deps.centre.notificationAccepted();
 }
 
 /** POST /notify/:channel/payment — verified and decrypted by the channel adapter first. */
@@ -128,13 +92,23 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
   return adapter.ackNotification(true);
 }
 
-/** Asks the centre (6301) and applies the answer. Returns the order after. */
+/** A 6301 the centre did not answer (refused, unanswered, untrusted): nothing was applied. */
+export class SettlementQueryError extends Error {
+  constructor(readonly outcome: CentreFailure) {
+    super(`6301 ${outcome.kind}: ${outcome.reason}`);
+    this.name = 'SettlementQueryError';
+  }
+}
+
+/** Asks the centre (6301) and applies the answer. Returns the order after; SettlementQueryError without an answer. */
 export async function querySettlement(deps: Deps, order: Order): Promise<Order> {
   if (!order.national) return order;
   const identity = deps.pii.open(order.piiSealed);
-  const answer = await tracked(deps, order.orderNo, 'national', '6301', () =>
-    deps.national.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
+  const a = await tracked(deps, order.orderNo, 'national', '6301', () =>
+    deps.centre.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
   );
+  if (a.kind !== 'answered') throw new SettlementQueryError(a);
+  const answer = a.status;
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
   return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()))).order;
 }
@@ -192,7 +166,7 @@ export async function settlementPollJob(deps: Deps, orderNo: string, attempt: nu
     const after = await querySettlement(deps, order);
     if (!OPEN.includes(after.state) || after.evidence.insuranceSettled) return 'done';
   } catch (err) {
-    if (!(isUnknownOutcome(err) || err instanceof NationalRejectedError)) throw err;
+    if (!(err instanceof SettlementQueryError)) throw err;
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, '6301 query failed');
   }
   if (attempt >= p.pollMaxAttempts) {

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { ChannelName, ChannelPort } from '../channels/port';
 import type { HisPort } from '../his/port';
-import type { NationalClient } from '../national/client';
+import type { InsuranceCentre } from '../national/port';
 import type { Logger } from '../obs/log';
 import type { PiiCipher } from '../security/pii';
 import type { PayAuthVault } from '../sessions/pay-auth-vault';
@@ -23,7 +23,8 @@ export interface Deps {
   orders: OrderStore;
   queue: JobQueue;
   his: HisPort;
-  national: NationalClient;
+  /** the local mobile-payment centre (6201/6202/6203/6301/6401, 6302 in) */
+  centre: InsuranceCentre;
   channels: Record<ChannelName, ChannelPort>;
   pii: PiiCipher;
   vault: PayAuthVault;

@@ -8,6 +8,7 @@ import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
 import { createLogger } from '../obs/log';
 import { PeerError } from '../peers/http-client';
+import type { QueryOutcome, RefundOutcome } from '../national/port';
 import type { InsuranceRefundNotice, InsuranceRefundNoticeResult } from '../channels/port';
 import { onChannelNotification } from './confirming';
 import type { Deps } from './deps';
@@ -15,6 +16,9 @@ import { moneyBackJob, noticeJob, reversalJob } from './money-back';
 import { writeBackJob } from './write-back';
 
 const NO = 'O261123100000ABCDEF';
+const refunded: RefundOutcome = { kind: 'refunded', refundRef: 'C1' };
+const noAnswer: RefundOutcome = { kind: 'unknown', reason: 'no answer', why: 'timeout' };
+const answered = (ordStas: string): QueryOutcome => ({ kind: 'answered', status: { payOrdId: 'P1', ordStas } });
 const T0 = Date.parse('2026-11-23T02:00:00.000Z');
 
 class Orders {
@@ -46,7 +50,7 @@ interface World {
   clock: { ms: number };
 }
 
-function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoticeResult>; refund6203?: (q: { appRefdSn: string; refdType: string }) => Promise<unknown>; query6301?: () => Promise<unknown>; hisCanReverse?: boolean; channel?: Partial<Record<string, unknown>> } = {}): World {
+function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoticeResult>; refund6203?: (q: { appRefdSn: string; refdType: string }) => Promise<RefundOutcome>; query6301?: () => Promise<QueryOutcome>; hisCanReverse?: boolean; channel?: Partial<Record<string, unknown>> } = {}): World {
   const orders = new Orders();
   orders.docs.set(order.orderNo, order);
   const calls: string[] = [];
@@ -75,9 +79,10 @@ function world(order: Order, peers: { notice?: () => Promise<InsuranceRefundNoti
       reverseInsurance: async () => (calls.push('reverseInsurance'), { outcome: 'reversed', hisReversalNo: 'HR1' }),
       writeBackSettlement: async () => (calls.push('writeBack'), { outcome: 'recorded', hisReceiptNo: 'SJ1' }),
     },
-    national: {
-      refund: async (q: { appRefdSn: string; refdType: string }) => (calls.push(`6203 ${q.refdType} ${q.appRefdSn}`), peers.refund6203 ? peers.refund6203(q) : { refStatus: 'SUCC', refdSn: 'C1' }),
-      querySettlement: async () => (calls.push('6301'), peers.query6301 ? peers.query6301() : { payOrdId: 'P1', ordStas: '6' }),
+    // the insurance centre's port (national/port.ts), answering in domain outcomes
+    centre: {
+      refund: async (q: { appRefdSn: string; refdType: string }) => (calls.push(`6203 ${q.refdType} ${q.appRefdSn}`), peers.refund6203 ? peers.refund6203(q) : refunded),
+      querySettlement: async () => (calls.push('6301'), peers.query6301 ? peers.query6301() : answered('6')),
     },
     pii: { open: () => ({ idNo: '440301199001011234', name: '张三' }) },
     channels: { wechat: channel, alipay: channel, cashier },
@@ -169,8 +174,8 @@ describe('money back, as the flows run it', () => {
 
   it('asks the centre (6301) after a 6203 without an answer, and goes on to the cash without sending it again when the insurance is back', async () => {
     const w = world(reversingOrder(), {
-      refund6203: async () => Promise.reject(new PeerError('national', '6203', 'timeout', 'no answer')),
-      query6301: async () => ({ payOrdId: 'P1', ordStas: '8' }),
+      refund6203: async () => noAnswer,
+      query6301: async () => answered('8'),
     });
     expect(await reversalJob(w.deps, NO)).toEqual({ retryInMs: expect.any(Number) });
     expect(await reversalJob(w.deps, NO)).toBe('done');
@@ -181,7 +186,7 @@ describe('money back, as the flows run it', () => {
   it('sends the same 6203 again only after 6301 shows the order untouched', async () => {
     let first = true;
     const w = world(reversingOrder(), {
-      refund6203: async () => (first ? ((first = false), Promise.reject(new PeerError('national', '6203', 'timeout', 'no answer'))) : { refStatus: 'SUCC', refdSn: 'C1' }),
+      refund6203: async () => (first ? ((first = false), noAnswer) : refunded),
     });
     await reversalJob(w.deps, NO);
     expect(await reversalJob(w.deps, NO)).toBe('done');
@@ -189,7 +194,7 @@ describe('money back, as the flows run it', () => {
   });
 
   it('sends a reversal whose 6203 has no authorization to a person with a line saying so', async () => {
-    const w = world(reversingOrder(), { refund6203: async () => Promise.reject(Object.assign(new Error('6203 needs payAuthNo or ecToken'), { authorizationMissing: true })) });
+    const w = world(reversingOrder(), { refund6203: async () => ({ kind: 'authorization_missing', reason: '退费所需的支付授权已不在订单上 (original)' }) });
     await reversalJob(w.deps, NO);
     expect(stored(w).state).toBe('manual_review');
     expect(stored(w).timeline.at(-1)!.reason).toContain('授权');

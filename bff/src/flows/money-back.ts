@@ -24,8 +24,7 @@ import {
 import type { Order, PaymentLeg, Refund } from '../domain/order';
 import { HisUnclearError } from '../his/port';
 import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
-import { isUnknownOutcome, NationalRejectedError } from '../national/client';
-import { NationalFormatError, type RefundType } from '../national/messages';
+import type { CentreRefundType } from '../national/port';
 import { PeerError } from '../peers/http-client';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
@@ -34,47 +33,39 @@ import { tracked } from './calls';
 const brief = (err: unknown) => (err as Error).message.slice(0, 200);
 
 /**
- * A 6203 that cannot be sent because the original authorization is gone (public-rules item 1).
- * The national client marks it (`authorizationMissing: true` on the error, or refStatus
- * 'authorization_missing'); either way the refund goes to a person with a clear line.
+ * THE mapping of a 6203 outcome (HI or CASH), used by every path that refunds through the centre.
+ * An authorization that is gone (public-rules item 1) sends the refund to a person with a clear line.
  */
-function authorizationMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { authorizationMissing?: unknown }).authorizationMissing === true;
-}
-
-/** THE mapping of a 6203 answer (HI or CASH), used by every path that refunds through the centre. */
-async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: RefundType }): Promise<LegResult> {
-  try {
-    const a = await tracked(deps, o.orderNo, 'national', '6203', () =>
-      deps.national.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, authorization: o.national?.authorization, ...q }),
-    );
-    const status: string = a.refStatus;
-    if (status === 'SUCC') return { outcome: 'succeeded', ...(a.refdSn ? { ref: a.refdSn } : {}) };
-    if (status === 'FAIL') return { outcome: 'refused', detail: '6203 refStatus=FAIL' };
-    if (status === 'EXP') return { outcome: 'abnormal', detail: '6203 refStatus=EXP' };
-    if (status === 'authorization_missing') return { outcome: 'authorization_missing', detail: '6203: no authorization' };
-    return { outcome: 'unknown', detail: `6203 refStatus=${status}` };
-  } catch (err) {
-    if (authorizationMissing(err)) return { outcome: 'authorization_missing', detail: brief(err) };
-    if (err instanceof NationalRejectedError) return { outcome: 'refused', detail: `${err.code} ${err.detail}` };
-    if (isUnknownOutcome(err) || err instanceof PeerError) return { outcome: 'unknown', detail: brief(err) };
-    throw err;
+async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: CentreRefundType }): Promise<LegResult> {
+  const a = await tracked(deps, o.orderNo, 'national', '6203', () =>
+    deps.centre.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, authorization: o.national?.authorization, ...q }),
+  );
+  switch (a.kind) {
+    case 'refunded':
+      return { outcome: 'succeeded', ...(a.refundRef ? { ref: a.refundRef } : {}) };
+    // a refusal of the authorization is a refusal of this refund like any other
+    case 'refused':
+    case 'authorization_expired':
+      return { outcome: 'refused', detail: a.reason };
+    case 'abnormal':
+    case 'authorization_missing':
+      return { outcome: a.kind, detail: a.reason };
+    // nothing reached the centre, or we do not know what it did: ask (6301) before anything else
+    case 'not_sendable':
+    case 'unavailable':
+    case 'unknown':
+      return { outcome: 'unknown', detail: a.reason };
   }
 }
 
 /** 6301 after a 6203 without a trustworthy answer: the centre's order status, never a guess. */
 async function refundQuery(deps: Deps, o: Order): Promise<RefundQueryResult> {
-  try {
-    const identity = deps.pii.open(o.piiSealed);
-    const a = await tracked(deps, o.orderNo, 'national', '6301', () =>
-      deps.national.querySettlement({ payOrdId: o.national!.payOrdId, payToken: o.national!.payToken, identity }),
-    );
-    return { answered: true, ordStas: a.ordStas };
-  } catch (err) {
-    // a refusal or an answer we cannot trust says nothing about the refund either
-    if (err instanceof NationalRejectedError || err instanceof NationalFormatError || isUnknownOutcome(err) || err instanceof PeerError) return { answered: false, detail: brief(err) };
-    throw err;
-  }
+  const identity = deps.pii.open(o.piiSealed);
+  const a = await tracked(deps, o.orderNo, 'national', '6301', () =>
+    deps.centre.querySettlement({ payOrdId: o.national!.payOrdId, payToken: o.national!.payToken, identity }),
+  );
+  // a refusal or an answer we cannot trust says nothing about the refund either
+  return a.kind === 'answered' ? { answered: true, ordStas: a.status.ordStas } : { answered: false, detail: a.reason };
 }
 
 async function bookingQuery(deps: Deps, orderNo: string): Promise<BookingResult> {

@@ -21,7 +21,6 @@ import { placeInsuranceOrder } from './insurance-order';
 import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
 import { withLock } from './lock';
-import { isAuthorizationExpired } from '../national/port';
 import { authorizationMisfit } from './family';
 
 export interface PayResult {
@@ -50,8 +49,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
   if (!location) throw new AppError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
-  order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async (err) => {
-    if (!isAuthorizationExpired(err)) return null;
+  order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async () => {
     await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
     return new AppError('AUTHORIZATION_FAILED');
   });

@@ -13,16 +13,14 @@ import { placeInsuranceOrder } from '../flows/insurance-order';
 import { withLock } from '../flows/lock';
 import { existingPayParams, openChannelPayment } from '../flows/paying';
 import { AppError } from '../http/app-error';
-import type { NationalRejectedError } from '../national/client';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';
 import type { KioskVisitRecord, KioskVisits } from './visits';
 
 const RESCAN = '医保电子凭证授权已过期，请重新扫描医保电子凭证后再支付。';
 
-/** A refused ecToken (the sandbox's 2001; the real table is not public [I]) means: scan the voucher again. */
-async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord, err: NationalRejectedError): Promise<AppError | null> {
-  if (err.code !== '2001') return null;
+/** An ecToken the centre refuses as spent or expired (national/centre.ts names the codes) means: scan the voucher again. */
+async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord): Promise<AppError> {
   await visits.dropEcToken(visit);
   return new AppError('AUTHORIZATION_FAILED', RESCAN);
 }
@@ -50,7 +48,7 @@ async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit
   if (order.state !== 'awaiting_payment') {
     const ecToken = visits.liveEcToken(visit, deps.now());
     if (!ecToken) throw new AppError('AUTHORIZATION_REQUIRED', RESCAN);
-    order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, (err) => refusedAuthorization(visits, visit, err));
+    order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, () => refusedAuthorization(visits, visit));
   }
   if (order.state !== 'awaiting_payment' || !order.national) throw new AppError('ORDER_STATE_CONFLICT');
   if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= deps.now().getTime()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');

@@ -26,7 +26,7 @@ export interface ReconOptions {
 
 export const DEFAULT_RECON_OPTIONS: ReconOptions = { lookbackDays: 1, boundaryMs: 15 * 60_000, centreConcurrency: 8, channels: ['wechat', 'alipay'] };
 
-export type ReconDeps = Pick<Deps, 'orders' | 'redis' | 'keys' | 'channels' | 'national' | 'pii' | 'config' | 'log' | 'now'>;
+export type ReconDeps = Pick<Deps, 'orders' | 'redis' | 'keys' | 'channels' | 'centre' | 'pii' | 'config' | 'log' | 'now'>;
 
 const CHUNK = 200;
 
@@ -90,8 +90,9 @@ async function askCentre(deps: ReconDeps, orders: Order[], concurrency: number):
       const n = o.national!;
       try {
         const identity = deps.pii.open(o.piiSealed);
-        const a = await tracked(deps, o.orderNo, 'national', '6301', () => deps.national.querySettlement({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
-        out.set(o.orderNo, { ok: true, ordStas: a.ordStas, ...(a.split ? { split: a.split } : {}) });
+        const a = await tracked(deps, o.orderNo, 'national', '6301', () => deps.centre.querySettlement({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
+        if (a.kind !== 'answered') out.set(o.orderNo, { ok: false, error: `${a.kind}: ${a.reason}` });
+        else out.set(o.orderNo, { ok: true, ordStas: a.status.ordStas, ...(a.status.split ? { split: a.status.split } : {}) });
       } catch (err) {
         out.set(o.orderNo, { ok: false, error: message(err) });
       }
