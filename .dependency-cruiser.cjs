@@ -52,6 +52,15 @@ module.exports = {
       from: { path: '^shared/src/' },
       to: { path: '^(bff|sandbox|client)/' },
     },
+    {
+      name: 'flows-only-through-the-centre-port',
+      comment:
+        'Flows, kiosk flows, jobs and the domain talk to the insurance centre through its port (bff/src/national/port.ts, ' +
+        'issue 10 point 5): refusal codes, refStatus, envelopes and message shapes stay inside the national adapter.',
+      severity: 'error',
+      from: { path: '^bff/src/(flows|kiosk|domain|worker)/' },
+      to: { path: '^bff/src/national/', pathNot: '^bff/src/national/port[.]ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
