@@ -7,6 +7,7 @@
 import { fenToYuan, yuanToFen, type Split } from '@mip/shared';
 import type { FeeItem, PreSettlement } from '../his/port';
 import { lineTotalFen, normalizeCnt, normalizePric } from './decimal';
+import type { CentreOrderReport } from './port';
 
 export type Data = Record<string, unknown>;
 
@@ -192,20 +193,8 @@ export interface OrderAnswer extends OrderFields {
 /** A 6302 notification: ordStas is absent in the TSX form (callType "02" instead). */
 export type NotificationAnswer = OrderFields;
 
-interface OrderFields {
-  payOrdId: string;
-  ordStas?: string;
-  callType?: string;
-  setlType?: string;
-  split?: Split;
-  /** amounts that do not fit together (see splitOf): the order goes to a person */
-  splitIssue?: string;
-  medOrgOrd?: string;
-  traceTime?: string;
-  setlId?: string;
-  mdtrtId?: string;
-  revsToken?: string;
-}
+/** the centre's view of one order, as the port names it */
+type OrderFields = CentreOrderReport;
 
 /**
  * 6202 and 6301 answers and 6302 notifications share their fields. A 6302 in the TSX form has

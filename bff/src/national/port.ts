@@ -80,15 +80,9 @@ export type FeeUploadRequest = CentreAuthorization & {
 export type FeeUploadOutcome = { kind: 'uploaded'; payOrdId: string; payToken: string; mdtrtId?: string } | CentreFailure;
 
 /** 6202 支付下单: orgBizSer new for every call */
-export type PlaceOrderRequest = CentreAuthorization & {
-  payOrdId: string;
-  payToken: string;
-  orgBizSer: string;
-  chrgBchno: string;
-  mdtrtId?: string;
-  location: string;
-  regionCode: string;
-};
+export type PlaceOrderRequest = CentreAuthorization &
+  Pick<CentreOrderRef, 'payOrdId' | 'payToken'> &
+  Pick<FeeUploadRequest, 'chrgBchno' | 'location' | 'regionCode'> & { orgBizSer: string; mdtrtId?: string };
 export type PlaceOrderOutcome = { kind: 'ordered'; status: CentreOrderStatus } | CentreFailure;
 
 /** 6301 医保订单结算结果查询 */
