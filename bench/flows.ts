@@ -27,8 +27,8 @@ const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
  */
 export const BENCH_RATE_LIMITS = { login: { limit: 0, windowSeconds: 60 }, orderCreate: { limit: 0, windowSeconds: 60 }, orderPay: { limit: 0, windowSeconds: 60 } };
 
-/** how often the bench's "result page" asks for the order (the real client polls from 1 s up) */
-const POLL_MS = 250;
+/** the bench's "result page" waits server-side like the real client (client/src/lib/confirm.ts), at most this long per request */
+const WAIT_SECONDS = 20;
 
 export async function benchFlows(opts: { concurrency?: number; seconds?: number } = {}): Promise<object> {
   const concurrency = opts.concurrency ?? 100;
@@ -84,11 +84,13 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
       });
       const { payment } = await p.c.call<{ payment: Record<string, unknown> }>(api.payOrder, { params: { orderNo: order.orderNo }, body: {} });
       await post(`${wechat}/sandbox/dev/pay`, { ...payment, openid: `sandbox-${p.key}`, outcome: 'ok' });
-      for (;;) {
-        const { order: o } = await p.c.call<{ order: { state: string } }>(api.getOrder, { params: { orderNo: order.orderNo } });
+      // one waiting status request per state change: awaiting_payment → paid → completed
+      for (let state = 'awaiting_payment'; ; ) {
+        const url = `${api.getOrder.path.replace(':orderNo', order.orderNo)}?waitFor=${state}&timeout=${WAIT_SECONDS}`;
+        const { order: o } = await p.c.raw<{ order: { state: string } }>(api.getOrder.id, 'GET', url);
         if (o.state === 'completed') break;
         if (['failed', 'cancelled', 'manual_review', 'reversed'].includes(o.state)) throw new Error(`ended ${o.state}`);
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        state = o.state;
       }
       flowMs.push(performance.now() - t0);
     }

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   deps.log.info({ port, env: config.env }, 'BFF listening');
 
   const shutdown = async () => {
+    deps.waiters.close(); // waiting status requests are answered with the order as it is
     server.close();
     extras.close();
     await worker.stop();

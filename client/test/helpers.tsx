@@ -25,7 +25,7 @@ export function mockApi(routes: Record<string, Handler>): Req[] {
   (Taro.request as jest.Mock).mockImplementation(async (opts: Req) => {
     const req = { url: opts.url, method: opts.method, data: opts.data, header: opts.header };
     calls.push(req);
-    const h = all[`${opts.method} ${opts.url}`];
+    const h = all[`${opts.method} ${opts.url}`] ?? all[`${opts.method} ${opts.url.split('?')[0]}`];
     if (!h) return { statusCode: 404, data: { error: { code: 'NOT_FOUND', message: '没有找到相关记录' } } };
     const r = await (typeof h === 'function' ? h(req) : h);
     return { statusCode: r.status ?? 200, data: r.data };

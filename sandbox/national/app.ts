@@ -14,6 +14,7 @@ import { Centre, CentreError, type CentreConfig } from './transactions';
 import { Notifier } from './notifier';
 import { notificationBody, type ExtraAmountsPolicy, type NotificationForm, type SetlinfoShape } from './rules';
 import { mountKioskSandbox, type KioskSandboxConfig } from './kiosk';
+import { CallLog } from './call-log';
 
 export interface NationalSandboxConfig {
   appId: string;
@@ -91,6 +92,7 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
     '6401': (d) => centre.revoke(d),
   };
 
+  const calls = new CallLog();
   for (const infno of Object.keys(DEFAULT_PATHS) as Infno[]) {
     router.post(cfg.paths?.[infno] ?? DEFAULT_PATHS[infno], async (ctx) => {
       let body: unknown;
@@ -106,6 +108,7 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
         const code = err instanceof EnvelopeError ? err.code : 'MALFORMED';
         return refuse(ctx, code === 'SIGNATURE_INVALID' ? '1002' : code === 'APP_ID_MISMATCH' ? '1004' : '1000', `报文校验失败: ${code}`);
       }
+      calls.record(infno, data);
       const key = String(data.payOrdId ?? data.medOrgOrd ?? '');
       const fault = faults.take(infno, key);
       if (fault && (await misbehaveBefore(ctx, fault))) return;
@@ -181,11 +184,17 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
     shape.notificationForm = b.notificationForm ?? cfg.notificationForm ?? 'tsx';
     ctx.body = { ok: true };
   });
+  /** the transactions received for an order (`?key=` its payOrdId and/or medOrgOrd, repeatable), oldest first */
+  router.get('/sandbox/calls', (ctx) => {
+    const k = ctx.query.key;
+    ctx.body = { calls: calls.of(...(Array.isArray(k) ? k : k ? [k] : [])) };
+  });
   router.get('/sandbox/balances/:psnNo', (ctx) => {
     ctx.body = { psnNo: ctx.params.psnNo, balanceFen: store.balances.get(ctx.params.psnNo) ?? null };
   });
   router.post('/sandbox/reset', (ctx) => {
     store.reset();
+    calls.reset();
     kiosk.reset();
     faults.clear();
     ctx.body = { ok: true };

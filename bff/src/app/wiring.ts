@@ -2,7 +2,8 @@ import type { Config } from '../config';
 import type { Deps } from '../flows/deps';
 import { createLogger } from '../obs/log';
 import { Keys } from '../store/keys';
-import { connectRedis, type RedisClient } from '../store/redis';
+import { connectRedis, duplicateClient, type RedisClient } from '../store/redis';
+import { OrderWaiters, orderEventsChannel } from '../store/order-waiters';
 import { OrderStore } from '../store/order-store';
 import { JobQueue } from '../store/queue';
 import { NationalClient } from '../national/client';
@@ -54,6 +55,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     profiles: new Profiles(redis, keys),
     family: new FamilyMembers(redis, keys),
     sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
+    waiters: new OrderWaiters(() => duplicateClient(redis), orderEventsChannel(keys)),
     now,
   };
 }

@@ -218,7 +218,8 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
   if (o.payment && r.cashTradeNo) o.payment.cashTradeNo = r.cashTradeNo;
   d.note('自费部分已收款', by, r.source);
   completeIfBothKnown(d, policy, by);
-  if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: 500, attempt: 1 }));
+  // the centre's 6302 is due about when the channel's word is: 6301 asks only once it is late (issue 14)
+  if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 }));
   return d.done();
 }
 

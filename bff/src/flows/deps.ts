@@ -10,6 +10,7 @@ import type { FamilyMembers } from '../sessions/family';
 import type { PatientSessions } from '../sessions/patient-sessions';
 import type { OrderStore } from '../store/order-store';
 import type { JobQueue } from '../store/queue';
+import type { OrderWaiters } from '../store/order-waiters';
 import type { RedisClient } from '../store/redis';
 import type { Keys } from '../store/keys';
 import type { SettlementPolicy } from '../domain/settlement';
@@ -31,6 +32,8 @@ export interface Deps {
   profiles: Profiles;
   family: FamilyMembers;
   sessions: PatientSessions;
+  /** status requests waiting for an order's state to change (one subscriber per process) */
+  waiters: OrderWaiters;
   now: () => Date;
 }
 

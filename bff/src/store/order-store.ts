@@ -4,6 +4,7 @@ import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
 import { Keys, SHARDS, shardOf } from './keys';
 import type { RedisClient } from './redis';
+import { publishStateChange } from './order-waiters';
 
 export class OrderExistsError extends Error {
   constructor(orderNo: string) {
@@ -91,7 +92,10 @@ export class OrderStore {
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
       const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now()));
-      if (r === 'OK') return { order: next, change: { ...change, order: next } };
+      if (r === 'OK') {
+        if (next.state !== current.state) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
+        return { order: next, change: { ...change, order: next } };
+      }
       if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));
     }
     throw new ConcurrentUpdateError(orderNo);

@@ -30,6 +30,8 @@ export interface CallOptions<K extends EndpointName> {
   query?: QueryFor<K>;
   body?: BodyFor<K>;
   headers?: Record<string, string>;
+  /** the request's own timeout (a status request that waits server-side needs longer than TIMEOUT_MS) */
+  timeoutMs?: number;
 }
 
 /** Client-side codes in addition to the contract's ErrorCode. */
@@ -182,7 +184,7 @@ export async function call<K extends EndpointName>(name: K, opts: CallOptions<K>
         method: route.method,
         data: route.method === 'GET' ? undefined : (opts.body ?? {}),
         header,
-        timeout: TIMEOUT_MS,
+        timeout: opts.timeoutMs ?? TIMEOUT_MS,
         dataType: 'json',
       });
       res = { statusCode: r.statusCode, data: r.data };

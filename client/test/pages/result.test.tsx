@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
 import ResultPage from '../../src/pages/result/index';
 import { pollTiming } from '../../src/lib/confirm';
 import type { OrderView } from '@mip/shared/src/contract/schemas';
@@ -16,11 +17,14 @@ function states(...os: Array<Partial<OrderView>>) {
   return mockApi({ [getOrder]: () => ({ data: { order: order(os[Math.min(i++, os.length - 1)]) } }) });
 }
 
+/** the status requests among the calls, with or without a wait */
+const statusRequests = (calls: Array<{ url: string }>) => calls.filter((c) => c.url.split('?')[0] === `/api/orders/${ORDER}`);
+
 const completed: Partial<OrderView> = { state: 'completed', stateLabel: '支付成功', canPay: false, canCancel: false, amountsFinal: true, paidAt: '2025-03-01T08:05:00+08:00' };
 
 describe('result page', () => {
   beforeEach(() => {
-    Object.assign(pollTiming, { firstDelayMs: 5, factor: 1.5, maxDelayMs: 20, limitMs: 400 });
+    Object.assign(pollTiming, { waitSeconds: 1, retryDelayMs: 5, limitMs: 400 });
     setParams({ orderNo: ORDER, outcome: 'ok' });
   });
   afterAll(() => Object.assign(pollTiming, saved));
@@ -40,10 +44,36 @@ describe('result page', () => {
     const calls = states({ state: 'awaiting_confirmation', stateLabel: '支付确认中', canPay: false }, { state: 'paid', stateLabel: '已支付，医院确认中', canPay: false }, completed);
     render(<ResultPage />);
     expect(await screen.findByText('支付成功')).toBeTruthy();
-    expect(calls.filter((c) => c.url === `/api/orders/${ORDER}`)).toHaveLength(3);
+    expect(statusRequests(calls)).toHaveLength(3);
     expect(q('result-state')!.getAttribute('data-state')).toBe('completed');
     expect(q('result-text')!.textContent).toContain('挂号成功');
     expect(q('result-amounts')!.textContent).toContain('¥25.00');
+  });
+
+  test('asks for the result with two waiting requests in a normal payment', async () => {
+    const calls = states({ state: 'paid', stateLabel: '已支付，医院确认中', canPay: false }, completed);
+    render(<ResultPage />);
+    expect(await screen.findByText('支付成功')).toBeTruthy();
+    expect(statusRequests(calls).map((c) => c.url)).toEqual([
+      `/api/orders/${ORDER}?waitFor=awaiting_payment&timeout=1`,
+      `/api/orders/${ORDER}?waitFor=paid&timeout=1`,
+    ]);
+  });
+
+  test('gives a waiting request a timeout longer than its server-side wait', async () => {
+    states(completed);
+    render(<ResultPage />);
+    await screen.findByText('支付成功');
+    const sent = (Taro.request as jest.Mock).mock.calls.map(([o]) => o as { url: string; timeout: number }).filter((o) => o.url.includes('waitFor='));
+    expect(sent[0].timeout).toBeGreaterThan(pollTiming.waitSeconds * 1000);
+  });
+
+  test('asks again after a slower retry when a waiting request fails', async () => {
+    let n = 0;
+    const calls = mockApi({ [getOrder]: () => (n++ < 3 ? Promise.reject(new Error('timeout')) : { data: { order: order(completed) } }) });
+    render(<ResultPage />);
+    expect(await screen.findByText('支付成功')).toBeTruthy();
+    expect(statusRequests(calls)).toHaveLength(4); // one request and its two quick retries failed, then one after the slower retry
   });
 
   test('stops at the time limit, says the result is still being confirmed and offers a refresh', async () => {
@@ -90,7 +120,7 @@ describe('result page', () => {
     render(<ResultPage />);
     expect(await screen.findByText('支付未完成')).toBeTruthy();
     expect(q('result-text')!.textContent).toBe('您可以重新支付，或到医院窗口缴费。'); // the heading already says it did not finish
-    expect(calls.filter((c) => c.url === `/api/orders/${ORDER}`)).toHaveLength(1);
+    expect(statusRequests(calls)).toHaveLength(1);
     expect(q('retry-pay')).not.toBeNull();
   });
 

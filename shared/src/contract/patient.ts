@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './define';
+import { ORDER_STATES } from '../order-state';
 import { Benefit, FenAmount, OrderNo, OrderView, PayParams, Region, RegionCode } from './schemas';
 
 /** The patient API used by the WeChat and Alipay mini-programs (and the H5 preview). */
@@ -250,14 +251,28 @@ export const payOrder = endpoint({
   response: z.object({ order: OrderView, payment: PayParams.nullable().describe('null when nothing is left to pay in the channel') }),
 });
 
+/** A server-side wait instead of polling (issue 14): at most two status requests per payment. */
+export const ORDER_WAIT_MAX_SECONDS = 25;
+const OrderWait = z.object({
+  waitFor: z.enum(ORDER_STATES).optional().describe('the state the client has; the answer comes when the order leaves it'),
+  timeout: z
+    .string()
+    .regex(/^([1-9]|1[0-9]|2[0-5])$/, `1 to ${ORDER_WAIT_MAX_SECONDS} seconds`)
+    .transform(Number)
+    .optional()
+    .describe(`seconds to wait at most (1–${ORDER_WAIT_MAX_SECONDS}); without waitFor, ignored`),
+});
+
 export const getOrder = endpoint({
   id: 'orders.get',
   tag: 'patient',
   method: 'GET',
   path: '/api/orders/:orderNo',
   auth: 'patient',
-  summary: 'One of my orders; asks the centre (6301) when the outcome is still open',
+  summary:
+    'One of my orders, read-only towards the centre and the channels (the background polls confirm a late notification). With waitFor and timeout it waits: it answers as soon as the state is no longer waitFor, or at the deadline with the order as it is',
   params: z.object({ orderNo: OrderNo }),
+  query: OrderWait,
   response: z.object({ order: OrderView }),
 });
 

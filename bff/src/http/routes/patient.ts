@@ -9,7 +9,7 @@ import { billHolders } from '../../flows/bill-holder';
 import { hisPatientIdFor } from '../../flows/self-pay';
 import { pay } from '../../flows/paying';
 import { cancelByPatient } from '../../flows/cancelling';
-import { confirmNow } from '../../flows/confirming';
+import { waitForStateChange } from '../../flows/order-wait';
 import { ownedOrder } from '../../flows/access';
 import { toOrderView } from '../../flows/views';
 import { cancelRegistration } from '../../flows/cancel-registration';
@@ -101,8 +101,10 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     const r = await pay(deps, patientSession(principal), params.orderNo, body);
     return { order: view(r.order), payment: r.payment };
   });
-  bind(router, api.getOrder, opts, async ({ principal, params }) => {
-    const order = await confirmNow(deps, await ownedOrder(deps, patientSession(principal), params.orderNo));
+  // read-only towards the peers: a late notification is confirmed by the background polls (flows/order-wait.ts)
+  bind(router, api.getOrder, opts, async ({ principal, params, query }) => {
+    const read = () => ownedOrder(deps, patientSession(principal), params.orderNo);
+    const order = query.waitFor && query.timeout ? await waitForStateChange(deps.waiters, params.orderNo, query.waitFor, query.timeout * 1000, read) : await read();
     return { order: view(order) };
   });
   bind(router, api.listOrders, opts, async ({ principal }) => {

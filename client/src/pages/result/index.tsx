@@ -26,6 +26,8 @@ export default function ResultPage() {
     setPhase('confirming');
     const h = pollOrder(orderNo, setOrder, {
       stopWhen: (o) => isSettled(o) || (declined && PAYABLE.includes(o.state)),
+      // after an "ok" the order waits for the centre and the channel: the first request already waits
+      ...(declined ? {} : { expect: 'awaiting_payment' as const }),
       onError: setLastError,
     });
     h.done.then(({ order: last, timedOut }) => {

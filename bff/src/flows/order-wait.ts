@@ -1,0 +1,30 @@
+/**
+ * The patient's status request with a server-side wait (issue 14): instead of polling, the result
+ * page asks once with the state it has and gets the order back as soon as that state has changed,
+ * or at the deadline as the order then is. Nothing here calls a peer: a late notification is
+ * confirmed by the background polls (settlement.poll, payment.poll), whose steps wake the waiter.
+ */
+import type { OrderState } from '@mip/shared';
+import type { Order } from '../domain/order';
+import type { Watch } from '../store/order-waiters';
+
+export interface Watcher {
+  watch(orderNo: string, ms: number): Watch;
+}
+
+export async function waitForStateChange(waiters: Watcher, orderNo: string, from: OrderState, timeoutMs: number, read: () => Promise<Order>): Promise<Order> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const w = waiters.watch(orderNo, deadline - Date.now());
+    try {
+      await Promise.race([w.ready, w.ended]); // subscribed before reading: a change from here on is seen
+      const order = await read();
+      if (order.state !== from) return order;
+      const end = await w.ended;
+      // the deadline, a shutdown or a full process: the order as it is now
+      if (end !== 'changed') return end === 'busy' ? order : await read();
+    } finally {
+      w.cancel();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { EventEmitter } from 'node:events';
+import { OrderWaiters } from './order-waiters';
+import type { RedisClient } from './redis';
+
+const CHANNEL = 'mip:events:order-state';
+
+/** A stand-in for the one subscriber connection: `publish` delivers a message as Redis would. */
+class FakeSubscriber extends EventEmitter {
+  channels: string[] = [];
+  disconnected = false;
+  async subscribe(channel: string) {
+    this.channels.push(channel);
+    return 1;
+  }
+  publish(orderNo: string, channel = CHANNEL) {
+    this.emit('message', channel, orderNo);
+  }
+  disconnect() {
+    this.disconnected = true;
+  }
+}
+
+function registry(max?: number) {
+  const connections: FakeSubscriber[] = [];
+  const waiters = new OrderWaiters(
+    () => {
+      const s = new FakeSubscriber();
+      connections.push(s);
+      return s as unknown as RedisClient;
+    },
+    CHANNEL,
+    max,
+  );
+  return { waiters, connections };
+}
+
+describe('order waiters', () => {
+  it('wakes a waiter when its order is published', async () => {
+    const { waiters, connections } = registry();
+    const w = waiters.watch('MIP1', 60_000);
+    await w.ready;
+    connections[0].publish('MIP1');
+    await expect(w.ended).resolves.toBe('changed');
+    expect(waiters.size).toBe(0);
+  });
+
+  it('leaves the waiters of other orders waiting', async () => {
+    const { waiters, connections } = registry();
+    const mine = waiters.watch('MIP1', 60_000);
+    const other = waiters.watch('MIP2', 60_000);
+    await mine.ready;
+    connections[0].publish('MIP1');
+    await mine.ended;
+    expect(waiters.size).toBe(1);
+    other.cancel();
+  });
+
+  it('keeps one subscriber connection for all the waiters of a process', async () => {
+    const { waiters, connections } = registry();
+    const ws = ['MIP1', 'MIP2', 'MIP1'].map((n) => waiters.watch(n, 60_000));
+    await Promise.all(ws.map((w) => w.ready));
+    expect(connections).toHaveLength(1);
+    expect(connections[0].channels).toEqual([CHANNEL]);
+    ws.forEach((w) => w.cancel());
+  });
+
+  it('ends a wait at its deadline', async () => {
+    const { waiters } = registry();
+    await expect(waiters.watch('MIP1', 5).ended).resolves.toBe('deadline');
+  });
+
+  it('answers at once when the process already holds its maximum of waiters', async () => {
+    const { waiters } = registry(2);
+    const held = [waiters.watch('MIP1', 60_000), waiters.watch('MIP2', 60_000)];
+    await expect(waiters.watch('MIP3', 60_000).ended).resolves.toBe('busy');
+    held.forEach((w) => w.cancel());
+  });
+
+  it('answers every waiter and closes its connection on shutdown', async () => {
+    const { waiters, connections } = registry();
+    const ws = [waiters.watch('MIP1', 60_000), waiters.watch('MIP2', 60_000)];
+    await ws[0].ready;
+    waiters.close();
+    await expect(Promise.all(ws.map((w) => w.ended))).resolves.toEqual(['closed', 'closed']);
+    expect(connections[0].disconnected).toBe(true);
+    await expect(waiters.watch('MIP3', 60_000).ended).resolves.toBe('closed');
+  });
+});

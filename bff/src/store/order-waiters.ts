@@ -1,0 +1,110 @@
+/**
+ * Waiting for an order to change without asking Redis per waiter (issue 14). The order store
+ * publishes an order's number on one channel after every step that changed its state
+ * (order-store.ts, `publishStateChange`); each BFF process keeps ONE subscriber connection to that
+ * channel and wakes its own waiters for that order. A published message reaches every instance
+ * (Redis Cluster forwards PUBLISH to all nodes), so a waiter is woken whichever instance ran the step.
+ */
+import type { Keys } from './keys';
+import type { RedisClient } from './redis';
+
+/** How a wait ended: the order changed, its time ran out, the process is shutting down, or too many waiters. */
+export type WaitEnd = 'changed' | 'deadline' | 'closed' | 'busy';
+
+export interface Watch {
+  /** the subscription is in place: a change from now on ends the wait */
+  ready: Promise<void>;
+  ended: Promise<WaitEnd>;
+  cancel(): void;
+}
+
+/** The channel order-state changes are published on. */
+export function orderEventsChannel(keys: Keys): string {
+  return `${keys.prefix}events:order-state`;
+}
+
+/** After a step that changed the order's state: one PUBLISH; a lost one only makes waiters wait to their deadline. */
+export function publishStateChange(redis: RedisClient, keys: Keys, orderNo: string): void {
+  redis.publish(orderEventsChannel(keys), orderNo).catch(() => undefined);
+}
+
+interface Waiter {
+  end(how: WaitEnd): void;
+}
+
+export class OrderWaiters {
+  private readonly byOrder = new Map<string, Set<Waiter>>();
+  private count = 0;
+  private subscriber: RedisClient | null = null;
+  private subscribed: Promise<void> | null = null;
+  private closed = false;
+
+  /**
+   * @param connect opens the process's one subscriber connection, on first use
+   * @param max waiters this process holds at once; one more is answered at once ('busy')
+   */
+  constructor(
+    private readonly connect: () => RedisClient,
+    private readonly channel: string,
+    readonly max = 2000,
+  ) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  private subscribe(): Promise<void> {
+    if (!this.subscribed) {
+      const sub = this.connect();
+      this.subscriber = sub;
+      sub.on('message', (channel: string, orderNo: string) => {
+        if (channel === this.channel) this.wake(orderNo);
+      });
+      // ioredis subscribes again by itself after a reconnect
+      this.subscribed = sub.subscribe(this.channel).then(() => undefined);
+      this.subscribed.catch(() => {
+        this.subscribed = null; // the next waiter tries again; this one waits to its deadline
+      });
+    }
+    return this.subscribed;
+  }
+
+  private wake(orderNo: string): void {
+    const set = this.byOrder.get(orderNo);
+    if (set) for (const w of [...set]) w.end('changed');
+  }
+
+  /** Watches one order for at most `ms`. Register before reading the order, so no change slips between. */
+  watch(orderNo: string, ms: number): Watch {
+    if (this.closed) return { ready: Promise.resolve(), ended: Promise.resolve('closed'), cancel: () => undefined };
+    if (this.count >= this.max) return { ready: Promise.resolve(), ended: Promise.resolve('busy'), cancel: () => undefined };
+    let set = this.byOrder.get(orderNo);
+    if (!set) this.byOrder.set(orderNo, (set = new Set()));
+    const waiters = set;
+    this.count++;
+    let timer: NodeJS.Timeout | undefined;
+    let resolve!: (how: WaitEnd) => void;
+    const ended = new Promise<WaitEnd>((r) => (resolve = r));
+    const w: Waiter = {
+      end: (how) => {
+        if (!waiters.delete(w)) return;
+        this.count--;
+        if (waiters.size === 0 && this.byOrder.get(orderNo) === waiters) this.byOrder.delete(orderNo);
+        if (timer) clearTimeout(timer);
+        resolve(how);
+      },
+    };
+    waiters.add(w);
+    timer = setTimeout(() => w.end('deadline'), Math.max(0, ms));
+    const ready = this.subscribe().catch(() => undefined);
+    return { ready, ended, cancel: () => w.end('deadline') };
+  }
+
+  /** Shutting down: every waiter is answered now, and the subscriber connection closes. */
+  close(): void {
+    this.closed = true;
+    for (const set of [...this.byOrder.values()]) for (const w of [...set]) w.end('closed');
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+  }
+}
