@@ -10,7 +10,8 @@ import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementRe
 import { backoffMs } from '../domain/jobs';
 import { isSelfPay } from '../domain/self-pay';
 import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
-import type { CentreFailure, CentreNotification } from '../national/port';
+import type { CentreNotification } from '../national/port';
+import { CentreCallError } from './centre-call';
 import type { JobOutcome } from '../store/queue';
 import { settlementPolicy, type Deps } from './deps';
 import { tracked } from './calls';
@@ -92,22 +93,14 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
   return adapter.ackNotification(true);
 }
 
-/** A 6301 the centre did not answer (refused, unanswered, untrusted): nothing was applied. */
-export class SettlementQueryError extends Error {
-  constructor(readonly outcome: CentreFailure) {
-    super(`6301 ${outcome.kind}: ${outcome.reason}`);
-    this.name = 'SettlementQueryError';
-  }
-}
-
-/** Asks the centre (6301) and applies the answer. Returns the order after; SettlementQueryError without an answer. */
+/** Asks the centre (6301) and applies the answer. Returns the order after; CentreCallError without an answer. */
 export async function querySettlement(deps: Deps, order: Order): Promise<Order> {
   if (!order.national) return order;
   const identity = deps.pii.open(order.piiSealed);
   const a = await tracked(deps, order.orderNo, 'national', '6301', () =>
     deps.centre.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
   );
-  if (a.kind !== 'answered') throw new SettlementQueryError(a);
+  if (a.kind !== 'answered') throw new CentreCallError('6301', a);
   const answer = a.status;
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
   return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()))).order;
@@ -166,7 +159,8 @@ export async function settlementPollJob(deps: Deps, orderNo: string, attempt: nu
     const after = await querySettlement(deps, order);
     if (!OPEN.includes(after.state) || after.evidence.insuranceSettled) return 'done';
   } catch (err) {
-    if (!(err instanceof SettlementQueryError)) throw err;
+    // nothing delivered (connection refused, a 4xx): the queue retries the job itself, as before
+    if (!(err instanceof CentreCallError) || err.outcome.kind === 'unavailable') throw err;
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, '6301 query failed');
   }
   if (attempt >= p.pollMaxAttempts) {

@@ -11,6 +11,7 @@ import type { Order } from '../domain/order';
 import { AppError } from '../http/app-error';
 import type { CentreFailure } from '../national/port';
 import { tracked } from './calls';
+import { CentreCallError } from './centre-call';
 import { settlementPolicy, type Deps } from './deps';
 
 /** The patient's authorization: payAuthNo (mini-program e-voucher) or ecToken (kiosk voucher QR). */
@@ -25,19 +26,20 @@ export type AuthorizationExpiredHandler = () => Promise<AppError>;
 const NOT_ACCEPTED = '医保中心未受理这笔支付，这次没有扣款。请稍后重试，或到医院窗口办理';
 
 /** A 6201/6202 the centre did not carry out, as the stable API error the patient sees. */
-async function centreFailure(f: CentreFailure, onExpired: AuthorizationExpiredHandler): Promise<AppError> {
+async function centreFailure(infno: string, f: CentreFailure, onExpired: AuthorizationExpiredHandler): Promise<AppError> {
+  const cause = new CentreCallError(infno, f);
   switch (f.kind) {
     // a request the centre would refuse, caught before it left (TSX: "mdtrtId is unavailable" aborts)
     case 'not_sendable':
-      return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, f);
+      return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, cause);
     case 'authorization_expired':
       return onExpired();
     case 'refused':
-      return new AppError('PEER_REJECTED', NOT_ACCEPTED, undefined, f);
+      return new AppError('PEER_REJECTED', NOT_ACCEPTED, undefined, cause);
     case 'unknown':
-      return new AppError(f.why === 'no_answer' ? 'PEER_UNAVAILABLE' : 'PEER_TIMEOUT', undefined, undefined, f);
+      return new AppError(f.why === 'no_answer' ? 'PEER_UNAVAILABLE' : 'PEER_TIMEOUT', undefined, undefined, cause);
     case 'unavailable':
-      return new AppError('PEER_UNAVAILABLE', undefined, undefined, f);
+      return new AppError('PEER_UNAVAILABLE', undefined, undefined, cause);
   }
 }
 
@@ -76,7 +78,7 @@ export async function placeInsuranceOrder(
       // Nothing is payable after a refused or unanswered upload. An unanswered one is never
       // repeated under the same medOrgOrd (public-rules item 9): the next tap uses fresh keys.
       if (r.kind === 'unknown') await deps.orders.update(orderNo, (o) => onFeeUploadUnanswered(o, now()));
-      throw await centreFailure(r, onExpired);
+      throw await centreFailure('6201', r, onExpired);
     }
     await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
     const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, authorization, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
@@ -93,10 +95,10 @@ export async function placeInsuranceOrder(
       // the 6202 may have been accepted with this authorization: keep it for a refund
       const withAuth = (o: Order): Order => (o.national ? { ...o, national: { ...o.national, authorization } } : o);
       await deps.orders.update(orderNo, (o) => onOutcomeUnknown(withAuth(o), '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
-      throw new AppError('PEER_TIMEOUT', undefined, undefined, r);
+      throw new AppError('PEER_TIMEOUT', undefined, undefined, new CentreCallError('6202', r));
     }
     if (r.kind === 'refused' || r.kind === 'authorization_expired') await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, r.reason, now()));
-    if (r.kind !== 'ordered') throw await centreFailure(r, onExpired);
+    if (r.kind !== 'ordered') throw await centreFailure('6202', r, onExpired);
     const s = r.status;
     const answer = { ordStas: s.ordStas, split: s.split, orgBizSer, authorization, ...(s.splitIssue ? { splitIssue: s.splitIssue } : {}) };
     order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
