@@ -10,7 +10,8 @@ import { WechatPatient } from '../support/patient';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await testStack();
+  // lost notifications are confirmed by the background polls, which start once the window has passed
+  stack = await testStack({ bffConfig: { national: { notifyWindowMs: 2000 } } });
 }, 120_000);
 afterAll(() => stack?.cleanup());
 beforeEach(async () => {

@@ -48,6 +48,12 @@ export const NationalConfig = z.object({
   pollBaseMs: z.number().int().positive().default(2000),
   pollMaxMs: z.number().int().positive().default(60_000),
   pollMaxAttempts: z.number().int().positive().default(12),
+  /**
+   * [I] how long after the channel order is created the 6302 and the channel's notification are
+   * awaited before the background polls ask (6301, the channel's query); meanwhile the patient's
+   * status request only reads (issue 14). Unset: 30 s for WeChat, 15 s for Alipay (inferred).
+   */
+  notifyWindowMs: z.number().int().positive().optional(),
   /** paths differ by province; the defaults are the national REST paths */
   paths: z
     .object({

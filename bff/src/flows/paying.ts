@@ -55,7 +55,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
   });
 
   if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
-  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
+  const pollAfter = deps.config.national.notifyWindowMs ?? (s.channel === 'wechat' ? 30_000 : 15_000); // WeChat stops notifying after ~30 s
   return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
 }
 
