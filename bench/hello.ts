@@ -17,14 +17,14 @@ function helloServer(): void {
   app.listen(port, '127.0.0.1', () => process.stdout.write(JSON.stringify({ event: 'listening', name: 'hello', port }) + '\n'));
 }
 
-/** `concurrency` loops asking GET /hello for `seconds`, with the client the flow benches use. */
-export async function measureHello(base: string, concurrency: number, seconds: number): Promise<{ requests: number; errors: number; perSecond: number; p50: number; p99: number }> {
+/** `concurrency` loops asking GET `path` (/hello) for `seconds`, with the client the flow benches use. */
+export async function measureHello(base: string, concurrency: number, seconds: number, path = '/hello'): Promise<{ requests: number; errors: number; perSecond: number; p50: number; p99: number }> {
   const log: Timed[] = [];
   const c = new BenchClient(base, log);
   const until = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < until) await c.raw('hello', 'GET', '/hello').catch(() => undefined);
+    while (Date.now() < until) await c.raw('hello', 'GET', path).catch(() => undefined);
   }));
   const ms = log.map((t) => t.ms);
   return { requests: log.length, errors: log.filter((t) => !t.ok).length, perSecond: Math.round(log.length / ((Date.now() - started) / 1000)), p50: percentile(ms, 50), p99: percentile(ms, 99) };
