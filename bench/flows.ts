@@ -34,6 +34,22 @@ const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
  */
 export const BENCH_RATE_LIMITS = { login: { limit: 0, windowSeconds: 60 }, orderCreate: { limit: 0, windowSeconds: 60 }, orderPay: { limit: 0, windowSeconds: 60 } };
 
+/** BENCH_PROFILE_DIR=dir: a CPU profile of the BFF over the closed loop alone (bff/src/obs/cpu-profile.ts) */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : undefined;
+
+function profileTimedPhase(pid: number | undefined): { stop(): Promise<void> } {
+  if (!PROFILE_DIR || !pid) return { stop: async () => undefined };
+  process.kill(pid, 'SIGUSR2');
+  return {
+    async stop() {
+      const before = fs.existsSync(PROFILE_DIR) ? fs.readdirSync(PROFILE_DIR).length : 0;
+      process.kill(pid, 'SIGUSR2');
+      for (let i = 0; i < 100 && (fs.existsSync(PROFILE_DIR) ? fs.readdirSync(PROFILE_DIR).length : 0) === before; i++) await new Promise((r) => setTimeout(r, 100));
+      process.stderr.write(`[bench] BFF CPU profile of the closed loop in ${PROFILE_DIR}\n`);
+    },
+  };
+}
+
 /** how often the bench's "result page" asks for the order (the real client polls from 1 s up) */
 const POLL_MS = 250;
 
@@ -41,7 +57,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
-  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
+  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}), ...(PROFILE_DIR ? { MIP_CPU_PROFILE_DIR: PROFILE_DIR } : {}) } });
   const samples: Timed[] = [];
   try {
     const wechat = stack.urls.wechat;
@@ -80,6 +96,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     const bffCpuBefore = procCpu(bffPid);
     const redis = new Redis(stack.redis.url);
     await redis.config('RESETSTAT');
+    const profiling = profileTimedPhase(bffPid);
     let next = 0;
     let done = 0;
     let failed = 0;
@@ -130,6 +147,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     const b = process.cpuUsage(benchCpuBefore);
     cpu.benchClient = Math.round(((b.user + b.system) / 1e6) * 100) / 100;
     const bffCpuPerFlow = cpuMsPer(bffCpuBefore, procCpu(bffPid), done);
+    await profiling.stop();
     const redisCommands = commandsPerFlow(await redis.info('commandstats'), done);
     const counts = countersPerFlow(countersBefore, await readBffCounters(stack.urls.bff), done);
     const closedLatency = bffAddedLatency(samples);
