@@ -7,7 +7,13 @@
  * "BFF-added latency" is read from each response's Server-Timing header: the time the BFF spent
  * on the request minus the time it waited on peers.
  *
- *   npx tsx bench/flows.ts [--concurrency 100] [--seconds 20]
+ * One run reports, per completed flow of the closed loop (`concurrency` patients each starting
+ * their next flow when the last one ends): BFF CPU ms, Redis commands by command, peer calls by
+ * peer and operation, inbound requests by endpoint, and the BFF's CPU in "bare-Koa requests"
+ * (a Koa hello server's CPU per request, driven by the same client). Then an open loop at half
+ * the measured capacity gives BFF-added latency where latency means something (bench/flow-report.ts).
+ *
+ *   npx tsx bench/flows.ts [--concurrency 100] [--seconds 20] [--open-seconds 20] [--hello-seconds 5]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +23,7 @@ import Redis from 'ioredis';
 import { startStack, type Stack } from '../scripts/stack';
 import { CROWD_SIZE } from '../sandbox/seed/persons';
 import { BenchClient, percentile, post, slotPool, type Timed } from './client';
+import { bareKoaCost, bffAddedLatency, commandsPerFlow, countersPerFlow, cpuMsPer, openLoop, procCpu, readBffCounters } from './flow-report';
 
 /** the crowd books the same sessions again and again: the HIS's one-registration-per-session rule is off for throughput runs */
 const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
@@ -30,11 +37,27 @@ export const BENCH_RATE_LIMITS = { login: { limit: 0, windowSeconds: 60 }, order
 /** the bench's "result page" waits server-side like the real client (client/src/lib/confirm.ts), at most this long per request */
 const WAIT_SECONDS = 20;
 
-export async function benchFlows(opts: { concurrency?: number; seconds?: number } = {}): Promise<object> {
+/** BENCH_PROFILE_DIR=dir: a CPU profile of the BFF over the closed loop alone (bff/src/obs/cpu-profile.ts) */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : undefined;
+
+function profileTimedPhase(pid: number | undefined): { stop(): Promise<void> } {
+  if (!PROFILE_DIR || !pid) return { stop: async () => undefined };
+  process.kill(pid, 'SIGUSR2');
+  return {
+    async stop() {
+      const before = fs.existsSync(PROFILE_DIR) ? fs.readdirSync(PROFILE_DIR).length : 0;
+      process.kill(pid, 'SIGUSR2');
+      for (let i = 0; i < 100 && (fs.existsSync(PROFILE_DIR) ? fs.readdirSync(PROFILE_DIR).length : 0) === before; i++) await new Promise((r) => setTimeout(r, 100));
+      process.stderr.write(`[bench] BFF CPU profile of the closed loop in ${PROFILE_DIR}\n`);
+    },
+  };
+}
+
+export async function benchFlows(opts: { concurrency?: number; seconds?: number; openSeconds?: number; helloSeconds?: number } = {}): Promise<object> {
   const concurrency = opts.concurrency ?? 100;
   const seconds = opts.seconds ?? 20;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-bench-'));
-  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}) } });
+  const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn', ...(process.env.BFF_NODE_ARGS ? { MIP_NODE_ARGS: process.env.BFF_NODE_ARGS } : {}), ...(PROFILE_DIR ? { MIP_CPU_PROFILE_DIR: PROFILE_DIR } : {}) } });
   const samples: Timed[] = [];
   try {
     const wechat = stack.urls.wechat;
@@ -64,8 +87,16 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const procs = [...stack.bffs.map((b) => ['bff', b.pid] as const), ...Object.entries(stack.peers).map(([n, h]) => [n, h.pid] as const)];
     const cpuBefore = procs.map(([, pid]) => cpuSeconds(pid));
     const benchCpuBefore = process.cpuUsage();
+    const bffPid = stack.bffs[0].pid;
+    // what the BFF spends with no request at all (queue worker, timers): a floor under every per-flow figure at a low rate
+    const idleBefore = procCpu(bffPid);
+    await new Promise((r) => setTimeout(r, 3000));
+    const bffIdleCpuMsPerSecond = cpuMsPer(idleBefore, procCpu(bffPid), 3).total;
+    const countersBefore = await readBffCounters(stack.urls.bff);
+    const bffCpuBefore = procCpu(bffPid);
     const redis = new Redis(stack.redis.url);
     await redis.config('RESETSTAT');
+    const profiling = profileTimedPhase(bffPid);
     let next = 0;
     let done = 0;
     let failed = 0;
@@ -117,31 +148,69 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
     const cpu: Record<string, number> = Object.fromEntries(procs.map(([name, pid], i) => [name, Math.round((cpuSeconds(pid) - cpuBefore[i]) * 100) / 100]));
     const b = process.cpuUsage(benchCpuBefore);
     cpu.benchClient = Math.round(((b.user + b.system) / 1e6) * 100) / 100;
-    const timed = samples.filter((s) => s.appMs !== undefined);
-    const bffAdded = (s: Timed) => Math.max(0, s.appMs! - (s.peerMs ?? 0));
-    const added = timed.map(bffAdded);
-    const byEndpoint: Record<string, { n: number; p50: number; p99: number }> = {};
-    for (const id of [...new Set(timed.map((s) => s.what))]) {
-      const xs = timed.filter((s) => s.what === id).map(bffAdded);
-      byEndpoint[id] = { n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) };
-    }
-    const national = (await (await fetch(`${stack.urls.national}/sandbox/orders`)).json()) as { orders: { ordStas: string }[] };
+    const bffCpuPerFlow = cpuMsPer(bffCpuBefore, procCpu(bffPid), done);
+    await profiling.stop();
     const redisCommands = commandsPerFlow(await redis.info('commandstats'), done);
+    const counts = countersPerFlow(countersBefore, await readBffCounters(stack.urls.bff), done);
+    const closedLatency = bffAddedLatency(samples);
+    const closedFlowMs = { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) };
+    const flowsPerSecond = Math.round((done / elapsed) * 10) / 10;
+
+    // Open loop at half the capacity just measured: flows arrive at a fixed rate, each on a patient with no flow running.
+    samples.length = 0;
+    flowMs.length = 0;
+    const busy = new Set<string>();
+    let cursor = 0;
+    const openCpuBefore = procCpu(bffPid);
+    const open = await openLoop(flowsPerSecond / 2, opts.openSeconds ?? 20, () => {
+      for (let k = 0; k < patients.length; k++) {
+        const p = patients[cursor++ % patients.length];
+        if (busy.has(p.key)) continue;
+        const slotId = slots[next++];
+        if (!slotId) return false;
+        busy.add(p.key);
+        return flow(p, slotId).finally(() => busy.delete(p.key));
+      }
+      return false;
+    });
+    const openCpuPerFlow = cpuMsPer(openCpuBefore, procCpu(bffPid), open.completed);
+    const openLatency = bffAddedLatency(samples);
+
+    const national = (await (await fetch(`${stack.urls.national}/sandbox/orders`)).json()) as { orders: { ordStas: string }[] };
     redis.disconnect();
+    const bareKoa = await bareKoaCost(dir, concurrency, opts.helloSeconds ?? 5);
     return {
       concurrency,
       seconds: elapsed,
       flowsCompleted: done,
       flowsFailed: failed,
       errors,
-      flowsPerSecond: Math.round((done / elapsed) * 10) / 10,
-      flowLatencyMs: { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) },
-      bffAddedLatencyMs: { requests: added.length, p50: percentile(added, 50), p99: percentile(added, 99), byEndpoint },
+      flowsPerSecond,
+      flowLatencyMs: closedFlowMs,
+      /** at saturation (closed loop): read the open loop's figure for what a patient sees */
+      bffAddedLatencyMs: closedLatency,
       centreOrdersSettled: national.orders.filter((o) => o.ordStas === '6').length,
+      /** the machine is shared: a high load average makes every CPU figure larger */
+      loadAvg: os.loadavg().map((x) => Math.round(x * 10) / 10),
+      bffIdleCpuMsPerSecond,
       /** CPU seconds each process used during the timed phase (2 cores = 2 s per second) */
       cpuSeconds: cpu,
-      /** Redis commands per completed flow, by command (INFO commandstats over the timed phase) */
+      perFlow: {
+        /** the BFF's CPU per completed flow (user + system; system is mostly the kernel's loopback TCP) */
+        bffCpuMs: bffCpuPerFlow,
+        /** the same CPU as a number of requests a bare Koa hello server answers with it */
+        bareKoaRequests: Math.round(bffCpuPerFlow.total / bareKoa.cpuMsPerRequest),
+        /** Redis commands by command (INFO commandstats over the timed phase) */
+        redisCommands,
+        /** calls the BFF made to each peer, by operation (its peer HTTP client's counter) */
+        peerCalls: counts.peerCalls,
+        /** requests the BFF answered, by method and route: patient API and peers' callbacks */
+        inboundRequests: counts.inboundRequests,
+      },
+      /** kept for comparison with earlier results: the same figure as perFlow.redisCommands */
       redisCommandsPerFlow: redisCommands,
+      bareKoa,
+      openLoop: { ...open, bffCpuMsPerFlow: openCpuPerFlow, flowLatencyMs: { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) }, bffAddedLatencyMs: openLatency },
     };
   } finally {
     await stack.stop();
@@ -150,26 +219,10 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number 
   }
 }
 
-/** utime + stime of a process, from /proc (Linux). */
-function commandsPerFlow(info: string, flows: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  let total = 0;
-  for (const m of info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
-    if (['config', 'info'].includes(m[1])) continue;
-    total += Number(m[2]);
-    out[m[1]] = Math.round((Number(m[2]) / Math.max(1, flows)) * 10) / 10;
-  }
-  return { total: Math.round((total / Math.max(1, flows)) * 10) / 10, ...Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1])) };
-}
-
+/** utime + stime of a process in seconds, from /proc (Linux). */
 function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
+  const c = procCpu(pid);
+  return c.user + c.sys;
 }
 
 async function identity(key: string): Promise<{ idNo: string; name: string }> {
@@ -183,7 +236,7 @@ if (require.main === module) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : d;
   };
-  benchFlows({ concurrency: arg('concurrency', 100), seconds: arg('seconds', 20) })
+  benchFlows({ concurrency: arg('concurrency', 100), seconds: arg('seconds', 20), openSeconds: arg('open-seconds', 20), helloSeconds: arg('hello-seconds', 5) })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((e) => {
       console.error(e);

@@ -10,7 +10,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Koa from 'koa';
 import { patientApi as api } from '@mip/shared';
 import { startStack, type Stack } from '../scripts/stack';
 import { freePort } from '../scripts/stack/ports';
@@ -18,33 +17,12 @@ import { service } from '../scripts/stack/service';
 import { CROWD_SIZE, personByKey } from '../sandbox/seed/persons';
 import { BENCH_RATE_LIMITS } from './flows';
 import { BenchClient, percentile, post, slotPool, type Timed } from './client';
+import { HELLO_ENTRY, measureHello } from './hello';
 
 /** the crowd books the same sessions again and again: the HIS's one-registration-per-session rule is off for throughput runs */
 const BENCH_SANDBOX = { his: { oneRegistrationPerSession: false } };
 
 const POLL_MS = 250;
-
-/** The bare Koa server: one route, { ok: true } — started as its own process like the BFFs. */
-function helloServer(): void {
-  const app = new Koa();
-  app.use((ctx) => {
-    ctx.body = { ok: true };
-  });
-  const port = Number(process.env.PORT);
-  app.listen(port, '127.0.0.1', () => process.stdout.write(JSON.stringify({ event: 'listening', name: 'hello', port }) + '\n'));
-}
-
-async function measureHello(base: string, concurrency: number, seconds: number): Promise<object> {
-  const log: Timed[] = [];
-  const c = new BenchClient(base, log);
-  const until = Date.now() + seconds * 1000;
-  const started = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < until) await c.raw('hello', 'GET', '/hello').catch(() => undefined);
-  }));
-  const ms = log.map((t) => t.ms);
-  return { requests: log.length, errors: log.filter((t) => !t.ok).length, perSecond: Math.round(log.length / ((Date.now() - started) / 1000)), p50: percentile(ms, 50), p99: percentile(ms, 99) };
-}
 
 export async function benchLoad(opts: { seconds?: number; concurrency?: number; helloSeconds?: number } = {}): Promise<object> {
   const seconds = opts.seconds ?? 60;
@@ -52,7 +30,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-load-'));
   const stack: Stack = await startStack({ dir, sandboxConfig: BENCH_SANDBOX, bffInstances: 3, bffConfig: { validateResponses: false, rateLimits: BENCH_RATE_LIMITS }, bffEnv: { LOG_LEVEL: 'warn' } });
   const helloPort = await freePort();
-  const hello = service({ name: 'hello-koa', entry: 'bench/load.ts', port: helloPort, env: { BENCH_HELLO: '1' }, logDir: path.join(dir, 'logs') });
+  const hello = service({ name: 'hello-koa', entry: HELLO_ENTRY, port: helloPort, env: {}, logDir: path.join(dir, 'logs') });
   await hello.start();
   try {
     // the same client, the same concurrency, first against the bare Koa server
@@ -173,9 +151,7 @@ export async function benchLoad(opts: { seconds?: number; concurrency?: number; 
   }
 }
 
-if (process.env.BENCH_HELLO) {
-  helloServer();
-} else if (require.main === module) {
+if (require.main === module) {
   const arg = (name: string, d: number) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : d;

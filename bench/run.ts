@@ -2,8 +2,9 @@
  * `npm run bench`: every benchmark of the project in one run on this machine, written to
  * bench/results/<timestamp>.json and bench/results/latest.json.
  *   - crypto: SM2 sign/verify and envelope seal+open, ours beside sm-crypto (ratio)
- *   - flows: complete payment flows per second through one BFF against the sandboxes, with
- *     p50/p99 BFF-added latency at 100 concurrent flows
+ *   - flows: complete payment flows per second through one BFF against the sandboxes; per flow:
+ *     BFF CPU ms (also in bare-Koa requests), Redis commands, peer calls, inbound requests; and an
+ *     open loop at half that capacity for BFF-added latency p50/p99 (bench/flows.ts)
  *   - load: sustained flows across three BFF instances for 60 s beside a bare Koa server
  *   - client: build sizes (WeChat main package < 2 MB) and the H5 first render in Chromium
  * `npm run bench -- crypto flows` runs a subset.
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const all: Record<string, Bench> = {
     crypto: () => benchCrypto(),
-    flows: () => benchFlows({ concurrency: 100, seconds: 30 }),
+    flows: () => benchFlows({ concurrency: 100, seconds: 30, openSeconds: 20, helloSeconds: 5 }),
     load: () => benchLoad(),
     client: async () => {
       buildClient();

@@ -5,6 +5,7 @@ import { createApp } from './http/app';
 import { Worker } from './store/queue';
 import { jobHandlers } from './worker/handlers';
 import { bffExtras } from './ops/extras';
+import { profileOnSignal } from './obs/cpu-profile';
 
 /**
  * One BFF process: the HTTP API and a queue worker. Several processes share one Redis; the
@@ -13,6 +14,7 @@ import { bffExtras } from './ops/extras';
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = wire(config);
+  profileOnSignal(process.env.MIP_CPU_PROFILE_DIR, deps.log);
   // staff console, OpenAPI document, health and metrics
   const extras = await bffExtras(deps);
   const app = createApp(deps, extras);

@@ -2,13 +2,26 @@ import type { Context } from 'koa';
 import type { Auth } from '@mip/shared';
 import type { SecurityConfig } from '../config/security';
 import { verifyRequest } from '../security/hmac-request';
-import type { PatientSessions } from '../sessions/patient-sessions';
+import type { PatientSession, PatientSessions } from '../sessions/patient-sessions';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
 import { AppError } from './app-error';
 import { readRawBody } from './body';
 import type { Authenticator } from './route';
 import type { Principal } from './principal';
+
+/**
+ * The patient session of this request's bearer token, looked up once per request: the rate
+ * limiter (before the router) and the route's authentication ask for it on the same request.
+ */
+export function patientSessionOf(ctx: Context, sessions: Pick<PatientSessions, 'resolve'>): Promise<PatientSession | null> {
+  const state = ctx.state as { patientSession?: Promise<PatientSession | null> };
+  if (!state.patientSession) {
+    const m = /^Bearer (.+)$/.exec(ctx.get('authorization'));
+    state.patientSession = m ? sessions.resolve(m[1]) : Promise.resolve(null);
+  }
+  return state.patientSession;
+}
 
 export interface StaffResolver {
   (ctx: Context): Promise<Principal | null>;
@@ -41,8 +54,7 @@ export function createAuthenticator(deps: {
   return async (ctx: Context, kind: Exclude<Auth, 'none'>): Promise<Principal> => {
     switch (kind) {
       case 'patient': {
-        const m = /^Bearer (.+)$/.exec(ctx.get('authorization'));
-        const s = m ? await deps.sessions.resolve(m[1]) : null;
+        const s = await patientSessionOf(ctx, deps.sessions);
         if (!s) throw new AppError('UNAUTHENTICATED');
         return { kind: 'patient', sessionId: s.sessionId, patientKey: s.ownerKey, channel: s.channel, openId: s.openId };
       }

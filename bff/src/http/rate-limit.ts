@@ -15,6 +15,7 @@ import { RateCounter } from '../store/rate-counter';
 import type { RedisClient } from '../store/redis';
 import type { PatientSessions } from '../sessions/patient-sessions';
 import { AppError } from './app-error';
+import { patientSessionOf } from './authenticate';
 
 export { RateLimitsConfig, type RateRule } from '../config/rate-limits';
 
@@ -62,10 +63,7 @@ export function rateLimits(deps: { redis: RedisClient; keys: Keys; sessions: Pic
     if (rule && rules[rule.name].limit > 0) {
       let subject: string | undefined;
       if (rule.by === 'ip') subject = ctx.ip;
-      else {
-        const m = /^Bearer (.+)$/.exec(ctx.get('authorization'));
-        subject = m ? (await deps.sessions.resolve(m[1]))?.ownerKey : undefined;
-      }
+      else subject = (await patientSessionOf(ctx, deps.sessions))?.ownerKey;
       if (subject !== undefined) {
         const retryAfter = await limiter.hit(rule.name, subject);
         if (retryAfter > 0) {

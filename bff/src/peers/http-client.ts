@@ -53,9 +53,14 @@ export interface PeerRequest {
  */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
+/** The answer's headers, read by name (case-insensitive); repeated headers joined with ", " as fetch's Headers does. */
+export interface PeerHeaders {
+  get(name: string): string | null;
+}
+
 export interface PeerResponse {
   status: number;
-  headers: Headers;
+  headers: PeerHeaders;
   body: Buffer;
   text(): string;
 }
@@ -104,8 +109,50 @@ export async function peerRequest(req: PeerRequest): Promise<PeerResponse> {
 
 interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: PeerHeaders;
   body: Buffer;
+}
+
+/**
+ * Node's own parsed headers (lower-case names) behind a Headers-like get(): building a fetch
+ * Headers object per answer validated and copied every header of every peer call, and most
+ * answers are never asked for one.
+ */
+class IncomingHeaders implements PeerHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    if (v === undefined) return null;
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
+/**
+ * Request options per URL, parsed once: a process talks to a handful of peer URLs, and
+ * new URL() plus its conversion to request options is a measurable part of a small call.
+ */
+const TARGETS = new Map<string, { protocol: 'http:' | 'https:'; options: http.RequestOptions }>();
+const MAX_TARGETS = 512;
+
+function target(raw: string): { protocol: 'http:' | 'https:'; options: http.RequestOptions } {
+  let t = TARGETS.get(raw);
+  if (t) return t;
+  const url = new URL(raw); // throws on an invalid URL: the caller reports not_delivered
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+  const protocol = url.protocol;
+  t = {
+    protocol,
+    options: {
+      protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port || undefined,
+      path: `${url.pathname}${url.search}`,
+      ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+    },
+  };
+  if (TARGETS.size >= MAX_TARGETS) TARGETS.clear();
+  TARGETS.set(raw, t);
+  return t;
 }
 
 type TransportError = Error & { failure: PeerFailure; status?: number };
@@ -130,13 +177,13 @@ const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUN
  */
 function send(req: PeerRequest, headers: Record<string, string>): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    let url: URL;
+    let t: ReturnType<typeof target>;
     try {
-      url = new URL(req.url);
+      t = target(req.url);
     } catch {
       return reject(Object.assign(new Error(`invalid URL ${req.url}`), { failure: 'not_delivered' as const }));
     }
-    const lib = url.protocol === 'https:' ? https : http;
+    const lib = t.protocol === 'https:' ? https : http;
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
     const h: http.OutgoingHttpHeaders = { ...headers };
     if (body) h['content-length'] = body.length;
@@ -150,7 +197,7 @@ function send(req: PeerRequest, headers: Record<string, string>): Promise<RawRes
       reject(Object.assign(new Error(message), { failure, status }));
     };
     const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    const r = lib.request(url, { method: req.method ?? 'POST', headers: h, agent: AGENTS[url.protocol as 'http:' | 'https:'] }, (m) => {
+    const r = lib.request({ ...t.options, method: req.method ?? 'POST', headers: h, agent: AGENTS[t.protocol] }, (m) => {
       status = m.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -166,12 +213,7 @@ function send(req: PeerRequest, headers: Record<string, string>): Promise<RawRes
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const out = new Headers();
-        for (const [k, v] of Object.entries(m.headers)) {
-          if (Array.isArray(v)) for (const x of v) out.append(k, x);
-          else if (v !== undefined) out.set(k, v);
-        }
-        resolve({ status: status!, headers: out, body: Buffer.concat(chunks) });
+        resolve({ status: status!, headers: new IncomingHeaders(m.headers), body: Buffer.concat(chunks) });
       });
       m.on('error', (e) => fail('broken', describe(e)));
       m.on('close', () => {

@@ -105,7 +105,7 @@ export class WechatPayHttp {
   }
 }
 
-export function signatureHeaders(res: { headers: Headers }): { timestamp?: string; nonce?: string; signature?: string; serial?: string } {
+export function signatureHeaders(res: { headers: Pick<Headers, 'get'> }): { timestamp?: string; nonce?: string; signature?: string; serial?: string } {
   const g = (n: string) => res.headers.get(n) ?? undefined;
   return { timestamp: g('wechatpay-timestamp'), nonce: g('wechatpay-nonce'), signature: g('wechatpay-signature'), serial: g('wechatpay-serial') };
 }
