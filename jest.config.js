@@ -18,4 +18,13 @@ if (fs.existsSync(__dirname + '/client/jest.config.js')) projects.push('<rootDir
 // Issue 13: the cross-process suites mostly wait on other processes (Redis, sandboxes, BFFs,
 // Chromium), so two workers on the 2-core CI machine overlap those waits; jest's default there is
 // one (cores - 1). JEST_WORKERS overrides it.
-module.exports = { projects, testTimeout: 60000, maxWorkers: Number(process.env.JEST_WORKERS ?? 2) };
+// Issue 13: the stack's process entries are bundled once per run (test/support/compile-stack.js);
+// the longest files start first, also in a fresh clone (test/support/sequencer.js).
+module.exports = {
+  projects,
+  testTimeout: 60000,
+  maxWorkers: Number(process.env.JEST_WORKERS ?? 2),
+  globalSetup: '<rootDir>/test/support/compile-stack.js',
+  globalTeardown: '<rootDir>/test/support/compile-stack-teardown.js',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
+};

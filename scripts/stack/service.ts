@@ -19,7 +19,19 @@ export interface ServiceHandle {
 const ROOT = path.resolve(__dirname, '../..');
 
 /**
- * Runs a TypeScript entry point in its own Node process (through tsx) and waits for the
+ * Node's arguments for a TypeScript entry point: its bundle when jest's global set-up made one for
+ * this run (test/support/compile-stack.js, MIP_STACK_COMPILED; about 0.3 s to listen instead of
+ * about 2 s), else the source through tsx.
+ */
+export function nodeArgs(entry: string): string[] {
+  const file = path.resolve(ROOT, entry);
+  const dir = process.env.MIP_STACK_COMPILED;
+  const bundle = dir ? path.join(dir, path.relative(ROOT, file).replace(/\.ts$/, '.js')) : undefined;
+  return bundle && fs.existsSync(bundle) ? ['--enable-source-maps', bundle] : ['--import', 'tsx', file];
+}
+
+/**
+ * Runs a TypeScript entry point in its own Node process (`nodeArgs`) and waits for the
  * {"event":"listening"} line it prints. Output goes to a log file next to the stack's data.
  */
 export function service(opts: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string }): ServiceHandle {
@@ -47,7 +59,7 @@ export function service(opts: { name: string; entry: string; port: number; env: 
       const log = fs.createWriteStream(logFile, { flags: 'a' });
       // MIP_NODE_ARGS: extra Node flags for profiling runs (e.g. --cpu-prof), never set by default
       const extra = (opts.env.MIP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      child = spawn(process.execPath, [...extra, '--import', 'tsx', path.resolve(ROOT, opts.entry)], {
+      child = spawn(process.execPath, [...extra, ...nodeArgs(opts.entry)], {
         cwd: ROOT,
         env: { ...process.env, ...opts.env, PORT: String(opts.port), NODE_ENV: process.env.NODE_ENV ?? 'production' },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { hisApi, patientApi } from '@mip/shared';
 import { billsApi } from '../../shared/src/contract/bills';
 import { startCluster, type ClusterHandle } from '../../scripts/stack/cluster';
+import { nodeArgs } from '../../scripts/stack/service';
 import { Keys, SHARDS, shardOf } from '../../bff/src/store/keys';
 import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
 import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
@@ -123,7 +124,7 @@ describe('the durable queue on the cluster', () => {
     const prefix = 'cq:';
     const queue = new JobQueue(client, new Keys(prefix));
     await queue.ensureGroups();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/worker-child.ts')], {
+    const child = spawn(process.execPath, nodeArgs(path.join(__dirname, '../support/worker-child.ts')), {
       env: { ...process.env, REDIS_URL: cluster.url, PREFIX: prefix, CONSUMER: 'doomed' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -5,6 +5,7 @@ import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
 import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
+import { nodeArgs } from '../../scripts/stack/service';
 import { testRedis } from '../support/redis';
 import { waitFor, waitForValue } from '../support/wait';
 
@@ -29,7 +30,7 @@ describe('the durable job queue', () => {
   });
 
   it('gives the pending job of a killed worker process to another worker', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/worker-child.ts')], {
+    const child = spawn(process.execPath, nodeArgs(path.join(__dirname, '../support/worker-child.ts')), {
       env: { ...process.env, REDIS_URL: redis.url, PREFIX: prefix, CONSUMER: 'doomed' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { ERRORS, isErrorCode } from '@mip/shared';
 import type { RedisClient } from '../../bff/src/store/redis';
+import { Keys } from '../../bff/src/store/keys';
+import { JobQueue } from '../../bff/src/store/queue';
 
 // ------------------------------------------------------------------ the state a refusal must not touch
 
@@ -146,10 +148,14 @@ export class HostileProbe {
     badCodes: 0,
   };
 
+  private readonly queue: JobQueue;
+
   constructor(
     private readonly base: string,
     private readonly redis: RedisClient,
-  ) {}
+  ) {
+    this.queue = new JobQueue(redis, new Keys('mip:'));
+  }
 
   async send(method: string, url: string, headers: Record<string, string>, body?: string | Buffer): Promise<Sent> {
     const res = await fetch(this.base + url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
@@ -194,13 +200,16 @@ export class HostileProbe {
     return r;
   }
 
-  /** Until Redis stops changing (at most 6 s). */
+  /**
+   * Until the BFF's durable queue has nothing ready or running (where every follow-up of a
+   * request runs) and Redis stays the same over 40 ms (at most 6 s).
+   */
   async quiet(): Promise<void> {
     let last = await digest(this.redis);
-    for (let i = 0; i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 150));
-      const now = await digest(this.redis);
-      if (now === last) return;
+    for (let i = 0; i < 150; i++) {
+      await new Promise((r) => setTimeout(r, 40));
+      const [now, depth] = await Promise.all([digest(this.redis), this.queue.depth()]);
+      if (now === last && depth.ready + depth.pending === 0) return;
       last = now;
     }
   }
