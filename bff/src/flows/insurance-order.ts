@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { feeUploadKeys, onFeeUploaded, onFeeUploadUnanswered, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
 import { onOutcomeUnknown } from '../domain/settlement';
 import type { Order } from '../domain/order';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import { NationalRequestError } from '../national/messages';
 import { tracked } from './calls';
@@ -23,7 +23,7 @@ export type PayAuthorization = { payAuthNo: string; ecToken?: undefined } | { ec
  * Turns a refused authorization into the caller's own answer (mini-program: authorize again;
  * kiosk: scan the voucher again); null for other refusals.
  */
-export type RefusalHandler = (err: NationalRejectedError) => Promise<AppError | null>;
+export type RefusalHandler = (err: NationalRejectedError) => Promise<DomainError | null>;
 
 export async function placeInsuranceOrder(
   deps: Deps,
@@ -37,7 +37,7 @@ export async function placeInsuranceOrder(
   const now = () => deps.now();
   const refused = async (err: unknown) => {
     // a request the centre would refuse, caught before it left (TSX: "mdtrtId is unavailable" aborts)
-    if (err instanceof NationalRequestError) return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, err);
+    if (err instanceof NationalRequestError) return new DomainError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, err);
     return err instanceof NationalRejectedError ? await onRefused(err) : null;
   };
 
@@ -88,15 +88,15 @@ export async function placeInsuranceOrder(
         // the 6202 may have been accepted with this authorization: keep it for a refund
         const withAuth = (o: Order): Order => (o.national ? { ...o, national: { ...o.national, authorization } } : o);
         await deps.orders.update(orderNo, (o) => onOutcomeUnknown(withAuth(o), '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
-        throw new AppError('PEER_TIMEOUT', undefined, undefined, err);
+        throw new DomainError('PEER_TIMEOUT', undefined, undefined, err);
       }
       if (err instanceof NationalRejectedError) {
         await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, `${err.code} ${err.detail}`, now()));
-        throw (await refused(err)) ?? new AppError('PEER_REJECTED', '医保中心未受理这笔支付，这次没有扣款。请稍后重试，或到医院窗口办理', undefined, err);
+        throw (await refused(err)) ?? new DomainError('PEER_REJECTED', '医保中心未受理这笔支付，这次没有扣款。请稍后重试，或到医院窗口办理', undefined, err);
       }
       throw peerFailure(err);
     }
-    if (order.state === 'manual_review') throw new AppError('AMOUNT_MISMATCH');
+    if (order.state === 'manual_review') throw new DomainError('AMOUNT_MISMATCH');
   }
   return order;
 }

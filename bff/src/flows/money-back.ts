@@ -26,7 +26,7 @@ import { HisUnclearError } from '../his/port';
 import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import { NationalFormatError, type RefundType } from '../national/messages';
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';

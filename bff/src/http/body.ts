@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 
 /**
  * Reads the raw request body once, with a hard size limit. Notification handlers need the exact
@@ -9,7 +9,7 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
   const cached = (ctx.state as { rawBody?: Buffer }).rawBody;
   if (cached) return cached;
   const declared = Number(ctx.get('content-length') || '0');
-  if (declared > limitBytes) throw new AppError('BODY_TOO_LARGE');
+  if (declared > limitBytes) throw new DomainError('BODY_TOO_LARGE');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
@@ -17,7 +17,7 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
     size += buf.length;
     if (size > limitBytes) {
       ctx.req.destroy();
-      throw new AppError('BODY_TOO_LARGE');
+      throw new DomainError('BODY_TOO_LARGE');
     }
     chunks.push(buf);
   }
@@ -31,10 +31,10 @@ export async function readJsonBody(ctx: Context, limitBytes = 64 * 1024): Promis
   const raw = await readRawBody(ctx, limitBytes);
   if (raw.length === 0) return {};
   const type = ctx.get('content-type');
-  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AppError('MALFORMED_JSON');
+    throw new DomainError('MALFORMED_JSON');
   }
 }

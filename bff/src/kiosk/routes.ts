@@ -4,7 +4,7 @@ import { kioskApi as api } from '@mip/shared';
 import { confirmNow } from '../flows/confirming';
 import type { Deps } from '../flows/deps';
 import { toOrderView } from '../flows/views';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { PrincipalOf } from '../http/principal';
 import { bind, type RouteOptions } from '../http/route';
 import { kioskConfigOf, type KioskConfig } from './config';
@@ -38,7 +38,7 @@ export function kioskRoutes(router: Router, deps: Deps, opts: RouteOptions, kc: 
 
   bind(router, api.bills, opts, async ({ principal, params }) => {
     const v = await visit(principal, params.visitId);
-    if (!v.hisPatientId) throw new AppError('IDENTITY_REQUIRED', '请先选择医保待遇');
+    if (!v.hisPatientId) throw new DomainError('IDENTITY_REQUIRED', '请先选择医保待遇');
     return { bills: await deps.his.listUnpaidBills({ hisPatientId: v.hisPatientId }) };
   });
 

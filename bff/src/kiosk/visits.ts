@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { HisBenefit } from '../his/port';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
 import type { KioskConfig } from './config';
@@ -79,7 +79,7 @@ export class KioskVisits {
 
   async save(v: KioskVisitRecord): Promise<void> {
     const ttl = this.ttlMs(v);
-    if (ttl <= 0) throw new AppError('IDENTITY_REQUIRED', VISIT_GONE);
+    if (ttl <= 0) throw new DomainError('IDENTITY_REQUIRED', VISIT_GONE);
     await this.redis.set(this.key(v.visitId), JSON.stringify(v), 'PX', ttl);
   }
 
@@ -98,7 +98,7 @@ export class KioskVisits {
 
   async get(deviceId: string, visitId: string): Promise<KioskVisitRecord> {
     const v = await this.find(deviceId, visitId);
-    if (!v) throw new AppError('IDENTITY_REQUIRED', VISIT_GONE);
+    if (!v) throw new DomainError('IDENTITY_REQUIRED', VISIT_GONE);
     return v;
   }
 

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { opsApi } from '@mip/shared';
 
 const { health, metrics } = opsApi;
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import { bind, type RouteOptions } from '../http/route';
 import { isOpsCaller } from './access';
 import type { HealthReport } from './health';
@@ -29,7 +29,7 @@ export function opsRoutes(router: Router, deps: OpsRouteDeps, opts: RouteOptions
   });
 
   bind(router, metrics, opts, async ({ ctx }) => {
-    if (!isOpsCaller(ctx, deps.opsToken)) throw new AppError('FORBIDDEN', 'metrics are for loopback or the ops token');
+    if (!isOpsCaller(ctx, deps.opsToken)) throw new DomainError('FORBIDDEN', 'metrics are for loopback or the ops token');
     const text = await deps.registry.render();
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain; version=0.0.4; charset=utf-8';

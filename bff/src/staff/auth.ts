@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { STAFF_COOKIE, type StaffRole } from './contract';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { StaffResolver } from '../http/authenticate';
 import type { PrincipalOf } from '../http/principal';
 import type { StaffAccounts } from './accounts';
@@ -63,7 +63,7 @@ export function createStaffResolver(deps: { sessions: StaffSessions; accounts: S
       return null;
     }
     if (!SAFE_METHODS.has(ctx.method) && (!csrfMatches(ctx.get('x-csrf-token') || undefined, session.csrfToken) || !sameOrigin(ctx))) {
-      throw new AppError('FORBIDDEN', '页面已过期，请刷新页面后重试', { reason: 'CSRF_TOKEN_INVALID' });
+      throw new DomainError('FORBIDDEN', '页面已过期，请刷新页面后重试', { reason: 'CSRF_TOKEN_INVALID' });
     }
     Object.assign(ctx.state as StaffState, { staffToken: token, staffCsrf: session.csrfToken, staffUsername: account.username });
     return { kind: 'staff', staffId: account.staffId, roles: account.roles, sessionId: session.sessionId };
@@ -73,6 +73,6 @@ export function createStaffResolver(deps: { sessions: StaffSessions; accounts: S
 /** Role check per endpoint; an empty list admits any signed-in staff member. */
 export function requireRole(principal: PrincipalOf<'staff'>, roles: readonly StaffRole[]): void {
   if (roles.length && !principal.roles.some((r) => (roles as readonly string[]).includes(r))) {
-    throw new AppError('FORBIDDEN', '您的账号没有此操作的权限', { reason: 'ROLE_REQUIRED', roles });
+    throw new DomainError('FORBIDDEN', '您的账号没有此操作的权限', { reason: 'ROLE_REQUIRED', roles });
   }
 }
