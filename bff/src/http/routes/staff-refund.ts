@@ -6,13 +6,13 @@
  */
 import type Router from '@koa/router';
 import { formatFen } from '@mip/shared';
-import { staffApi as api } from './contract';
-import { refundableLeft } from '../domain/order';
-import type { Deps } from '../flows/deps';
-import { createRefund } from '../flows/refunding';
-import { DomainError } from '../domain/errors';
-import { bind, type RouteOptions } from '../http/route';
-import { toStaffDetail } from './views';
+import { staffApi as api } from '../../staff/contract';
+import { refundableLeft } from '../../domain/order';
+import type { Deps } from '../../flows/deps';
+import { createRefund } from '../../flows/refunding';
+import { DomainError } from '../../domain/errors';
+import { bind, type RouteOptions } from '../route';
+import { toStaffDetail } from '../../staff/views';
 
 export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>;
 

@@ -1,29 +1,25 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { staffApi as api, type StaffOrderDetail, type StaffRole } from './contract';
-import type { Order } from '../domain/order';
-import { resolveReview, ReviewError } from '../domain/review';
-import type { Deps } from '../flows/deps';
-import { DomainError } from '../domain/errors';
-import type { PrincipalOf } from '../http/principal';
-import { bind, type RouteOptions } from '../http/route';
-import { normalizeUsername, type StaffAccounts } from './accounts';
-import { clearSessionCookie, requireRole, setSessionCookie, type StaffState } from './auth';
-import { exportFileName, toCsv } from './csv';
-import type { LoginLimiter } from './rate-limit';
-import { paginate, searchOrders } from './search';
-import type { StaffSessions } from './sessions';
-import { toStaffDetail, toStaffRow } from './views';
-import { listRegions } from '../flows/insurance';
-import { staffRefundRoute } from './refund-route';
+import { staffApi as api, type StaffOrderDetail, type StaffRole } from '../../staff/contract';
+import type { Order } from '../../domain/order';
+import { resolveReview, ReviewError } from '../../domain/review';
+import type { Deps } from '../../flows/deps';
+import { DomainError } from '../../domain/errors';
+import type { PrincipalOf } from '../principal';
+import { bind, type RouteOptions } from '../route';
+import { normalizeUsername, type StaffAccounts } from '../../staff/accounts';
+import { clearSessionCookie, setSessionCookie, type StaffState } from '../staff-auth';
+import { requireRole } from '../../staff/auth';
+import type { StaffServices } from '../../staff';
+import { exportFileName, toCsv } from '../../staff/csv';
+import type { LoginLimiter } from '../../staff/rate-limit';
+import { paginate, searchOrders } from '../../staff/search';
+import type { StaffSessions } from '../../staff/sessions';
+import { toStaffDetail, toStaffRow } from '../../staff/views';
+import { listRegions } from '../../flows/insurance';
+import { staffRefundRoute } from './staff-refund';
 
-export interface StaffServices {
-  accounts: StaffAccounts;
-  sessions: StaffSessions;
-  limiter: LoginLimiter;
-}
-
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: StaffServices; his?: Deps['his'] };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>; his?: Deps['his'] };
 
 function rateLimited(ctx: Context, seconds: number): DomainError {
   ctx.set('Retry-After', String(seconds));
