@@ -7,7 +7,7 @@ import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
 import { noteRefundDay } from '../reconciliation/run-store';
-import { chinaDay } from '../reconciliation/days';
+import { chinaDay } from '@mip/shared';
 
 export async function createRefund(deps: Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>, orderNo: string, req: RefundRequest): Promise<Order> {
   const order = await deps.orders.get(orderNo);

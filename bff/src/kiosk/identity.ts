@@ -12,8 +12,8 @@ import { HisRejectedError, HisUnclearError, type HisBenefit, type InsuranceStatu
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
 import type { KioskConfig } from './config';
-import { VoucherFormatError, VoucherRefusedError, type EVoucherClient, type VoucherIdentity } from './e-voucher';
-import type { KioskVisitRecord, KioskVisits, NewVisit } from './visits';
+import { VoucherFormatError, VoucherRefusedError, type EVoucherReader as EVoucherClient, type VoucherIdentity } from './port';
+import type { KioskVisitRecord, KioskVisitStore as KioskVisits, NewVisit } from './port';
 
 const VOUCHER_REFUSED = '医保电子凭证二维码已失效或已使用过。请在手机上打开医保电子凭证，刷新二维码后重新扫码。';
 const VOUCHER_UNREADABLE = '暂时无法读取医保电子凭证，请稍后再试，或到人工收费窗口办理。';

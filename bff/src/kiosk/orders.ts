@@ -9,7 +9,7 @@ import type { Deps } from '../flows/deps';
 import { withLock } from '../flows/lock';
 import { assertIdempotencyKey, buildOrder, type CreateOrderBody } from '../flows/ordering';
 import { DomainError } from '../domain/errors';
-import { kioskOwnerKey, type KioskVisitRecord, type KioskVisits } from './visits';
+import { kioskOwnerKey, type KioskVisitRecord, type KioskVisitStore as KioskVisits } from './port';
 
 /** An order of this visit at this device; anything else reads like a missing order. */
 export async function visitOrder(deps: Pick<Deps, 'orders'>, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {

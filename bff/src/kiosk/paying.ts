@@ -16,7 +16,7 @@ import { DomainError } from '../domain/errors';
 import type { NationalRejectedError } from '../national/client';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';
-import type { KioskVisitRecord, KioskVisits } from './visits';
+import type { KioskVisitRecord, KioskVisitStore as KioskVisits } from './port';
 
 const RESCAN = '医保电子凭证授权已过期，请重新扫描医保电子凭证后再支付。';
 
