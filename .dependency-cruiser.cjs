@@ -6,12 +6,78 @@
  *
  * Each rule has a name (shown when it is broken), a comment saying why, and `from` / `to` path patterns
  * (regular expressions on paths relative to the repository root). To add a rule, append an object to
- * `forbidden` below — e.g. the domain/adapter layer rules — and add one line to `VIOLATIONS` in the test
- * so that the test shows the new rule biting.
+ * `forbidden` below and add one line to `VIOLATIONS` in the test so that the test shows the new rule biting.
  */
 
 /** Test code: anything under test/, any *.test.ts, test fixtures and test-only helper folders. */
-const TEST_CODE = '(^test/|[.]test[.]tsx?$|test-fixtures[.]ts$|/testing/)';
+const TEST_CODE = '(^test/|[.]test[.]tsx?$|test-fixtures[.]ts$|/testing/|^bff/src/domain/fixtures[.]ts$)';
+
+/*
+ * The layers of the BFF (bff/src), from the inside out. Each arrow is "may import":
+ *
+ *   shared/src ◀── domain ◀── flows ──▶ ports ◀── adapters          http ──▶ flows, domain, ports, adapters
+ *                                  └──▶ kernel                         main.ts, app/ (composition root) ──▶ anything
+ *
+ * - shared/src: what client and BFF share; imports nothing of ours (shared-not-to-apps).
+ * - domain (bff/src/domain): the pure decisions and the order's data; imports shared only (domain-only-shared).
+ * - flows: the use cases — bff/src/flows and the kiosk's use cases (kiosk/identity|orders|paying.ts). They import
+ *   domain, each other, ports and the kernel (flows-to-domain-and-ports).
+ * - ports: by convention a file named bff/src/<adapter>/port.ts (his/port.ts, channels/port.ts, national/port.ts,
+ *   kiosk/port.ts, and store ports where useful): the interfaces, answer types and error classes of an adapter.
+ *   Flows may import a port file but no other file of an adapter.
+ * - adapters: his/, channels/, national/, peers/, store/, sessions/, kiosk/e-voucher.ts and kiosk/visits.ts. They
+ *   implement ports and never reach up into flows, http or the other use cases (adapters-not-to-use-cases).
+ * - http (bff/src/http): Koa. Routes call flows; nothing but the composition root imports it
+ *   (only-composition-root-to-http), and nothing outside it imports Koa (koa-only-in-http).
+ * - Redis: only the Redis adapter (store/redis.ts) imports ioredis (ioredis-only-in-store-redis).
+ * - no cycles anywhere in bff/src or shared/src (no-circular), type-only imports included.
+ */
+const DOMAIN = '^bff/src/domain/';
+const FLOWS = '^bff/src/(flows/|kiosk/(identity|orders|paying)[.]ts$)';
+const PORT = '^bff/src/[^/]+/port[.]ts$';
+const ADAPTERS = '^bff/src/((his|channels|national|peers|store|sessions)/|kiosk/(e-voucher|visits)[.]ts$)';
+/**
+ * The small kernel every layer above the domain may use, flows included: settings and their types (config/,
+ * kiosk/config.ts re-exports config/kiosk), the log (obs/log.ts: the Logger type and the request id; obs/mask.ts:
+ * masking before anything is logged) and the one way to seal and open personal data (security/pii.ts: in-memory
+ * AES-GCM, no I/O). A clock goes here when one is injected (issue 13, item 4); until then the time is Deps.now.
+ */
+const KERNEL = '^bff/src/(config/|kiosk/config[.]ts$|obs/(log|mask)[.]ts$|security/pii[.]ts$)';
+
+/**
+ * Flow files that still import an adapter's internals, each removed by a branch being merged now. The lead deletes
+ * an entry once its branch is in (and the rule then holds for that file too):
+ * - s4/port   (a centre port): national/client, national/messages and national/envelope out of flows.
+ * - s4/stores (slim Deps, named stores): store/*, sessions/* and reconciliation/run-store out of flows.
+ */
+const KNOWN_VIOLATIONS_UNTIL_MERGE = [
+  '^bff/src/flows/deps[.]ts$', //                  s4/stores: store/*, sessions/*, national/client (Deps per flow)
+  '^bff/src/flows/access[.]ts$', //                s4/stores: sessions/patient-sessions
+  '^bff/src/flows/cancel-registration[.]ts$', //   s4/stores: sessions/patient-sessions, store/queue
+  '^bff/src/flows/cancelling[.]ts$', //            s4/port: national/client; s4/stores: sessions/patient-sessions, store/queue
+  '^bff/src/flows/confirming[.]ts$', //            s4/port: national/client, national/envelope, national/messages; s4/stores: store/queue
+  '^bff/src/flows/family[.]ts$', //                s4/stores: sessions/family, sessions/patient-sessions, sessions/pay-auth-vault
+  '^bff/src/flows/insurance-order[.]ts$', //       s4/port: national/client, national/messages
+  '^bff/src/flows/insurance[.]ts$', //             s4/stores: sessions/patient-sessions, sessions/pay-auth-vault, sessions/profile
+  '^bff/src/flows/messages[.]ts$', //              s4/stores: store/queue
+  '^bff/src/flows/money-back[.]ts$', //            s4/port: national/client, national/messages; s4/stores: store/queue
+  '^bff/src/flows/ordering[.]ts$', //              s4/stores: store/order-store, sessions/patient-sessions
+  '^bff/src/flows/paying[.]ts$', //                s4/stores: sessions/patient-sessions, sessions/pay-auth-vault
+  '^bff/src/flows/peer-failure[.]ts$', //          s4/port: national/client
+  '^bff/src/flows/refunding[.]ts$', //             s4/stores: reconciliation/run-store (the refund-day index)
+  '^bff/src/flows/self-pay[.]ts$', //              s4/stores: sessions/patient-sessions
+  '^bff/src/flows/write-back[.]ts$', //            s4/stores: store/queue
+  '^bff/src/kiosk/paying[.]ts$', //                s4/port: national/client
+];
+
+/**
+ * Import cycles left for after the merge, because breaking them moves code inside flow files other branches are
+ * editing: ordering → self-pay → ordering (buildOrder), paying → self-pay → paying (openChannelPayment),
+ * family → ordering → self-pay → paying → family (authorizationMisfit). The fix: buildOrder/CreateOrderBody/
+ * assertIdempotencyKey into flows/order-draft.ts, openChannelPayment/existingPayParams/PayResult into
+ * flows/channel-payment.ts; then delete this list.
+ */
+const KNOWN_CYCLES_UNTIL_MERGE = ['^bff/src/flows/(ordering|self-pay|paying|family)[.]ts$'];
 
 module.exports = {
   forbidden: [
@@ -44,6 +110,73 @@ module.exports = {
       to: { path: TEST_CODE },
     },
     {
+      name: 'domain-only-shared',
+      comment:
+        'bff/src/domain holds the pure decisions and the order\'s data (README "How a payment goes"): it imports shared/src ' +
+        'and itself, nothing else — no flow, adapter, HTTP, Redis or npm package — so it can be read and tested alone.',
+      severity: 'error',
+      from: { path: DOMAIN, pathNot: TEST_CODE },
+      to: { pathNot: `^(shared/src/|bff/src/domain/)` },
+    },
+    {
+      name: 'flows-to-domain-and-ports',
+      comment:
+        'Use cases (bff/src/flows, the kiosk\'s identity/orders/paying) import the domain, each other, ports ' +
+        '(bff/src/<adapter>/port.ts) and the kernel (config, log, PII sealing), and no npm package but Node\'s own: ' +
+        'never an adapter\'s other files (national/client, store/redis, sessions/*, peers/http-client …), never Koa or ' +
+        'ioredis. A peer failure is classified through domain/peer-error.ts and the ports\' error classes. ' +
+        'KNOWN_VIOLATIONS_UNTIL_MERGE lists the flow files other branches are clearing now.',
+      severity: 'error',
+      from: { path: FLOWS, pathNot: [TEST_CODE, ...KNOWN_VIOLATIONS_UNTIL_MERGE] },
+      to: {
+        pathNot: `^shared/src/|${DOMAIN}|${FLOWS}|${PORT}|${KERNEL}`,
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'adapters-not-to-use-cases',
+      comment:
+        'Adapters (his, channels, national, peers, store, sessions, the kiosk\'s e-voucher and visits) implement ports ' +
+        'and answer in domain/port types; they never import the use cases that call them (flows, kiosk use cases, ' +
+        'staff, ops, reconciliation, worker) nor the HTTP layer or the composition root.',
+      severity: 'error',
+      from: { path: ADAPTERS, pathNot: TEST_CODE },
+      to: { path: `${FLOWS}|^bff/src/(http|staff|ops|reconciliation|worker|app)/|^bff/src/main[.]ts$` },
+    },
+    {
+      name: 'only-composition-root-to-http',
+      comment:
+        'bff/src/http is the outermost layer (Koa routes, middleware, the app): flows, domain, adapters and the staff, ' +
+        'ops and kiosk services never import it — they throw DomainError (domain/errors.ts) and errors-middleware.ts ' +
+        'answers. Only the composition root (main.ts, app/) builds the app.',
+      severity: 'error',
+      from: { path: '^bff/src/', pathNot: [TEST_CODE, '^bff/src/(http/|app/|main[.]ts$)'] },
+      to: { path: '^bff/src/http/' },
+    },
+    {
+      name: 'koa-only-in-http',
+      comment: 'Koa (koa, @koa/*) is the HTTP layer\'s own: nothing outside bff/src/http imports it, tests of other layers included.',
+      severity: 'error',
+      from: { path: '^bff/src/', pathNot: '^bff/src/http/' },
+      to: { path: '^(koa|@koa/[^/]+)$|(^|/)node_modules/(koa|@koa/[^/]+)/' },
+    },
+    {
+      name: 'ioredis-only-in-store-redis',
+      comment: 'ioredis is the Redis adapter\'s (store/redis.ts, which exports RedisClient); everything else uses that type or a store.',
+      severity: 'error',
+      from: { path: '^bff/src/', pathNot: '^bff/src/store/redis[.]ts$' },
+      to: { path: '^ioredis$|(^|/)node_modules/ioredis/' },
+    },
+    {
+      name: 'no-circular',
+      comment:
+        'No import cycles in bff/src or shared/src, type-only imports included: a cycle is two modules that cannot be ' +
+        'understood, tested or moved apart. KNOWN_CYCLES_UNTIL_MERGE lists the flow files of the one cycle left.',
+      severity: 'error',
+      from: { path: '^(bff/src|shared/src)/', pathNot: KNOWN_CYCLES_UNTIL_MERGE },
+      to: { circular: true },
+    },
+    {
       name: 'shared-not-to-apps',
       comment:
         'shared/src is what client and BFF share (money in fen, order states, the contract): it depends on neither ' +
@@ -63,8 +196,9 @@ module.exports = {
     },
   ],
   options: {
+    // npm packages are seen (koa-only-in-http, ioredis-only-in-store-redis need them) but not followed into
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/' },
+    exclude: { path: '(^|/)dist/' },
     // type-only imports count too: `import type` from the other side is still a dependency on its code
     tsPreCompilationDeps: true,
     moduleSystems: ['cjs', 'es6'],

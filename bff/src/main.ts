@@ -4,7 +4,7 @@ import { wire } from './app/wiring';
 import { createApp } from './http/app';
 import { Worker } from './store/queue';
 import { jobHandlers } from './worker/handlers';
-import { bffExtras } from './ops/extras';
+import { bffExtras } from './http/extras';
 import { profileOnSignal } from './obs/cpu-profile';
 
 /**

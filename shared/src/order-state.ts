@@ -1,7 +1,9 @@
 /**
  * The life of one insurance order (keyed by the hospital order number, 6201 medOrgOrd).
- * The table is the only place transitions are allowed; the BFF's atomic Redis step checks it
- * again inside Lua so that a racing callback and poll can never take two different paths.
+ * The table is the only place transitions are allowed: every decision checks it when it moves an order
+ * (bff/src/domain/change.ts, Draft.moveTo). The BFF's atomic Redis step (bff/src/store/scripts.ts,
+ * ORDER_WRITE) does not look at states: it compares the order's version only, so of a racing callback
+ * and poll one writes and the other re-runs its decision on the fresh order (checked against the table again).
  */
 
 export const ORDER_STATES = [

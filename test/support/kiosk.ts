@@ -13,7 +13,7 @@ import { wire } from '../../bff/src/app/wiring';
 import { loadConfig } from '../../bff/src/config';
 import { createApp } from '../../bff/src/http/app';
 import { kioskConfigOf } from '../../bff/src/kiosk/config';
-import { kioskRoutes } from '../../bff/src/kiosk/routes';
+import { kioskRoutes } from '../../bff/src/http/routes/kiosk';
 import { createLogger } from '../../bff/src/obs/log';
 import { signRequest } from '../../bff/src/security/hmac-request';
 import { open, seal } from '../../bff/src/national/envelope';

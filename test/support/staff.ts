@@ -12,7 +12,7 @@ import { wire } from '../../bff/src/app/wiring';
 import type { Deps } from '../../bff/src/flows/deps';
 import { createApp } from '../../bff/src/http/app';
 import { createLogger, type Logger } from '../../bff/src/obs/log';
-import { bffExtras, type BffExtras } from '../../bff/src/ops/extras';
+import { bffExtras, type BffExtras } from '../../bff/src/http/extras';
 import { PiiCipher } from '../../bff/src/security/pii';
 import { PatientSessions } from '../../bff/src/sessions/patient-sessions';
 import type { LoginLimitPolicy } from '../../bff/src/staff/rate-limit';

@@ -3,7 +3,7 @@
  * Personal data (ID number, name) is held only encrypted (`piiSealed`) plus a masked copy.
  */
 import type { Channel, Fen, OrderKind, OrderState, RefundState, Split } from '@mip/shared';
-import type { FeeItem, PreSettlement } from '../his/port';
+import type { FeeItem, PreSettlement } from './fee';
 
 export interface TimelineEntry {
   at: string;

@@ -10,7 +10,7 @@ import { Draft, type By, type Change } from './change';
 import { job } from './jobs';
 import { onPaymentFailedWithMoneyTaken } from './money-back';
 import type { Order, PaymentLeg } from './order';
-import type { CashReport, SettlementPolicy } from './settlement';
+import type { CashReport, SettlementPolicy } from './reports';
 
 export type PayMode = 'insurance' | 'self';
 

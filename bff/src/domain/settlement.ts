@@ -10,15 +10,10 @@ import { job } from './jobs';
 import type { Order } from './order';
 import { classifyOrdStas, ordStasText } from './ord-stas';
 import { isSelfPay, onSelfPayCashReport } from './self-pay';
-import { failedWithMoneyBack, onInsuranceSettledAfterFailure, onPaymentFailedWithMoneyTaken, type TakenLegs } from './money-back';
+import { failedWithMoneyBack, onInsuranceSettledAfterFailure, onPaymentFailedWithMoneyTaken } from './money-back';
+import type { CashReport, SettlementPolicy } from './reports';
 
-export interface SettlementPolicy {
-  settledOrdStas: readonly string[];
-  pollBaseMs: number;
-  pollMaxMs: number;
-  pollMaxAttempts: number;
-  writeBackDeadlineMs: number;
-}
+export type { CashReport, SettlementPolicy };
 
 export interface SettlementReport {
   source: 'notify_6302' | 'query_6301';
@@ -38,18 +33,6 @@ export interface SettlementReport {
   setlId?: string;
   mdtrtId?: string;
   revsToken?: string;
-}
-
-export interface CashReport {
-  source: 'channel_notify' | 'channel_query';
-  status: 'paid' | 'pending' | 'failed' | 'refunded' | 'unknown';
-  cashPaidFen?: number;
-  /** the order total as the channel has it, when it says */
-  totalFen?: number;
-  cashTradeNo?: string;
-  paidAt?: string;
-  /** each leg as the channel reports it (WeChat self_pay_status + med_ins_pay_status, 质量检查 #10) */
-  legs?: TakenLegs;
 }
 
 /** States in which the outcome of the payment is still open. */

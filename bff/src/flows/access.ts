@@ -1,5 +1,5 @@
 import type { Order } from '../domain/order';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 
@@ -9,6 +9,6 @@ import type { Deps } from './deps';
  */
 export async function ownedOrder(deps: Pick<Deps, 'orders'>, s: PatientSession, orderNo: string): Promise<Order> {
   const order = await deps.orders.get(orderNo);
-  if (!order || order.ownerKey !== s.ownerKey) throw new AppError('ORDER_NOT_FOUND');
+  if (!order || order.ownerKey !== s.ownerKey) throw new DomainError('ORDER_NOT_FOUND');
   return order;
 }

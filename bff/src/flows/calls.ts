@@ -1,4 +1,4 @@
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 import type { Deps } from './deps';
 import { currentRequestId } from '../obs/log';
 

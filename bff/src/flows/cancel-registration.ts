@@ -9,8 +9,8 @@
 import { cancelRefundNo, checkCancel, onCancelRefusedLater, onCancelUnclear } from '../domain/registration-cancel';
 import { refundableLeft, type Order } from '../domain/order';
 import { HisUnclearError, type CancelRegistrationResult } from '../his/port';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { JobOutcome } from '../store/queue';
 import { ownedOrder } from './access';
@@ -49,16 +49,16 @@ export async function cancelRegistration(deps: Deps, s: PatientSession, orderNo:
   return withLock(deps, `cancel-reg:${orderNo}`, 30_000, async () => {
     const order = await ownedOrder(deps, s, orderNo);
     const check = checkCancel(order, deps.now(), deps.config.registrationCancelCutoffMinutes);
-    if (!check.ok) throw new AppError(check.why === 'too_late' ? 'CANCEL_TOO_LATE' : 'CANCEL_NOT_ALLOWED');
+    if (!check.ok) throw new DomainError(check.why === 'too_late' ? 'CANCEL_TOO_LATE' : 'CANCEL_NOT_ALLOWED');
     if (check.repeat) return order;
     const res = await askHis(deps, orderNo);
     if (res.outcome === 'unclear') {
       await deps.orders.update(orderNo, (o) => onCancelUnclear(o, res.detail, deps.now()));
-      throw new AppError('CANCEL_UNCONFIRMED');
+      throw new DomainError('CANCEL_UNCONFIRMED');
     }
     if (res.outcome === 'rejected') {
       deps.log.info({ orderNo, code: res.code }, 'HIS refused the cancellation of a registration');
-      throw new AppError(res.code === 'TOO_LATE' ? 'CANCEL_TOO_LATE' : 'CANCEL_NOT_ALLOWED');
+      throw new DomainError(res.code === 'TOO_LATE' ? 'CANCEL_TOO_LATE' : 'CANCEL_NOT_ALLOWED');
     }
     return refundCancelled(deps, order, res);
   });

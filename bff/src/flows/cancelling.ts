@@ -5,7 +5,7 @@
  */
 import { onCancelled } from '../domain/payment';
 import type { Order } from '../domain/order';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { JobOutcome } from '../store/queue';
 import { querySettlement } from './confirming';
@@ -21,7 +21,7 @@ export type CancelResult = { cancelled: true; order: Order } | { cancelled: fals
 /** Cancels an unpaid order (6401 first when fees were uploaded). Callers hold the order's pay lock. */
 export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
   let order = await deps.orders.get(orderNo);
-  if (!order) throw new AppError('ORDER_NOT_FOUND');
+  if (!order) throw new DomainError('ORDER_NOT_FOUND');
   if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) return { cancelled: false, order, why: 'paid_or_moving' };
   // the channel's order first, so nothing can be paid once the centre's order is withdrawn
   const closed = await closeChannelOrder(deps, order);
@@ -73,8 +73,8 @@ export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: st
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
     const r = await cancelUnpaid(deps, orderNo, '患者取消', 'patient');
     if (r.cancelled) return r.order;
-    if (r.why === 'unclear') throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
-    throw new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消');
+    if (r.why === 'unclear') throw new DomainError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
+    throw new DomainError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消');
   });
 }
 

@@ -9,8 +9,8 @@ import crypto from 'node:crypto';
 import { FAMILY_RELATION_LABELS, isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type FamilyRelation } from '@mip/shared';
 import type { Order } from '../domain/order';
 import { HisUnclearError } from '../his/port';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import type { HeldAuthorization } from '../sessions/pay-auth-vault';
 import type { FamilyMember } from '../sessions/family';
 import type { PatientSession } from '../sessions/patient-sessions';
@@ -63,18 +63,18 @@ export interface AddFamilyBody {
  */
 export async function addFamilyMember(deps: Deps, s: PatientSession, body: AddFamilyBody): Promise<FamilyMemberView> {
   const profile = await deps.profiles.get(s.ownerKey);
-  if (!profile) throw new AppError('IDENTITY_REQUIRED', '请先完成本人的医保身份核验，再添加家人');
+  if (!profile) throw new DomainError('IDENTITY_REQUIRED', '请先完成本人的医保身份核验，再添加家人');
   const idNo = normalizeIdNumber(body.idNo);
-  if (!isValidIdNumber(idNo)) throw new AppError('INVALID_ID_NUMBER');
+  if (!isValidIdNumber(idNo)) throw new DomainError('INVALID_ID_NUMBER');
   const name = body.name.trim();
   const idHash = deps.pii.lookupHash(idNo);
   if (deps.pii.lookupHash(deps.pii.open(profile.identitySealed).idNo) === idHash) {
-    throw new AppError('FAMILY_DUPLICATE', '这是您本人的身份证号，不用添加为家人');
+    throw new DomainError('FAMILY_DUPLICATE', '这是您本人的身份证号，不用添加为家人');
   }
-  if (await deps.family.hasIdHash(s.ownerKey, idHash)) throw new AppError('FAMILY_DUPLICATE');
-  if ((await deps.family.count(s.ownerKey)) >= MAX_FAMILY_MEMBERS) throw new AppError('FAMILY_LIMIT');
+  if (await deps.family.hasIdHash(s.ownerKey, idHash)) throw new DomainError('FAMILY_DUPLICATE');
+  if ((await deps.family.count(s.ownerKey)) >= MAX_FAMILY_MEMBERS) throw new DomainError('FAMILY_LIMIT');
   const region = (await listRegions(deps)).find((r) => r.code === body.regionCode);
-  if (!region) throw new AppError('UNKNOWN_REGION');
+  if (!region) throw new DomainError('UNKNOWN_REGION');
 
   let member: FamilyMember = {
     memberId: `fm${crypto.randomBytes(9).toString('base64url')}`,
@@ -100,27 +100,27 @@ export async function addFamilyMember(deps: Deps, s: PatientSession, body: AddFa
       member = { ...member, insured: true, psnNo: status.psnNo, insutype: benefit.insutype, benefitName: benefit.name, hisPatientId };
     }
   } catch (err) {
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE', '暂时查不到家人的医保信息，没有添加。请稍后重试');
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE', '暂时查不到家人的医保信息，没有添加。请稍后重试');
     throw err;
   }
 
   const outcome = await deps.family.add(s.ownerKey, member, MAX_FAMILY_MEMBERS);
-  if (outcome === 'duplicate') throw new AppError('FAMILY_DUPLICATE');
-  if (outcome === 'limit') throw new AppError('FAMILY_LIMIT');
+  if (outcome === 'duplicate') throw new DomainError('FAMILY_DUPLICATE');
+  if (outcome === 'limit') throw new DomainError('FAMILY_LIMIT');
   deps.log.info({ memberId: member.memberId, relation: member.relation, idNoMasked: member.idNoMasked }, 'family member added');
   return toMemberView(member);
 }
 
 export async function removeFamilyMember(deps: Deps, s: PatientSession, memberId: string): Promise<void> {
   const removed = await deps.family.remove(s.ownerKey, memberId);
-  if (!removed) throw new AppError('FAMILY_MEMBER_NOT_FOUND');
+  if (!removed) throw new DomainError('FAMILY_MEMBER_NOT_FOUND');
   deps.log.info({ memberId }, 'family member removed');
 }
 
 /** The account holder's own member record, or the same refusal as a missing one (never probes). */
 export async function ownMember(deps: Deps, s: PatientSession, memberId: string): Promise<FamilyMember> {
   const m = await deps.family.get(s.ownerKey, memberId);
-  if (!m) throw new AppError('FAMILY_MEMBER_NOT_FOUND');
+  if (!m) throw new DomainError('FAMILY_MEMBER_NOT_FOUND');
   return m;
 }
 
@@ -140,7 +140,7 @@ async function hisIdOf(deps: Deps, s: PatientSession, m: FamilyMember): Promise<
     const r = await deps.his.registerSelfPayPatient({ patient: deps.pii.open(m.identitySealed) }, { idempotencyKey: `${s.ownerKey}:${m.memberId}:self` });
     return r.hisPatientId;
   } catch (err) {
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
     throw err;
   }
 }
@@ -159,7 +159,7 @@ export async function createOrderForMember(deps: Deps, s: PatientSession, body: 
     return buildOrder(deps, owner, body, idempotencyKey, addToOwner);
   }
   if (!m.insured || !m.hisPatientId || !m.psnNo || !m.insutype) {
-    throw new AppError('FAMILY_PAY_REQUIRED', notInsured(m));
+    throw new DomainError('FAMILY_PAY_REQUIRED', notInsured(m));
   }
   return buildOrder(
     deps,
@@ -187,9 +187,9 @@ export async function createOrderForMember(deps: Deps, s: PatientSession, body: 
  * authorization (亲情付, 开发参数与业务规则 §五), one's own order an authorization of one's own
  * (接入质量检查 #18: the payer is the voucher's holder). Answers the refusal, or undefined.
  */
-export function authorizationMisfit(order: Pick<Order, 'familyMember'>, auth: Pick<HeldAuthorization, 'payer'>): AppError | undefined {
+export function authorizationMisfit(order: Pick<Order, 'familyMember'>, auth: Pick<HeldAuthorization, 'payer'>): DomainError | undefined {
   const familyPay = auth.payer?.familyPay === true;
-  if (order.familyMember && !familyPay) return new AppError('FAMILY_PAY_REQUIRED');
-  if (!order.familyMember && familyPay) return new AppError('AUTHORIZATION_REQUIRED', '这是为家人开通的亲情付授权，为本人支付请用本人的医保电子凭证重新授权');
+  if (order.familyMember && !familyPay) return new DomainError('FAMILY_PAY_REQUIRED');
+  if (!order.familyMember && familyPay) return new DomainError('AUTHORIZATION_REQUIRED', '这是为家人开通的亲情付授权，为本人支付请用本人的医保电子凭证重新授权');
   return undefined;
 }

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { feeUploadKeys, onFeeUploaded, onFeeUploadUnanswered, onInsuranceOrdered, onInsuranceOrderRefused } from '../domain/payment';
 import { onOutcomeUnknown } from '../domain/settlement';
 import type { Order } from '../domain/order';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { CentreFailure } from '../national/port';
 import { tracked } from './calls';
 import { CentreCallError } from './centre-call';
@@ -21,25 +21,25 @@ export type PayAuthorization = { payAuthNo: string; ecToken?: undefined } | { ec
  * The caller's own answer when the centre refuses the authorization as spent or expired
  * (mini-program: authorize again; kiosk: scan the voucher again).
  */
-export type AuthorizationExpiredHandler = () => Promise<AppError>;
+export type AuthorizationExpiredHandler = () => Promise<DomainError>;
 
 const NOT_ACCEPTED = '医保中心未受理这笔支付，这次没有扣款。请稍后重试，或到医院窗口办理';
 
 /** A 6201/6202 the centre did not carry out, as the stable API error the patient sees. */
-async function centreFailure(infno: string, f: CentreFailure, onExpired: AuthorizationExpiredHandler): Promise<AppError> {
+async function centreFailure(infno: string, f: CentreFailure, onExpired: AuthorizationExpiredHandler): Promise<DomainError> {
   const cause = new CentreCallError(infno, f);
   switch (f.kind) {
     // a request the centre would refuse, caught before it left (TSX: "mdtrtId is unavailable" aborts)
     case 'not_sendable':
-      return new AppError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, cause);
+      return new DomainError('PEER_REJECTED', '医保就诊信息不完整，暂不能医保支付，请到收费窗口办理', undefined, cause);
     case 'authorization_expired':
       return onExpired();
     case 'refused':
-      return new AppError('PEER_REJECTED', NOT_ACCEPTED, undefined, cause);
+      return new DomainError('PEER_REJECTED', NOT_ACCEPTED, undefined, cause);
     case 'unknown':
-      return new AppError(f.why === 'no_answer' ? 'PEER_UNAVAILABLE' : 'PEER_TIMEOUT', undefined, undefined, cause);
+      return new DomainError(f.why === 'no_answer' ? 'PEER_UNAVAILABLE' : 'PEER_TIMEOUT', undefined, undefined, cause);
     case 'unavailable':
-      return new AppError('PEER_UNAVAILABLE', undefined, undefined, cause);
+      return new DomainError('PEER_UNAVAILABLE', undefined, undefined, cause);
   }
 }
 
@@ -95,14 +95,14 @@ export async function placeInsuranceOrder(
       // the 6202 may have been accepted with this authorization: keep it for a refund
       const withAuth = (o: Order): Order => (o.national ? { ...o, national: { ...o.national, authorization } } : o);
       await deps.orders.update(orderNo, (o) => onOutcomeUnknown(withAuth(o), '医保支付下单无应答 (6202)', settlementPolicy(deps.config), now()));
-      throw new AppError('PEER_TIMEOUT', undefined, undefined, new CentreCallError('6202', r));
+      throw new DomainError('PEER_TIMEOUT', undefined, undefined, new CentreCallError('6202', r));
     }
     if (r.kind === 'refused' || r.kind === 'authorization_expired') await deps.orders.update(orderNo, (o) => onInsuranceOrderRefused(o, r.reason, now()));
     if (r.kind !== 'ordered') throw await centreFailure('6202', r, onExpired);
     const s = r.status;
     const answer = { ordStas: s.ordStas, split: s.split, orgBizSer, authorization, ...(s.splitIssue ? { splitIssue: s.splitIssue } : {}) };
     order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
-    if (order.state === 'manual_review') throw new AppError('AMOUNT_MISMATCH');
+    if (order.state === 'manual_review') throw new DomainError('AMOUNT_MISMATCH');
   }
   return order;
 }

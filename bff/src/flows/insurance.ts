@@ -6,12 +6,12 @@
 import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefit, type Region } from '@mip/shared';
 import { ChannelRejectedError } from '../channels/port';
 import { HisUnclearError, type HisBenefit } from '../his/port';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { PatientProfile } from '../sessions/profile';
 import type { AuthorizationStatus } from '../sessions/pay-auth-vault';
 import type { Deps } from './deps';
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 
 let regionCache: { at: number; regions: Region[] } | undefined;
 
@@ -28,9 +28,9 @@ function toBenefit(b: HisBenefit): Benefit {
 
 export async function checkStatus(deps: Deps, s: PatientSession, q: { regionCode: string; idNo: string; name: string }) {
   const idNo = normalizeIdNumber(q.idNo);
-  if (!isValidIdNumber(idNo)) throw new AppError('INVALID_ID_NUMBER');
+  if (!isValidIdNumber(idNo)) throw new DomainError('INVALID_ID_NUMBER');
   const region = (await listRegions(deps)).find((r) => r.code === q.regionCode);
-  if (!region) throw new AppError('UNKNOWN_REGION');
+  if (!region) throw new DomainError('UNKNOWN_REGION');
   const name = q.name.trim();
   const status = await deps.his.insuranceStatus({ patient: { idNo, name }, regionCode: region.code });
   const profile: PatientProfile = {
@@ -58,10 +58,10 @@ export async function checkStatus(deps: Deps, s: PatientSession, q: { regionCode
 
 export async function chooseBenefit(deps: Deps, s: PatientSession, q: { benefitCode: string }) {
   const profile = await deps.profiles.get(s.ownerKey);
-  if (!profile) throw new AppError('IDENTITY_REQUIRED');
-  if (!profile.insured || !profile.psnNo) throw new AppError('NOT_INSURED');
+  if (!profile) throw new DomainError('IDENTITY_REQUIRED');
+  if (!profile.insured || !profile.psnNo) throw new DomainError('NOT_INSURED');
   const benefit = profile.benefits.find((b) => b.code === q.benefitCode);
-  if (!benefit) throw new AppError('UNKNOWN_BENEFIT');
+  if (!benefit) throw new DomainError('UNKNOWN_BENEFIT');
   const identity = deps.pii.open(profile.identitySealed);
   let hisPatientId: string;
   try {
@@ -70,7 +70,7 @@ export async function chooseBenefit(deps: Deps, s: PatientSession, q: { benefitC
       { idempotencyKey: `${s.ownerKey}:${profile.regionCode}:${benefit.code}` },
     ));
   } catch (err) {
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
     throw err;
   }
   await deps.profiles.put(s.ownerKey, { ...profile, chosen: benefit, hisPatientId, updatedAt: deps.now().toISOString() });
@@ -92,19 +92,19 @@ export function voucherRefusal(payer: { name?: string; idNo?: string; familyPay:
 
 export async function authorize(deps: Deps, s: PatientSession, q: { authCode: string }) {
   const profile = await deps.profiles.get(s.ownerKey);
-  if (!profile?.hisPatientId) throw new AppError('IDENTITY_REQUIRED');
+  if (!profile?.hisPatientId) throw new DomainError('IDENTITY_REQUIRED');
   let result;
   try {
     result = await deps.channels[s.channel].authorizeInsurance({ openId: s.openId, authCode: q.authCode });
   } catch (err) {
-    if (err instanceof ChannelRejectedError) throw new AppError('AUTHORIZATION_FAILED');
+    if (err instanceof ChannelRejectedError) throw new DomainError('AUTHORIZATION_FAILED');
     throw err;
   }
   if (result.status === 'redirect') return { status: 'redirect' as const, authUrl: result.authUrl };
   const identity = deps.pii.open(profile.identitySealed);
   const payer = result.payer;
   const refusal = voucherRefusal(payer, identity);
-  if (refusal) throw new AppError('AUTHORIZATION_FAILED', refusal);
+  if (refusal) throw new DomainError('AUTHORIZATION_FAILED', refusal);
   const payerId = payer?.idNo ? normalizeIdNumber(payer.idNo) : undefined;
   // 亲情付: the holder's identity is needed for the channel order's payer; sealed like every identity at rest
   const heldPayer = payer ? { familyPay: payer.familyPay, ...(payer.familyPay && payer.name && payerId ? { sealed: deps.pii.seal({ name: payer.name, idNo: payerId }) } : {}) } : undefined;

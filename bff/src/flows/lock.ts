@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -14,7 +14,7 @@ export async function withLock<T>(deps: Pick<Deps, 'redis' | 'keys'>, name: stri
   const token = crypto.randomBytes(8).toString('hex');
   const until = Date.now() + 5000;
   while ((await deps.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-    if (Date.now() > until) throw new AppError('ORDER_STATE_CONFLICT', '订单正在处理中，请稍候');
+    if (Date.now() > until) throw new DomainError('ORDER_STATE_CONFLICT', '订单正在处理中，请稍候');
     await new Promise((r) => setTimeout(r, 50));
   }
   try {

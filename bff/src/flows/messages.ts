@@ -6,8 +6,8 @@
 import crypto from 'node:crypto';
 import { chinaMinute, fenToYuan } from '@mip/shared';
 import { job } from '../domain/jobs';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import { ChannelSignatureError, isChannelName } from '../channels/port';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
@@ -37,7 +37,7 @@ function recordKey(deps: Deps, eventId: string): string {
 export async function acceptPaidEvent(deps: Deps, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
   const fp = crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
   const seen = await deps.redis.seenOnce(deps.keys.seen('message', e.eventId), TTL, fp);
-  if (seen === 'DIFFERENT') throw new AppError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
+  if (seen === 'DIFFERENT') throw new DomainError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
   if (seen === 'SAME') return { accepted: true, duplicate: true };
   const rec: MessageRecord = { ...e, status: 'queued', attempts: 0, clientId };
   await deps.redis.set(recordKey(deps, e.eventId), JSON.stringify(rec), 'EX', TTL);
@@ -47,7 +47,7 @@ export async function acceptPaidEvent(deps: Deps, clientId: string, e: PaidEvent
 
 export async function messageStatus(deps: Deps, eventId: string) {
   const raw = await deps.redis.get(recordKey(deps, eventId));
-  if (!raw) throw new AppError('NOT_FOUND');
+  if (!raw) throw new DomainError('NOT_FOUND');
   const r = JSON.parse(raw) as MessageRecord;
   return { eventId, status: r.status, attempts: r.attempts, ...(r.detail ? { detail: r.detail } : {}) };
 }

@@ -7,7 +7,7 @@ import { orderFixture } from '../domain/fixtures';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
 import { createLogger } from '../obs/log';
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 import type { QueryOutcome, RefundOutcome } from '../national/port';
 import type { InsuranceRefundNotice, InsuranceRefundNoticeResult } from '../channels/port';
 import { onChannelNotification } from './confirming';

@@ -25,7 +25,7 @@ import type { Order, PaymentLeg, Refund } from '../domain/order';
 import { HisUnclearError } from '../his/port';
 import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
 import type { CentreRefundType } from '../national/port';
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';

@@ -9,8 +9,8 @@ import { job } from '../domain/jobs';
 import { sumItems, type Order } from '../domain/order';
 import { OrderExistsError } from '../store/order-store';
 import { HisRejectedError, HisUnclearError, type PreSettlement } from '../his/port';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { orderHoldingBills, orderHoldingSlot } from './bill-holder';
@@ -32,14 +32,14 @@ function fingerprint(body: CreateOrderBody): string {
 }
 
 export function assertIdempotencyKey(idempotencyKey: string): void {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', '缺少有效的请求编号，没有扣款。请返回后重新操作');
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new DomainError('VALIDATION_FAILED', '缺少有效的请求编号，没有扣款。请返回后重新操作');
 }
 
 export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   if (body.payMode === 'self') return createSelfPayOrder(deps, s, body, idempotencyKey);
   const profile = await deps.profiles.get(s.ownerKey);
-  if (!profile || !profile.insured || !profile.chosen || !profile.hisPatientId || !profile.psnNo) throw new AppError('IDENTITY_REQUIRED');
+  if (!profile || !profile.insured || !profile.chosen || !profile.hisPatientId || !profile.psnNo) throw new DomainError('IDENTITY_REQUIRED');
   const owner: OrderOwner = {
     ownerKey: s.ownerKey,
     idempotencyScope: s.ownerKey,
@@ -114,21 +114,21 @@ export async function buildOrder(
       // HIS may have pre-settled (and locked the slot/bills) under this order number: the next
       // request with the same key takes the number over at once instead of making a second one
       await deps.redis.set(idemKey, claimValue(fp, orderNo, 0), 'EX', IDEMPOTENCY_TTL_SECONDS);
-      throw new AppError('PEER_UNAVAILABLE');
+      throw new DomainError('PEER_UNAVAILABLE');
     }
     await deps.redis.del(idemKey); // nothing was created: the same key may be used again
     if (err instanceof HisRejectedError) {
-      if (err.code === 'SLOT_UNAVAILABLE') throw new AppError('SLOT_UNAVAILABLE');
+      if (err.code === 'SLOT_UNAVAILABLE') throw new DomainError('SLOT_UNAVAILABLE');
       if (err.code === 'ALREADY_REGISTERED' && body.kind === 'registration') {
         const holder = await orderHoldingSlot(deps, owner.ownerKey, body.slotId);
-        throw new AppError('ALREADY_REGISTERED', undefined, holder ? { orderNo: holder } : undefined);
+        throw new DomainError('ALREADY_REGISTERED', undefined, holder ? { orderNo: holder } : undefined);
       }
       // NOT_OWNER is answered like NOT_FOUND: nobody learns that someone else's bill exists
-      if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new AppError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
+      if (err.code === 'NOT_FOUND' || err.code === 'NOT_OWNER') throw new DomainError(body.kind === 'registration' ? 'NOT_FOUND' : 'BILL_NOT_FOUND');
       const holder = body.kind === 'outpatient' ? await orderHoldingBills(deps, owner.ownerKey, body.billNos) : undefined;
-      if (holder) throw new AppError('BILL_IN_OTHER_ORDER', undefined, { orderNo: holder });
+      if (holder) throw new DomainError('BILL_IN_OTHER_ORDER', undefined, { orderNo: holder });
       // HIS's own words may carry its codes and names: the patient gets plain words (PEER_REJECTED's)
-      throw new AppError('PEER_REJECTED', undefined, undefined, err);
+      throw new DomainError('PEER_REJECTED', undefined, undefined, err);
     }
     throw err;
   }
@@ -138,7 +138,7 @@ export async function buildOrder(
   assertFen(pre.totalFen);
   if (pre.items.length === 0 || itemsTotal !== pre.totalFen) {
     await deps.redis.del(idemKey);
-    throw new AppError('AMOUNT_MISMATCH', undefined, { totalFen: pre.totalFen, itemsTotalFen: itemsTotal });
+    throw new DomainError('AMOUNT_MISMATCH', undefined, { totalFen: pre.totalFen, itemsTotalFen: itemsTotal });
   }
   const est = pre.estimate;
   const estimateOk = est && est.fundFen + est.acctFen + est.cashFen === pre.totalFen && est.fundFen >= 0 && est.acctFen >= 0 && est.cashFen >= 0;
@@ -213,7 +213,7 @@ async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: num
     const v = await deps.redis.get(idemKey);
     if (!v) break;
     const [storedFp, orderNo, startedAt] = v.split(':');
-    if (storedFp !== fp) throw new AppError('IDEMPOTENCY_CONFLICT');
+    if (storedFp !== fp) throw new DomainError('IDEMPOTENCY_CONFLICT');
     const order = await deps.orders.get(orderNo);
     if (order) return { order };
     if (deps.now().getTime() - Number(startedAt ?? 0) > staleMs) {
@@ -223,5 +223,5 @@ async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: num
     }
     await new Promise((r) => setTimeout(r, 100)); // the first request is still pre-settling
   }
-  throw new AppError('ORDER_STATE_CONFLICT', '上一次请求仍在处理中，请稍后查看订单');
+  throw new DomainError('ORDER_STATE_CONFLICT', '上一次请求仍在处理中，请稍后查看订单');
 }

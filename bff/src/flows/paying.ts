@@ -13,7 +13,7 @@ import { ChannelRejectedError, type ChannelName, type CreatePaymentInput } from 
 import { kioskConfigOf } from '../kiosk/config';
 import type { Identity } from '../security/pii';
 import type { HeldAuthorization } from '../sessions/pay-auth-vault';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { tracked } from './calls';
@@ -41,20 +41,20 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
     const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
     if (params) return { order, payment: params };
   }
-  if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
+  if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
 
   await assertAuthorizationFits(deps, s, order);
   const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
-  if (!auth) throw new AppError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
+  if (!auth) throw new DomainError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
-  if (!location) throw new AppError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
+  if (!location) throw new DomainError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
   order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async () => {
     await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
-    return new AppError('AUTHORIZATION_FAILED');
+    return new DomainError('AUTHORIZATION_FAILED');
   });
 
-  if (order.state !== 'awaiting_payment') throw new AppError('ORDER_STATE_CONFLICT');
+  if (order.state !== 'awaiting_payment') throw new DomainError('ORDER_STATE_CONFLICT');
   const pollAfter = deps.config.national.notifyWindowMs ?? (s.channel === 'wechat' ? 30_000 : 15_000); // WeChat stops notifying after ~30 s
   return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
 }
@@ -105,7 +105,7 @@ export async function openChannelPayment(
   } catch (err) {
     // The insurance order stands; the channel order can be created again with the same
     // out_trade_no on the next tap (the adapter finds an existing one instead of doubling it).
-    if (err instanceof ChannelRejectedError) throw new AppError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
+    if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
   await Promise.all([

@@ -4,14 +4,14 @@
  */
 import { requestRefund, RefundRefused, type RefundRequest } from '../domain/refund';
 import type { Order } from '../domain/order';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
 import { noteRefundDay } from '../reconciliation/run-store';
-import { chinaDay } from '../reconciliation/days';
+import { chinaDay } from '@mip/shared';
 
 export async function createRefund(deps: Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>, orderNo: string, req: RefundRequest): Promise<Order> {
   const order = await deps.orders.get(orderNo);
-  if (!order) throw new AppError('ORDER_NOT_FOUND');
+  if (!order) throw new DomainError('ORDER_NOT_FOUND');
   try {
     const after = (await deps.orders.update(orderNo, (o) => requestRefund(o, req, deps.now()))).order;
     // the day's bill lists refunds by the day they were asked for, not the day the order was made
@@ -19,7 +19,7 @@ export async function createRefund(deps: Pick<Deps, 'orders' | 'now' | 'redis' |
     if (r) await noteRefundDay(deps.redis, deps.keys, orderNo, chinaDay(r.createdAt)).catch((e: Error) => deps.log.warn({ err: e.message, orderNo }, 'refund-day index not written'));
     return after;
   } catch (err) {
-    if (err instanceof RefundRefused) throw new AppError(err.code, err.message);
+    if (err instanceof RefundRefused) throw new DomainError(err.code, err.message);
     throw err;
   }
 }

@@ -7,8 +7,8 @@
  */
 import type { Order } from '../domain/order';
 import { HisUnclearError } from '../his/port';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { buildOrder, type CreateOrderBody } from './ordering';
@@ -23,13 +23,13 @@ const IDENTITY_FIRST = '请先填写就诊人的姓名和身份证号';
  */
 export async function hisPatientIdFor(deps: Deps, ownerKey: string): Promise<string> {
   const profile = await deps.profiles.get(ownerKey);
-  if (!profile) throw new AppError('IDENTITY_REQUIRED', IDENTITY_FIRST);
+  if (!profile) throw new DomainError('IDENTITY_REQUIRED', IDENTITY_FIRST);
   if (profile.hisPatientId) return profile.hisPatientId;
   let hisPatientId: string;
   try {
     ({ hisPatientId } = await deps.his.registerSelfPayPatient({ patient: deps.pii.open(profile.identitySealed) }, { idempotencyKey: `${ownerKey}:self` }));
   } catch (err) {
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
     throw err;
   }
   await deps.profiles.put(ownerKey, { ...profile, hisPatientId, updatedAt: deps.now().toISOString() });
@@ -64,9 +64,9 @@ export async function paySelf(deps: Deps, s: PatientSession, order: Order): Prom
     const params = await existingPayParams(deps, order.orderNo);
     if (params) return { order, payment: params };
   }
-  if (!['created', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
+  if (!['created', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
   if (!deps.channels[s.channel].supportsCashOnly) {
-    throw new AppError('PEER_REJECTED', '这里暂时不能自费支付，这次没有扣款。请到医院收费窗口缴费');
+    throw new DomainError('PEER_REJECTED', '这里暂时不能自费支付，这次没有扣款。请到医院收费窗口缴费');
   }
   const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
   return openChannelPayment(deps, order, s.channel, { openId: s.openId }, pollAfter);

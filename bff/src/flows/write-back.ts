@@ -5,7 +5,7 @@
  */
 import { onWriteBack, onWriteBackAttempt, writeBackAction, type WriteBackOutcome } from '../domain/write-back';
 import { HisUnclearError, type SettlementRecord } from '../his/port';
-import { PeerError } from '../peers/http-client';
+import { PeerError } from '../domain/peer-error';
 import type { Order } from '../domain/order';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';

@@ -6,6 +6,10 @@
  * idempotency key, so that a retried call books nothing twice.
  */
 import type { Fen } from '@mip/shared';
+import type { FeeItem, PreSettlement } from '../domain/fee';
+
+/** The fee lines and pre-settlement are the order's own data (domain/fee.ts); HIS answers in them. */
+export type { FeeItem, PreSettlement };
 
 export interface HisCallContext {
   /** the hospital order number (6201 medOrgOrd) or another stable key; HIS de-duplicates on it */
@@ -70,31 +74,6 @@ export interface Slot {
   remaining: number;
 }
 
-/** One fee line as the 6201 feedetailList needs it. */
-export interface FeeItem {
-  feedetlSn: string; // 费用明细流水号
-  medListCodg: string; // 医保目录编码
-  medinsListCodg: string; // 院内目录编码
-  name: string;
-  spec?: string;
-  unit?: string;
-  /** decimal text, e.g. "2" or "0.5" */
-  quantity: string;
-  unitPriceFen: Fen;
-  /** the unit price as HIS has it, decimal yuan up to 6 places (national pric 16,6), when it says */
-  unitPrice?: string;
-  amountFen: Fen;
-  /** 甲类 / 乙类 / 丙类 / 自费 */
-  category: string;
-  rxno?: string;
-  drordNo?: string;
-  bilgDeptCodg: string;
-  bilgDeptName: string;
-  bilgDrCodg: string;
-  bilgDrName: string;
-  feeOcurTime: string; // yyyy-MM-dd HH:mm:ss
-}
-
 export interface BillSummary {
   billNo: string;
   title: string;
@@ -107,29 +86,6 @@ export interface BillSummary {
 
 export interface BillDetail extends BillSummary {
   items: FeeItem[];
-}
-
-/** What HIS answers when it pre-settles a registration or a set of bills. */
-export interface PreSettlement {
-  preSettlementId: string;
-  totalFen: Fen;
-  /** HIS's own estimate of the split, shown until the centre (6202) fixes it */
-  estimate?: { fundFen: Fen; acctFen: Fen; cashFen: Fen };
-  items: FeeItem[];
-  visit: {
-    iptOtpNo: string; // 门诊号
-    mdtrtId?: string; // 就诊ID when HIS already registered the visit with insurance
-    deptCode: string;
-    deptName: string;
-    caty: string;
-    drCode: string;
-    drName: string;
-    medType: string; // 11 普通门诊, 12 门诊挂号 …
-    begntime: string; // yyyy-MM-dd HH:mm:ss
-    diseases: { code: string; name: string }[];
-  };
-  /** HIS releases the lock (slot, bills) after this */
-  expiresAt: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { familyRoutes } from './routes/family';
 import { notifyRoutes } from './routes/notify';
 import { hisRoutes } from './routes/his';
 import { billRoutes } from './routes/bills';
-import { kioskRoutes } from '../kiosk/routes';
+import { kioskRoutes } from './routes/kiosk';
 import { staticFiles } from './static';
 import { rateLimits } from './rate-limit';
 import type { RouteOptions } from './route';

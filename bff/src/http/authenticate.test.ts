@@ -3,7 +3,7 @@ import type { SecurityConfig } from '../config/security';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 import { createAuthenticator, patientSessionOf } from './authenticate';
 
 const session: PatientSession = { sessionId: 's1', ownerKey: 'wechat:o1', channel: 'wechat', openId: 'o1' } as PatientSession;
@@ -28,7 +28,7 @@ it('refuses a request without a bearer token without looking anything up', async
   const sessions = fakeSessions();
   const authenticate = createAuthenticator({ sessions: sessions as never, security: { hisClients: [], kioskDevices: [] } as unknown as SecurityConfig, redis: {} as RedisClient, keys: {} as Keys });
   const err = await authenticate(ctxWith('Basic x'), 'patient').catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
+  expect(err).toBeInstanceOf(DomainError);
   expect(err).toMatchObject({ code: 'UNAUTHENTICATED' });
   expect(sessions.asked).toEqual([]);
 });

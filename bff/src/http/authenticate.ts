@@ -5,7 +5,7 @@ import { verifyRequest } from '../security/hmac-request';
 import type { PatientSession, PatientSessions } from '../sessions/patient-sessions';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 import { readRawBody } from './body';
 import type { Authenticator } from './route';
 import type { Principal } from './principal';
@@ -45,9 +45,9 @@ export function createAuthenticator(deps: {
   async function signed(ctx: Context, secrets: Map<string, string>, scope: string): Promise<string> {
     const raw = await readRawBody(ctx, 256 * 1024);
     const v = verifyRequest(ctx.headers, ctx.method, ctx.originalUrl, raw, (id) => secrets.get(id), deps.security.maxSkewMs);
-    if (!v.ok) throw new AppError(v.failure === 'missing' ? 'UNAUTHENTICATED' : 'SIGNATURE_INVALID');
+    if (!v.ok) throw new DomainError(v.failure === 'missing' ? 'UNAUTHENTICATED' : 'SIGNATURE_INVALID');
     const fresh = await deps.redis.set(deps.keys.seen(`nonce-${scope}`, `${v.clientId}:${v.nonce}`), '1', 'PX', deps.security.maxSkewMs * 2, 'NX');
-    if (fresh !== 'OK') throw new AppError('REPLAYED');
+    if (fresh !== 'OK') throw new DomainError('REPLAYED');
     return v.clientId;
   }
 
@@ -55,7 +55,7 @@ export function createAuthenticator(deps: {
     switch (kind) {
       case 'patient': {
         const s = await patientSessionOf(ctx, deps.sessions);
-        if (!s) throw new AppError('UNAUTHENTICATED');
+        if (!s) throw new DomainError('UNAUTHENTICATED');
         return { kind: 'patient', sessionId: s.sessionId, patientKey: s.ownerKey, channel: s.channel, openId: s.openId };
       }
       case 'his':
@@ -64,7 +64,7 @@ export function createAuthenticator(deps: {
         return { kind: 'kiosk', deviceId: await signed(ctx, kiosks, 'kiosk') };
       case 'staff': {
         const p = deps.staff ? await deps.staff(ctx) : null;
-        if (!p) throw new AppError('UNAUTHENTICATED', '请先登录');
+        if (!p) throw new DomainError('UNAUTHENTICATED', '请先登录');
         return p;
       }
     }

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
+import { ERRORS } from '@mip/shared';
 import { readJsonBody, readRawBody } from './body';
 
 let server: http.Server;
@@ -20,9 +21,9 @@ beforeAll(async () => {
       } else ctx.body = { json: await readJsonBody(ctx, 1024) };
       outcomes.push('ok');
     } catch (err) {
-      outcomes.push(err instanceof AppError ? err.code : 'OTHER');
-      ctx.status = err instanceof AppError ? err.status : 500;
-      ctx.body = { code: err instanceof AppError ? err.code : 'OTHER' };
+      outcomes.push(err instanceof DomainError ? err.code : 'OTHER');
+      ctx.status = err instanceof DomainError ? ERRORS[err.code].status : 500;
+      ctx.body = { code: err instanceof DomainError ? err.code : 'OTHER' };
     }
   });
   server = app.listen(0, '127.0.0.1');

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 
 /**
  * Reads the raw request body once, with a hard size limit. Notification handlers need the exact
@@ -9,7 +9,7 @@ export function readRawBody(ctx: Context, limitBytes: number): Promise<Buffer> {
   const state = ctx.state as { rawBody?: Buffer };
   if (state.rawBody) return Promise.resolve(state.rawBody);
   const declared = Number(ctx.get('content-length') || '0');
-  if (declared > limitBytes) return Promise.reject(new AppError('BODY_TOO_LARGE'));
+  if (declared > limitBytes) return Promise.reject(new DomainError('BODY_TOO_LARGE'));
   const req = ctx.req;
   if (req.readableEnded) return Promise.resolve((state.rawBody = Buffer.alloc(0)));
   // Stream events rather than `for await`: the async iterator costs a promise and a tick per chunk
@@ -28,7 +28,7 @@ export function readRawBody(ctx: Context, limitBytes: number): Promise<Buffer> {
       if (size > limitBytes) {
         done();
         req.destroy();
-        reject(new AppError('BODY_TOO_LARGE'));
+        reject(new DomainError('BODY_TOO_LARGE'));
         return;
       }
       chunks.push(buf);
@@ -59,10 +59,10 @@ export async function readJsonBody(ctx: Context, limitBytes = 64 * 1024): Promis
   const raw = await readRawBody(ctx, limitBytes);
   if (raw.length === 0) return {};
   const type = ctx.get('content-type');
-  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AppError('MALFORMED_JSON');
+    throw new DomainError('MALFORMED_JSON');
   }
 }

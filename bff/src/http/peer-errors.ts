@@ -2,20 +2,20 @@ import { ChannelRejectedError } from '../channels/port';
 import { HisRejectedError, HisUnclearError } from '../his/port';
 import { NationalProtocolError, NationalRejectedError } from '../national/client';
 import { PeerError } from '../peers/http-client';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 
-/** Peer failures that reach the edge become stable API errors; anything else stays a 500. */
-export function toAppError(err: unknown): AppError | null {
-  if (err instanceof AppError) return err;
+/** A domain error as it is; peer failures that reach the edge as stable API errors; anything else null (a 500). */
+export function asDomainError(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err;
   if (err instanceof HisRejectedError) {
-    if (err.code === 'NOT_FOUND') return new AppError('NOT_FOUND');
-    if (err.code === 'NOT_OWNER') return new AppError('BILL_NOT_FOUND');
-    if (err.code === 'SLOT_UNAVAILABLE') return new AppError('SLOT_UNAVAILABLE');
-    if (err.code === 'INVALID') return new AppError('VALIDATION_FAILED');
-    return new AppError('PEER_REJECTED');
+    if (err.code === 'NOT_FOUND') return new DomainError('NOT_FOUND');
+    if (err.code === 'NOT_OWNER') return new DomainError('BILL_NOT_FOUND');
+    if (err.code === 'SLOT_UNAVAILABLE') return new DomainError('SLOT_UNAVAILABLE');
+    if (err.code === 'INVALID') return new DomainError('VALIDATION_FAILED');
+    return new DomainError('PEER_REJECTED');
   }
-  if (err instanceof HisUnclearError || err instanceof NationalProtocolError) return new AppError('PEER_UNAVAILABLE');
-  if (err instanceof NationalRejectedError || err instanceof ChannelRejectedError) return new AppError('PEER_REJECTED');
-  if (err instanceof PeerError) return new AppError(err.failure === 'timeout' ? 'PEER_TIMEOUT' : 'PEER_UNAVAILABLE');
+  if (err instanceof HisUnclearError || err instanceof NationalProtocolError) return new DomainError('PEER_UNAVAILABLE');
+  if (err instanceof NationalRejectedError || err instanceof ChannelRejectedError) return new DomainError('PEER_REJECTED');
+  if (err instanceof PeerError) return new DomainError(err.failure === 'timeout' ? 'PEER_TIMEOUT' : 'PEER_UNAVAILABLE');
   return null;
 }

@@ -14,7 +14,7 @@ import type { Keys } from '../store/keys';
 import { RateCounter } from '../store/rate-counter';
 import type { RedisClient } from '../store/redis';
 import type { PatientSessions } from '../sessions/patient-sessions';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 import { patientSessionOf } from './authenticate';
 
 export { RateLimitsConfig, type RateRule } from '../config/rate-limits';
@@ -68,7 +68,7 @@ export function rateLimits(deps: { redis: RedisClient; keys: Keys; sessions: Pic
         const retryAfter = await limiter.hit(rule.name, subject);
         if (retryAfter > 0) {
           ctx.set('retry-after', String(retryAfter));
-          throw new AppError('RATE_LIMITED');
+          throw new DomainError('RATE_LIMITED');
         }
       }
     }

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Auth, Endpoint } from '@mip/shared';
-import { AppError } from './app-error';
+import { DomainError } from '../domain/errors';
 import { readJsonBody } from './body';
 import type { Principal, PrincipalOf } from './principal';
 
@@ -32,7 +32,7 @@ export function validationDetails(err: z.ZodError): { path: string; message: str
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new AppError('VALIDATION_FAILED', undefined, validationDetails(r.error));
+  if (!r.success) throw new DomainError('VALIDATION_FAILED', undefined, validationDetails(r.error));
   return r.data as z.output<T>;
 }
 

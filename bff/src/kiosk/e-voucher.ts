@@ -8,31 +8,10 @@
  */
 import { peerRequest } from '../peers/http-client';
 import type { EVoucherConfig } from './config';
+import { VoucherFormatError, VoucherRefusedError, type EVoucherReader, type VoucherIdentity } from './port';
 
-export interface VoucherIdentity {
-  idNo: string;
-  userName: string;
-  idType: string;
-  ecToken: string;
-  /** insuOrg: the patient's insured region */
-  insuplcAdmdvs: string;
-}
+export { VoucherFormatError, VoucherRefusedError, type VoucherIdentity };
 
-/** The e-voucher service said no (expired, used or unknown QR). */
-export class VoucherRefusedError extends Error {
-  constructor(readonly code: string, readonly detail: string) {
-    super(`e-voucher service refused ec.query: ${code} ${detail}`);
-    this.name = 'VoucherRefusedError';
-  }
-}
-
-/** The answer was neither a refusal nor a usable identity. */
-export class VoucherFormatError extends Error {
-  constructor(message: string) {
-    super(`e-voucher service ec.query: ${message}`);
-    this.name = 'VoucherFormatError';
-  }
-}
 
 /** The body of ec.query (HSA DzpzOutptBOImpl L55-71), plus the scanned content under the configured field [I]. */
 export function ecQueryBody(cfg: EVoucherConfig & { orgId: string }, qrCode: string, deviceId: string): Record<string, unknown> {
@@ -69,7 +48,7 @@ export function parseEcQueryAnswer(body: unknown): VoucherIdentity {
   return v;
 }
 
-export class EVoucherClient {
+export class EVoucherClient implements EVoucherReader {
   constructor(private readonly cfg: EVoucherConfig & { baseUrl: string; orgId: string }) {}
 
   /** The service of a configuration: its own origin and orgId, or the centre's. */

@@ -9,11 +9,11 @@ import type { KioskVisit } from '@mip/shared';
 import type { Deps } from '../flows/deps';
 import { listRegions } from '../flows/insurance';
 import { HisRejectedError, HisUnclearError, type HisBenefit, type InsuranceStatus } from '../his/port';
-import { AppError } from '../http/app-error';
-import { PeerError } from '../peers/http-client';
+import { DomainError } from '../domain/errors';
+import { PeerError } from '../domain/peer-error';
 import type { KioskConfig } from './config';
-import { VoucherFormatError, VoucherRefusedError, type EVoucherClient, type VoucherIdentity } from './e-voucher';
-import type { KioskVisitRecord, KioskVisits, NewVisit } from './visits';
+import { VoucherFormatError, VoucherRefusedError, type EVoucherReader as EVoucherClient, type VoucherIdentity } from './port';
+import type { KioskVisitRecord, KioskVisitStore as KioskVisits, NewVisit } from './port';
 
 const VOUCHER_REFUSED = '医保电子凭证二维码已失效或已使用过。请在手机上打开医保电子凭证，刷新二维码后重新扫码。';
 const VOUCHER_UNREADABLE = '暂时无法读取医保电子凭证，请稍后再试，或到人工收费窗口办理。';
@@ -43,8 +43,8 @@ async function decode(voucher: EVoucherClient, qrCode: string, deviceId: string)
     return await voucher.query(qrCode, deviceId);
   } catch (err) {
     // The e-voucher service's refusal codes for an expired / used / unknown QR are not public [I]: every refusal reads the same.
-    if (err instanceof VoucherRefusedError) throw new AppError('AUTHORIZATION_FAILED', VOUCHER_REFUSED, { centreCode: err.code });
-    if (err instanceof VoucherFormatError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE', VOUCHER_UNREADABLE);
+    if (err instanceof VoucherRefusedError) throw new DomainError('AUTHORIZATION_FAILED', VOUCHER_REFUSED, { centreCode: err.code });
+    if (err instanceof VoucherFormatError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE', VOUCHER_UNREADABLE);
     throw err;
   }
 }
@@ -53,8 +53,8 @@ async function hisStatus(deps: Deps, patient: { idNo: string; name: string }, re
   try {
     return await deps.his.insuranceStatus({ patient, regionCode });
   } catch (err) {
-    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    if (err instanceof HisRejectedError) throw new DomainError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
     throw err;
   }
 }
@@ -71,7 +71,7 @@ export async function identify(
   const v = await decode(voucher, body.qrCode, deviceId);
   const idNo = normalizeIdNumber(v.idNo);
   // [I] idType 01 is the resident ID card; other document types are passed on as the centre wrote them.
-  if (v.idType === '01' && !isValidIdNumber(idNo)) throw new AppError('AUTHORIZATION_FAILED', `医保电子凭证中的证件信息无法识别。${HELP_DESK}`);
+  if (v.idType === '01' && !isValidIdNumber(idNo)) throw new DomainError('AUTHORIZATION_FAILED', `医保电子凭证中的证件信息无法识别。${HELP_DESK}`);
   const name = v.userName.trim();
   const idHash = deps.pii.lookupHash(idNo);
   const ecTokenExpiresAt = new Date(deps.now().getTime() + kc.ecTokenTtlSeconds * 1000).toISOString();
@@ -117,9 +117,9 @@ export async function identify(
 
 /** POST /api/kiosk/visits/:visitId/benefit: C9/C10 for the visit's patient. */
 export async function chooseBenefit(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, benefitCode: string) {
-  if (!visit.insured || !visit.psnNo) throw new AppError('NOT_INSURED', visit.notice ?? `没有查到您的医保参保信息。${HELP_DESK}`);
+  if (!visit.insured || !visit.psnNo) throw new DomainError('NOT_INSURED', visit.notice ?? `没有查到您的医保参保信息。${HELP_DESK}`);
   const benefit = visit.benefits.find((b) => b.code === benefitCode);
-  if (!benefit) throw new AppError('UNKNOWN_BENEFIT');
+  if (!benefit) throw new DomainError('UNKNOWN_BENEFIT');
   const identity = deps.pii.open(visit.identitySealed);
   let hisPatientId: string;
   try {
@@ -128,8 +128,8 @@ export async function chooseBenefit(deps: Deps, visits: KioskVisits, visit: Kios
       { idempotencyKey: `kiosk:${visit.idHash}:${visit.regionCode}:${benefit.code}` },
     ));
   } catch (err) {
-    if (err instanceof HisRejectedError) throw new AppError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new AppError('PEER_UNAVAILABLE');
+    if (err instanceof HisRejectedError) throw new DomainError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
+    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
     throw err;
   }
   await visits.save({ ...visit, chosen: benefit, hisPatientId });

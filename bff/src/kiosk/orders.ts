@@ -8,20 +8,20 @@ import { cancelUnpaid } from '../flows/cancelling';
 import type { Deps } from '../flows/deps';
 import { withLock } from '../flows/lock';
 import { assertIdempotencyKey, buildOrder, type CreateOrderBody } from '../flows/ordering';
-import { AppError } from '../http/app-error';
-import { kioskOwnerKey, type KioskVisitRecord, type KioskVisits } from './visits';
+import { DomainError } from '../domain/errors';
+import { kioskOwnerKey, type KioskVisitRecord, type KioskVisitStore as KioskVisits } from './port';
 
 /** An order of this visit at this device; anything else reads like a missing order. */
 export async function visitOrder(deps: Pick<Deps, 'orders'>, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {
   const order = await deps.orders.get(orderNo);
-  if (!order || order.ownerKey !== kioskOwnerKey(visit.deviceId) || !(await visits.hasOrder(visit, orderNo))) throw new AppError('ORDER_NOT_FOUND');
+  if (!order || order.ownerKey !== kioskOwnerKey(visit.deviceId) || !(await visits.hasOrder(visit, orderNo))) throw new DomainError('ORDER_NOT_FOUND');
   return order;
 }
 
 export async function createKioskOrder(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
-  if (!visit.insured || !visit.psnNo) throw new AppError('NOT_INSURED', visit.notice);
-  if (!visit.chosen || !visit.hisPatientId) throw new AppError('IDENTITY_REQUIRED', '请先选择医保待遇');
+  if (!visit.insured || !visit.psnNo) throw new DomainError('NOT_INSURED', visit.notice);
+  if (!visit.chosen || !visit.hisPatientId) throw new DomainError('IDENTITY_REQUIRED', '请先选择医保待遇');
   const order = await buildOrder(
     deps,
     {
@@ -51,7 +51,7 @@ export async function cancelKioskOrder(deps: Deps, visits: KioskVisits, visit: K
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
     const r = await cancelUnpaid(deps, orderNo, '患者在自助机取消', 'patient');
     if (r.cancelled) return r.order;
-    if (r.why === 'unclear') throw new AppError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
-    throw new AppError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消。请稍后查看订单结果。');
+    if (r.why === 'unclear') throw new DomainError('PEER_TIMEOUT', '医保中心暂未答复，请稍后查看订单');
+    throw new DomainError('ORDER_STATE_CONFLICT', '订单已支付或正在支付，不能取消。请稍后查看订单结果。');
   });
 }

@@ -12,24 +12,24 @@ import type { Deps } from '../flows/deps';
 import { placeInsuranceOrder } from '../flows/insurance-order';
 import { withLock } from '../flows/lock';
 import { existingPayParams, openChannelPayment } from '../flows/paying';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';
-import type { KioskVisitRecord, KioskVisits } from './visits';
+import type { KioskVisitRecord, KioskVisitStore as KioskVisits } from './port';
 
 const RESCAN = '医保电子凭证授权已过期，请重新扫描医保电子凭证后再支付。';
 
 /** An ecToken the centre refuses as spent or expired (national/centre.ts names the codes) means: scan the voucher again. */
-async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord): Promise<AppError> {
+async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord): Promise<DomainError> {
   await visits.dropEcToken(visit);
-  return new AppError('AUTHORIZATION_FAILED', RESCAN);
+  return new DomainError('AUTHORIZATION_FAILED', RESCAN);
 }
 
 type KioskPayParams = Extract<PayParams, { channel: 'kiosk' }>;
 
 /** The cashier's pay parameters: the page the kiosk shows as a QR code. */
 function kioskParams(p: PayParams | null): KioskPayParams {
-  if (!p || p.channel !== 'kiosk') throw new AppError('ORDER_STATE_CONFLICT');
+  if (!p || p.channel !== 'kiosk') throw new DomainError('ORDER_STATE_CONFLICT');
   return p;
 }
 
@@ -44,14 +44,14 @@ async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit
     const params = await existingPayParams(deps, orderNo);
     if (params) return { order, payment: kioskParams(params) };
   }
-  if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new AppError('ORDER_STATE_CONFLICT');
+  if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
   if (order.state !== 'awaiting_payment') {
     const ecToken = visits.liveEcToken(visit, deps.now());
-    if (!ecToken) throw new AppError('AUTHORIZATION_REQUIRED', RESCAN);
+    if (!ecToken) throw new DomainError('AUTHORIZATION_REQUIRED', RESCAN);
     order = await placeInsuranceOrder(deps, order, { ecToken }, kc.location, () => refusedAuthorization(visits, visit));
   }
-  if (order.state !== 'awaiting_payment' || !order.national) throw new AppError('ORDER_STATE_CONFLICT');
-  if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= deps.now().getTime()) throw new AppError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
+  if (order.state !== 'awaiting_payment' || !order.national) throw new DomainError('ORDER_STATE_CONFLICT');
+  if (Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs <= deps.now().getTime()) throw new DomainError('ORDER_STATE_CONFLICT', '订单已超过支付时间，请取消后重新下单。');
   const r = await openChannelPayment(deps, order, 'cashier', {}, kc.pollAfterMs);
   return { order: r.order, payment: kioskParams(r.payment) };
 }

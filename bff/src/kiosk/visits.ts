@@ -5,47 +5,15 @@
  * A visit of another device is answered exactly like a missing one.
  */
 import crypto from 'node:crypto';
-import type { HisBenefit } from '../his/port';
-import { AppError } from '../http/app-error';
+import { DomainError } from '../domain/errors';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
 import type { KioskConfig } from './config';
-
-export interface KioskVisitRecord {
-  visitId: string;
-  deviceId: string;
-  createdAt: string;
-  /** hard end of the visit; the idle timeout slides until then */
-  endsAt: string;
-  /** AES-GCM sealed {idNo, name} (security/pii.ts) */
-  identitySealed: string;
-  nameMasked: string;
-  idNoMasked: string;
-  /** keyed hash of the ID number: recognises the same patient on a voucher re-scan */
-  idHash: string;
-  regionCode: string;
-  regionName: string;
-  insured: boolean;
-  notice?: string;
-  psnNo?: string;
-  benefits: HisBenefit[];
-  chosen?: HisBenefit;
-  hisPatientId?: string;
-  /** from the centre's QR decoding; used in 6201/6202 instead of payAuthNo */
-  ecToken?: string;
-  ecTokenExpiresAt?: string;
-}
-
-export type NewVisit = Omit<KioskVisitRecord, 'visitId' | 'deviceId' | 'createdAt' | 'endsAt'>;
+import type { KioskVisitRecord, KioskVisitStore, NewVisit } from './port';
 
 export const VISIT_GONE = '本次自助服务已结束或已超时，请重新扫描医保电子凭证';
 
-/** Order.ownerKey of orders made at a kiosk (domain/order.ts). */
-export function kioskOwnerKey(deviceId: string): string {
-  return `kiosk:${deviceId}`;
-}
-
-export class KioskVisits {
+export class KioskVisits implements KioskVisitStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly cfg: KioskConfig) {}
 
   private key(visitId: string): string {
@@ -79,7 +47,7 @@ export class KioskVisits {
 
   async save(v: KioskVisitRecord): Promise<void> {
     const ttl = this.ttlMs(v);
-    if (ttl <= 0) throw new AppError('IDENTITY_REQUIRED', VISIT_GONE);
+    if (ttl <= 0) throw new DomainError('IDENTITY_REQUIRED', VISIT_GONE);
     await this.redis.set(this.key(v.visitId), JSON.stringify(v), 'PX', ttl);
   }
 
@@ -98,7 +66,7 @@ export class KioskVisits {
 
   async get(deviceId: string, visitId: string): Promise<KioskVisitRecord> {
     const v = await this.find(deviceId, visitId);
-    if (!v) throw new AppError('IDENTITY_REQUIRED', VISIT_GONE);
+    if (!v) throw new DomainError('IDENTITY_REQUIRED', VISIT_GONE);
     return v;
   }
 

@@ -1,17 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import type { Context, Next } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ORDER_STATES } from '@mip/shared';
 import { peerEvents, type PeerCallEvent } from '../peers/http-client';
 import type { Logger } from '../obs/log';
 import type { OrderStore } from '../store/order-store';
 import type { JobQueue } from '../store/queue';
-
-/** The route pattern a request matched; unmatched paths share one label so scanners cannot blow up the series count. */
-export function routeLabel(ctx: Context): string {
-  const r = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
-  return typeof r === 'string' ? r : 'unmatched';
-}
 
 /** Rejects after `ms`: a scrape must answer even while Redis is away (ioredis would queue the command). */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -30,8 +23,11 @@ export interface MetricsSource {
 
 export interface BffMetrics {
   registry: MetricsSource;
-  /** records every HTTP request (for `extras.middleware`) */
-  http: (ctx: Context, next: Next) => Promise<void>;
+  /**
+   * Starts timing one HTTP request; call the answer once, when the answer has gone out, with the
+   * route pattern it matched (http/metrics-middleware.ts does, for every request).
+   */
+  startRequest(method: string): (route: string, status: number) => void;
   close(): void;
 }
 
@@ -94,25 +90,17 @@ export function createBffMetrics(deps: BffMetricsDeps, opts: { events?: EventEmi
       }),
     );
 
-  const http = async (ctx: Context, next: Next) => {
-    const end = duration.startTimer({ method: ctx.method });
-    let recorded = false;
-    // Counted when the answer has gone out, so the status is the one errorsMiddleware chose.
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
-      const route = routeLabel(ctx);
-      requests.inc({ method: ctx.method, route, status: String(ctx.status) });
+  const startRequest = (method: string) => {
+    const end = duration.startTimer({ method });
+    return (route: string, status: number) => {
+      requests.inc({ method, route, status: String(status) });
       end({ route });
     };
-    ctx.res.once('finish', record);
-    ctx.res.once('close', record);
-    await next();
   };
 
   return {
     registry: { render: async () => (await collect(), reg.metrics()) },
-    http,
+    startRequest,
     close() {
       events.off('call', onCall);
       reg.clear();

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import { PeerError, type PeerFailure } from '../domain/peer-error';
 import { currentRequestId, requestContext } from '../obs/log';
 
 /**
@@ -8,30 +9,7 @@ import { currentRequestId, requestContext } from '../obs/log';
  * It separates "the peer never got it" (safe to retry) from "we do not know" (must be confirmed
  * by a query), which is the distinction every payment decision above it rests on.
  */
-export type PeerFailure =
-  | 'not_delivered' // connection refused / DNS: the request never reached the peer
-  | 'timeout' //       sent, no answer in time: outcome unknown
-  | 'broken' //        connection dropped mid-way: outcome unknown
-  | 'http_status'; //  the peer answered with a non-2xx status
-
-export class PeerError extends Error {
-  constructor(
-    readonly peer: string,
-    readonly op: string,
-    readonly failure: PeerFailure,
-    message: string,
-    readonly status?: number,
-    readonly body?: string,
-  ) {
-    super(`${peer} ${op}: ${message}`);
-    this.name = 'PeerError';
-  }
-
-  /** True when the peer may have acted on the request. */
-  get outcomeUnknown(): boolean {
-    return this.failure === 'timeout' || this.failure === 'broken' || (this.failure === 'http_status' && (this.status ?? 0) >= 500);
-  }
-}
+export { PeerError, type PeerFailure };
 
 export interface PeerRequest {
   peer: string;

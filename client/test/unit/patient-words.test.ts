@@ -4,7 +4,7 @@
  * Issue 12 (Build 8): no code, English word or peer name reaches a patient. Every text the client
  * can show (string literals, template text and JSX text of client/src that contain Chinese) and
  * every message the BFF sends to patients (shared/src errors, order-state labels, contract
- * validation messages; every `new AppError(…)` text of the patient and kiosk flows and the HTTP
+ * validation messages; every `new DomainError(…)` text of the patient and kiosk flows and the HTTP
  * layer of bff/src) is read from the source with the
  * TypeScript parser (comments are not texts) and checked for Latin words, transaction codes and
  * peer names.
@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, '../../..');
  */
 const SOURCES = ['client/src', 'shared/src/errors.ts', 'shared/src/order-state.ts', 'shared/src/contract/patient.ts', 'shared/src/contract/family.ts', 'shared/src/contract/schemas.ts', 'bff/src/flows', 'bff/src/http', 'bff/src/kiosk'];
 const NOT_PATIENT_FACING = ['client/src/platform/platform.h5.ts'];
-/** in the BFF only what it answers a patient with: the text of an AppError */
+/** in the BFF only what it answers a patient with: the text of an DomainError */
 const ONLY_APP_ERRORS = (rel: string) => rel.startsWith('bff/');
 
 const HAN = /\p{Script=Han}/u;
@@ -48,9 +48,9 @@ function isDocumentation(n: ts.Node): boolean {
   return ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'summary';
 }
 
-function insideAppError(n: ts.Node): boolean {
+function insideDomainError(n: ts.Node): boolean {
   for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
-    if (ts.isNewExpression(p) && p.expression.getText() === 'AppError') return true;
+    if (ts.isNewExpression(p) && p.expression.getText() === 'DomainError') return true;
     if (ts.isFunctionLike(p)) return false;
   }
   return false;
@@ -66,7 +66,7 @@ function textsOf(file: string): { text: string; line: number }[] {
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
     else if (ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) text = n.text;
     else if (ts.isJsxText(n)) text = n.text;
-    if (text !== undefined && HAN.test(text) && !isDocumentation(n) && (!appErrorsOnly || insideAppError(n))) out.push({ text, line: src.getLineAndCharacterOfPosition(n.getStart()).line + 1 });
+    if (text !== undefined && HAN.test(text) && !isDocumentation(n) && (!appErrorsOnly || insideDomainError(n))) out.push({ text, line: src.getLineAndCharacterOfPosition(n.getStart()).line + 1 });
     ts.forEachChild(n, visit);
   };
   visit(src);

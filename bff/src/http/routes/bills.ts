@@ -6,7 +6,7 @@ import { chinaDay } from '../../reconciliation/days';
 import { buildDayBill } from '../../reconciliation/records';
 import { loadDayOrders, runReconciliation, type ReconOptions } from '../../reconciliation/runner';
 import { RunStore } from '../../reconciliation/run-store';
-import { AppError } from '../app-error';
+import { DomainError } from '../../domain/errors';
 import { bind, type RouteOptions } from '../route';
 
 /**
@@ -15,7 +15,7 @@ import { bind, type RouteOptions } from '../route';
  */
 export function billRoutes(router: Router, deps: Deps, opts: RouteOptions, recon: Partial<ReconOptions> = {}): void {
   const notFuture = (day: string) => {
-    if (day > chinaDay(deps.now())) throw new AppError('VALIDATION_FAILED', '不能查询未来日期的账单', [{ path: 'date', message: 'date is in the future' }]);
+    if (day > chinaDay(deps.now())) throw new DomainError('VALIDATION_FAILED', '不能查询未来日期的账单', [{ path: 'date', message: 'date is in the future' }]);
   };
 
   bind(router, api.dayBill, opts, async ({ query, ctx }) => {
@@ -35,7 +35,7 @@ export function billRoutes(router: Router, deps: Deps, opts: RouteOptions, recon
 
   bind(router, api.getReconciliation, opts, async ({ params }) => {
     const run = await new RunStore(deps.redis, deps.keys).get(params.runId);
-    if (!run) throw new AppError('NOT_FOUND');
+    if (!run) throw new DomainError('NOT_FOUND');
     return run;
   });
 }

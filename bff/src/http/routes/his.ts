@@ -4,7 +4,7 @@ import type { Deps } from '../../flows/deps';
 import { acceptPaidEvent, messageStatus } from '../../flows/messages';
 import { createRefund } from '../../flows/refunding';
 import { refundableLeft } from '../../domain/order';
-import { AppError } from '../app-error';
+import { DomainError } from '../../domain/errors';
 import { bind, type RouteOptions } from '../route';
 
 /** HIS-facing API (shared/src/contract/his.ts): message events and refunds. */
@@ -14,14 +14,14 @@ export function hisRoutes(router: Router, deps: Deps, opts: RouteOptions): void 
 
   bind(router, api.createRefund, opts, async ({ body }) => {
     const order = await deps.orders.get(body.orderNo);
-    if (!order) throw new AppError('ORDER_NOT_FOUND');
+    if (!order) throw new DomainError('ORDER_NOT_FOUND');
     let amounts = body.amounts;
     if (body.all) {
-      if (amounts) throw new AppError('VALIDATION_FAILED', 'give either amounts or all, not both');
+      if (amounts) throw new DomainError('VALIDATION_FAILED', 'give either amounts or all, not both');
       const left = refundableLeft(order);
       amounts = { fundFen: left.fundFen, acctFen: left.acctFen, cashFen: left.cashFen };
     }
-    if (!amounts) throw new AppError('VALIDATION_FAILED', 'amounts or all is required');
+    if (!amounts) throw new DomainError('VALIDATION_FAILED', 'amounts or all is required');
     const after = await createRefund(deps, body.orderNo, { refundNo: body.refundNo, amounts, reason: body.reason, requestedBy: 'his' });
     const refund = after.refunds.find((r) => r.refundNo === body.refundNo)!;
     return { orderNo: after.orderNo, orderState: after.state, refund: view(refund) };
@@ -30,7 +30,7 @@ export function hisRoutes(router: Router, deps: Deps, opts: RouteOptions): void 
   bind(router, api.getRefund, opts, async ({ params }) => {
     const order = await deps.orders.get(params.orderNo);
     const refund = order?.refunds.find((r) => r.refundNo === params.refundNo);
-    if (!order || !refund) throw new AppError('NOT_FOUND');
+    if (!order || !refund) throw new DomainError('NOT_FOUND');
     return { orderNo: order.orderNo, orderState: order.state, refund: view(refund) };
   });
 }

@@ -15,7 +15,7 @@ import { toOrderView } from '../../flows/views';
 import { cancelRegistration } from '../../flows/cancel-registration';
 import type { Order } from '../../domain/order';
 import type { PatientSession } from '../../sessions/patient-sessions';
-import { AppError } from '../app-error';
+import { DomainError } from '../../domain/errors';
 import type { PrincipalOf } from '../principal';
 import { bind, type RouteOptions } from '../route';
 import { departments, doctors, slots } from '../../flows/registration';
@@ -33,7 +33,7 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
     try {
       user = await deps.channels[body.channel].login(body.code);
     } catch (err) {
-      if (err instanceof ChannelRejectedError) throw new AppError('LOGIN_FAILED');
+      if (err instanceof ChannelRejectedError) throw new DomainError('LOGIN_FAILED');
       throw err;
     }
     const { token, session: s } = await deps.sessions.create(body.channel, user.openId);

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { currentRequestId, type Logger } from '../obs/log';
-import { routeLabel } from './bff-metrics';
+import { routeLabel } from './metrics-middleware';
 
 /**
  * One structured line per request: method, route pattern, status, duration and (through the

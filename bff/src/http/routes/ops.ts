@@ -2,17 +2,24 @@ import type Router from '@koa/router';
 import { opsApi } from '@mip/shared';
 
 const { health, metrics } = opsApi;
-import { AppError } from '../http/app-error';
-import { bind, type RouteOptions } from '../http/route';
-import { isOpsCaller } from './access';
-import type { HealthReport } from './health';
-import type { MetricsSource } from './bff-metrics';
+import { DomainError } from '../../domain/errors';
+import { bind, type RouteOptions } from '../route';
+import type { Context } from 'koa';
+import { isOpsCaller as opsCallerAllowed } from '../../ops/access';
+import type { HealthReport } from '../../ops/health';
+import type { MetricsSource } from '../../ops/bff-metrics';
 
 export interface OpsRouteDeps {
   checkHealth: () => Promise<HealthReport>;
   registry: MetricsSource;
   /** security.opsToken: lets a monitoring host that is not on loopback read details and metrics */
   opsToken?: string;
+}
+
+/** ops/access.ts's question, asked about this request. */
+function isOpsCaller(ctx: Context, opsToken: string | undefined): boolean {
+  const proxied = !!(ctx.get('x-forwarded-for') || ctx.get('forwarded') || ctx.get('x-real-ip'));
+  return opsCallerAllowed({ presentedToken: ctx.get('x-ops-token'), remoteAddress: ctx.req.socket.remoteAddress ?? '', proxied }, opsToken);
 }
 
 /** GET /health (readiness) and GET /metrics. GET /healthz (liveness) is app.ts's own. */
@@ -29,7 +36,7 @@ export function opsRoutes(router: Router, deps: OpsRouteDeps, opts: RouteOptions
   });
 
   bind(router, metrics, opts, async ({ ctx }) => {
-    if (!isOpsCaller(ctx, deps.opsToken)) throw new AppError('FORBIDDEN', 'metrics are for loopback or the ops token');
+    if (!isOpsCaller(ctx, deps.opsToken)) throw new DomainError('FORBIDDEN', 'metrics are for loopback or the ops token');
     const text = await deps.registry.render();
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain; version=0.0.4; charset=utf-8';

@@ -1,19 +1,19 @@
 import type Router from '@koa/router';
 // read directly until shared/src/contract/index.ts re-exports the kiosk contract
 import { kioskApi as api } from '@mip/shared';
-import { confirmNow } from '../flows/confirming';
-import type { Deps } from '../flows/deps';
-import { toOrderView } from '../flows/views';
-import { AppError } from '../http/app-error';
-import type { PrincipalOf } from '../http/principal';
-import { bind, type RouteOptions } from '../http/route';
-import { kioskConfigOf, type KioskConfig } from './config';
-import { EVoucherClient } from './e-voucher';
-import { chooseBenefit, identify } from './identity';
-import { cancelKioskOrder, createKioskOrder, visitOrder } from './orders';
-import { kioskPay } from './paying';
-import { KioskVisits } from './visits';
-import { departments, doctors, slots } from '../flows/registration';
+import { confirmNow } from '../../flows/confirming';
+import type { Deps } from '../../flows/deps';
+import { toOrderView } from '../../flows/views';
+import { DomainError } from '../../domain/errors';
+import type { PrincipalOf } from '../principal';
+import { bind, type RouteOptions } from '../route';
+import { kioskConfigOf, type KioskConfig } from '../../kiosk/config';
+import { EVoucherClient } from '../../kiosk/e-voucher';
+import { chooseBenefit, identify } from '../../kiosk/identity';
+import { cancelKioskOrder, createKioskOrder, visitOrder } from '../../kiosk/orders';
+import { kioskPay } from '../../kiosk/paying';
+import { KioskVisits } from '../../kiosk/visits';
+import { departments, doctors, slots } from '../../flows/registration';
 
 /**
  * The kiosk API (shared/src/contract/kiosk.ts) bound to the kiosk flows. Mounted next to the
@@ -38,7 +38,7 @@ export function kioskRoutes(router: Router, deps: Deps, opts: RouteOptions, kc: 
 
   bind(router, api.bills, opts, async ({ principal, params }) => {
     const v = await visit(principal, params.visitId);
-    if (!v.hisPatientId) throw new AppError('IDENTITY_REQUIRED', '请先选择医保待遇');
+    if (!v.hisPatientId) throw new DomainError('IDENTITY_REQUIRED', '请先选择医保待遇');
     return { bills: await deps.his.listUnpaidBills({ hisPatientId: v.hisPatientId }) };
   });
 

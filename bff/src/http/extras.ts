@@ -1,14 +1,15 @@
-import type { Config } from '../config';
 import type { Deps } from '../flows/deps';
-import type { AppExtras } from '../http/app';
-import type { StaffResolver } from '../http/authenticate';
-import { openapiRoutes } from '../openapi/routes';
-import { createStaffModule, type StaffModule } from '../staff';
+import type { AppExtras } from './app';
+import type { StaffResolver } from './authenticate';
+import { openapiRoutes } from './routes/openapi';
+import { createStaffModule, type StaffModule } from './staff-module';
 import type { LoginLimitPolicy } from '../staff/rate-limit';
-import { createBffMetrics, type BffMetrics } from './bff-metrics';
-import { createHealthCheck, peerTargets } from './health';
+import { createBffMetrics, type BffMetrics } from '../ops/bff-metrics';
+import { opsTokenOf } from '../ops/access';
+import { createHealthCheck, peerTargets } from '../ops/health';
+import { httpMetrics } from './metrics-middleware';
 import { requestLog } from './request-log';
-import { opsRoutes } from './routes';
+import { opsRoutes } from './routes/ops';
 
 export interface BffExtras extends AppExtras {
   staff: StaffResolver;
@@ -16,13 +17,6 @@ export interface BffExtras extends AppExtras {
   metrics: BffMetrics;
   /** stops listening to peer events (tests build several apps in one process) */
   close(): void;
-}
-
-/** security.opsToken, or MIP_OPS_TOKEN from the environment. */
-export function opsTokenOf(config: Pick<Config, 'security'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const token = config.security.opsToken ?? env.MIP_OPS_TOKEN;
-  // A short token is as good as none: refuse to protect metrics with it.
-  return token && token.length >= 24 ? token : undefined;
 }
 
 /**
@@ -45,7 +39,7 @@ export async function bffExtras(deps: Deps, opts: { opsToken?: string; loginLimi
     staffModule: staff,
     metrics,
     // metrics first, so it times everything below it; all run inside errorsMiddleware.
-    middleware: [metrics.http, requestLog(deps.log), staff.middleware],
+    middleware: [httpMetrics(metrics), requestLog(deps.log), staff.middleware],
     mount: [
       (router, o) => staff.mount(router, o),
       (router, o) => opsRoutes(router, { checkHealth, registry: metrics.registry, opsToken }, o),

@@ -6,24 +6,24 @@
  */
 import type Router from '@koa/router';
 import { formatFen } from '@mip/shared';
-import { staffApi as api } from './contract';
-import { refundableLeft } from '../domain/order';
-import type { Deps } from '../flows/deps';
-import { createRefund } from '../flows/refunding';
-import { AppError } from '../http/app-error';
-import { bind, type RouteOptions } from '../http/route';
-import { toStaffDetail } from './views';
+import { staffApi as api } from '../../staff/contract';
+import { refundableLeft } from '../../domain/order';
+import type { Deps } from '../../flows/deps';
+import { createRefund } from '../../flows/refunding';
+import { DomainError } from '../../domain/errors';
+import { bind, type RouteOptions } from '../route';
+import { toStaffDetail } from '../../staff/views';
 
 export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>;
 
 export function staffRefundRoute(router: Router, deps: StaffRefundDeps, opts: RouteOptions): void {
   bind(router, api.createRefund, opts, async ({ principal, params, body }) => {
     if (!principal.roles.some((r) => (api.createRefund.roles as readonly string[]).includes(r))) {
-      throw new AppError('REFUND_ROLE_REQUIRED', undefined, { roles: api.createRefund.roles });
+      throw new DomainError('REFUND_ROLE_REQUIRED', undefined, { roles: api.createRefund.roles });
     }
     const order = await deps.orders.get(params.orderNo);
-    if (!order) throw new AppError('ORDER_NOT_FOUND');
-    if (!!body.all === !!body.amounts) throw new AppError('VALIDATION_FAILED', '请填写退款金额，或选择全部退款（二者选一）');
+    if (!order) throw new DomainError('ORDER_NOT_FOUND');
+    if (!!body.all === !!body.amounts) throw new DomainError('VALIDATION_FAILED', '请填写退款金额，或选择全部退款（二者选一）');
     const left = refundableLeft(order);
     const amounts = body.amounts ?? { fundFen: left.fundFen, acctFen: left.acctFen, cashFen: left.cashFen };
     const total = amounts.fundFen + amounts.acctFen + amounts.cashFen;

@@ -1,33 +1,29 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { staffApi as api, type StaffOrderDetail, type StaffRole } from './contract';
-import type { Order } from '../domain/order';
-import { resolveReview, ReviewError } from '../domain/review';
-import type { Deps } from '../flows/deps';
-import { AppError } from '../http/app-error';
-import type { PrincipalOf } from '../http/principal';
-import { bind, type RouteOptions } from '../http/route';
-import { normalizeUsername, type StaffAccounts } from './accounts';
-import { clearSessionCookie, requireRole, setSessionCookie, type StaffState } from './auth';
-import { exportFileName, toCsv } from './csv';
-import type { LoginLimiter } from './rate-limit';
-import { paginate, searchOrders } from './search';
-import type { StaffSessions } from './sessions';
-import { toStaffDetail, toStaffRow } from './views';
-import { listRegions } from '../flows/insurance';
-import { staffRefundRoute } from './refund-route';
+import { staffApi as api, type StaffOrderDetail, type StaffRole } from '../../staff/contract';
+import type { Order } from '../../domain/order';
+import { resolveReview, ReviewError } from '../../domain/review';
+import type { Deps } from '../../flows/deps';
+import { DomainError } from '../../domain/errors';
+import type { PrincipalOf } from '../principal';
+import { bind, type RouteOptions } from '../route';
+import { normalizeUsername, type StaffAccounts } from '../../staff/accounts';
+import { clearSessionCookie, setSessionCookie, type StaffState } from '../staff-auth';
+import { requireRole } from '../../staff/auth';
+import type { StaffServices } from '../../staff';
+import { exportFileName, toCsv } from '../../staff/csv';
+import type { LoginLimiter } from '../../staff/rate-limit';
+import { paginate, searchOrders } from '../../staff/search';
+import type { StaffSessions } from '../../staff/sessions';
+import { toStaffDetail, toStaffRow } from '../../staff/views';
+import { listRegions } from '../../flows/insurance';
+import { staffRefundRoute } from './staff-refund';
 
-export interface StaffServices {
-  accounts: StaffAccounts;
-  sessions: StaffSessions;
-  limiter: LoginLimiter;
-}
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>; his?: Deps['his'] };
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: StaffServices; his?: Deps['his'] };
-
-function rateLimited(ctx: Context, seconds: number): AppError {
+function rateLimited(ctx: Context, seconds: number): DomainError {
   ctx.set('Retry-After', String(seconds));
-  return new AppError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, { retryAfterSeconds: seconds });
+  return new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, { retryAfterSeconds: seconds });
 }
 
 /** The staff API (shared/src/contract/staff.ts). Every handler checks the endpoint's roles first. */
@@ -46,7 +42,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
       // `staffUser`, not `username`: the log masker treats *name keys as personal names.
       deps.log.warn({ event: 'staff.login.failed', staffUser: username, locked: lock > 0 }, 'staff sign-in failed');
       if (lock) throw rateLimited(ctx, lock);
-      throw new AppError('LOGIN_FAILED', '用户名或密码不正确');
+      throw new DomainError('LOGIN_FAILED', '用户名或密码不正确');
     }
     await limiter.succeed(username, ctx.ip);
     const { token, session, expiresAt } = await sessions.create(account);
@@ -91,7 +87,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
   bind(router, api.getOrder, opts, async ({ principal, params }) => {
     allow(principal, api.getOrder);
     const order = await deps.orders.get(params.orderNo);
-    if (!order) throw new AppError('ORDER_NOT_FOUND');
+    if (!order) throw new DomainError('ORDER_NOT_FOUND');
     return { order: await withRegionName(deps, toStaffDetail(order, await deps.orders.calls(order.orderNo))) };
   });
 
@@ -107,7 +103,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
 
   bind(router, api.resolveReview, opts, async ({ principal, params, body }) => {
     allow(principal, api.resolveReview);
-    if (!(await deps.orders.get(params.orderNo))) throw new AppError('ORDER_NOT_FOUND');
+    if (!(await deps.orders.get(params.orderNo))) throw new DomainError('ORDER_NOT_FOUND');
     let stored: Order;
     try {
       ({ order: stored } = await deps.orders.update(params.orderNo, (o) =>
@@ -115,8 +111,8 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
       ));
     } catch (err) {
       if (!(err instanceof ReviewError)) throw err;
-      if (err.refusal === 'not_in_review' || err.refusal === 'stale') throw new AppError('ORDER_STATE_CONFLICT', undefined, { reason: err.refusal });
-      throw new AppError('VALIDATION_FAILED', undefined, [{ path: err.refusal === 'note' ? 'note' : 'to', message: err.message }]);
+      if (err.refusal === 'not_in_review' || err.refusal === 'stale') throw new DomainError('ORDER_STATE_CONFLICT', undefined, { reason: err.refusal });
+      throw new DomainError('VALIDATION_FAILED', undefined, [{ path: err.refusal === 'note' ? 'note' : 'to', message: err.message }]);
     }
     // The note is free text and may name the patient: it stays on the order, not in the log.
     deps.log.info({ event: 'staff.review.resolved', orderNo: stored.orderNo, staffId: principal.staffId, to: body.to }, 'manual review resolved');

@@ -5,7 +5,7 @@ import type { Context, Next } from 'koa';
 import { STAFF_ORDER_STATE_LABEL } from '@mip/shared';
 
 /** The console's three files, read once: they ship with the BFF and never change at run time. */
-const WEB = path.join(__dirname, 'web');
+const WEB = path.join(__dirname, '../../staff/web');
 const FILES: Record<string, { file: string; type: string }> = {
   '/staff/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/staff/console.js': { file: 'console.js', type: 'application/javascript; charset=utf-8' },

@@ -5,13 +5,13 @@ import type { Endpoint } from '@mip/shared';
 import { opsApi } from '@mip/shared';
 
 const { openapi } = opsApi;
-import { bind, type RouteOptions } from '../http/route';
-import { contractEndpoints } from './collect';
-import { buildOpenApi, toOpenApiPath, type OpenApiDoc } from './generate';
+import { bind, type RouteOptions } from '../route';
+import { contractEndpoints } from '../../openapi/collect';
+import { buildOpenApi, toOpenApiPath, type OpenApiDoc } from '../../openapi/generate';
 
 function bffVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
   } catch {
     return '0.0.0';
   }
