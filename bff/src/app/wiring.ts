@@ -1,10 +1,12 @@
 import type { Config } from '../config';
-import type { Deps } from '../flows/deps';
+import type { AppDeps } from './deps';
 import { createLogger } from '../obs/log';
 import { Keys } from '../store/keys';
 import { connectRedis, type RedisClient } from '../store/redis';
 import { OrderStore } from '../store/order-store';
 import { JobQueue } from '../store/queue';
+import { RedisIdempotencyClaims, RedisLocks, RedisMessageRecords, RedisPayParams, RedisRefundDayIndex } from '../store/named-stores';
+import { RedisKioskVisitStore } from '../store/kiosk-visit-store';
 import { NationalClient } from '../national/client';
 import { PiiCipher } from '../security/pii';
 import { PayAuthVault } from '../sessions/pay-auth-vault';
@@ -18,7 +20,7 @@ import { RedisTokenCache } from '../channels/token-cache';
 import { createCashierChannel } from '../channels/cashier';
 
 /** The composition root: the only place that knows which adapter serves which port. */
-export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
+export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDeps {
   const log = createLogger('bff');
   const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
@@ -54,5 +56,11 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     family: new FamilyMembers(redis, keys),
     sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
     now,
+    idempotency: new RedisIdempotencyClaims(redis, keys),
+    payParams: new RedisPayParams(redis, keys),
+    messages: new RedisMessageRecords(redis, keys),
+    locks: new RedisLocks(redis, keys),
+    refundDays: new RedisRefundDayIndex(redis, keys),
+    kioskVisits: new RedisKioskVisitStore(redis, keys),
   };
 }

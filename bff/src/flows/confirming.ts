@@ -14,7 +14,7 @@ import { EnvelopeError, open } from '../national/envelope';
 import { parseNotification, NationalFormatError } from '../national/messages';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import type { JobOutcome } from '../store/queue';
-import { settlementPolicy, type Deps } from './deps';
+import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
 import { tracked } from './calls';
 
 const OPEN = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
@@ -37,6 +37,10 @@ function refused6302(envelopeCode: string, message?: string): Ack {
  * The acknowledgement of an accepted 6302: TSX answers HTTP 200 `{success, message}`
  * (MedicalInsuranceNotificationService, MedicalInsuranceNotificationAck); `{code:0}` by configuration.
  */
+/** What the patient's status queries (6301, the channel's query) use. */
+export type QueryDeps = Pick<Deps, 'channels' | 'national' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
+export type ConfirmingDeps = QueryDeps & Pick<Deps, 'locks'>;
+
 function accepted6302(form: Deps['config']['national']['notifyAck']): Ack {
   return { status: 200, body: form === 'tsx' ? { success: true, message: '成功' } : { code: 0, message: '成功' } };
 }
@@ -45,7 +49,7 @@ function accepted6302(form: Deps['config']['national']['notifyAck']): Ack {
  * Opens a 6302. An authentic copy sealed longer ago than maxSkewMs (the centre repeating a
  * notification hours later) is still acknowledged — marked stale, so it only prompts a 6301.
  */
-function open6302(deps: Deps, raw: Buffer): { data: Record<string, unknown>; stale: boolean } {
+function open6302(deps: QueryDeps, raw: Buffer): { data: Record<string, unknown>; stale: boolean } {
   const cfg = deps.config.national;
   const body: unknown = JSON.parse(raw.toString('utf8'));
   const creds = { appId: cfg.appId, appSecret: cfg.appSecret, peerPublicKey: cfg.platformPublicKey, userId: cfg.sm2UserId };
@@ -58,7 +62,7 @@ function open6302(deps: Deps, raw: Buffer): { data: Record<string, unknown>; sta
 }
 
 /** POST /notify/national/settlement — 6302. Verified before anything else is read. */
-export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
+export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Promise<Ack> {
   let data: Record<string, unknown>;
   let stale: boolean;
   try {
@@ -90,7 +94,7 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
 }
 
 /** POST /notify/:channel/payment — verified and decrypted by the channel adapter first. */
-export async function onChannelNotification(deps: Deps, channel: ChannelName, req: NotificationRequest): Promise<NotificationAck> {
+export async function onChannelNotification(deps: QueryDeps, channel: ChannelName, req: NotificationRequest): Promise<NotificationAck> {
   const adapter = deps.channels[channel];
   let n;
   try {
@@ -129,7 +133,7 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
 }
 
 /** Asks the centre (6301) and applies the answer. Returns the order after. */
-export async function querySettlement(deps: Deps, order: Order): Promise<Order> {
+export async function querySettlement(deps: QueryDeps, order: Order): Promise<Order> {
   if (!order.national) return order;
   const identity = deps.pii.open(order.piiSealed);
   const answer = await tracked(deps, order.orderNo, 'national', '6301', () =>
@@ -140,7 +144,7 @@ export async function querySettlement(deps: Deps, order: Order): Promise<Order> 
 }
 
 /** Asks the channel and applies the answer. */
-export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
+export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order> {
   const ch = order.payment?.channel;
   if (!order.payment || !ch || !isChannelName(ch)) return order;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
@@ -167,10 +171,9 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
  * GET of an open order: the patient is looking at the result page, so ask now instead of
  * waiting for the next poll (at most once every 2 s per order across all instances).
  */
-export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
+export async function confirmNow(deps: ConfirmingDeps, order: Order): Promise<Order> {
   if (!OPEN.includes(order.state) || !(order.national?.ordered || isSelfPay(order))) return order;
-  const gate = await deps.redis.set(deps.keys.lock(`confirm:${order.orderNo}`), '1', 'PX', 2000, 'NX');
-  if (gate !== 'OK') return order;
+  if ((await deps.locks.acquire(`confirm:${order.orderNo}`, 2000)) === null) return order;
   try {
     let o = order;
     if (o.payment && !o.evidence.cashPaid) o = await queryChannel(deps, o);
@@ -183,7 +186,7 @@ export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
 }
 
 /** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. */
-export async function settlementPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function settlementPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   // a self-pay order has nothing at the centre to ask (domain/self-pay.ts)
   if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled || isSelfPay(order)) return 'done';
@@ -203,7 +206,7 @@ export async function settlementPollJob(deps: Deps, orderNo: string, attempt: nu
 }
 
 /** Job payment.poll: the channel's notification is missing; ask the channel. */
-export async function paymentPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || !OPEN.includes(order.state) || order.evidence.cashPaid || !order.payment) return 'done';
   try {

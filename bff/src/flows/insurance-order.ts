@@ -12,7 +12,7 @@ import { AppError } from '../http/app-error';
 import { isUnknownOutcome, NationalRejectedError } from '../national/client';
 import { NationalRequestError } from '../national/messages';
 import { tracked } from './calls';
-import { settlementPolicy, type Deps } from './deps';
+import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
 import { peerFailure } from './peer-failure';
 
 /** The patient's authorization: payAuthNo (mini-program e-voucher) or ecToken (kiosk voucher QR). */
@@ -25,8 +25,10 @@ export type PayAuthorization = { payAuthNo: string; ecToken?: undefined } | { ec
  */
 export type RefusalHandler = (err: NationalRejectedError) => Promise<AppError | null>;
 
+export type InsuranceOrderDeps = Pick<Deps, 'national' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
+
 export async function placeInsuranceOrder(
-  deps: Deps,
+  deps: InsuranceOrderDeps,
   start: Order,
   auth: PayAuthorization,
   location: string,

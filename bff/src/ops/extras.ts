@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import type { AppExtras } from '../http/app';
 import type { StaffResolver } from '../http/authenticate';
 import { openapiRoutes } from '../openapi/routes';

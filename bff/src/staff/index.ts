@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import type { StaffResolver } from '../http/authenticate';
 import type { RouteOptions } from '../http/route';
 import { StaffAccounts } from './accounts';
@@ -10,7 +10,7 @@ import { DEFAULT_LOGIN_LIMIT, LoginLimiter, type LoginLimitPolicy } from './rate
 import { staffRoutes, type StaffServices } from './routes';
 import { StaffSessions } from './sessions';
 
-export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now'> & Partial<Pick<Deps, 'his'>>;
+export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & Partial<Pick<Deps, 'his'>>;
 
 export interface StaffModule extends StaffServices {
   /** for createApp's `extras.staff`: makes `auth: 'staff'` endpoints work */
@@ -33,7 +33,7 @@ export function createStaffModule(deps: StaffDeps, opts: { loginLimit?: LoginLim
     ...services,
     resolver: createStaffResolver({ sessions, accounts }),
     mount: (router, routeOpts) => {
-      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, redis: deps.redis, keys: deps.keys, his: deps.his, staff: services }, routeOpts);
+      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, refundDays: deps.refundDays, his: deps.his, staff: services }, routeOpts);
       staffPage(router);
     },
     middleware: staffHeaders(),

@@ -8,13 +8,13 @@ import type Router from '@koa/router';
 import { formatFen } from '@mip/shared';
 import { staffApi as api } from './contract';
 import { refundableLeft } from '../domain/order';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import { createRefund } from '../flows/refunding';
 import { AppError } from '../http/app-error';
 import { bind, type RouteOptions } from '../http/route';
 import { toStaffDetail } from './views';
 
-export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>;
+export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'refundDays' | 'log'>;
 
 export function staffRefundRoute(router: Router, deps: StaffRefundDeps, opts: RouteOptions): void {
   bind(router, api.createRefund, opts, async ({ principal, params, body }) => {

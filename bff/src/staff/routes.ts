@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { staffApi as api, type StaffOrderDetail, type StaffRole } from './contract';
 import type { Order } from '../domain/order';
 import { resolveReview, ReviewError } from '../domain/review';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import { AppError } from '../http/app-error';
 import type { PrincipalOf } from '../http/principal';
 import { bind, type RouteOptions } from '../http/route';
@@ -23,7 +23,7 @@ export interface StaffServices {
   limiter: LoginLimiter;
 }
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: StaffServices; his?: Deps['his'] };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & { staff: StaffServices; his?: Deps['his'] };
 
 function rateLimited(ctx: Context, seconds: number): AppError {
   ctx.set('Retry-After', String(seconds));
