@@ -10,7 +10,7 @@ import { fenToYuan, hisApi, type Amounts } from '@mip/shared';
 import { billsApi, type DayBill, type ReconciliationRun } from '../../shared/src/contract/bills';
 import { wire } from '../../bff/src/app/wiring';
 import { loadConfig } from '../../bff/src/config';
-import type { Deps } from '../../bff/src/flows/deps';
+import type { AppDeps as Deps } from '../../bff/src/app/deps';
 import { createApp } from '../../bff/src/http/app';
 import { mountBillRoutes } from '../../bff/src/http/routes/bills';
 import { chinaDay } from '../../bff/src/reconciliation/days';

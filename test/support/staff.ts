@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildPath, type Endpoint } from '@mip/shared';
 import { loadConfig, type Config } from '../../bff/src/config';
 import { wire } from '../../bff/src/app/wiring';
-import type { Deps } from '../../bff/src/flows/deps';
+import type { AppDeps as Deps } from '../../bff/src/app/deps';
 import { createApp } from '../../bff/src/http/app';
 import { createLogger, type Logger } from '../../bff/src/obs/log';
 import { bffExtras, type BffExtras } from '../../bff/src/http/extras';
@@ -20,6 +20,7 @@ import { Keys } from '../../bff/src/store/keys';
 import { OrderStore } from '../../bff/src/store/order-store';
 import { JobQueue } from '../../bff/src/store/queue';
 import { connectRedis } from '../../bff/src/store/redis';
+import { RedisRefundDayIndex } from '../../bff/src/store/named-stores';
 
 export interface StaffTestApp {
   url: string;
@@ -85,6 +86,7 @@ export function redisOnlyDeps(redisUrl: string, over: { ttlSeconds?: number; now
     queue: new JobQueue(redis, keys),
     pii: new PiiCipher(TEST_PII_KEY),
     sessions: new PatientSessions(redis, keys, 3600, over.now),
+    refundDays: new RedisRefundDayIndex(redis, keys),
     now: over.now ?? (() => new Date()),
   } as unknown as Deps;
 }

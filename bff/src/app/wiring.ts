@@ -1,11 +1,13 @@
 import type { Config } from '../config';
-import type { Deps } from '../flows/deps';
+import type { AppDeps } from './deps';
 import { createLogger } from '../obs/log';
 import { Keys } from '../store/keys';
 import { connectRedis, duplicateClient, type RedisClient } from '../store/redis';
 import { OrderWaiters, orderEventsChannel } from '../store/order-waiters';
 import { OrderStore } from '../store/order-store';
 import { JobQueue } from '../store/queue';
+import { RedisIdempotencyClaims, RedisLocks, RedisMessageRecords, RedisPayParams, RedisRefundDayIndex } from '../store/named-stores';
+import { RedisKioskVisitStore } from '../store/kiosk-visit-store';
 import { NationalClient } from '../national/client';
 import { NationalCentre } from '../national/centre';
 import { PiiCipher } from '../security/pii';
@@ -20,7 +22,7 @@ import { RedisTokenCache } from '../channels/token-cache';
 import { createCashierChannel } from '../channels/cashier';
 
 /** The composition root: the only place that knows which adapter serves which port. */
-export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
+export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDeps {
   const log = createLogger('bff');
   const redis = opts.redis ?? connectRedis(config.redis.url, { onError: (err) => log.warn({ err: err.message }, 'Redis connection error: commands wait and retry') });
   const keys = new Keys(config.redis.keyPrefix);
@@ -57,5 +59,11 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): Deps {
     sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
     waiters: new OrderWaiters(() => duplicateClient(redis), orderEventsChannel(keys)),
     now,
+    idempotency: new RedisIdempotencyClaims(redis, keys),
+    payParams: new RedisPayParams(redis, keys),
+    messages: new RedisMessageRecords(redis, keys),
+    locks: new RedisLocks(redis, keys),
+    refundDays: new RedisRefundDayIndex(redis, keys),
+    kioskVisits: new RedisKioskVisitStore(redis, keys),
   };
 }

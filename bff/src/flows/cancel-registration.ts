@@ -15,15 +15,18 @@ import type { PatientSession } from '../sessions/patient-sessions';
 import type { JobOutcome } from '../store/queue';
 import { ownedOrder } from './access';
 import { tracked } from './calls';
+import type { Config } from '../config';
 import type { Deps } from './deps';
-import { withLock } from './lock';
-import { createRefund } from './refunding';
+import { withLock, type LockDeps } from './lock';
+import { createRefund, type RefundingDeps } from './refunding';
+
+export type CancelRegistrationDeps = RefundingDeps & LockDeps & Pick<Deps, 'his'> & { config: Pick<Config, 'registrationCancelCutoffMinutes'> };
 
 const REASON = '患者退号';
 const brief = (err: unknown) => (err as Error).message.slice(0, 200);
 
 /** HIS's answer, or 'unclear' when nobody knows whether it cancelled. */
-async function askHis(deps: Deps, orderNo: string): Promise<CancelRegistrationResult | { outcome: 'unclear'; detail: string }> {
+async function askHis(deps: CancelRegistrationDeps, orderNo: string): Promise<CancelRegistrationResult | { outcome: 'unclear'; detail: string }> {
   const refundNo = cancelRefundNo(orderNo);
   try {
     return await tracked(deps, orderNo, 'his', 'cancelRegistration', () => deps.his.cancelRegistration({ orderNo, refundNo, reason: REASON }, { idempotencyKey: refundNo }));
@@ -34,7 +37,7 @@ async function askHis(deps: Deps, orderNo: string): Promise<CancelRegistrationRe
 }
 
 /** HIS cancelled: what the order has left goes back, part by part, as one refund. */
-function refundCancelled(deps: Deps, order: Order, his: Extract<CancelRegistrationResult, { outcome: 'cancelled' }>): Promise<Order> {
+function refundCancelled(deps: CancelRegistrationDeps, order: Order, his: Extract<CancelRegistrationResult, { outcome: 'cancelled' }>): Promise<Order> {
   const left = refundableLeft(order);
   const a = his.amounts;
   if (a.fundFen !== left.fundFen || a.acctFen !== left.acctFen || a.cashFen !== left.cashFen) {
@@ -44,7 +47,7 @@ function refundCancelled(deps: Deps, order: Order, his: Extract<CancelRegistrati
   return createRefund(deps, order.orderNo, { refundNo: cancelRefundNo(order.orderNo), amounts, reason: REASON, requestedBy: 'patient' });
 }
 
-export async function cancelRegistration(deps: Deps, s: PatientSession, orderNo: string): Promise<Order> {
+export async function cancelRegistration(deps: CancelRegistrationDeps, s: PatientSession, orderNo: string): Promise<Order> {
   await ownedOrder(deps, s, orderNo);
   return withLock(deps, `cancel-reg:${orderNo}`, 30_000, async () => {
     const order = await ownedOrder(deps, s, orderNo);
@@ -65,7 +68,7 @@ export async function cancelRegistration(deps: Deps, s: PatientSession, orderNo:
 }
 
 /** Job registration.cancel: HIS's answer was unclear; ask again (no cut-off here: HIS may have cancelled in time). */
-export async function cancelRegistrationJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function cancelRegistrationJob(deps: CancelRegistrationDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || order.refunds.some((r) => r.refundNo === cancelRefundNo(orderNo))) return 'done';
   if (order.kind !== 'registration' || order.state !== 'completed') return 'done';

@@ -8,18 +8,20 @@ import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { JobOutcome } from '../store/queue';
-import { querySettlement } from './confirming';
+import { querySettlement, type QueryDeps } from './confirming';
 import type { Deps } from './deps';
 import { tracked } from './calls';
 import { ownedOrder } from './access';
-import { withLock } from './lock';
+import { withLock, type LockDeps } from './lock';
 
 const CANCELLABLE = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
+
+export type CancellingDeps = QueryDeps & LockDeps & Pick<Deps, 'his' | 'vault'>;
 
 export type CancelResult = { cancelled: true; order: Order } | { cancelled: false; order: Order; why: 'paid_or_moving' | 'unclear' };
 
 /** Cancels an unpaid order (6401 first when fees were uploaded). Callers hold the order's pay lock. */
-export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
+export async function cancelUnpaid(deps: CancellingDeps, orderNo: string, reason: string, by: 'patient' | 'system' | 'staff'): Promise<CancelResult> {
   let order = await deps.orders.get(orderNo);
   if (!order) throw new DomainError('ORDER_NOT_FOUND');
   if (!CANCELLABLE.includes(order.state) || order.evidence.cashPaid || order.evidence.insuranceSettled) return { cancelled: false, order, why: 'paid_or_moving' };
@@ -54,7 +56,7 @@ export async function cancelUnpaid(deps: Deps, orderNo: string, reason: string, 
  * while MIX_PAY_CREATED). 'paid_or_moving': the patient confirmed or is confirming; 'unclear': the
  * channel did not answer — the cancellation is tried again later.
  */
-async function closeChannelOrder(deps: Deps, order: Order): Promise<'closed' | 'paid_or_moving' | 'unclear'> {
+async function closeChannelOrder(deps: CancellingDeps, order: Order): Promise<'closed' | 'paid_or_moving' | 'unclear'> {
   const leg = order.payment;
   if (!leg || leg.channel === 'kiosk') return 'closed';
   const channel = deps.channels[leg.channel];
@@ -68,7 +70,7 @@ async function closeChannelOrder(deps: Deps, order: Order): Promise<'closed' | '
   }
 }
 
-export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: string): Promise<Order> {
+export async function cancelByPatient(deps: CancellingDeps, s: PatientSession, orderNo: string): Promise<Order> {
   await ownedOrder(deps, s, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
     const r = await cancelUnpaid(deps, orderNo, '患者取消', 'patient');
@@ -79,7 +81,7 @@ export async function cancelByPatient(deps: Deps, s: PatientSession, orderNo: st
 }
 
 /** Job order.expire: an order left unpaid is cancelled so the slot/bills are free again. */
-export async function expireJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function expireJob(deps: CancellingDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || !CANCELLABLE.includes(order.state)) return 'done';
   if (order.state === 'awaiting_confirmation') return 'done'; // polling decides this one
@@ -97,7 +99,7 @@ export async function expireJob(deps: Deps, orderNo: string, attempt: number): P
 }
 
 /** Job order.release: HIS unlocks the slot/bills of a cancelled order. */
-export async function releaseJob(deps: Deps, orderNo: string): Promise<JobOutcome> {
+export async function releaseJob(deps: CancellingDeps, orderNo: string): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || order.state !== 'cancelled') return 'done';
   await tracked(deps, orderNo, 'his', 'release', () =>

@@ -13,7 +13,7 @@ import { ChannelSignatureError, isChannelName, type ChannelName, type Notificati
 import type { CentreNotification } from '../national/port';
 import { CentreCallError } from './centre-call';
 import type { JobOutcome } from '../store/queue';
-import { settlementPolicy, type Deps } from './deps';
+import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
 import { tracked } from './calls';
 
 const OPEN = ['fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
@@ -32,8 +32,12 @@ function refused6302(n: Extract<CentreNotification, { kind: 'refused' }>): Ack {
   return { status: 400, body: { code, message: n.message ?? 'notification refused', detail: n.detail } };
 }
 
+/** What the patient's status queries (6301, the channel's query) use. */
+export type QueryDeps = Pick<Deps, 'channels' | 'centre' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
+export type ConfirmingDeps = QueryDeps & Pick<Deps, 'locks'>;
+
 /** POST /notify/national/settlement — 6302. Verified before anything else is read (national/centre.ts). */
-export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<Ack> {
+export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Promise<Ack> {
   const n = deps.centre.openNotification(raw);
   if (n.kind === 'refused') {
     deps.log.warn({ code: n.detail }, '6302 notification refused');
@@ -55,7 +59,7 @@ export async function onNationalNotification(deps: Deps, raw: Buffer): Promise<A
 }
 
 /** POST /notify/:channel/payment — verified and decrypted by the channel adapter first. */
-export async function onChannelNotification(deps: Deps, channel: ChannelName, req: NotificationRequest): Promise<NotificationAck> {
+export async function onChannelNotification(deps: QueryDeps, channel: ChannelName, req: NotificationRequest): Promise<NotificationAck> {
   const adapter = deps.channels[channel];
   let n;
   try {
@@ -94,7 +98,7 @@ export async function onChannelNotification(deps: Deps, channel: ChannelName, re
 }
 
 /** Asks the centre (6301) and applies the answer. Returns the order after; CentreCallError without an answer. */
-export async function querySettlement(deps: Deps, order: Order): Promise<Order> {
+export async function querySettlement(deps: QueryDeps, order: Order): Promise<Order> {
   if (!order.national) return order;
   const identity = deps.pii.open(order.piiSealed);
   const a = await tracked(deps, order.orderNo, 'national', '6301', () =>
@@ -107,7 +111,7 @@ export async function querySettlement(deps: Deps, order: Order): Promise<Order> 
 }
 
 /** Asks the channel and applies the answer. */
-export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
+export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order> {
   const ch = order.payment?.channel;
   if (!order.payment || !ch || !isChannelName(ch)) return order;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
@@ -134,10 +138,9 @@ export async function queryChannel(deps: Deps, order: Order): Promise<Order> {
  * GET of an open order: the patient is looking at the result page, so ask now instead of
  * waiting for the next poll (at most once every 2 s per order across all instances).
  */
-export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
+export async function confirmNow(deps: ConfirmingDeps, order: Order): Promise<Order> {
   if (!OPEN.includes(order.state) || !(order.national?.ordered || isSelfPay(order))) return order;
-  const gate = await deps.redis.set(deps.keys.lock(`confirm:${order.orderNo}`), '1', 'PX', 2000, 'NX');
-  if (gate !== 'OK') return order;
+  if ((await deps.locks.acquire(`confirm:${order.orderNo}`, 2000)) === null) return order;
   try {
     let o = order;
     if (o.payment && !o.evidence.cashPaid) o = await queryChannel(deps, o);
@@ -150,7 +153,7 @@ export async function confirmNow(deps: Deps, order: Order): Promise<Order> {
 }
 
 /** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. */
-export async function settlementPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function settlementPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   // a self-pay order has nothing at the centre to ask (domain/self-pay.ts)
   if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled || isSelfPay(order)) return 'done';
@@ -171,7 +174,7 @@ export async function settlementPollJob(deps: Deps, orderNo: string, attempt: nu
 }
 
 /** Job payment.poll: the channel's notification is missing; ask the channel. */
-export async function paymentPollJob(deps: Deps, orderNo: string, attempt: number): Promise<JobOutcome> {
+export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || !OPEN.includes(order.state) || order.evidence.cashPaid || !order.payment) return 'done';
   try {

@@ -10,17 +10,19 @@ import type { FamilyMembers } from '../sessions/family';
 import type { PatientSessions } from '../sessions/patient-sessions';
 import type { OrderStore } from '../store/order-store';
 import type { JobQueue } from '../store/queue';
-import type { OrderWaiters } from '../store/order-waiters';
-import type { RedisClient } from '../store/redis';
-import type { Keys } from '../store/keys';
+import type { OrderWatcher } from '../store/port';
+import type { IdempotencyClaims, KioskVisitStore, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from '../store/port';
 import type { SettlementPolicy } from '../domain/settlement';
+import type { MessageRecord } from './messages';
+import type { KioskVisitRecord } from '../kiosk/port';
 
-/** Everything a flow may use. Built once in the composition root (app/wiring.ts). */
+/**
+ * Everything flows may use, built once in the composition root (app/wiring.ts). Each flow module
+ * takes only its own slice (`Pick<Deps, …>` and the config it reads): no Redis client, no keys.
+ */
 export interface Deps {
   config: Config;
   log: Logger;
-  redis: RedisClient;
-  keys: Keys;
   orders: OrderStore;
   queue: JobQueue;
   his: HisPort;
@@ -33,11 +35,20 @@ export interface Deps {
   family: FamilyMembers;
   sessions: PatientSessions;
   /** status requests waiting for an order's state to change (one subscriber per process) */
-  waiters: OrderWaiters;
+  waiters: OrderWatcher;
   now: () => Date;
+  idempotency: IdempotencyClaims;
+  payParams: PayParamsStore;
+  messages: MessageRecords<MessageRecord>;
+  locks: Locks;
+  refundDays: RefundDayIndex;
+  kioskVisits: KioskVisitStore<KioskVisitRecord>;
 }
 
-export function settlementPolicy(c: Config): SettlementPolicy {
+/** The configuration a settlement decision reads. */
+export type SettlementConfig = Pick<Config, 'national' | 'his'>;
+
+export function settlementPolicy(c: SettlementConfig): SettlementPolicy {
   return {
     settledOrdStas: c.national.settledOrdStas,
     pollBaseMs: c.national.pollBaseMs,

@@ -16,7 +16,9 @@ import type { FamilyMember } from '../sessions/family';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
 import { listRegions } from './insurance';
-import { assertIdempotencyKey, buildOrder, type CreateOrderBody } from './ordering';
+import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from './ordering';
+
+export type FamilyDeps = BuildOrderDeps & Pick<Deps, 'family' | 'his' | 'log' | 'now' | 'orders' | 'pii' | 'profiles'>;
 
 /** Inferred (no public rule): hospital mini-programs commonly allow five 就诊人 besides oneself. */
 export const MAX_FAMILY_MEMBERS = 5;
@@ -45,7 +47,7 @@ export function toMemberView(m: FamilyMember): FamilyMemberView {
   };
 }
 
-export async function listFamily(deps: Deps, s: PatientSession): Promise<{ members: FamilyMemberView[]; max: number }> {
+export async function listFamily(deps: FamilyDeps, s: PatientSession): Promise<{ members: FamilyMemberView[]; max: number }> {
   return { members: (await deps.family.list(s.ownerKey)).map(toMemberView), max: MAX_FAMILY_MEMBERS };
 }
 
@@ -61,7 +63,7 @@ export interface AddFamilyBody {
  * member before asking HIS; an insured relative is registered in HIS with their benefit so that
  * HIS can pre-settle for them. The store re-checks duplicate and limit atomically.
  */
-export async function addFamilyMember(deps: Deps, s: PatientSession, body: AddFamilyBody): Promise<FamilyMemberView> {
+export async function addFamilyMember(deps: FamilyDeps, s: PatientSession, body: AddFamilyBody): Promise<FamilyMemberView> {
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile) throw new DomainError('IDENTITY_REQUIRED', '请先完成本人的医保身份核验，再添加家人');
   const idNo = normalizeIdNumber(body.idNo);
@@ -111,14 +113,14 @@ export async function addFamilyMember(deps: Deps, s: PatientSession, body: AddFa
   return toMemberView(member);
 }
 
-export async function removeFamilyMember(deps: Deps, s: PatientSession, memberId: string): Promise<void> {
+export async function removeFamilyMember(deps: FamilyDeps, s: PatientSession, memberId: string): Promise<void> {
   const removed = await deps.family.remove(s.ownerKey, memberId);
   if (!removed) throw new DomainError('FAMILY_MEMBER_NOT_FOUND');
   deps.log.info({ memberId }, 'family member removed');
 }
 
 /** The account holder's own member record, or the same refusal as a missing one (never probes). */
-export async function ownMember(deps: Deps, s: PatientSession, memberId: string): Promise<FamilyMember> {
+export async function ownMember(deps: FamilyDeps, s: PatientSession, memberId: string): Promise<FamilyMember> {
   const m = await deps.family.get(s.ownerKey, memberId);
   if (!m) throw new DomainError('FAMILY_MEMBER_NOT_FOUND');
   return m;
@@ -129,12 +131,12 @@ export async function ownMember(deps: Deps, s: PatientSession, memberId: string)
  * memberId is refused like a missing one) — registered in HIS when added as insured, else as a
  * self-pay (自费) patient now, as the holder is (flows/self-pay.ts hisPatientIdFor).
  */
-export async function memberHisPatientId(deps: Deps, s: PatientSession, memberId: string): Promise<string> {
+export async function memberHisPatientId(deps: FamilyDeps, s: PatientSession, memberId: string): Promise<string> {
   return hisIdOf(deps, s, await ownMember(deps, s, memberId));
 }
 
 /** The member's HIS record: the insured one, or a self-pay record (idempotent at HIS by ID number, INFERRED). */
-async function hisIdOf(deps: Deps, s: PatientSession, m: FamilyMember): Promise<string> {
+async function hisIdOf(deps: FamilyDeps, s: PatientSession, m: FamilyMember): Promise<string> {
   if (m.hisPatientId) return m.hisPatientId;
   try {
     const r = await deps.his.registerSelfPayPatient({ patient: deps.pii.open(m.identitySealed) }, { idempotencyKey: `${s.ownerKey}:${m.memberId}:self` });
@@ -148,7 +150,7 @@ async function hisIdOf(deps: Deps, s: PatientSession, m: FamilyMember): Promise<
 const notInsured = (m: FamilyMember) => `没有查到${m.nameMasked}在${m.regionName}的医保参保信息，不能用医保支付。请选择自费，或到医院收费窗口办理`;
 
 /** An order for a family member: HIS pre-settles under the relative's own HIS patient and insurance. */
-export async function createOrderForMember(deps: Deps, s: PatientSession, body: CreateOrderBody & { memberId: string }, idempotencyKey: string): Promise<Order> {
+export async function createOrderForMember(deps: FamilyDeps, s: PatientSession, body: CreateOrderBody & { memberId: string }, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   const m = await ownMember(deps, s, body.memberId);
   const familyMember = { memberId: m.memberId, relation: m.relation };

@@ -12,7 +12,7 @@ import { DomainError } from '../domain/errors';
 import type { CentreFailure } from '../national/port';
 import { tracked } from './calls';
 import { CentreCallError } from './centre-call';
-import { settlementPolicy, type Deps } from './deps';
+import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
 
 /** The patient's authorization: payAuthNo (mini-program e-voucher) or ecToken (kiosk voucher QR). */
 export type PayAuthorization = { payAuthNo: string; ecToken?: undefined } | { ecToken: string; payAuthNo?: undefined };
@@ -43,8 +43,10 @@ async function centreFailure(infno: string, f: CentreFailure, onExpired: Authori
   }
 }
 
+export type InsuranceOrderDeps = Pick<Deps, 'centre' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
+
 export async function placeInsuranceOrder(
-  deps: Deps,
+  deps: InsuranceOrderDeps,
   start: Order,
   auth: PayAuthorization,
   location: string,

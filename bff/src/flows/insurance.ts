@@ -13,6 +13,8 @@ import type { AuthorizationStatus } from '../sessions/pay-auth-vault';
 import type { Deps } from './deps';
 import { PeerError } from '../domain/peer-error';
 
+export type InsuranceDeps = Pick<Deps, 'channels' | 'his' | 'now' | 'pii' | 'profiles' | 'vault'>;
+
 let regionCache: { at: number; regions: Region[] } | undefined;
 
 export async function listRegions(deps: Pick<Deps, 'his'>): Promise<Region[]> {
@@ -26,7 +28,7 @@ function toBenefit(b: HisBenefit): Benefit {
   return { code: b.code, name: b.name, insutype: b.insutype, insutypeName: b.insutypeName, description: b.description };
 }
 
-export async function checkStatus(deps: Deps, s: PatientSession, q: { regionCode: string; idNo: string; name: string }) {
+export async function checkStatus(deps: InsuranceDeps, s: PatientSession, q: { regionCode: string; idNo: string; name: string }) {
   const idNo = normalizeIdNumber(q.idNo);
   if (!isValidIdNumber(idNo)) throw new DomainError('INVALID_ID_NUMBER');
   const region = (await listRegions(deps)).find((r) => r.code === q.regionCode);
@@ -56,7 +58,7 @@ export async function checkStatus(deps: Deps, s: PatientSession, q: { regionCode
   return { insured: true, ...base, benefits: status.benefits.map(toBenefit) };
 }
 
-export async function chooseBenefit(deps: Deps, s: PatientSession, q: { benefitCode: string }) {
+export async function chooseBenefit(deps: InsuranceDeps, s: PatientSession, q: { benefitCode: string }) {
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile) throw new DomainError('IDENTITY_REQUIRED');
   if (!profile.insured || !profile.psnNo) throw new DomainError('NOT_INSURED');
@@ -90,7 +92,7 @@ export function voucherRefusal(payer: { name?: string; idNo?: string; familyPay:
   return undefined;
 }
 
-export async function authorize(deps: Deps, s: PatientSession, q: { authCode: string }) {
+export async function authorize(deps: InsuranceDeps, s: PatientSession, q: { authCode: string }) {
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile?.hisPatientId) throw new DomainError('IDENTITY_REQUIRED');
   let result;
@@ -122,7 +124,7 @@ export async function authorize(deps: Deps, s: PatientSession, q: { authCode: st
   return { status: 'authorized' as const, expiresInSeconds };
 }
 
-export async function profileView(deps: Deps, s: PatientSession) {
+export async function profileView(deps: InsuranceDeps, s: PatientSession) {
   const p = await deps.profiles.get(s.ownerKey);
   if (!p) return { ready: false as const };
   const region = { code: p.regionCode, name: p.regionName };

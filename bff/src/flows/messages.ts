@@ -20,7 +20,7 @@ export interface PaidEvent {
   summary: { title: string; amountFen: number };
 }
 
-interface MessageRecord extends PaidEvent {
+export interface MessageRecord extends PaidEvent {
   status: 'queued' | 'sent' | 'undeliverable' | 'failed';
   attempts: number;
   detail?: string;
@@ -30,25 +30,22 @@ interface MessageRecord extends PaidEvent {
 const TTL = 90 * 24 * 3600;
 const MAX_ATTEMPTS = 8;
 
-function recordKey(deps: Deps, eventId: string): string {
-  return deps.keys.seen('message', eventId) + ':record';
-}
+export type MessagesDeps = Pick<Deps, 'messages' | 'queue' | 'orders' | 'channels'>;
 
-export async function acceptPaidEvent(deps: Deps, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
+export async function acceptPaidEvent(deps: Pick<Deps, 'messages' | 'queue'>, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
   const fp = crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
-  const seen = await deps.redis.seenOnce(deps.keys.seen('message', e.eventId), TTL, fp);
+  const seen = await deps.messages.markSeen(e.eventId, fp, TTL);
   if (seen === 'DIFFERENT') throw new DomainError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
   if (seen === 'SAME') return { accepted: true, duplicate: true };
   const rec: MessageRecord = { ...e, status: 'queued', attempts: 0, clientId };
-  await deps.redis.set(recordKey(deps, e.eventId), JSON.stringify(rec), 'EX', TTL);
+  await deps.messages.put(e.eventId, rec, TTL);
   await deps.queue.enqueue(job('message.deliver', e.eventId));
   return { accepted: true, duplicate: false };
 }
 
-export async function messageStatus(deps: Deps, eventId: string) {
-  const raw = await deps.redis.get(recordKey(deps, eventId));
-  if (!raw) throw new DomainError('NOT_FOUND');
-  const r = JSON.parse(raw) as MessageRecord;
+export async function messageStatus(deps: Pick<Deps, 'messages'>, eventId: string) {
+  const r = await deps.messages.get(eventId);
+  if (!r) throw new DomainError('NOT_FOUND');
   return { eventId, status: r.status, attempts: r.attempts, ...(r.detail ? { detail: r.detail } : {}) };
 }
 
@@ -57,13 +54,10 @@ function chinaTimeText(iso: string): string {
 }
 
 /** Job message.deliver. */
-export async function deliverJob(deps: Deps, eventId: string, attempt: number): Promise<JobOutcome> {
-  const key = recordKey(deps, eventId);
-  const raw = await deps.redis.get(key);
-  if (!raw) return 'done';
-  const rec = JSON.parse(raw) as MessageRecord;
-  if (rec.status !== 'queued') return 'done';
-  const save = (r: Partial<MessageRecord>) => deps.redis.set(key, JSON.stringify({ ...rec, ...r, attempts: attempt }), 'EX', TTL);
+export async function deliverJob(deps: MessagesDeps, eventId: string, attempt: number): Promise<JobOutcome> {
+  const rec = await deps.messages.get(eventId);
+  if (!rec || rec.status !== 'queued') return 'done';
+  const save = (r: Partial<MessageRecord>) => deps.messages.put(eventId, { ...rec, ...r, attempts: attempt }, TTL);
   const order = await deps.orders.get(rec.orderNo);
   // an order made without a channel user (at a kiosk) has nobody to message
   if (!order || !order.openId || !isChannelName(order.channel)) {

@@ -30,13 +30,15 @@ import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
 import { tracked } from './calls';
 
+export type MoneyBackDeps = Pick<Deps, 'channels' | 'his' | 'centre' | 'orders' | 'pii' | 'now' | 'log'>;
+
 const brief = (err: unknown) => (err as Error).message.slice(0, 200);
 
 /**
  * THE mapping of a 6203 outcome (HI or CASH), used by every path that refunds through the centre.
  * An authorization that is gone (public-rules item 1) sends the refund to a person with a clear line.
  */
-async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: CentreRefundType }): Promise<LegResult> {
+async function refund6203(deps: MoneyBackDeps, o: Order, r: Refund, q: { appRefdSn: string; amounts: Split; refdType: CentreRefundType }): Promise<LegResult> {
   const a = await tracked(deps, o.orderNo, 'national', '6203', () =>
     deps.centre.refund({ payOrdId: o.national!.payOrdId, at: new Date(r.createdAt), reason: r.reason, authorization: o.national?.authorization, ...q }),
   );
@@ -59,7 +61,7 @@ async function refund6203(deps: Deps, o: Order, r: Refund, q: { appRefdSn: strin
 }
 
 /** 6301 after a 6203 without a trustworthy answer: the centre's order status, never a guess. */
-async function refundQuery(deps: Deps, o: Order): Promise<RefundQueryResult> {
+async function refundQuery(deps: MoneyBackDeps, o: Order): Promise<RefundQueryResult> {
   const identity = deps.pii.open(o.piiSealed);
   const a = await tracked(deps, o.orderNo, 'national', '6301', () =>
     deps.centre.querySettlement({ payOrdId: o.national!.payOrdId, payToken: o.national!.payToken, identity }),
@@ -68,7 +70,7 @@ async function refundQuery(deps: Deps, o: Order): Promise<RefundQueryResult> {
   return a.kind === 'answered' ? { answered: true, ordStas: a.status.ordStas } : { answered: false, detail: a.reason };
 }
 
-async function bookingQuery(deps: Deps, orderNo: string): Promise<BookingResult> {
+async function bookingQuery(deps: MoneyBackDeps, orderNo: string): Promise<BookingResult> {
   try {
     const c = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
     return c.booked ? { booked: true, hisReceiptNo: c.hisReceiptNo } : { booked: false };
@@ -78,7 +80,7 @@ async function bookingQuery(deps: Deps, orderNo: string): Promise<BookingResult>
   }
 }
 
-async function hisReversal(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
+async function hisReversal(deps: MoneyBackDeps, o: Order, r: Refund): Promise<LegResult> {
   const orderNo = o.orderNo;
   try {
     const a = await tracked(deps, orderNo, 'his', 'reverseInsurance', () =>
@@ -94,11 +96,11 @@ async function hisReversal(deps: Deps, o: Order, r: Refund): Promise<LegResult> 
 }
 
 /** Every payment channel, the kiosk's centre cashier included, takes its cash back itself. */
-function portOf(deps: Deps, p: PaymentLeg): ChannelPort {
+function portOf(deps: MoneyBackDeps, p: PaymentLeg): ChannelPort {
   return deps.channels[p.channel as ChannelName];
 }
 
-async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
+async function cashRefund(deps: MoneyBackDeps, o: Order, r: Refund): Promise<LegResult> {
   const p = o.payment;
   if (!p) return { outcome: 'refused', detail: 'no channel payment on this order' };
   const port = portOf(deps, p);
@@ -125,7 +127,7 @@ async function cashRefund(deps: Deps, o: Order, r: Refund): Promise<LegResult> {
   }
 }
 
-async function apply(deps: Deps, orderNo: string, decide: (o: Order) => MoneyBackDecision): Promise<number | undefined> {
+async function apply(deps: MoneyBackDeps, orderNo: string, decide: (o: Order) => MoneyBackDecision): Promise<number | undefined> {
   let retryInMs: number | undefined;
   await deps.orders.update(orderNo, (o) => {
     const d = decide(o);
@@ -136,7 +138,7 @@ async function apply(deps: Deps, orderNo: string, decide: (o: Order) => MoneyBac
 }
 
 /** Job refund.run (and reversal.run, whose refund number is fixed): the whole money-back of one refund. */
-export async function moneyBackJob(deps: Deps, orderNo: string, refundNo: string): Promise<JobOutcome> {
+export async function moneyBackJob(deps: MoneyBackDeps, orderNo: string, refundNo: string): Promise<JobOutcome> {
   for (let i = 0; i < 8; i++) {
     const o = await deps.orders.get(orderNo);
     const r = o?.refunds.find((x) => x.refundNo === refundNo);
@@ -176,10 +178,10 @@ export async function moneyBackJob(deps: Deps, orderNo: string, refundNo: string
   return { retryInMs: 1000 };
 }
 
-export const reversalJob = (deps: Deps, orderNo: string) => moneyBackJob(deps, orderNo, reversalRefundNo(orderNo));
+export const reversalJob = (deps: MoneyBackDeps, orderNo: string) => moneyBackJob(deps, orderNo, reversalRefundNo(orderNo));
 
 /** Job refund.notice: 医保退款通知, after the cash refund, with the insurance refund's time (WeChat 开发参数 §七). */
-export async function noticeJob(deps: Deps, orderNo: string, refundNo: string): Promise<JobOutcome> {
+export async function noticeJob(deps: MoneyBackDeps, orderNo: string, refundNo: string): Promise<JobOutcome> {
   const o = await deps.orders.get(orderNo);
   const r = o?.refunds.find((x) => x.refundNo === refundNo);
   if (!o || !r || r.notice?.state !== 'pending' || !o.payment) return 'done';

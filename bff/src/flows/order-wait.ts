@@ -6,11 +6,9 @@
  */
 import type { OrderState } from '@mip/shared';
 import type { Order } from '../domain/order';
-import type { Watch } from '../store/order-waiters';
+import type { OrderWatcher as Watcher } from '../store/port';
 
-export interface Watcher {
-  watch(orderNo: string, ms: number): Watch;
-}
+export type { Watcher };
 
 export async function waitForStateChange(waiters: Watcher, orderNo: string, from: OrderState, timeoutMs: number, read: () => Promise<Order>): Promise<Order> {
   const deadline = Date.now() + timeoutMs;

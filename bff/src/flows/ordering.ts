@@ -12,9 +12,10 @@ import { HisRejectedError, HisUnclearError, type PreSettlement } from '../his/po
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/patient-sessions';
+import type { Config } from '../config';
 import type { Deps } from './deps';
 import { orderHoldingBills, orderHoldingSlot } from './bill-holder';
-import { createSelfPayOrder } from './self-pay';
+import { createSelfPayOrder, type SelfPayOrderDeps } from './self-pay';
 import { selfPaySplit } from '../domain/self-pay';
 
 export type CreateOrderBody = ({ kind: 'registration'; slotId: string } | { kind: 'outpatient'; billNos: string[] }) & { memberId?: string; payMode?: 'insurance' | 'self' };
@@ -35,7 +36,11 @@ export function assertIdempotencyKey(idempotencyKey: string): void {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(idempotencyKey)) throw new DomainError('VALIDATION_FAILED', '缺少有效的请求编号，没有扣款。请返回后重新操作');
 }
 
-export async function createOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+/** What the order-building core uses (also the kiosk's and family members' orders). */
+export type BuildOrderDeps = Pick<Deps, 'now' | 'his' | 'orders' | 'pii' | 'idempotency'> & { config: Pick<Config, 'his' | 'unpaidOrderTtlMs'> };
+export type OrderingDeps = BuildOrderDeps & SelfPayOrderDeps & Pick<Deps, 'profiles'>;
+
+export async function createOrder(deps: OrderingDeps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   if (body.payMode === 'self') return createSelfPayOrder(deps, s, body, idempotencyKey);
   const profile = await deps.profiles.get(s.ownerKey);
@@ -80,7 +85,7 @@ export interface OrderOwner {
  * and the stored order with its expiry job. `afterCreate` runs once, for a new order only.
  */
 export async function buildOrder(
-  deps: Deps,
+  deps: BuildOrderDeps,
   owner: OrderOwner,
   body: CreateOrderBody,
   idempotencyKey: string,
@@ -89,9 +94,9 @@ export async function buildOrder(
   const now = deps.now();
   let orderNo = newOrderNo(body.kind, now);
   const fp = fingerprint(body);
-  const idemKey = deps.keys.idempotency(owner.idempotencyScope, idempotencyKey);
-  const taken = await deps.redis.set(idemKey, claimValue(fp, orderNo, now.getTime()), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
-  if (taken !== 'OK') {
+  const idemKey = { scope: owner.idempotencyScope, key: idempotencyKey };
+  const release = () => deps.idempotency.release(idemKey.scope, idemKey.key);
+  if (!(await deps.idempotency.claim(idemKey.scope, idemKey.key, claimValue(fp, orderNo, now.getTime()), IDEMPOTENCY_TTL_SECONDS))) {
     const prior = await existingFor(deps, idemKey, fp, staleAfterMs(deps));
     if ('order' in prior) {
       await afterCreate(prior.order, new Date(prior.order.createdAt)); // idempotent (ZADD/SADD): a crash may have skipped it
@@ -113,10 +118,10 @@ export async function buildOrder(
     if (err instanceof HisUnclearError || err instanceof PeerError) {
       // HIS may have pre-settled (and locked the slot/bills) under this order number: the next
       // request with the same key takes the number over at once instead of making a second one
-      await deps.redis.set(idemKey, claimValue(fp, orderNo, 0), 'EX', IDEMPOTENCY_TTL_SECONDS);
+      await deps.idempotency.put(idemKey.scope, idemKey.key, claimValue(fp, orderNo, 0), IDEMPOTENCY_TTL_SECONDS);
       throw new DomainError('PEER_UNAVAILABLE');
     }
-    await deps.redis.del(idemKey); // nothing was created: the same key may be used again
+    await release(); // nothing was created: the same key may be used again
     if (err instanceof HisRejectedError) {
       if (err.code === 'SLOT_UNAVAILABLE') throw new DomainError('SLOT_UNAVAILABLE');
       if (err.code === 'ALREADY_REGISTERED' && body.kind === 'registration') {
@@ -137,7 +142,7 @@ export async function buildOrder(
   const itemsTotal = sumItems(pre.items);
   assertFen(pre.totalFen);
   if (pre.items.length === 0 || itemsTotal !== pre.totalFen) {
-    await deps.redis.del(idemKey);
+    await release();
     throw new DomainError('AMOUNT_MISMATCH', undefined, { totalFen: pre.totalFen, itemsTotalFen: itemsTotal });
   }
   const est = pre.estimate;
@@ -199,7 +204,7 @@ function claimValue(fp: string, orderNo: string, startedAtMs: number): string {
 }
 
 /** A first request still working after this long is taken for dead (it would have timed out on HIS). */
-function staleAfterMs(deps: Deps): number {
+function staleAfterMs(deps: BuildOrderDeps): number {
   return 2 * deps.config.his.timeoutMs + 5000;
 }
 
@@ -208,17 +213,16 @@ function staleAfterMs(deps: Deps): number {
  * between taking the key and storing the order (a killed process, Redis restarting), its order
  * number to finish the work with. Before, such a key answered "still in progress" for 24 hours.
  */
-async function existingFor(deps: Deps, idemKey: string, fp: string, staleMs: number): Promise<{ order: Order } | { takeOver: string }> {
+async function existingFor(deps: BuildOrderDeps, idemKey: { scope: string; key: string }, fp: string, staleMs: number): Promise<{ order: Order } | { takeOver: string }> {
   for (let i = 0; i < 50; i++) {
-    const v = await deps.redis.get(idemKey);
+    const v = await deps.idempotency.read(idemKey.scope, idemKey.key);
     if (!v) break;
     const [storedFp, orderNo, startedAt] = v.split(':');
     if (storedFp !== fp) throw new DomainError('IDEMPOTENCY_CONFLICT');
     const order = await deps.orders.get(orderNo);
     if (order) return { order };
     if (deps.now().getTime() - Number(startedAt ?? 0) > staleMs) {
-      const took = await deps.redis.setIfEquals(idemKey, v, claimValue(fp, orderNo, deps.now().getTime()));
-      if (took === 1) return { takeOver: orderNo };
+      if (await deps.idempotency.replaceIf(idemKey.scope, idemKey.key, v, claimValue(fp, orderNo, deps.now().getTime()))) return { takeOver: orderNo };
       continue; // someone else took it over: see what they made
     }
     await new Promise((r) => setTimeout(r, 100)); // the first request is still pre-settling

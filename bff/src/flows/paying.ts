@@ -15,12 +15,13 @@ import type { Identity } from '../security/pii';
 import type { HeldAuthorization } from '../sessions/pay-auth-vault';
 import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/patient-sessions';
+import type { Config } from '../config';
 import type { Deps } from './deps';
 import { tracked } from './calls';
-import { placeInsuranceOrder } from './insurance-order';
+import { placeInsuranceOrder, type InsuranceOrderDeps } from './insurance-order';
 import { peerFailure } from './peer-failure';
 import { ownedOrder } from './access';
-import { withLock } from './lock';
+import { withLock, type LockDeps } from './lock';
 import { authorizationMisfit } from './family';
 
 export interface PayResult {
@@ -28,12 +29,18 @@ export interface PayResult {
   payment: PayParams | null;
 }
 
-export async function pay(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
+/** The channel half of a pay step: the channel's order, its references, the pay parameters kept. */
+export type ChannelPaymentDeps = Pick<Deps, 'channels' | 'orders' | 'pii' | 'now' | 'log' | 'payParams'> & {
+  config: Pick<Config, 'channels' | 'publicBaseUrl' | 'unpaidOrderTtlMs' | 'env' | 'kiosk'>;
+};
+export type PayingDeps = ChannelPaymentDeps & InsuranceOrderDeps & LockDeps & Pick<Deps, 'vault'>;
+
+export async function pay(deps: PayingDeps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   await ownedOrder(deps, s, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, () => payLocked(deps, s, orderNo, body));
 }
 
-async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
+async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
   let order = await ownedOrder(deps, s, orderNo);
   if (isSelfPay(order)) return paySelf(deps, s, order);
 
@@ -60,7 +67,7 @@ async function payLocked(deps: Deps, s: PatientSession, orderNo: string, body: {
 }
 
 /** A held authorization that does not fit this order (亲情付 or not) stays held, unspent. */
-async function assertAuthorizationFits(deps: Deps, s: PatientSession, order: Order): Promise<void> {
+async function assertAuthorizationFits(deps: Pick<Deps, 'vault'>, s: PatientSession, order: Order): Promise<void> {
   if (await deps.vault.forOrder(order.orderNo)) return; // already bound to this order
   const held = await deps.vault.peek(s.ownerKey);
   const misfit = held ? authorizationMisfit(order, held) : undefined;
@@ -73,7 +80,7 @@ async function assertAuthorizationFits(deps: Deps, s: PatientSession, order: Ord
  * parameters kept for a repeated tap. Polls of the centre and the channel start as a backstop.
  */
 export async function openChannelPayment(
-  deps: Deps,
+  deps: ChannelPaymentDeps,
   order: Order,
   channelName: ChannelName,
   who: { openId?: string; payAuthNo?: string; location?: string; auth?: HeldAuthorization },
@@ -115,7 +122,7 @@ export async function openChannelPayment(
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
   const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()));
-  await deps.redis.set(payParamsKey(deps, orderNo), JSON.stringify(created.payParams), 'PX', Math.max(1000, Date.parse(expiresAt) - Date.now()));
+  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
 }
 
@@ -123,7 +130,7 @@ export async function openChannelPayment(
  * 亲情付 (wechatpay-skills 开发参数与业务规则 §五, 接入质量检查 #17/#18): the voucher holder pays, the
  * patient is the relative. Otherwise the patient pays for themself.
  */
-function payerAndRelative(deps: Deps, auth: HeldAuthorization | undefined, patient: Identity): Pick<CreatePaymentInput, 'payer' | 'relative'> {
+function payerAndRelative(deps: Pick<Deps, 'pii'>, auth: HeldAuthorization | undefined, patient: Identity): Pick<CreatePaymentInput, 'payer' | 'relative'> {
   if (!auth?.payer?.familyPay || !auth.payer.sealed) return { payer: patient };
   return { payer: deps.pii.open(auth.payer.sealed), relative: patient };
 }
@@ -135,23 +142,18 @@ function centreOrderTime(order: Order): string {
 }
 
 /** WeChat Pay calls back a public https origin (接入质量检查 #13; checked at start-up in production) */
-function callbackBase(deps: Deps, channel: ChannelName): string {
+function callbackBase(deps: ChannelPaymentDeps, channel: ChannelName): string {
   const base = channel === 'wechat' ? (deps.config.channels.wechat.callbackBaseUrl ?? deps.config.publicBaseUrl) : deps.config.publicBaseUrl;
   return base.trim().replace(/\/+$/, '');
 }
 
 /** Where each channel's payment notifications reach us (http/routes/notify.ts). */
-function notifyPathOf(deps: Deps, channel: ChannelName): string {
+function notifyPathOf(deps: ChannelPaymentDeps, channel: ChannelName): string {
   return channel === 'cashier' ? kioskConfigOf(deps.config).cashier.notifyPath : `/notify/${channel}/payment`;
 }
 
-function payParamsKey(deps: Deps, orderNo: string): string {
-  return deps.keys.vault('payparams', orderNo);
-}
-
 /** A repeated tap gets the same pay parameters, never a second channel order. */
-export async function existingPayParams(deps: Deps, orderNo: string): Promise<PayParams | null> {
-  const raw = await deps.redis.get(payParamsKey(deps, orderNo));
-  return raw ? (JSON.parse(raw) as PayParams) : null;
+export function existingPayParams(deps: Pick<Deps, 'payParams'>, orderNo: string): Promise<PayParams | null> {
+  return deps.payParams.get(orderNo);
 }
 

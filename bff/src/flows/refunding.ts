@@ -6,17 +6,18 @@ import { requestRefund, RefundRefused, type RefundRequest } from '../domain/refu
 import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
-import { noteRefundDay } from '../reconciliation/run-store';
 import { chinaDay } from '@mip/shared';
 
-export async function createRefund(deps: Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>, orderNo: string, req: RefundRequest): Promise<Order> {
+export type RefundingDeps = Pick<Deps, 'orders' | 'now' | 'refundDays' | 'log'>;
+
+export async function createRefund(deps: RefundingDeps, orderNo: string, req: RefundRequest): Promise<Order> {
   const order = await deps.orders.get(orderNo);
   if (!order) throw new DomainError('ORDER_NOT_FOUND');
   try {
     const after = (await deps.orders.update(orderNo, (o) => requestRefund(o, req, deps.now()))).order;
     // the day's bill lists refunds by the day they were asked for, not the day the order was made
     const r = after.refunds.find((x) => x.refundNo === req.refundNo);
-    if (r) await noteRefundDay(deps.redis, deps.keys, orderNo, chinaDay(r.createdAt)).catch((e: Error) => deps.log.warn({ err: e.message, orderNo }, 'refund-day index not written'));
+    if (r) await deps.refundDays.note(orderNo, chinaDay(r.createdAt)).catch((e: Error) => deps.log.warn({ err: e.message, orderNo }, 'refund-day index not written'));
     return after;
   } catch (err) {
     if (err instanceof RefundRefused) throw new DomainError(err.code, err.message);

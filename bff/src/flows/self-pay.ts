@@ -11,8 +11,10 @@ import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/patient-sessions';
 import type { Deps } from './deps';
-import { buildOrder, type CreateOrderBody } from './ordering';
-import { openChannelPayment, existingPayParams, type PayResult } from './paying';
+import { buildOrder, type BuildOrderDeps, type CreateOrderBody } from './ordering';
+import { openChannelPayment, existingPayParams, type ChannelPaymentDeps, type PayResult } from './paying';
+
+export type SelfPayOrderDeps = BuildOrderDeps & Pick<Deps, 'profiles' | 'his' | 'pii' | 'now' | 'orders'>;
 
 /** The identity step (region, name, ID number) must have been done; insurance need not. */
 const IDENTITY_FIRST = '请先填写就诊人的姓名和身份证号';
@@ -21,7 +23,7 @@ const IDENTITY_FIRST = '请先填写就诊人的姓名和身份证号';
  * The patient's HIS record: the one the insurance step registered, or the patient registered as a
  * self-pay patient now (his/port.ts registerSelfPayPatient, INFERRED) and kept on the profile.
  */
-export async function hisPatientIdFor(deps: Deps, ownerKey: string): Promise<string> {
+export async function hisPatientIdFor(deps: Pick<Deps, 'profiles' | 'his' | 'pii' | 'now'>, ownerKey: string): Promise<string> {
   const profile = await deps.profiles.get(ownerKey);
   if (!profile) throw new DomainError('IDENTITY_REQUIRED', IDENTITY_FIRST);
   if (profile.hisPatientId) return profile.hisPatientId;
@@ -36,7 +38,7 @@ export async function hisPatientIdFor(deps: Deps, ownerKey: string): Promise<str
   return hisPatientId;
 }
 
-export async function createSelfPayOrder(deps: Deps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+export async function createSelfPayOrder(deps: SelfPayOrderDeps, s: PatientSession, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   const hisPatientId = await hisPatientIdFor(deps, s.ownerKey);
   const profile = (await deps.profiles.get(s.ownerKey))!;
   const owner = {
@@ -59,7 +61,7 @@ export async function createSelfPayOrder(deps: Deps, s: PatientSession, body: Cr
  * The pay step of a self-pay order: the channel's cash-only order straight away (WeChat
  * CASH_ONLY, 开发参数与业务规则 §四 / 接入质量检查 #6). A repeated tap gets the same pay parameters.
  */
-export async function paySelf(deps: Deps, s: PatientSession, order: Order): Promise<PayResult> {
+export async function paySelf(deps: ChannelPaymentDeps, s: PatientSession, order: Order): Promise<PayResult> {
   if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > Date.now()) {
     const params = await existingPayParams(deps, order.orderNo);
     if (params) return { order, payment: params };

@@ -8,6 +8,7 @@ import { HisUnclearError, type SettlementRecord } from '../his/port';
 import { PeerError } from '../domain/peer-error';
 import type { Order } from '../domain/order';
 import type { JobOutcome } from '../store/queue';
+import type { Config } from '../config';
 import type { Deps } from './deps';
 import { tracked } from './calls';
 
@@ -33,7 +34,9 @@ function classify(err: unknown): WriteBackOutcome {
   throw err;
 }
 
-export async function writeBackJob(deps: Deps, orderNo: string): Promise<JobOutcome> {
+export type WriteBackDeps = Pick<Deps, 'his' | 'orders' | 'now' | 'log'> & { config: Pick<Config, 'his'> };
+
+export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promise<JobOutcome> {
   const policy = { baseDelayMs: deps.config.his.writeBack.baseDelayMs, maxDelayMs: deps.config.his.writeBack.maxDelayMs };
   for (let round = 0; round < 3; round++) {
     const order = await deps.orders.get(orderNo);

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import { createAuthenticator, type StaffResolver } from './authenticate';
 import { errorsMiddleware } from './errors-middleware';
 import { patientRoutes } from './routes/patient';

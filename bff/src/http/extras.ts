@@ -1,4 +1,4 @@
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import type { AppExtras } from './app';
 import type { StaffResolver } from './authenticate';
 import { openapiRoutes } from './routes/openapi';

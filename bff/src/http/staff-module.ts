@@ -24,7 +24,7 @@ export function createStaffModule(deps: StaffDeps, opts: { loginLimit?: LoginLim
     ...services,
     resolver: createStaffResolver(services),
     mount: (router, routeOpts) => {
-      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, redis: deps.redis, keys: deps.keys, his: deps.his, staff: services }, routeOpts);
+      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, refundDays: deps.refundDays, his: deps.his, staff: services }, routeOpts);
       staffPage(router);
     },
     middleware: staffHeaders(),

@@ -15,6 +15,8 @@ import type { KioskConfig } from './config';
 import { VoucherFormatError, VoucherRefusedError, type EVoucherReader as EVoucherClient, type VoucherIdentity } from './port';
 import type { KioskVisitRecord, KioskVisitStore as KioskVisits, NewVisit } from './port';
 
+export type KioskIdentityDeps = Pick<Deps, 'his' | 'now' | 'pii'>;
+
 const VOUCHER_REFUSED = '医保电子凭证二维码已失效或已使用过。请在手机上打开医保电子凭证，刷新二维码后重新扫码。';
 const VOUCHER_UNREADABLE = '暂时无法读取医保电子凭证，请稍后再试，或到人工收费窗口办理。';
 const HELP_DESK = '请到人工收费窗口咨询办理。';
@@ -49,7 +51,7 @@ async function decode(voucher: EVoucherClient, qrCode: string, deviceId: string)
   }
 }
 
-async function hisStatus(deps: Deps, patient: { idNo: string; name: string }, regionCode: string): Promise<InsuranceStatus> {
+async function hisStatus(deps: KioskIdentityDeps, patient: { idNo: string; name: string }, regionCode: string): Promise<InsuranceStatus> {
   try {
     return await deps.his.insuranceStatus({ patient, regionCode });
   } catch (err) {
@@ -61,7 +63,7 @@ async function hisStatus(deps: Deps, patient: { idNo: string; name: string }, re
 
 /** POST /api/kiosk/visits: read the voucher, open (or renew) the device's visit. */
 export async function identify(
-  deps: Deps,
+  deps: KioskIdentityDeps,
   kc: KioskConfig,
   voucher: EVoucherClient,
   visits: KioskVisits,
@@ -116,7 +118,7 @@ export async function identify(
 }
 
 /** POST /api/kiosk/visits/:visitId/benefit: C9/C10 for the visit's patient. */
-export async function chooseBenefit(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, benefitCode: string) {
+export async function chooseBenefit(deps: KioskIdentityDeps, visits: KioskVisits, visit: KioskVisitRecord, benefitCode: string) {
   if (!visit.insured || !visit.psnNo) throw new DomainError('NOT_INSURED', visit.notice ?? `没有查到您的医保参保信息。${HELP_DESK}`);
   const benefit = visit.benefits.find((b) => b.code === benefitCode);
   if (!benefit) throw new DomainError('UNKNOWN_BENEFIT');

@@ -4,10 +4,10 @@
  * them. Cancelling is flows/cancelling.ts's (6401, then the same decision).
  */
 import type { Order } from '../domain/order';
-import { cancelUnpaid } from '../flows/cancelling';
+import { cancelUnpaid, type CancellingDeps } from '../flows/cancelling';
 import type { Deps } from '../flows/deps';
 import { withLock } from '../flows/lock';
-import { assertIdempotencyKey, buildOrder, type CreateOrderBody } from '../flows/ordering';
+import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from '../flows/ordering';
 import { DomainError } from '../domain/errors';
 import { kioskOwnerKey, type KioskVisitRecord, type KioskVisitStore as KioskVisits } from './port';
 
@@ -18,7 +18,7 @@ export async function visitOrder(deps: Pick<Deps, 'orders'>, visits: KioskVisits
   return order;
 }
 
-export async function createKioskOrder(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
+export async function createKioskOrder(deps: BuildOrderDeps, visits: KioskVisits, visit: KioskVisitRecord, body: CreateOrderBody, idempotencyKey: string): Promise<Order> {
   assertIdempotencyKey(idempotencyKey);
   if (!visit.insured || !visit.psnNo) throw new DomainError('NOT_INSURED', visit.notice);
   if (!visit.chosen || !visit.hisPatientId) throw new DomainError('IDENTITY_REQUIRED', '请先选择医保待遇');
@@ -46,7 +46,7 @@ export async function createKioskOrder(deps: Deps, visits: KioskVisits, visit: K
 }
 
 /** POST …/cancel: the same cancellation as in the mini-program (6401, then HIS releases the lock). */
-export async function cancelKioskOrder(deps: Deps, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {
+export async function cancelKioskOrder(deps: CancellingDeps, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<Order> {
   await visitOrder(deps, visits, visit, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, async () => {
     const r = await cancelUnpaid(deps, orderNo, '患者在自助机取消', 'patient');

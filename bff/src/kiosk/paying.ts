@@ -8,10 +8,9 @@
  */
 import type { PayParams } from '@mip/shared';
 import type { Order } from '../domain/order';
-import type { Deps } from '../flows/deps';
-import { placeInsuranceOrder } from '../flows/insurance-order';
-import { withLock } from '../flows/lock';
-import { existingPayParams, openChannelPayment } from '../flows/paying';
+import { placeInsuranceOrder, type InsuranceOrderDeps } from '../flows/insurance-order';
+import { withLock, type LockDeps } from '../flows/lock';
+import { existingPayParams, openChannelPayment, type ChannelPaymentDeps } from '../flows/paying';
 import { DomainError } from '../domain/errors';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';
@@ -25,6 +24,8 @@ async function refusedAuthorization(visits: KioskVisits, visit: KioskVisitRecord
   return new DomainError('AUTHORIZATION_FAILED', RESCAN);
 }
 
+export type KioskPayDeps = ChannelPaymentDeps & InsuranceOrderDeps & LockDeps;
+
 type KioskPayParams = Extract<PayParams, { channel: 'kiosk' }>;
 
 /** The cashier's pay parameters: the page the kiosk shows as a QR code. */
@@ -33,12 +34,12 @@ function kioskParams(p: PayParams | null): KioskPayParams {
   return p;
 }
 
-export async function kioskPay(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string) {
+export async function kioskPay(deps: KioskPayDeps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string) {
   await visitOrder(deps, visits, visit, orderNo);
   return withLock(deps, `pay:${orderNo}`, 30_000, () => payLocked(deps, kc, visits, visit, orderNo));
 }
 
-async function payLocked(deps: Deps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<{ order: Order; payment: KioskPayParams }> {
+async function payLocked(deps: KioskPayDeps, kc: KioskConfig, visits: KioskVisits, visit: KioskVisitRecord, orderNo: string): Promise<{ order: Order; payment: KioskPayParams }> {
   let order = await visitOrder(deps, visits, visit, orderNo);
   if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > deps.now().getTime()) {
     const params = await existingPayParams(deps, orderNo);

@@ -6,23 +6,14 @@
  */
 import crypto from 'node:crypto';
 import { DomainError } from '../domain/errors';
-import type { Keys } from '../store/keys';
-import type { RedisClient } from '../store/redis';
+import type { KioskVisitStore as VisitRecords } from '../store/port';
 import type { KioskConfig } from './config';
 import type { KioskVisitRecord, KioskVisitStore, NewVisit } from './port';
 
 export const VISIT_GONE = '本次自助服务已结束或已超时，请重新扫描医保电子凭证';
 
 export class KioskVisits implements KioskVisitStore {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly cfg: KioskConfig) {}
-
-  private key(visitId: string): string {
-    return this.keys.session('kiosk-visit', visitId);
-  }
-
-  private ordersKey(visitId: string): string {
-    return `${this.key(visitId)}:orders`;
-  }
+  constructor(private readonly store: VisitRecords<KioskVisitRecord>, private readonly cfg: KioskConfig) {}
 
   /** Milliseconds the visit may still live: the idle timeout, capped by its hard end. */
   private ttlMs(v: KioskVisitRecord, now = Date.now()): number {
@@ -48,20 +39,12 @@ export class KioskVisits implements KioskVisitStore {
   async save(v: KioskVisitRecord): Promise<void> {
     const ttl = this.ttlMs(v);
     if (ttl <= 0) throw new DomainError('IDENTITY_REQUIRED', VISIT_GONE);
-    await this.redis.set(this.key(v.visitId), JSON.stringify(v), 'PX', ttl);
+    await this.store.put(v.visitId, v, ttl);
   }
 
   /** The device's visit, or null when it is missing, over, or another device's. Slides the idle timeout. */
   async find(deviceId: string, visitId: string): Promise<KioskVisitRecord | null> {
-    const raw = await this.redis.get(this.key(visitId));
-    if (!raw) return null;
-    const v = JSON.parse(raw) as KioskVisitRecord;
-    if (v.deviceId !== deviceId) return null;
-    const ttl = this.ttlMs(v);
-    if (ttl <= 0) return null;
-    await this.redis.pexpire(this.key(visitId), ttl);
-    await this.redis.pexpire(this.ordersKey(visitId), ttl);
-    return v;
+    return this.store.touch(visitId, (v) => (v.deviceId === deviceId ? this.ttlMs(v) : 0));
   }
 
   async get(deviceId: string, visitId: string): Promise<KioskVisitRecord> {
@@ -85,15 +68,14 @@ export class KioskVisits implements KioskVisitStore {
   }
 
   async addOrder(v: KioskVisitRecord, orderNo: string): Promise<void> {
-    await this.redis.sadd(this.ordersKey(v.visitId), orderNo);
-    await this.redis.pexpire(this.ordersKey(v.visitId), Math.max(1000, this.ttlMs(v)));
+    await this.store.addOrder(v.visitId, orderNo, Math.max(1000, this.ttlMs(v)));
   }
 
   async hasOrder(v: KioskVisitRecord, orderNo: string): Promise<boolean> {
-    return (await this.redis.sismember(this.ordersKey(v.visitId), orderNo)) === 1;
+    return this.store.hasOrder(v.visitId, orderNo);
   }
 
   async end(v: KioskVisitRecord): Promise<void> {
-    await this.redis.del(this.key(v.visitId), this.ordersKey(v.visitId));
+    await this.store.remove(v.visitId);
   }
 }

@@ -7,7 +7,7 @@
 import type { ChannelBillRow, ChannelName } from '../channels/port';
 import type { Order } from '../domain/order';
 import { tracked } from '../flows/calls';
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import type { ReconciliationRun } from './contract';
 import { addDays, chinaDay, compactDay } from './days';
 import { reconcile } from './reconcile';

@@ -1,9 +1,9 @@
-import type { Deps } from '../flows/deps';
+import type { AppDeps as Deps } from '../app/deps';
 import { StaffAccounts } from './accounts';
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter, type LoginLimitPolicy } from './rate-limit';
 import { StaffSessions } from './sessions';
 
-export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now'> & Partial<Pick<Deps, 'his'>>;
+export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & Partial<Pick<Deps, 'his'>>;
 
 export interface StaffServices {
   accounts: StaffAccounts;

@@ -8,15 +8,9 @@
 import type { Keys } from './keys';
 import type { RedisClient } from './redis';
 
-/** How a wait ended: the order changed, its time ran out, the process is shutting down, or too many waiters. */
-export type WaitEnd = 'changed' | 'deadline' | 'closed' | 'busy';
+import type { WaitEnd, Watch } from './port';
 
-export interface Watch {
-  /** the subscription is in place: a change from now on ends the wait */
-  ready: Promise<void>;
-  ended: Promise<WaitEnd>;
-  cancel(): void;
-}
+export type { WaitEnd, Watch };
 
 /** The channel order-state changes are published on. */
 export function orderEventsChannel(keys: Keys): string {

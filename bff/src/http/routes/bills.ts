@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Deps } from '../../flows/deps';
+import type { AppDeps as Deps } from '../../app/deps';
 import { billsApi as api } from '../../reconciliation/contract';
 import { dayBillCsv } from '../../reconciliation/csv';
 import { chinaDay } from '../../reconciliation/days';

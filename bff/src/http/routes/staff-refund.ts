@@ -14,7 +14,7 @@ import { DomainError } from '../../domain/errors';
 import { bind, type RouteOptions } from '../route';
 import { toStaffDetail } from '../../staff/views';
 
-export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'redis' | 'keys' | 'log'>;
+export type StaffRefundDeps = Pick<Deps, 'orders' | 'now' | 'refundDays' | 'log'>;
 
 export function staffRefundRoute(router: Router, deps: StaffRefundDeps, opts: RouteOptions): void {
   bind(router, api.createRefund, opts, async ({ principal, params, body }) => {

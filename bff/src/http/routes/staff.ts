@@ -19,7 +19,8 @@ import { toStaffDetail, toStaffRow } from '../../staff/views';
 import { listRegions } from '../../flows/insurance';
 import { staffRefundRoute } from './staff-refund';
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'redis' | 'keys'> & { staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>; his?: Deps['his'] };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & { staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>; his?: Deps['his'] };
+
 
 function rateLimited(ctx: Context, seconds: number): DomainError {
   ctx.set('Retry-After', String(seconds));

@@ -1,0 +1,82 @@
+/**
+ * Redis implementations of the small named stores of store/port.ts. Each owns its keys
+ * (store/keys.ts); nothing outside this folder builds them.
+ */
+import crypto from 'node:crypto';
+import type { PayParams } from '@mip/shared';
+import type { Keys } from './keys';
+import type { RedisClient } from './redis';
+import type { IdempotencyClaims, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from './port';
+import { noteRefundDay } from '../reconciliation/run-store';
+
+export class RedisIdempotencyClaims implements IdempotencyClaims {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  async claim(scope: string, key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.idempotency(scope, key), value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+  async put(scope: string, key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.keys.idempotency(scope, key), value, 'EX', ttlSeconds);
+  }
+  read(scope: string, key: string): Promise<string | null> {
+    return this.redis.get(this.keys.idempotency(scope, key));
+  }
+  async replaceIf(scope: string, key: string, expected: string, next: string): Promise<boolean> {
+    return (await this.redis.setIfEquals(this.keys.idempotency(scope, key), expected, next)) === 1;
+  }
+  async release(scope: string, key: string): Promise<void> {
+    await this.redis.del(this.keys.idempotency(scope, key));
+  }
+}
+
+export class RedisPayParams implements PayParamsStore {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  async put(orderNo: string, params: PayParams, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.vault('payparams', orderNo), JSON.stringify(params), 'PX', ttlMs);
+  }
+  async get(orderNo: string): Promise<PayParams | null> {
+    const raw = await this.redis.get(this.keys.vault('payparams', orderNo));
+    return raw ? (JSON.parse(raw) as PayParams) : null;
+  }
+}
+
+export class RedisMessageRecords<R> implements MessageRecords<R> {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  private recordKey(eventId: string): string {
+    return this.keys.seen('message', eventId) + ':record';
+  }
+  markSeen(eventId: string, fingerprint: string, ttlSeconds: number): Promise<'NEW' | 'SAME' | 'DIFFERENT'> {
+    return this.redis.seenOnce(this.keys.seen('message', eventId), ttlSeconds, fingerprint);
+  }
+  async put(eventId: string, record: R, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.recordKey(eventId), JSON.stringify(record), 'EX', ttlSeconds);
+  }
+  async get(eventId: string): Promise<R | null> {
+    const raw = await this.redis.get(this.recordKey(eventId));
+    return raw ? (JSON.parse(raw) as R) : null;
+  }
+}
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export class RedisLocks implements Locks {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  async acquire(name: string, ttlMs: number): Promise<string | null> {
+    const token = crypto.randomBytes(8).toString('hex');
+    return (await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
+  }
+  async release(name: string, token: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
+  }
+}
+
+export class RedisRefundDayIndex implements RefundDayIndex {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  note(orderNo: string, day: string): Promise<void> {
+    return noteRefundDay(this.redis, this.keys, orderNo, day);
+  }
+}

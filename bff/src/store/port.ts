@@ -1,0 +1,74 @@
+/**
+ * The small named stores flows use (issue 13.2): each names what it keeps, never a Redis key.
+ * Implementations: store/named-stores.ts and store/kiosk-visit-store.ts (Redis), wired in
+ * app/wiring.ts. Flows import this file, never the Redis client.
+ */
+import type { PayParams } from '@mip/shared';
+
+/**
+ * A client's Idempotency-Key, claimed before anything is done (flows/ordering.ts). The value is
+ * the caller's own claim text; `scope` is whom the key is unique for (a patient, a kiosk visit).
+ */
+export interface IdempotencyClaims {
+  /** true when the key was free and is now ours (for ttlSeconds) */
+  claim(scope: string, key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** overwrites the claim (e.g. marks it free to be taken over) */
+  put(scope: string, key: string, value: string, ttlSeconds: number): Promise<void>;
+  read(scope: string, key: string): Promise<string | null>;
+  /** replaces the claim only while it still reads `expected`; keeps its expiry */
+  replaceIf(scope: string, key: string, expected: string, next: string): Promise<boolean>;
+  release(scope: string, key: string): Promise<void>;
+}
+
+/** The pay parameters a repeated tap gets again (flows/paying.ts), for as long as the pay window. */
+export interface PayParamsStore {
+  put(orderNo: string, params: PayParams, ttlMs: number): Promise<void>;
+  get(orderNo: string): Promise<PayParams | null>;
+}
+
+/** HIS's paid-event messages (flows/messages.ts): accepted once per event id, then their delivery record. */
+export interface MessageRecords<R> {
+  /** records the event id with its content's fingerprint: NEW, SAME (a true duplicate) or DIFFERENT */
+  markSeen(eventId: string, fingerprint: string, ttlSeconds: number): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
+  put(eventId: string, record: R, ttlSeconds: number): Promise<void>;
+  get(eventId: string): Promise<R | null>;
+}
+
+/** Short leases by name (flows/lock.ts) and "at most once per interval" gates (flows/confirming.ts). */
+export interface Locks {
+  /** a token when the lease was free and is now ours for ttlMs, else null */
+  acquire(name: string, ttlMs: number): Promise<string | null>;
+  /** gives the lease back if it is still ours */
+  release(name: string, token: string): Promise<void>;
+}
+
+/** Orders with a refund asked for on a day (China time), for that day's bills (reconciliation). */
+export interface RefundDayIndex {
+  note(orderNo: string, day: string): Promise<void>;
+}
+
+/** A kiosk visit's record and the orders made in it (kiosk/visits.ts). */
+export interface KioskVisitStore<V> {
+  put(visitId: string, visit: V, ttlMs: number): Promise<void>;
+  /** the visit, its idle timeout restarted by `ttlMs(visit)`; null when missing or when ttlMs ≤ 0 */
+  touch(visitId: string, ttlMs: (visit: V) => number): Promise<V | null>;
+  addOrder(visitId: string, orderNo: string, ttlMs: number): Promise<void>;
+  hasOrder(visitId: string, orderNo: string): Promise<boolean>;
+  remove(visitId: string): Promise<void>;
+}
+
+/** How a wait ended: the order changed, its time ran out, the process is shutting down, or too many waiters. */
+export type WaitEnd = 'changed' | 'deadline' | 'closed' | 'busy';
+
+/** One status request waiting for an order's state to change (store/order-waiters.ts). */
+export interface Watch {
+  /** the subscription is in place: a change from now on ends the wait */
+  ready: Promise<void>;
+  ended: Promise<WaitEnd>;
+  cancel(): void;
+}
+
+/** Status requests waiting for an order's state to change (flows/order-wait.ts). */
+export interface OrderWatcher {
+  watch(orderNo: string, ms: number): Watch;
+}
