@@ -50,25 +50,7 @@ const KERNEL = '^bff/src/(config/|kiosk/config[.]ts$|obs/(log|mask)[.]ts$|securi
  * - s4/port   (a centre port): national/client, national/messages and national/envelope out of flows.
  * - s4/stores (slim Deps, named stores): store/*, sessions/* and reconciliation/run-store out of flows.
  */
-const KNOWN_VIOLATIONS_UNTIL_MERGE = [
-  '^bff/src/flows/deps[.]ts$', //                  s4/stores: store/*, sessions/*, national/client (Deps per flow)
-  '^bff/src/flows/access[.]ts$', //                s4/stores: sessions/patient-sessions
-  '^bff/src/flows/cancel-registration[.]ts$', //   s4/stores: sessions/patient-sessions, store/queue
-  '^bff/src/flows/cancelling[.]ts$', //            s4/port: national/client; s4/stores: sessions/patient-sessions, store/queue
-  '^bff/src/flows/confirming[.]ts$', //            s4/port: national/client, national/envelope, national/messages; s4/stores: store/queue
-  '^bff/src/flows/family[.]ts$', //                s4/stores: sessions/family, sessions/patient-sessions, sessions/pay-auth-vault
-  '^bff/src/flows/insurance-order[.]ts$', //       s4/port: national/client, national/messages
-  '^bff/src/flows/insurance[.]ts$', //             s4/stores: sessions/patient-sessions, sessions/pay-auth-vault, sessions/profile
-  '^bff/src/flows/messages[.]ts$', //              s4/stores: store/queue
-  '^bff/src/flows/money-back[.]ts$', //            s4/port: national/client, national/messages; s4/stores: store/queue
-  '^bff/src/flows/ordering[.]ts$', //              s4/stores: store/order-store, sessions/patient-sessions
-  '^bff/src/flows/paying[.]ts$', //                s4/stores: sessions/patient-sessions, sessions/pay-auth-vault
-  '^bff/src/flows/peer-failure[.]ts$', //          s4/port: national/client
-  '^bff/src/flows/refunding[.]ts$', //             s4/stores: reconciliation/run-store (the refund-day index)
-  '^bff/src/flows/self-pay[.]ts$', //              s4/stores: sessions/patient-sessions
-  '^bff/src/flows/write-back[.]ts$', //            s4/stores: store/queue
-  '^bff/src/kiosk/paying[.]ts$', //                s4/port: national/client
-];
+const KNOWN_VIOLATIONS_UNTIL_MERGE = [];
 
 /**
  * Import cycles left for after the merge, because breaking them moves code inside flow files other branches are
@@ -77,7 +59,7 @@ const KNOWN_VIOLATIONS_UNTIL_MERGE = [
  * assertIdempotencyKey into flows/order-draft.ts, openChannelPayment/existingPayParams/PayResult into
  * flows/channel-payment.ts; then delete this list.
  */
-const KNOWN_CYCLES_UNTIL_MERGE = ['^bff/src/flows/(ordering|self-pay|paying|family)[.]ts$'];
+const KNOWN_CYCLES_UNTIL_MERGE = [];
 
 module.exports = {
   forbidden: [

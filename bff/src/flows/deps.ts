@@ -13,7 +13,7 @@ import type { JobQueue } from '../store/queue';
 import type { OrderWatcher } from '../store/port';
 import type { IdempotencyClaims, KioskVisitStore, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from '../store/port';
 import type { SettlementPolicy } from '../domain/settlement';
-import type { MessageRecord } from './messages';
+import type { MessageRecord } from '../domain/paid-event';
 import type { KioskVisitRecord } from '../kiosk/port';
 
 /**

@@ -11,21 +11,9 @@ import { PeerError } from '../domain/peer-error';
 import { ChannelSignatureError, isChannelName } from '../channels/port';
 import type { JobOutcome } from '../store/queue';
 import type { Deps } from './deps';
+import type { MessageRecord, PaidEvent } from '../domain/paid-event';
 
-export interface PaidEvent {
-  eventId: string;
-  type: 'registration_paid' | 'outpatient_paid';
-  orderNo: string;
-  occurredAt: string;
-  summary: { title: string; amountFen: number };
-}
-
-export interface MessageRecord extends PaidEvent {
-  status: 'queued' | 'sent' | 'undeliverable' | 'failed';
-  attempts: number;
-  detail?: string;
-  clientId: string;
-}
+export type { MessageRecord, PaidEvent };
 
 const TTL = 90 * 24 * 3600;
 const MAX_ATTEMPTS = 8;

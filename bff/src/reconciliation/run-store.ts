@@ -2,7 +2,7 @@
  * Reconciliation runs in Redis, under their own hash tag `{recon}` (they touch no order key):
  *   {recon}:run:<runId>            the run's result (JSON), kept 400 days
  *   {recon}:runs:<yyyymmdd>        the day's run ids, scored by start time
- *   {recon}:refund-day:<yyyymmdd>  orders with a refund requested that day (see noteRefundDay)
+ *   {recon}:refund-day:<yyyymmdd>  orders with a refund requested that day (store/named-stores.ts RedisRefundDayIndex)
  */
 import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
@@ -44,15 +44,3 @@ export class RunStore {
   }
 }
 
-/**
- * Remembers that an order had a refund requested on a day, so the day's bill finds refunds of
- * orders created long before. To be called where refunds and reversals are created (flows).
- */
-export async function noteRefundDay(redis: RedisClient, keys: Keys, orderNo: string, day: string): Promise<void> {
-  const key = reconKey(keys, `refund-day:${compactDay(day)}`);
-  await redis.multi().sadd(key, orderNo).expire(key, TTL_SECONDS).exec();
-}
-
-export async function refundDayOrderNos(redis: RedisClient, keys: Keys, day: string): Promise<string[]> {
-  return redis.smembers(reconKey(keys, `refund-day:${compactDay(day)}`));
-}

@@ -12,7 +12,7 @@ import type { ReconciliationRun } from './contract';
 import { addDays, chinaDay, compactDay } from './days';
 import { reconcile } from './reconcile';
 import { recordsOfDay, uniqueOrders } from './records';
-import { newRunId, refundDayOrderNos, RunStore } from './run-store';
+import { newRunId, RunStore } from './run-store';
 import type { CentreResult, ChannelBill } from './types';
 
 export interface ReconOptions {
@@ -26,7 +26,7 @@ export interface ReconOptions {
 
 export const DEFAULT_RECON_OPTIONS: ReconOptions = { lookbackDays: 1, boundaryMs: 15 * 60_000, centreConcurrency: 8, channels: ['wechat', 'alipay'] };
 
-export type ReconDeps = Pick<Deps, 'orders' | 'redis' | 'keys' | 'channels' | 'centre' | 'pii' | 'config' | 'log' | 'now'>;
+export type ReconDeps = Pick<Deps, 'orders' | 'refundDays' | 'redis' | 'keys' | 'channels' | 'centre' | 'pii' | 'config' | 'log' | 'now'>;
 
 const CHUNK = 200;
 
@@ -40,7 +40,7 @@ async function getOrders(deps: ReconDeps, orderNos: Iterable<string>): Promise<O
 /** Orders created on the day or the days before it (lookback), and orders with a refund that day. */
 export async function loadDayOrders(deps: ReconDeps, day: string, lookbackDays: number): Promise<Order[]> {
   const days = Array.from({ length: lookbackDays + 1 }, (_, n) => compactDay(addDays(day, -n)));
-  const lists = await Promise.all([...days.map((d) => deps.orders.orderNosOfDay(d)), refundDayOrderNos(deps.redis, deps.keys, day)]);
+  const lists = await Promise.all([...days.map((d) => deps.orders.orderNosOfDay(d)), deps.refundDays.orderNos(day)]);
   return getOrders(deps, lists.flat());
 }
 

@@ -7,7 +7,6 @@ import type { PayParams } from '@mip/shared';
 import type { Keys } from './keys';
 import type { RedisClient } from './redis';
 import type { IdempotencyClaims, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from './port';
-import { noteRefundDay } from '../reconciliation/run-store';
 
 export class RedisIdempotencyClaims implements IdempotencyClaims {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
@@ -73,10 +72,25 @@ export class RedisLocks implements Locks {
   }
 }
 
+/**
+ * Orders by the China day a refund was asked for: a day's reconciliation (reconciliation/runner.ts)
+ * must see refunds of orders created long before. Kept 400 days, like the reconciliation runs.
+ */
 export class RedisRefundDayIndex implements RefundDayIndex {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
-  note(orderNo: string, day: string): Promise<void> {
-    return noteRefundDay(this.redis, this.keys, orderNo, day);
+  private key(day: string): string {
+    return `${this.keys.prefix}{recon}:refund-day:${day.replace(/-/g, '')}`;
+  }
+
+  async note(orderNo: string, day: string): Promise<void> {
+    const key = this.key(day);
+    await this.redis.multi().sadd(key, orderNo).expire(key, REFUND_DAY_TTL_SECONDS).exec();
+  }
+
+  orderNos(day: string): Promise<string[]> {
+    return this.redis.smembers(this.key(day));
   }
 }
+
+const REFUND_DAY_TTL_SECONDS = 400 * 24 * 3600;

@@ -45,6 +45,8 @@ export interface Locks {
 /** Orders with a refund asked for on a day (China time), for that day's bills (reconciliation). */
 export interface RefundDayIndex {
   note(orderNo: string, day: string): Promise<void>;
+  /** the orders with a refund asked for on that China day (yyyy-MM-dd) */
+  orderNos(day: string): Promise<string[]>;
 }
 
 /** A kiosk visit's record and the orders made in it (kiosk/visits.ts). */
