@@ -13,7 +13,7 @@ export function hisAuth(secretOf: (clientId: string) => string | undefined, maxS
   return async (ctx, next) => {
     if (!ctx.path.startsWith('/api/')) return next();
     const raw = await readRaw(ctx.req);
-    const v = verifyRequest(ctx.headers, ctx.method, ctx.originalUrl, raw, secretOf, maxSkewMs);
+    const v = verifyRequest({ method: ctx.method, target: ctx.originalUrl, body: raw, headers: ctx.headers }, { secretOf, maxSkewMs });
     let failure: HisFailure | undefined;
     if (!v.ok) {
       failure =

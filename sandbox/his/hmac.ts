@@ -31,30 +31,52 @@ export function signRequest(clientId: string, secret: string, method: string, pa
   return { 'x-client-id': clientId, 'x-timestamp': timestamp, 'x-nonce': nonce, 'x-signature': mac(secret, method, pathWithQuery, timestamp, nonce, body).toString('base64') };
 }
 
-/** Checks a signed request; remembering nonces (replays) is the caller's job (auth.ts). */
-export function verifyRequest(
-  headers: Record<string, string | string[] | undefined>,
-  method: string,
-  pathWithQuery: string,
-  body: Buffer | string,
-  secretOf: (clientId: string) => string | undefined,
-  maxSkewMs: number,
-  now = Date.now(),
-): { ok: true; clientId: string; nonce: string; timestamp: number } | { ok: false; failure: VerifyFailure } {
-  const one = (name: keyof SignedHeaders): string | undefined => {
+/** A request as the HIS received it: `target` is the path with its query, `body` the raw bytes. */
+export interface Received {
+  method: string;
+  target: string;
+  body: Buffer | string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Who may call (a secret per client id) and how old a timestamp may be. */
+export interface Callers {
+  secretOf: (clientId: string) => string | undefined;
+  maxSkewMs: number;
+  now?: number;
+}
+
+export type Verdict = { ok: true; clientId: string; nonce: string; timestamp: number } | { ok: false; failure: VerifyFailure };
+
+const HEADERS = ['x-client-id', 'x-timestamp', 'x-nonce', 'x-signature'] as const;
+
+/** The four headers, each present once (a repeated header counts by its first value), or undefined. */
+function signedHeadersOf(headers: Received['headers']): SignedHeaders | undefined {
+  const out: Partial<SignedHeaders> = {};
+  for (const name of HEADERS) {
     const v = headers[name];
-    return typeof v === 'string' ? v : v?.[0];
-  };
-  const clientId = one('x-client-id');
-  const timestamp = one('x-timestamp');
-  const nonce = one('x-nonce');
-  const signature = one('x-signature');
-  if (!clientId || !nonce || !signature || !timestamp || nonce.length > 64 || !/^\d{10,16}$/.test(timestamp)) return { ok: false, failure: 'missing' };
-  const secret = secretOf(clientId);
-  if (secret === undefined || secret === '') return { ok: false, failure: 'unknown_client' };
-  if (Math.abs(now - Number(timestamp)) > maxSkewMs) return { ok: false, failure: 'stale' };
-  const expected = mac(secret, method, pathWithQuery, timestamp, nonce, body);
-  const given = Buffer.from(signature, 'base64');
+    const value = Array.isArray(v) ? v[0] : v;
+    if (!value) return undefined;
+    out[name] = value;
+  }
+  return out as SignedHeaders;
+}
+
+/**
+ * Checks a signed request against the wire format above, in its order: all four headers well
+ * formed, a known client, a fresh timestamp, the signature. Remembering nonces (replays) is the
+ * caller's job (auth.ts).
+ */
+export function verifyRequest(req: Received, callers: Callers): Verdict {
+  const h = signedHeadersOf(req.headers);
+  if (!h || h['x-nonce'].length > 64 || !/^\d{10,16}$/.test(h['x-timestamp'])) return { ok: false, failure: 'missing' };
+  const clientId = h['x-client-id'];
+  const secret = callers.secretOf(clientId);
+  if (!secret) return { ok: false, failure: 'unknown_client' };
+  const timestamp = Number(h['x-timestamp']);
+  if (Math.abs((callers.now ?? Date.now()) - timestamp) > callers.maxSkewMs) return { ok: false, failure: 'stale' };
+  const expected = mac(secret, req.method, req.target, h['x-timestamp'], h['x-nonce'], req.body);
+  const given = Buffer.from(h['x-signature'], 'base64');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, failure: 'bad_signature' };
-  return { ok: true, clientId, nonce, timestamp: Number(timestamp) };
+  return { ok: true, clientId, nonce: h['x-nonce'], timestamp };
 }

@@ -6,31 +6,10 @@
  * write-back of the same order books a second settlement (flagged `duplicate` in the ledger).
  */
 import { cnDateTime } from './clock';
+import type { AmountsIn, WriteBackIn } from './inputs';
 import { CODES, HisFailure, refuse } from './protocol';
 import { findSlot } from './schedule';
 import type { Amounts, HisWorld, RefundRec, ReversalRec, SettlementRec } from './world';
-
-export interface AmountsIn {
-  total_fen: number;
-  fund_fen: number;
-  acct_fen: number;
-  cash_fen: number;
-  /** 其他基金支付 / 医院负担 (6202 othFeeAmt / hospPartAmt): in the total, not in the patient's cash */
-  oth_fee_fen?: number;
-  hosp_part_fen?: number;
-}
-
-export interface WriteBackIn extends AmountsIn {
-  order_no: string;
-  pre_settlement_id: string;
-  /** absent for a self-pay (自费) pre-settlement, required for every other */
-  pay_ord_id?: string;
-  trace_time: string;
-  setl_id?: string;
-  mdtrt_id?: string;
-  channel: string;
-  cash_trade_no?: string;
-}
 
 function amounts(a: AmountsIn): Amounts {
   // total = fund + account + cash + other fund + hospital part (TSX assertValidMedicalInsuranceAmounts; hospPartAmt off the cash)

@@ -16,33 +16,39 @@
  */
 import type { z } from 'zod';
 
-export const CODES = {
-  OK: '0',
-  PARAM: '100',
-  PARAM_VALUE: '101',
-  SIGNATURE: '103',
-  STALE: '104',
-  REPLAY: '105',
-  BUSINESS: '500',
-  NOT_FOUND: '501',
-  NOT_OWNER: '502',
-  SLOT_UNAVAILABLE: '503',
-  BILL_UNAVAILABLE: '504',
-  PRESETTLEMENT_GONE: '505',
-  AMOUNT_MISMATCH: '506',
-  REVERSAL_NOT_SUPPORTED: '507',
-  ALREADY_SETTLED: '508',
-  SETTLEMENT_NOT_FOUND: '509',
-  REFUND_EXCEEDS: '510',
-  REGION_NOT_SUPPORTED: '511',
-  INSURANCE_MISMATCH: '512',
-  PATIENT_MISMATCH: '513',
-  /** the patient already holds a paid or pending registration for this doctor session */
-  ALREADY_REGISTERED: '514',
-  /** 退号 after the cut-off (the session has started) */
-  CANCEL_TOO_LATE: '515',
-  UNKNOWN: '-1',
-} as const;
+/** The code table as rows: name used in this code, the code on the wire, what it says (band per the table above). */
+const TABLE = [
+  ['OK', '0', '成功'],
+  ['PARAM', '100', '参数错误：缺少或格式不符'],
+  ['PARAM_VALUE', '101', '参数错误：取值彼此不符'],
+  ['SIGNATURE', '103', '签名错误'],
+  ['STALE', '104', '请求时间戳超出有效期'],
+  ['REPLAY', '105', '重复请求'],
+  ['BUSINESS', '500', '业务错误'],
+  ['NOT_FOUND', '501', '记录不存在'],
+  ['NOT_OWNER', '502', '不属于当前患者'],
+  ['SLOT_UNAVAILABLE', '503', '号源不可用'],
+  ['BILL_UNAVAILABLE', '504', '处方/申请单不可缴费'],
+  ['PRESETTLEMENT_GONE', '505', '预结算已失效'],
+  ['AMOUNT_MISMATCH', '506', '金额与预结算不符'],
+  ['REVERSAL_NOT_SUPPORTED', '507', '不支持冲正'],
+  ['ALREADY_SETTLED', '508', '已结算'],
+  ['SETTLEMENT_NOT_FOUND', '509', '结算记录不存在'],
+  ['REFUND_EXCEEDS', '510', '退款超出可退金额'],
+  ['REGION_NOT_SUPPORTED', '511', '参保地不支持'],
+  ['INSURANCE_MISMATCH', '512', '医保信息不符'],
+  ['PATIENT_MISMATCH', '513', '患者信息不符'],
+  // the patient already holds a paid or pending registration for this doctor session
+  ['ALREADY_REGISTERED', '514', '已有该医生该时段的挂号'],
+  // 退号 after the cut-off (the session has started)
+  ['CANCEL_TOO_LATE', '515', '已过退号时间'],
+  ['UNKNOWN', '-1', '未知异常'],
+] as const;
+
+type CodeRow = (typeof TABLE)[number];
+
+/** Code by name, e.g. CODES.NOT_FOUND === '501'. */
+export const CODES = Object.fromEntries(TABLE.map(([name, code]) => [name, code])) as { readonly [R in CodeRow as R[0]]: R[1] };
 
 /** An answer the HIS gives instead of data. Thrown by the business code, sent by the route. */
 export class HisFailure extends Error {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { FaultBook } from '../common/faults';
 import { jsonBody } from './auth';
 import type { HisSandboxConfig } from './config';
+import { RefundIn, ReversalIn, str, WriteBackIn } from './inputs';
 import { refund, reverse, tradeCheck, writeBack } from './ledger';
 import { insuranceStatus, registerInsured, registerSelfPay, regions } from './patients';
 import { perform } from './perform';
@@ -16,7 +17,12 @@ import { CODES, HisFailure, parseInput, refuse } from './protocol';
 import type { MessagePusher } from './push';
 import { assertOneRegistration, cancelRegistration } from './registration';
 import { departments, doctors, slots } from './schedule';
-import type { HisWorld } from './world';
+import type { BillRec, HisWorld } from './world';
+
+/** A bill as the unpaid list shows it; the bill's own page adds its fee lines. */
+function billSummary(b: BillRec) {
+  return { bill_no: b.billNo, bill_title: b.title, dept_name: b.deptName, doctor_name: b.doctorName, created_at: b.createdAt, total_fen: b.totalFen, item_count: b.items.length };
+}
 
 export interface HisDeps {
   world: HisWorld;
@@ -25,16 +31,12 @@ export interface HisDeps {
   pusher: MessagePusher;
 }
 
-const str = z.string().trim().min(1).max(64);
-const fen = z.int().nonnegative();
 const PatientRef = z.object({
   index_type: z.enum(['id_no', 'outpatient_no', 'card_no']),
   index_value: str,
   id_no: z.string().regex(/^\d{17}[\dXx]$/),
   name: z.string().trim().min(1).max(50),
 });
-// oth_fee_fen / hosp_part_fen: the centre's other-fund and hospital-borne parts (6202 othFeeAmt / hospPartAmt)
-const Amounts = { total_fen: fen, fund_fen: fen, acct_fen: fen, cash_fen: fen, oth_fee_fen: fen.optional(), hosp_part_fen: fen.optional() };
 const Insurance = { patient_id: str, insutype: z.enum(['310', '390']), psn_no: str };
 
 const StatusIn = z.object({ patient: PatientRef, region_code: z.string().regex(/^\d{6}$/) });
@@ -48,20 +50,6 @@ const modeOf = <T extends z.ZodRawShape>(extra: T) => z.union([z.object({ ...Ins
 const RegPreSettleIn = modeOf({ slot_id: str });
 const OutPreSettleIn = modeOf({ bill_nos: z.array(str).min(1).max(20) });
 const SelfPayPatientIn = z.object({ patient: PatientRef });
-const WriteBackIn = z.object({
-  order_no: str,
-  pre_settlement_id: str,
-  // absent only for a self-pay (自费) pre-settlement (ledger.ts checks which)
-  pay_ord_id: str.optional(),
-  ...Amounts,
-  trace_time: str,
-  setl_id: str.optional(),
-  mdtrt_id: str.optional(),
-  channel: z.enum(['wechat', 'alipay', 'kiosk']),
-  cash_trade_no: str.optional(),
-});
-const ReversalIn = z.object({ pay_ord_id: str, revs_token: z.string().max(256).optional(), ...Amounts });
-const RefundIn = z.object({ order_no: str, refund_no: str, ...Amounts });
 const CancelIn = z.object({ order_no: str, refund_no: str, reason: z.string().max(100).optional() });
 const TradeCheckIn = z.object({ trade_no: str, business: z.enum(['settlement', 'reversal', 'refund']), refund_no: str.optional() });
 
@@ -140,15 +128,7 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
       if (!world.patients.has(patientId)) throw refuse(CODES.NOT_FOUND, '患者不存在');
       return [...world.bills.values()]
         .filter((b) => b.patientId === patientId && !b.paidBy)
-        .map((b) => ({
-          bill_no: b.billNo,
-          bill_title: b.title,
-          dept_name: b.deptName,
-          doctor_name: b.doctorName,
-          created_at: b.createdAt,
-          total_fen: b.totalFen,
-          item_count: b.items.length,
-        }));
+        .map(billSummary);
     });
   });
 
@@ -159,16 +139,7 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
       const b = world.bills.get(billNo);
       if (!b) throw refuse(CODES.NOT_FOUND, '处方/申请单不存在');
       if (b.patientId !== patientId) throw refuse(CODES.NOT_OWNER, '该处方/申请单不属于当前患者');
-      return {
-        bill_no: b.billNo,
-        bill_title: b.title,
-        dept_name: b.deptName,
-        doctor_name: b.doctorName,
-        created_at: b.createdAt,
-        total_fen: b.totalFen,
-        item_count: b.items.length,
-        fee_list: b.items,
-      };
+      return { ...billSummary(b), fee_list: b.items };
     });
   });
 

@@ -14,60 +14,37 @@ export { generateKeyPair, publicKeyOf } from './sm';
 
 export type EnvelopeErrorCode = 'MALFORMED' | 'APP_ID_MISMATCH' | 'UNSUPPORTED_ALGORITHM' | 'DECRYPT_FAILED' | 'SIGNATURE_INVALID' | 'TIMESTAMP_SKEW';
 
+/** A refusal to open (or a body that is no envelope), with its stable code. */
 export class EnvelopeError extends Error {
-  constructor(
-    readonly code: EnvelopeErrorCode,
-    message: string,
-  ) {
+  override name = 'EnvelopeError';
+  constructor(readonly code: EnvelopeErrorCode, message: string) {
     super(message);
-    this.name = 'EnvelopeError';
   }
 }
 
-export type Envelope = {
-  appId: string;
-  encType: 'SM4';
-  signType: 'SM2';
-  timestamp: string;
-  version: string;
-  encData: string;
-  signData: string;
-};
+/** §2.1: the head members, all strings, beside encData and signData; the algorithms are fixed. */
+export type Envelope = Record<'appId' | 'timestamp' | 'version' | 'encData' | 'signData', string> & { encType: 'SM4'; signType: 'SM2' };
 
-export interface SealCredentials {
-  appId: string;
-  appSecret: string;
-  /** the signer's private key: base64 of d (or hex) */
-  privateKey: string;
-  /** SM2 user id; §3.3: `1234567812345678` verified against the centre, appSecret seen in SYN */
-  userId?: string;
-}
+/**
+ * The channel's shared values (§3.1: appId and appSecret make the SM4 key and end the sign text) and the SM2
+ * user id (§3.3: `1234567812345678` verified against the centre, appSecret seen in SYN), with one SM2 key:
+ * the signer's private key (base64 or hex of d) to seal, the sender's public key (base64 or hex of 04‖X‖Y,
+ * or of X‖Y) to open.
+ */
+type Channel = { appId: string; appSecret: string; userId?: string };
+export type SealCredentials = Channel & { privateKey: string };
+export type OpenCredentials = Channel & { peerPublicKey: string };
 
-export interface OpenCredentials {
-  appId: string;
-  appSecret: string;
-  /** the sender's public key: base64 or hex of 04‖X‖Y, or of X‖Y */
-  peerPublicKey: string;
-  userId?: string;
-}
+/**
+ * Sealing, each with a default: timestamp — epoch ms (SDK, SPC) or yyyyMMddHHmmss Asia/Shanghai (Shanxi,
+ * TSX), §2.1, default now in epoch ms; version — default 2.0.1 (§1); hexCase — SYN writes lower case,
+ * YHGM/TSX upper case, default lower as in the centre's own sample; signText — how data enters the sign
+ * text (envelope-sign-text.ts).
+ */
+export type SealOptions = Partial<{ timestamp: string; version: string; hexCase: 'upper' | 'lower'; signText: SignTextForm; now: () => number }>;
 
-export interface SealOptions {
-  /** epoch ms (SDK, SPC) or yyyyMMddHHmmss Asia/Shanghai (Shanxi, TSX) — §2.1; default now in epoch ms */
-  timestamp?: string;
-  /** default 2.0.1 (§1) */
-  version?: string;
-  /** SYN writes lower case, YHGM/TSX upper case; default lower as in the centre's own sample */
-  hexCase?: 'upper' | 'lower';
-  /** how data enters the sign text (see envelope-sign-text.ts) */
-  signText?: SignTextForm;
-  now?: () => number;
-}
-
-export interface OpenOptions {
-  /** refuse a timestamp further than this from now; absent or 0: not checked */
-  maxSkewMs?: number;
-  now?: () => number;
-}
+/** Opening: maxSkewMs — refuse a timestamp further than this from now (absent or 0: not checked). */
+export type OpenOptions = Partial<{ maxSkewMs: number; now: () => number }>;
 
 const VERSION = '2.0.1';
 
@@ -102,6 +79,8 @@ export function seal(data: object, creds: SealCredentials, opts: SealOptions = {
   return { ...head, encData: opts.hexCase === 'upper' ? hex.toUpperCase() : hex, signData };
 }
 
+const MEMBERS = ['appId', 'encType', 'signType', 'version', 'encData', 'signData'] as const;
+
 function text(body: Record<string, unknown>, field: string): string {
   const v = body[field];
   if (typeof v !== 'string' || v.length === 0) throw new EnvelopeError('MALFORMED', `${field} is missing`);
@@ -134,12 +113,8 @@ function decrypt(appId: string, appSecret: string, encData: string): Record<stri
 export function open(body: unknown, creds: OpenCredentials, opts: OpenOptions = {}): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new EnvelopeError('MALFORMED', 'the body is not a JSON object');
   const env = body as Record<string, unknown>;
-  const appId = text(env, 'appId');
-  const encType = text(env, 'encType');
-  const signType = text(env, 'signType');
-  text(env, 'version');
-  const encData = text(env, 'encData');
-  const signData = text(env, 'signData');
+  // §2.1/§2.2: every member a non-empty string (version is read only to be present)
+  const { appId, encType, signType, encData, signData } = Object.fromEntries(MEMBERS.map((k) => [k, text(env, k)])) as Record<(typeof MEMBERS)[number], string>;
   const ts = timestampMs(env.timestamp);
   if (ts === undefined) throw new EnvelopeError('MALFORMED', 'timestamp is neither epoch ms nor yyyyMMddHHmmss');
   if (appId !== creds.appId) throw new EnvelopeError('APP_ID_MISMATCH', `appId ${appId} is not known here`);

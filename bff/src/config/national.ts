@@ -44,6 +44,11 @@ export const NationalConfig = z.object({
   timeoutMs: z.number().int().positive().default(8000),
   /** [I] ordStas values that count as "settled" (6 = 结算完成); some regions settle at 4/5 */
   settledOrdStas: z.array(z.string()).default(['6']),
+  /**
+   * [I] refusal codes that mean the payAuthNo/ecToken is spent or expired (the patient must authorize or scan
+   * again): the centre's code table is not public; 2001 is what the sandbox centre and the mini-program path use
+   */
+  authorizationExpiredCodes: z.array(z.string()).default(['2001']),
   /** 6301 polling back-off when the outcome is open: first delay and cap, in ms, and attempts before manual review */
   pollBaseMs: z.number().int().positive().default(2000),
   pollMaxMs: z.number().int().positive().default(60_000),

@@ -146,9 +146,7 @@ describe('6201 and 6202 through the insurance-centre port', () => {
   it('takes the codes of an expired authorization from configuration', async () => {
     answering({ code: '1401', message: '电子凭证已失效' });
     expect(await centre({}).placeOrder(order)).toMatchObject({ kind: 'refused' });
-    const cfg = NationalConfig.parse({ baseUrl, appId, appSecret, privateKey: hospital.privateKey, platformPublicKey: platform.publicKey, orgCodg: 'H1', orgName: '医院', timeoutMs: 300 });
-    const custom = new NationalCentre(new NationalClient(cfg), { ...cfg, authorizationExpiredCodes: ['1401'] });
-    expect(await custom.placeOrder(order)).toMatchObject({ kind: 'authorization_expired' });
+    expect(await centre({ authorizationExpiredCodes: ['1401'] }).placeOrder(order)).toMatchObject({ kind: 'authorization_expired' });
   });
 
   it('says unavailable when nothing reached the centre', async () => {

@@ -25,16 +25,12 @@ import type {
   RevokeOutcome,
 } from './port';
 
-/**
- * [I] The refusal codes that mean "the authorization is spent or expired": the centre's code table
- * is not public; 2001 is what the sandbox and the mini-program path have used.
- */
+/** [I] The refusal codes that mean "the authorization is spent or expired" (config national.authorizationExpiredCodes). */
 export const DEFAULT_AUTHORIZATION_EXPIRED_CODES: readonly string[] = ['2001'];
 
 export type CentreClient = Pick<NationalClient, 'uploadFees' | 'placeOrder' | 'querySettlement' | 'revokeUpload' | 'refund'>;
-export type CentreSettings = Pick<NationalConfig, 'appId' | 'appSecret' | 'platformPublicKey' | 'sm2UserId' | 'maxSkewMs' | 'notifyAck'> & {
-  authorizationExpiredCodes?: readonly string[];
-};
+export type CentreSettings = Pick<NationalConfig, 'appId' | 'appSecret' | 'platformPublicKey' | 'sm2UserId' | 'maxSkewMs' | 'notifyAck'> &
+  Partial<Pick<NationalConfig, 'authorizationExpiredCodes'>>;
 
 const brief = (err: unknown) => (err as Error).message.slice(0, 200);
 
