@@ -16,7 +16,8 @@ let his: HisClient;
 
 beforeAll(async () => {
   // every payment has a self-pay part, so both legs are exercised
-  stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
+  // lost notifications are recovered by the background polls, which start once the window has passed
+  stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } }, bffConfig: { national: { notifyWindowMs: 2000 } } });
   his = HisClient.of(stack);
 }, 120_000);
 afterAll(() => stack?.cleanup());
@@ -49,7 +50,7 @@ describe('WeChat', () => {
     await stack.faults('national').add({ op: 'notify', kind: 'drop', times: -1 });
     const p = await wechatPatient('zhang');
     const orderNo = await p.payOutpatient();
-    // the result page asks; the BFF asks WeChat and the centre instead of waiting for notifications
+    // the result page only reads; once the notifications are late the BFF's polls ask WeChat and the centre
     const done = await p.waitForState(orderNo, ['completed']);
     expect(done.state).toBe('completed');
   });

@@ -135,8 +135,9 @@ export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order
 }
 
 /**
- * GET of an open order: the patient is looking at the result page, so ask now instead of
- * waiting for the next poll (at most once every 2 s per order across all instances).
+ * The kiosk's GET of an open order: the patient is looking at the kiosk's result screen, so ask
+ * now instead of waiting for the next poll (at most once every 2 s per order across all
+ * instances). The mini-programs' status request only reads (flows/order-wait.ts, issue 14).
  */
 export async function confirmNow(deps: ConfirmingDeps, order: Order): Promise<Order> {
   if (!OPEN.includes(order.state) || !(order.national?.ordered || isSelfPay(order))) return order;

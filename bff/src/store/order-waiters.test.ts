@@ -8,7 +8,11 @@ const CHANNEL = 'mip:events:order-state';
 class FakeSubscriber extends EventEmitter {
   channels: string[] = [];
   disconnected = false;
+  constructor(private readonly fails = false) {
+    super();
+  }
   async subscribe(channel: string) {
+    if (this.fails) throw new Error('connection refused');
     this.channels.push(channel);
     return 1;
   }
@@ -20,11 +24,11 @@ class FakeSubscriber extends EventEmitter {
   }
 }
 
-function registry(max?: number) {
+function registry(max?: number, failFirst = false) {
   const connections: FakeSubscriber[] = [];
   const waiters = new OrderWaiters(
     () => {
-      const s = new FakeSubscriber();
+      const s = new FakeSubscriber(failFirst && connections.length === 0);
       connections.push(s);
       return s as unknown as RedisClient;
     },
@@ -62,6 +66,17 @@ describe('order waiters', () => {
     expect(connections).toHaveLength(1);
     expect(connections[0].channels).toEqual([CHANNEL]);
     ws.forEach((w) => w.cancel());
+  });
+
+  it('subscribes again on a fresh connection after a failed subscription', async () => {
+    const { waiters, connections } = registry(undefined, true);
+    const first = waiters.watch('MIP1', 60_000);
+    await first.ready;
+    const second = waiters.watch('MIP1', 60_000);
+    await second.ready;
+    expect(connections.map((c) => c.disconnected)).toEqual([true, false]);
+    connections[1].publish('MIP1');
+    await expect(Promise.all([first.ended, second.ended])).resolves.toEqual(['changed', 'changed']);
   });
 
   it('ends a wait at its deadline', async () => {

@@ -57,7 +57,9 @@ export class OrderWaiters {
       // ioredis subscribes again by itself after a reconnect
       this.subscribed = sub.subscribe(this.channel).then(() => undefined);
       this.subscribed.catch(() => {
-        this.subscribed = null; // the next waiter tries again; this one waits to its deadline
+        // the next waiter tries again on a fresh connection; this one waits to its deadline
+        sub.disconnect();
+        if (this.subscriber === sub) [this.subscriber, this.subscribed] = [null, null];
       });
     }
     return this.subscribed;
