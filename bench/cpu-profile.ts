@@ -35,7 +35,10 @@ const AREAS: [string, RegExp][] = [
   ['other modules', /node_modules/],
 ];
 
-export function summarise(p: Profile, top = 25): { totalMs: number; byArea: Record<string, number>; topFunctions: { fn: string; ms: number }[]; special: Record<string, number> } {
+/** areas left out of `busyShare`: not the process's own work, or wall time more than CPU */
+const NOT_WORK = new Set(['(idle)', '(program)', 'socket writes (syscalls)']);
+
+export function summarise(p: Profile, top = 25): { totalMs: number; byArea: Record<string, number>; busyShare: Record<string, string>; topFunctions: { fn: string; ms: number }[]; special: Record<string, number> } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
@@ -53,6 +56,9 @@ export function summarise(p: Profile, top = 25): { totalMs: number; byArea: Reco
     if (!url && /^(parse|stringify)$/.test(name)) area = 'JSON (built-in parse/stringify)';
     if (!url && /^\((garbage collector|program|idle)\)$/.test(name)) area = name;
     if (!url && !/^\(|^(parse|stringify)$/.test(name)) area = 'built-ins (regexp, string, native)';
+    // socket writes: the sample lands here when the process is preempted by the peer it just woke
+    // (loopback), so on a busy machine this is wall time far more than CPU
+    if (!url && /^(writev|writeUtf8String|writeLatin1String|writeBuffer)$/.test(name)) area = 'socket writes (syscalls)';
     byArea[area] = (byArea[area] ?? 0) + us;
     const short = url.replace(/^.*?(node_modules\/|bff\/src\/|shared\/src\/)/, '$1');
     const key = `${name} ${short}:${lineNumber + 1}`;
@@ -60,8 +66,11 @@ export function summarise(p: Profile, top = 25): { totalMs: number; byArea: Reco
     if (/^(sign|verify|privateDecrypt|createSign|createVerify|createPrivateKey|createPublicKey)$/.test(name) && /crypto/.test(url)) special[`crypto.${name}`] = (special[`crypto.${name}`] ?? 0) + us;
   }
   const ms = (us: number) => Math.round(us / 100) / 10;
+  const busy = Object.entries(byArea).filter(([k]) => !NOT_WORK.has(k)).reduce((a, [, v]) => a + v, 0);
   return {
     totalMs: ms(total),
+    /** each area's part of the sampled time that was the process's own work */
+    busyShare: Object.fromEntries(Object.entries(byArea).filter(([k]) => !NOT_WORK.has(k)).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, `${Math.round((v / busy) * 1000) / 10}%`])),
     byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)])),
     topFunctions: [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, us]) => ({ fn, ms: ms(us) })),
     special: Object.fromEntries(Object.entries(special).map(([k, v]) => [k, ms(v)])),

@@ -129,8 +129,9 @@ export async function bareKoaCost(logDir: string, concurrency: number, seconds: 
     await measureHello(hello.url, concurrency, 1);
     const before = procCpu(hello.pid);
     const m = await measureHello(hello.url, concurrency, seconds);
-    const cpu = cpuMsPer(before, procCpu(hello.pid), m.requests);
-    return { requests: m.requests, perSecond: m.perSecond, cpuMsPerRequest: Math.round(cpu.total * 1000) / 1000, p50: m.p50, p99: m.p99 };
+    const after = procCpu(hello.pid);
+    const cpuMs = ((after.user + after.sys - before.user - before.sys) * 1000) / Math.max(1, m.requests);
+    return { requests: m.requests, perSecond: m.perSecond, cpuMsPerRequest: Math.round(cpuMs * 1000) / 1000, p50: m.p50, p99: m.p99 };
   } finally {
     await hello.stop();
   }

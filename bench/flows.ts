@@ -90,8 +90,8 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     const bffPid = stack.bffs[0].pid;
     // what the BFF spends with no request at all (queue worker, timers): a floor under every per-flow figure at a low rate
     const idleBefore = procCpu(bffPid);
-    await new Promise((r) => setTimeout(r, 3000));
-    const bffIdleCpuMsPerSecond = cpuMsPer(idleBefore, procCpu(bffPid), 3).total;
+    await new Promise((r) => setTimeout(r, 5000));
+    const bffIdleCpuMsPerSecond = cpuMsPer(idleBefore, procCpu(bffPid), 5).total;
     const countersBefore = await readBffCounters(stack.urls.bff);
     const bffCpuBefore = procCpu(bffPid);
     const redis = new Redis(stack.redis.url);
@@ -198,6 +198,8 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
       perFlow: {
         /** the BFF's CPU per completed flow (user + system; system is mostly the kernel's loopback TCP) */
         bffCpuMs: bffCpuPerFlow,
+        /** the same less what the BFF spends idle over the same time: at a low rate (a busy machine) the idle part weighs */
+        bffCpuMsNetOfIdle: Math.round((bffCpuPerFlow.total - (bffIdleCpuMsPerSecond * elapsed) / Math.max(1, done)) * 100) / 100,
         /** the same CPU as a number of requests a bare Koa hello server answers with it */
         bareKoaRequests: Math.round(bffCpuPerFlow.total / bareKoa.cpuMsPerRequest),
         /** Redis commands by command (INFO commandstats over the timed phase) */

@@ -3,7 +3,8 @@
  * (createApp + bffExtras, against the stack's Redis) and a bare Koa app, each driven over loopback
  * by a kept-alive node:http client in the same process; CPU per request (client included, the
  * same client for every variant) as GET /healthz goes through the whole middleware chain and the
- * router. Variants drop one middleware at a time, to price each.
+ * router. Variants drop one middleware at a time, to price each. Then the peer HTTP client
+ * (peerRequest, a small JSON POST) against the bare Koa app, the same way.
  *
  *   npx tsx bench/http-micro.ts [--requests 20000]
  */
@@ -18,6 +19,7 @@ import { loadConfig } from '../bff/src/config';
 import { wire } from '../bff/src/app/wiring';
 import { createApp } from '../bff/src/http/app';
 import { bffExtras } from '../bff/src/http/extras';
+import { peerRequest } from '../bff/src/peers/http-client';
 import { BENCH_RATE_LIMITS } from './flows';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -52,6 +54,26 @@ async function drive(handler: http.RequestListener, n: number, p = '/healthz'): 
   return Math.round(((d.user + d.system) / n) * 10) / 10; // µs per request
 }
 
+/** µs of this process's CPU per peerRequest (client side; the bare Koa server runs here too) */
+async function drivePeer(handler: http.RequestListener, n: number): Promise<number> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/peer/op`;
+  const body = JSON.stringify({ infno: '6201', data: { a: 1, b: 'x'.repeat(300) } });
+  const run = async (count: number) => {
+    let left = count;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (left-- > 0) await peerRequest({ peer: 'bench', op: 'op', url, body, headers: { 'content-type': 'application/json' }, timeoutMs: 5000 });
+    }));
+  };
+  await run(n / 5);
+  const t0 = process.cpuUsage();
+  await run(n);
+  const d = process.cpuUsage(t0);
+  server.close();
+  return Math.round(((d.user + d.system) / n) * 10) / 10;
+}
+
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--requests');
   const n = i > 0 ? Number(process.argv[i + 1]) : 20000;
@@ -74,6 +96,7 @@ async function main(): Promise<void> {
     out.withoutMetrics = await drive(createApp(deps, { ...extras, middleware: mw.slice(1) } /* the metrics middleware is the first (http/extras.ts) */).callback(), n);
     out.withoutAnyExtraMiddleware = await drive(createApp(deps, { ...extras, middleware: [] }).callback(), n);
     out.withoutExtraRoutes = await drive(createApp(deps, { ...extras, mount: [] }).callback(), n);
+    out.peerRequestToBareKoa = await drivePeer(bare.callback(), n);
     console.log(JSON.stringify({ microsecondsPerRequest: out, requests: n, loadAvg: os.loadavg() }, null, 2));
     extras.close();
     deps.redis.disconnect();
