@@ -12,7 +12,8 @@ const data = { payOrdId: 'ORD1', amount: '0.00', tradeStatus: 'SUCCESS', psnName
 
 function run(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ENVELOPE_')));
-  const r = spawnSync('npx', ['tsx', cli, ...args], { cwd: root, env, input, encoding: 'utf8', timeout: 30_000 });
+  // node with tsx's loader, as `npm run envelope` runs it (without npx's own start-up on every call)
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, env, input, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,15 +1,16 @@
 /**
  * Headless Chromium (Debian's /usr/bin/chromium through playwright-core; never a downloaded
- * browser) driving the client's H5 preview served by the BFF. One persistent context per
- * `openPreview`, in a fresh temp user-data dir, so every patient starts with empty storage.
+ * browser) driving the client's H5 preview served by the BFF. One browser per test file (started
+ * by the first `openPreview`, closed by `closeBrowser` — preview-suite.ts does both) and a fresh
+ * browser context per `openPreview`, so every patient starts with empty storage (issue 13: a
+ * context opens in well under a second, a browser of its own took about two).
  *
  * Selectors: Taro's H5 keeps earlier pages hidden in the DOM, so everything a page shows is
  * looked up under `.taro_page_show`; the simulated WeChat sheet (`#sim-sheet`) lives on <body>.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? CHROMIUM_PATH;
@@ -75,24 +76,34 @@ export function screenshots(): readonly string[] {
   return shotsTaken;
 }
 
+let browser: Promise<Browser> | undefined;
+
+/** This test file's browser, started on first use. */
+function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  return browser;
+}
+
+/** Closes this test file's browser (after its last preview). */
+export async function closeBrowser(): Promise<void> {
+  const b = browser;
+  browser = undefined;
+  await (await b?.catch(() => undefined))?.close();
+}
+
 export async function openPreview(baseUrl: string, opts: { patient: string; suite: string }): Promise<Preview> {
   assertPreviewPrerequisites();
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mip-chromium-'));
   const shotDir = path.join(ARTIFACTS, 'e2e', opts.suite);
   fs.rmSync(shotDir, { recursive: true, force: true }); // no pictures left over from an earlier run
   fs.mkdirSync(shotDir, { recursive: true });
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
+  const context = await (await sharedBrowser()).newContext({
     // a phone-sized viewport: the mini-program's own layout
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
-    timeout: 60_000,
   });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   const problems: string[] = [];
   const pageErrors: string[] = [];
   page.on('console', (m) => {
@@ -160,7 +171,6 @@ export async function openPreview(baseUrl: string, opts: { patient: string; suit
       // E2E_PROBLEMS=1 prints what each page complained about (console errors, failed requests)
       if (process.env.E2E_PROBLEMS) process.stderr.write(`[${opts.suite}] ${problems.join('\n  ') || '(nothing)'}\n`);
       await context.close().catch(() => undefined);
-      fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
   await page.goto(`${baseUrl}/?patient=${encodeURIComponent(opts.patient)}#/pages/index/index`, { waitUntil: 'domcontentloaded' });

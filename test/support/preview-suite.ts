@@ -1,9 +1,9 @@
 /**
  * The set-up every browser test file shares: one stack serving the H5 build (started once per file,
  * after checking that the build and Chromium are there), a pool of previews closed after each test,
- * and the stack stopped at the end. `suite.stack` is the running stack inside tests.
+ * and the browser and the stack stopped at the end. `suite.stack` is the running stack inside tests.
  */
-import { assertPreviewPrerequisites, H5_DIR, previewPool } from './browser';
+import { assertPreviewPrerequisites, closeBrowser, H5_DIR, previewPool } from './browser';
 import { testStack, type TestStack } from './stack';
 
 type StackOptions = NonNullable<Parameters<typeof testStack>[0]>;
@@ -29,6 +29,7 @@ export function previewSuite(opts: Omit<StackOptions, 'h5Dir'> = {}): PreviewSui
   }, 180_000);
   afterEach(() => previews.closeAll());
   afterAll(async () => {
+    await closeBrowser();
     await running?.cleanup();
   });
   return suite;

@@ -42,11 +42,26 @@ function compiler(doc: OpenApiDoc) {
 /** The document path template matching a concrete path ("/api/orders/O1" → "/api/orders/{orderNo}"). */
 export function matchPath(doc: OpenApiDoc, path: string, method?: string): string | undefined {
   const clean = path.split('?')[0];
-  // Literal paths win over templates: /staff/api/orders/search is not an order number.
-  const templates = Object.keys(doc.paths)
-    .filter((t) => !method || doc.paths[t][method.toLowerCase()])
-    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
-  return templates.find((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(clean));
+  return templatesOf(doc, method).find((t) => t.pattern.test(clean))?.template;
+}
+
+const templateCache = new WeakMap<OpenApiDoc, Map<string, { template: string; pattern: RegExp }[]>>();
+
+/** The document's path templates (of one method), literal paths first, each with its pattern; made once per document. */
+function templatesOf(doc: OpenApiDoc, method?: string): { template: string; pattern: RegExp }[] {
+  let byMethod = templateCache.get(doc);
+  if (!byMethod) templateCache.set(doc, (byMethod = new Map()));
+  const key = method?.toLowerCase() ?? '';
+  let list = byMethod.get(key);
+  if (!list) {
+    // Literal paths win over templates: /staff/api/orders/search is not an order number.
+    list = Object.keys(doc.paths)
+      .filter((t) => !key || doc.paths[t][key])
+      .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+      .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+    byMethod.set(key, list);
+  }
+  return list;
 }
 
 function resolveResponse(doc: OpenApiDoc, r: JsonSchema | undefined): JsonSchema | undefined {
@@ -72,7 +87,10 @@ export function validateAgainstOpenApi(doc: OpenApiDoc, method: string, path: st
   const key = `${op.operationId} ${status} ${mediaKey}`;
   let validate = c.cache.get(key);
   if (!validate) {
-    validate = c.ajv.compile({ ...(rewriteRefs(schema) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
+    // compiled once per distinct schema: most operations share their error answers (about 50 distinct of 780)
+    const text = JSON.stringify(schema);
+    validate = c.cache.get(text) ?? c.ajv.compile({ ...(rewriteRefs(schema) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
+    c.cache.set(text, validate);
     c.cache.set(key, validate);
   }
   const ok = validate(body) as boolean;
@@ -113,6 +131,20 @@ export function checkOpenApiDocument(doc: OpenApiDoc): string[] {
   if (!validDoc(doc)) errors.push(...(validDoc.errors ?? []).map((e) => `document ${e.instancePath} ${e.message ?? ''}`));
 
   const ids = new Set<string>();
+  // each distinct schema compiled once (operations share their error answers): its error, or null
+  const compileError = new Map<string, string | null>();
+  const compileOnce = (schema: JsonSchema): string | null => {
+    const key = JSON.stringify(schema);
+    if (!compileError.has(key)) {
+      try {
+        ajv.compile({ ...(rewriteRefs(schema) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
+        compileError.set(key, null);
+      } catch (err) {
+        compileError.set(key, (err as Error).message);
+      }
+    }
+    return compileError.get(key) ?? null;
+  };
   for (const [p, ops] of Object.entries(doc.paths)) {
     const names = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     for (const [method, op] of Object.entries(ops)) {
@@ -124,11 +156,8 @@ export function checkOpenApiDocument(doc: OpenApiDoc): string[] {
         const res = resolveResponse(doc, r);
         if (!res) errors.push(`${op.operationId} ${status}: unresolvable response ${String(r.$ref)}`);
         for (const media of Object.values((res?.content ?? {}) as Record<string, { schema?: JsonSchema }>)) {
-          try {
-            ajv.compile({ ...(rewriteRefs(media.schema ?? {}) as JsonSchema), $defs: rewriteRefs(doc.components.schemas) as JsonSchema });
-          } catch (err) {
-            errors.push(`${op.operationId} ${status}: schema does not compile: ${(err as Error).message}`);
-          }
+          const failure = compileOnce(media.schema ?? {});
+          if (failure !== null) errors.push(`${op.operationId} ${status}: schema does not compile: ${failure}`);
         }
       }
     }
