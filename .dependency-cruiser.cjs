@@ -13,45 +13,40 @@
 /** Test code: anything under test/, any *.test.ts, test fixtures and test-only helper folders. */
 const TEST_CODE = '(^test/|[.]test[.]tsx?$|test-fixtures[.]ts$|/testing/)';
 
+/** An error-severity rule: no file matching `from` may import a file matching `to`. */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
 module.exports = {
   forbidden: [
-    {
-      name: 'sandbox-not-to-bff',
-      comment:
-        'The sandbox peers are independent witnesses of the protocols (public-rules item 20, issue 10): a sandbox that ' +
-        'borrowed the BFF\'s envelope, SM2 or HMAC would repeat its mistakes and every test would still pass. ' +
-        'Write it again from the public source instead; tests that need both sides live in test/.',
-      severity: 'error',
-      from: { path: '^sandbox/' },
-      to: { path: '^bff/' },
-    },
-    {
-      name: 'bff-not-to-sandbox-or-test',
-      comment:
-        'The product (bff/src, its unit tests included) must not depend on the sandbox peers nor on the cross-process ' +
-        'test helpers: a test that needs a sandbox peer belongs in test/ (e.g. test/adapters/).',
-      severity: 'error',
-      from: { path: '^bff/' },
-      to: { path: '^(sandbox|test)/' },
-    },
-    {
-      name: 'production-not-to-test-code',
-      comment:
-        'Production files of bff/src and shared/src never import test code (test/, *.test.ts, test-fixtures.ts, ' +
-        'testing/ helpers): it would ship test doubles and make tests part of the running product.',
-      severity: 'error',
-      from: { path: '^(bff/src|shared/src)/', pathNot: TEST_CODE },
-      to: { path: TEST_CODE },
-    },
-    {
-      name: 'shared-not-to-apps',
-      comment:
-        'shared/src is what client and BFF share (money in fen, order states, the contract): it depends on neither ' +
-        'of them nor on the sandbox, or the client bundle would pull in server code.',
-      severity: 'error',
-      from: { path: '^shared/src/' },
-      to: { path: '^(bff|sandbox|client)/' },
-    },
+    forbid(
+      'sandbox-not-to-bff',
+      'The sandbox peers are independent witnesses of the protocols (public-rules item 20, issue 10): a sandbox that ' +
+      'borrowed the BFF\'s envelope, SM2 or HMAC would repeat its mistakes and every test would still pass. ' +
+      'Write it again from the public source instead; tests that need both sides live in test/.',
+      { path: '^sandbox/' },
+      { path: '^bff/' },
+    ),
+    forbid(
+      'bff-not-to-sandbox-or-test',
+      'The product (bff/src, its unit tests included) must not depend on the sandbox peers nor on the cross-process ' +
+      'test helpers: a test that needs a sandbox peer belongs in test/ (e.g. test/adapters/).',
+      { path: '^bff/' },
+      { path: '^(sandbox|test)/' },
+    ),
+    forbid(
+      'production-not-to-test-code',
+      'Production files of bff/src and shared/src never import test code (test/, *.test.ts, test-fixtures.ts, ' +
+      'testing/ helpers): it would ship test doubles and make tests part of the running product.',
+      { path: '^(bff/src|shared/src)/', pathNot: TEST_CODE },
+      { path: TEST_CODE },
+    ),
+    forbid(
+      'shared-not-to-apps',
+      'shared/src is what client and BFF share (money in fen, order states, the contract): it depends on neither ' +
+      'of them nor on the sandbox, or the client bundle would pull in server code.',
+      { path: '^shared/src/' },
+      { path: '^(bff|sandbox|client)/' },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

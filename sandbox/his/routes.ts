@@ -16,7 +16,7 @@ import { CODES, HisFailure, parseInput, refuse } from './protocol';
 import type { MessagePusher } from './push';
 import { assertOneRegistration, cancelRegistration } from './registration';
 import { departments, doctors, slots } from './schedule';
-import type { HisWorld } from './world';
+import type { BillRec, HisWorld } from './world';
 
 export interface HisDeps {
   world: HisWorld;
@@ -24,6 +24,17 @@ export interface HisDeps {
   config: HisSandboxConfig;
   pusher: MessagePusher;
 }
+
+/** A bill as the unpaid list shows it (the bill itself adds fee_list). */
+const billSummary = (b: BillRec) => ({
+  bill_no: b.billNo,
+  bill_title: b.title,
+  dept_name: b.deptName,
+  doctor_name: b.doctorName,
+  created_at: b.createdAt,
+  total_fen: b.totalFen,
+  item_count: b.items.length,
+});
 
 const str = z.string().trim().min(1).max(64);
 const fen = z.int().nonnegative();
@@ -140,15 +151,7 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
       if (!world.patients.has(patientId)) throw refuse(CODES.NOT_FOUND, '患者不存在');
       return [...world.bills.values()]
         .filter((b) => b.patientId === patientId && !b.paidBy)
-        .map((b) => ({
-          bill_no: b.billNo,
-          bill_title: b.title,
-          dept_name: b.deptName,
-          doctor_name: b.doctorName,
-          created_at: b.createdAt,
-          total_fen: b.totalFen,
-          item_count: b.items.length,
-        }));
+        .map(billSummary);
     });
   });
 
@@ -159,16 +162,7 @@ export function registerApiRoutes(router: Router, d: HisDeps): void {
       const b = world.bills.get(billNo);
       if (!b) throw refuse(CODES.NOT_FOUND, '处方/申请单不存在');
       if (b.patientId !== patientId) throw refuse(CODES.NOT_OWNER, '该处方/申请单不属于当前患者');
-      return {
-        bill_no: b.billNo,
-        bill_title: b.title,
-        dept_name: b.deptName,
-        doctor_name: b.doctorName,
-        created_at: b.createdAt,
-        total_fen: b.totalFen,
-        item_count: b.items.length,
-        fee_list: b.items,
-      };
+      return { ...billSummary(b), fee_list: b.items };
     });
   });
 
