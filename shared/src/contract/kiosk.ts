@@ -18,8 +18,8 @@ const visitParams = z.object({ visitId: VisitId });
 const orderParams = z.object({ visitId: VisitId, orderNo: OrderNo });
 const OneOrder = z.object({ order: OrderView });
 /** An endpoint on one order of the visit that answers the order. */
-const onOrder = (method: 'get' | 'post', id: string, path: string, summary: string) =>
-  kioskEndpoint[method](id, path, { summary, params: orderParams, response: OneOrder });
+const onOrder = (method: 'get' | 'post', id: string, path: string, doc: { summary: string }) =>
+  kioskEndpoint[method](id, path, { ...doc, params: orderParams, response: OneOrder });
 
 export const KioskPatient = z.object({ nameMasked: z.string(), idNoMasked: z.string() });
 export const KioskRegion = z.object({ code: z.string(), name: z.string() });
@@ -104,9 +104,9 @@ export const payOrder = kioskEndpoint.post('kiosk.pay', '/api/kiosk/visits/:visi
   response: z.object({ order: OrderView, payment: KioskPayParams }),
 });
 
-export const getOrder = onOrder('get', 'kiosk.getOrder', '/api/kiosk/visits/:visitId/orders/:orderNo', 'An order of the visit; asks the centre (6301) while the outcome is open, so the kiosk can poll it');
+export const getOrder = onOrder('get', 'kiosk.getOrder', '/api/kiosk/visits/:visitId/orders/:orderNo', { summary: 'An order of the visit; asks the centre (6301) while the outcome is open, so the kiosk can poll it' });
 
-export const cancelOrder = onOrder('post', 'kiosk.cancel', '/api/kiosk/visits/:visitId/orders/:orderNo/cancel', 'Cancel an unpaid order of the visit (6401 when fees were uploaded)');
+export const cancelOrder = onOrder('post', 'kiosk.cancel', '/api/kiosk/visits/:visitId/orders/:orderNo/cancel', { summary: 'Cancel an unpaid order of the visit (6401 when fees were uploaded)' });
 
 export const kioskApi = {
   identify,

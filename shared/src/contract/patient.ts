@@ -166,8 +166,8 @@ export const CreateOrderBody = z.discriminatedUnion('kind', [
 const orderParams = z.object({ orderNo: OrderNo });
 const OneOrder = z.object({ order: OrderView });
 /** An endpoint on one of my orders that answers the order. */
-const onOrder = (method: 'get' | 'post', id: string, path: string, summary: string) =>
-  patientEndpoint[method](id, path, { summary, params: orderParams, response: OneOrder });
+const onOrder = (method: 'get' | 'post', id: string, path: string, doc: { summary: string }) =>
+  patientEndpoint[method](id, path, { ...doc, params: orderParams, response: OneOrder });
 
 const idempotencyHeader = {
   'Idempotency-Key': { required: true, description: 'Client-generated key; the same key returns the same order' },
@@ -190,16 +190,16 @@ export const payOrder = patientEndpoint.post('orders.pay', '/api/orders/:orderNo
   response: z.object({ order: OrderView, payment: PayParams.nullable().describe('null when nothing is left to pay in the channel') }),
 });
 
-export const getOrder = onOrder('get', 'orders.get', '/api/orders/:orderNo', 'One of my orders; asks the centre (6301) when the outcome is still open');
+export const getOrder = onOrder('get', 'orders.get', '/api/orders/:orderNo', { summary: 'One of my orders; asks the centre (6301) when the outcome is still open' });
 
 export const listOrders = patientEndpoint.get('orders.list', '/api/orders', {
   summary: 'My orders, newest first, with their payments and refunds',
   response: z.object({ orders: z.array(OrderView) }),
 });
 
-export const cancelOrder = onOrder('post', 'orders.cancel', '/api/orders/:orderNo/cancel', 'Cancel an unpaid order (6401 when fees were uploaded)');
+export const cancelOrder = onOrder('post', 'orders.cancel', '/api/orders/:orderNo/cancel', { summary: 'Cancel an unpaid order (6401 when fees were uploaded)' });
 
-export const cancelRegistration = onOrder('post', 'orders.cancelRegistration', '/api/orders/:orderNo/cancel-registration', '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent');
+export const cancelRegistration = onOrder('post', 'orders.cancelRegistration', '/api/orders/:orderNo/cancel-registration', { summary: '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent' });
 
 export const patientApi = {
   login,
