@@ -9,23 +9,16 @@ import type { HisBenefit } from '../his/port';
 import { AppError } from '../http/app-error';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import type { SealedPerson } from '../sessions/person';
 import type { KioskConfig } from './config';
 
-export interface KioskVisitRecord {
+/** A kiosk visit as stored; its idHash recognises the same patient on a voucher re-scan. */
+export interface KioskVisitRecord extends SealedPerson {
   visitId: string;
   deviceId: string;
   createdAt: string;
   /** hard end of the visit; the idle timeout slides until then */
   endsAt: string;
-  /** AES-GCM sealed {idNo, name} (security/pii.ts) */
-  identitySealed: string;
-  nameMasked: string;
-  idNoMasked: string;
-  /** keyed hash of the ID number: recognises the same patient on a voucher re-scan */
-  idHash: string;
-  regionCode: string;
-  regionName: string;
-  insured: boolean;
   notice?: string;
   psnNo?: string;
   benefits: HisBenefit[];
