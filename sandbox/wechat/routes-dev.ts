@@ -145,11 +145,7 @@ export function mountDev(router: Router, w: WechatCtx): void {
   });
   router.get('/sandbox/orders/:outTradeNo', (ctx) => {
     const o = state.orderByOut(ctx.params.outTradeNo) ?? state.orders.get(ctx.params.outTradeNo);
-    if (!o) {
-      ctx.status = 404;
-      ctx.body = { error: 'ORDER_NOT_EXIST' };
-      return;
-    }
+    if (!o) return void ((ctx.status = 404), (ctx.body = { error: 'ORDER_NOT_EXIST' }));
     ctx.body = view(o);
   });
   // the patient is entering the password in WeChat: MIX_PAY_USER_PAYING (排障手册 268560650 §), not yet paid
