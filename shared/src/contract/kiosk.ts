@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpointGroup } from './define';
 import { Benefit, OrderNo, OrderView } from './schemas';
-import { BillSummary, CreateOrderBody, departments as patientDepartments, doctors as patientDoctors, Slot } from './patient';
+import { BillSummary, CreateOrderBody, departments as patientDepartments, doctors as patientDoctors, slots as patientSlots } from './patient';
 
 const kioskEndpoint = endpointGroup('kiosk', 'kiosk');
 
@@ -80,8 +80,8 @@ export const doctors = kioskEndpoint.get('kiosk.doctors', '/api/kiosk/registrati
 
 export const slots = kioskEndpoint.get('kiosk.slots', '/api/kiosk/registration/doctors/:doctorCode/slots', {
   summary: 'Bookable slots of a doctor (K1)',
-  params: z.object({ doctorCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
-  response: z.object({ slots: z.array(Slot) }),
+  params: patientSlots.params,
+  response: patientSlots.response,
 });
 
 export const bills = kioskEndpoint.get('kiosk.bills', '/api/kiosk/visits/:visitId/bills', {
