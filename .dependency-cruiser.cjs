@@ -61,6 +61,9 @@ const KNOWN_VIOLATIONS_UNTIL_MERGE = [];
  */
 const KNOWN_CYCLES_UNTIL_MERGE = [];
 
+/** An error-severity rule: no file matching `from` may import a file matching `to`. */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
 module.exports = {
   forbidden: [
     {

@@ -16,6 +16,20 @@ export function fen(v: unknown): number | undefined {
   }
 }
 
+/** The trade's statuses and its amounts in yuan, which the query answer and the notification both carry. */
+export function statusAndAmounts(t: Trade): Record<string, string> {
+  return {
+    trade_status: t.status,
+    medical_pay_status: t.medical_pay_status,
+    own_pay_status: t.own_pay_status,
+    total_amount: fenToYuan(t.totalFen),
+    gov_amount: fenToYuan(t.govFen),
+    account_amount: fenToYuan(t.accountFen),
+    other_amount: fenToYuan(t.otherFen),
+    real_amount: fenToYuan(t.realFen),
+  };
+}
+
 export function tradeView(t: Trade): Record<string, unknown> {
   const refunded = t.refunds.reduce((s, r) => s + r.amountFen, 0);
   return {
@@ -27,14 +41,7 @@ export function tradeView(t: Trade): Record<string, unknown> {
     order_type: t.order_type,
     chrg_bch_no: t.chrg_bch_no,
     ...t.store,
-    trade_status: t.status,
-    medical_pay_status: t.medical_pay_status,
-    own_pay_status: t.own_pay_status,
-    total_amount: fenToYuan(t.totalFen),
-    gov_amount: fenToYuan(t.govFen),
-    account_amount: fenToYuan(t.accountFen),
-    other_amount: fenToYuan(t.otherFen),
-    real_amount: fenToYuan(t.realFen),
+    ...statusAndAmounts(t),
     refund_amount: fenToYuan(refunded),
     gmt_create: t.created,
     gmt_medical_paid: t.medical_pay_status === 'SUCCESS' ? t.paid : undefined,

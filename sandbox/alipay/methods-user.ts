@@ -92,7 +92,7 @@ export function templateMessageSend(w: AlipayCtx, c: MethodCall): MethodResult {
   } catch {
     return bizError('INVALID_PARAMETER', 'data 须为 JSON 字符串', '40002');
   }
-  if (!w.state.consumeSubscription(to, tpl)) return bizError('USER_NOT_SUBSCRIBED', '用户未订阅该消息模板');
+  if (!w.state.subscriptions.consume(to, tpl)) return bizError('USER_NOT_SUBSCRIBED', '用户未订阅该消息模板');
   const named = c.biz.to_user_id ? { to_user_id: String(c.biz.to_user_id) } : { to_open_id: String(c.biz.to_open_id) };
   w.state.messages.push({ user_id: to, ...named, user_template_id: tpl, page: c.biz.page as string | undefined, data, at: new Date().toISOString() });
   return { ok: true, body: {} };

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { fenToYuan } from '@mip/shared';
 import { settleAtCentre } from '../wechat/national-client';
 import type { AlipayCtx } from './context';
 import { chinaNow } from './crypto';
 import type { Trade } from './state';
 import { plainView } from './methods-plain';
+import { statusAndAmounts } from './methods-trade';
 
 export type PayOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -13,24 +13,11 @@ export function notifyTrade(w: AlipayCtx, t: Trade): void {
   const common = { notify_id: crypto.randomBytes(16).toString('hex'), notify_type: 'trade_status_sync', notify_time: chinaNow(), app_id: w.cfg.appId, charset: 'utf-8', version: '1.0', seller_id: w.cfg.pid };
   // a plain trade (自费) notifies the plain trade's fields (methods-plain.ts), no medical one
   const fields: Record<string, string> = t.plain ? { ...common, ...plainView(t), buyer_id: t.user_id, gmt_create: t.created, ...(t.paid ? { gmt_payment: t.paid } : {}) } : {
-    notify_id: crypto.randomBytes(16).toString('hex'),
-    notify_type: 'trade_status_sync',
-    notify_time: chinaNow(),
-    app_id: w.cfg.appId,
-    charset: 'utf-8',
-    version: '1.0',
-    seller_id: w.cfg.pid,
+    ...common,
     buyer_id: t.user_id,
     out_trade_no: t.out_trade_no,
     trade_no: t.trade_no,
-    trade_status: t.status,
-    medical_pay_status: t.medical_pay_status,
-    own_pay_status: t.own_pay_status,
-    total_amount: fenToYuan(t.totalFen),
-    gov_amount: fenToYuan(t.govFen),
-    account_amount: fenToYuan(t.accountFen),
-    other_amount: fenToYuan(t.otherFen),
-    real_amount: fenToYuan(t.realFen),
+    ...statusAndAmounts(t),
     pay_order_id: t.pay_order_id,
     med_org_ord: t.med_org_ord,
     subject: t.subject,

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type Router from '@koa/router';
+import { billMutationRoutes } from '../common/bill-mutations';
 import { readJson } from '../common/server';
 import { underFaults } from '../wechat/fault-run';
-import type { BillMutation } from '../wechat/state';
 import type { AlipayCtx } from './context';
 import { tradeView } from './methods-trade';
 import { failInsuranceAfterCash, payTrade } from './pay-action';
@@ -60,7 +60,7 @@ export function mountDev(router: Router, w: AlipayCtx): void {
       ctx.body = { error: 'userId and templateIds are required' };
       return;
     }
-    for (const id of ids) if (b.decision === 'accept') state.subscribe(userId, id);
+    for (const id of ids) if (b.decision === 'accept') state.subscriptions.accept(userId, id);
     ctx.body = { success: true, result: { subscribeEntityIds: b.decision === 'accept' ? ids : [], unsubscribedEntityIds: b.decision === 'accept' ? [] : ids } };
   });
 
@@ -116,19 +116,5 @@ export function mountDev(router: Router, w: AlipayCtx): void {
   router.get('/sandbox/notifications', (ctx) => {
     ctx.body = { deliveries: state.deliveries };
   });
-  router.post('/sandbox/bill-mutations', async (ctx) => {
-    const b = (await readJson(ctx.req)) as BillMutation | { mutations: BillMutation[] };
-    const list = 'mutations' in b ? b.mutations : [b];
-    if (list.some((m) => !['drop', 'amount', 'add'].includes(m.op))) {
-      ctx.status = 400;
-      ctx.body = { error: 'op must be drop | amount | add' };
-      return;
-    }
-    state.mutations.push(...list);
-    ctx.body = { mutations: state.mutations };
-  });
-  router.delete('/sandbox/bill-mutations', (ctx) => {
-    state.mutations.length = 0;
-    ctx.body = { ok: true };
-  });
+  billMutationRoutes(router, state.mutations);
 }

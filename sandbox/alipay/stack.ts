@@ -1,15 +1,6 @@
 import crypto from 'node:crypto';
 import type { PeerStackModule } from '../../scripts/stack/types';
-
-const digits = (n: number) => Array.from({ length: n }, () => crypto.randomInt(0, 10)).join('');
-
-function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
+import { digits, rsaPair } from '../common/keys';
 
 export interface AlipayCredentials {
   appId: string;

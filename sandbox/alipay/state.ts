@@ -1,3 +1,4 @@
+import { Subscriptions } from '../common/subscriptions';
 import type { BillMutation, DeliveryLog } from '../wechat/state';
 
 export interface AuthCodeRec {
@@ -74,7 +75,7 @@ export class AlipayState {
   readonly payAuths = new Map<string, { userId: string; medicalCardId: string }>();
   readonly trades = new Map<string, Trade>();
   readonly tradesByNo = new Map<string, string>();
-  readonly subscriptions = new Map<string, Map<string, number>>();
+  readonly subscriptions = new Subscriptions();
   readonly messages: AlipayMessage[] = [];
   readonly mutations: BillMutation[] = [];
   readonly deliveries: DeliveryLog[] = [];
@@ -84,19 +85,5 @@ export class AlipayState {
     if (outTradeNo) return this.trades.get(outTradeNo);
     const out = tradeNo ? this.tradesByNo.get(tradeNo) : undefined;
     return out ? this.trades.get(out) : undefined;
-  }
-
-  subscribe(userId: string, templateId: string): void {
-    const m = this.subscriptions.get(userId) ?? new Map<string, number>();
-    m.set(templateId, (m.get(templateId) ?? 0) + 1);
-    this.subscriptions.set(userId, m);
-  }
-
-  consumeSubscription(userId: string, templateId: string): boolean {
-    const m = this.subscriptions.get(userId);
-    const left = m?.get(templateId) ?? 0;
-    if (left <= 0) return false;
-    m!.set(templateId, left - 1);
-    return true;
   }
 }

@@ -1,7 +1,19 @@
 import zlib from 'node:zlib';
 import { encodeGbk } from './gbk';
 
-/** A minimal ZIP writer (deflate, GBK file names without the UTF-8 flag, as Alipay's archives come). */
+/** Little-endian fields laid end to end, each [width in bytes, value] (APPNOTE.TXT §4.3 records). */
+function record(fields: [2 | 4, number][]): Buffer {
+  const b = Buffer.alloc(fields.reduce((n, [width]) => n + width, 0));
+  let at = 0;
+  for (const [width, value] of fields) at = width === 2 ? b.writeUInt16LE(value, at) : b.writeUInt32LE(value, at);
+  return b;
+}
+
+/**
+ * A minimal ZIP writer (deflate, GBK file names without the UTF-8 flag, as Alipay's archives come).
+ * Hand-written on purpose: the sandbox must write names in GBK with general-purpose flag 0, which
+ * the writers at hand do not offer.
+ */
 export function writeZip(files: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -10,39 +22,17 @@ export function writeZip(files: { name: string; data: Buffer }[]): Buffer {
     const name = encodeGbk(f.name);
     const comp = zlib.deflateRawSync(f.data);
     const crc = zlib.crc32(f.data) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(0, 10);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(comp.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(0, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(comp.length, 20);
-    central.writeUInt32LE(f.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
+    // version needed 2.0, flags 0, method 8 (deflate), time/date 0, crc, sizes, name length, no extra field
+    const sizes: [2 | 4, number][] = [[4, crc], [4, comp.length], [4, f.data.length], [2, name.length]];
+    const local = record([[4, 0x04034b50], [2, 20], [2, 0], [2, 8], [4, 0], ...sizes, [2, 0]]);
+    // central: made by 2.0, then as above, no extra/comment, disk 0, attributes 0, the local header's offset
+    const central = record([[4, 0x02014b50], [2, 20], [2, 20], [2, 0], [2, 8], [4, 0], ...sizes, [2, 0], [2, 0], [2, 0], [2, 0], [4, 0], [4, offset]]);
     locals.push(local, name, comp);
     centrals.push(central, name);
     offset += local.length + name.length + comp.length;
   }
   const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
+  // end of central directory: disk numbers 0, entry counts, directory size and offset, no comment
+  const end = record([[4, 0x06054b50], [2, 0], [2, 0], [2, files.length], [2, files.length], [4, cd.length], [4, offset], [2, 0]]);
   return Buffer.concat([...locals, cd, end]);
 }

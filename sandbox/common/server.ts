@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -84,4 +85,22 @@ export async function listen(app: Koa, name: string, port: number, host = '127.0
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return server;
+}
+
+/**
+ * The body of a sandbox's main.ts: reads the JSON at SANDBOX_CONFIG (written by its stack.ts),
+ * builds the sandbox, listens on PORT (0 = any) and closes it with the server; exits 1 on failure.
+ */
+export function runSandbox(name: string, create: (config: unknown) => { app: Koa; close(): void }): void {
+  const start = async () => {
+    const file = process.env.SANDBOX_CONFIG;
+    if (!file) throw new Error('SANDBOX_CONFIG is not set');
+    const sandbox = create(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const server = await listen(sandbox.app, name, Number(process.env.PORT ?? 0));
+    server.on('close', () => sandbox.close());
+  };
+  start().catch((err: Error) => {
+    process.stderr.write(`${name} sandbox: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
 }

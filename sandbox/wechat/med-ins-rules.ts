@@ -115,12 +115,8 @@ function personProblem(side: WechatCtx['side'], field: unknown, who: { name: str
  */
 export function callbackUrlProblem(url: string): string | undefined {
   if (url !== url.trim() || /\s/.test(url)) return '前后或中间不能有空格';
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return '不是合法的 URL';
-  }
+  if (!URL.canParse(url)) return '不是合法的 URL';
+  const u = new URL(url);
   if (u.protocol !== 'https:') return '必须使用 HTTPS';
   if (u.search || url.includes('?') || u.hash) return '不能携带 query 参数';
   if (u.pathname === '/' || !u.pathname) return '缺少具体路径';

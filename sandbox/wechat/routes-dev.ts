@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
+import { billMutationRoutes } from '../common/bill-mutations';
 import { readJson } from '../common/server';
 import { personByKey, personByWechatOpenId } from '../seed/persons';
 import { settleDueRefunds } from './routes-refund';
@@ -8,7 +9,6 @@ import type { WechatCtx } from './context';
 import { underFaults } from './fault-run';
 import { payOrder } from './pay-action';
 import { orderEntity, txnView } from './routes-pay';
-import type { BillMutation } from './state';
 
 const CODE_TTL_MS = 5 * 60_000;
 
@@ -99,7 +99,7 @@ export function mountDev(router: Router, w: WechatCtx): void {
     }
     const result: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
     for (const id of ids) {
-      if (b.decision === 'accept') state.subscribe(openid, id);
+      if (b.decision === 'accept') state.subscriptions.accept(openid, id);
       result[id] = b.decision === 'accept' ? 'accept' : 'reject';
     }
     ctx.body = result;
@@ -145,11 +145,7 @@ export function mountDev(router: Router, w: WechatCtx): void {
   });
   router.get('/sandbox/orders/:outTradeNo', (ctx) => {
     const o = state.orderByOut(ctx.params.outTradeNo) ?? state.orders.get(ctx.params.outTradeNo);
-    if (!o) {
-      ctx.status = 404;
-      ctx.body = { error: 'ORDER_NOT_EXIST' };
-      return;
-    }
+    if (!o) return void ((ctx.status = 404), (ctx.body = { error: 'ORDER_NOT_EXIST' }));
     ctx.body = view(o);
   });
   // the patient is entering the password in WeChat: MIX_PAY_USER_PAYING (排障手册 268560650 §), not yet paid
@@ -173,21 +169,5 @@ export function mountDev(router: Router, w: WechatCtx): void {
   router.get('/sandbox/notifications', (ctx) => {
     ctx.body = { deliveries: state.deliveries };
   });
-  router.post('/sandbox/bill-mutations', async (ctx) => {
-    const b = (await readJson(ctx.req)) as BillMutation | { mutations: BillMutation[] };
-    const list = 'mutations' in b ? b.mutations : [b];
-    for (const m of list) {
-      if (!['drop', 'amount', 'add'].includes(m.op)) {
-        ctx.status = 400;
-        ctx.body = { error: 'op must be drop | amount | add' };
-        return;
-      }
-    }
-    state.mutations.push(...list);
-    ctx.body = { mutations: state.mutations };
-  });
-  router.delete('/sandbox/bill-mutations', (ctx) => {
-    state.mutations.length = 0;
-    ctx.body = { ok: true };
-  });
+  billMutationRoutes(router, state.mutations);
 }

@@ -52,7 +52,7 @@ export function mountMiniProgram(router: Router, w: WechatCtx): void {
         return void (ctx.body = { errcode: 40037, errmsg: 'invalid template_id' });
       }
       if (typeof b.data !== 'object' || b.data === null) return void (ctx.body = { errcode: 47003, errmsg: 'argument invalid! data is empty' });
-      if (!state.consumeSubscription(b.touser, b.template_id)) return void (ctx.body = { errcode: 43101, errmsg: 'user refuse to accept the msg' });
+      if (!state.subscriptions.consume(b.touser, b.template_id)) return void (ctx.body = { errcode: 43101, errmsg: 'user refuse to accept the msg' });
       const msgid = 2_000_000_000 + state.next();
       state.messages.push({ msgid, touser: b.touser, template_id: b.template_id, page: b.page, data: b.data, at: new Date().toISOString() });
       ctx.body = { errcode: 0, errmsg: 'ok', msgid };

@@ -1,20 +1,12 @@
 import crypto from 'node:crypto';
 import type { PeerStackModule } from '../../scripts/stack/types';
+import { digits, rsaPair } from '../common/keys';
 
 const hex = (n: number) => crypto.randomBytes(n).toString('hex');
-const digits = (n: number) => Array.from({ length: n }, () => crypto.randomInt(0, 10)).join('');
 const alnum = (n: number) => {
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from({ length: n }, () => abc[crypto.randomInt(0, abc.length)]).join('');
 };
-
-function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
 
 export interface WechatCredentials {
   appId: string;

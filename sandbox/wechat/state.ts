@@ -1,3 +1,5 @@
+import type { BillMutation } from '../common/bill-mutations';
+import { Subscriptions } from '../common/subscriptions';
 import type { SandboxPerson } from '../seed/persons';
 
 export interface JsapiTxn {
@@ -67,14 +69,7 @@ export interface SentMessage {
   at: string;
 }
 
-export interface BillMutation {
-  /** YYYY-MM-DD; absent = every bill generated from now on */
-  date?: string;
-  op: 'drop' | 'amount' | 'add';
-  outTradeNo?: string;
-  kind?: 'payment' | 'refund';
-  amountFen?: number;
-}
+export type { BillMutation };
 
 export interface DeliveryLog {
   op: string;
@@ -102,7 +97,7 @@ export class WechatState {
   readonly medRefunds = new Map<string, MedRefundNotice>();
   /** out_trade_no → sandbox-clock time until which its refund notices are refused (switch `refund-notice`) */
   readonly refundNoticeRefusedUntil = new Map<string, number>();
-  readonly subscriptions = new Map<string, Map<string, number>>();
+  readonly subscriptions = new Subscriptions();
   readonly messages: SentMessage[] = [];
   readonly mutations: BillMutation[] = [];
   readonly deliveries: DeliveryLog[] = [];
@@ -128,21 +123,6 @@ export class WechatState {
   orderByOut(outTradeNo: string): MedOrder | undefined {
     const id = this.ordersByOut.get(outTradeNo);
     return id ? this.orders.get(id) : undefined;
-  }
-
-  subscribe(openid: string, templateId: string): void {
-    const m = this.subscriptions.get(openid) ?? new Map<string, number>();
-    m.set(templateId, (m.get(templateId) ?? 0) + 1);
-    this.subscriptions.set(openid, m);
-  }
-
-  /** one-time subscription: each acceptance allows one message */
-  consumeSubscription(openid: string, templateId: string): boolean {
-    const m = this.subscriptions.get(openid);
-    const left = m?.get(templateId) ?? 0;
-    if (left <= 0) return false;
-    m!.set(templateId, left - 1);
-    return true;
   }
 }
 

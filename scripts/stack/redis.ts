@@ -2,16 +2,11 @@ import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports';
+import type { ProcessHandle } from './types';
 
-export interface RedisHandle {
-  port: number;
-  url: string;
+/** restart: SIGKILL then start again on the same port and data dir (AOF replays what was acknowledged) */
+export interface RedisHandle extends ProcessHandle {
   dir: string;
-  /** SIGKILL then start again on the same port and data dir (AOF replays what was acknowledged) */
-  restart(): Promise<void>;
-  kill(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export function redisServerPath(): string {

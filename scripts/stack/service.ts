@@ -1,17 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ProcessHandle } from './types';
 
-export interface ServiceHandle {
+export interface ServiceHandle extends ProcessHandle {
   name: string;
-  port: number;
-  url: string;
   logFile: string;
-  start(): Promise<void>;
-  /** SIGKILL: the process gets no chance to finish anything */
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-  restart(): Promise<void>;
   readonly running: boolean;
   readonly pid: number | undefined;
 }

@@ -29,3 +29,16 @@ export interface PeerStackModule {
   /** merged into the BFF configuration (e.g. { national: {...} } or { channels: { wechat: {...} } }) */
   bffConfig(creds: StackCredentials, urls: StackUrls): Record<string, unknown>;
 }
+
+/** A process the stack runs (Redis, the BFF, a sandbox) on a fixed port across restarts. */
+export interface ProcessHandle {
+  port: number;
+  url: string;
+  start(): Promise<void>;
+  /** graceful: SIGTERM, then wait for the exit */
+  stop(): Promise<void>;
+  /** SIGKILL: the process gets no chance to finish anything */
+  kill(): Promise<void>;
+  /** ends the process (each handle says how) and starts it again on the same port */
+  restart(): Promise<void>;
+}

@@ -15,7 +15,7 @@ import {
   toSlot,
   toStatus,
 } from './mapping';
-import { HisRejectedError, HisUnclearError, type HisPort } from './port';
+import { HisRejectedError, HisUnclearError, type HisCallContext, type HisPort } from './port';
 import { HisTransport, type HisAnswer } from './transport';
 import {
   BUSINESS,
@@ -51,195 +51,109 @@ export function createHttpHis(config: HisConfig): HisPort {
   const t = new HisTransport(config);
   const index = config.patientIndex;
 
+  /** A read with no personal data: GET, the answer accepted or the refusal thrown. */
+  const get = async <S extends z.ZodType>(op: string, path: string, data: S, query?: Record<string, string>) =>
+    accepted(op, await t.read({ op, method: 'GET', path, query, data }));
+  /** A call that changes HIS: POST with the caller's idempotency key. */
+  const post = <S extends z.ZodType>(op: string, path: string, ctx: HisCallContext, data: S, body?: unknown) =>
+    t.write({ op, method: 'POST', path, idempotencyKey: ctx.idempotencyKey, body, data });
+  const refusal = (band: 'param' | 'business'): 'request' | 'business' => (band === 'param' ? 'request' : 'business');
+
   return {
     capabilities: { reversal: config.supportsReversal, patientIndex: index },
 
     async listRegions() {
-      const a = await t.read({ op: 'regions', method: 'GET', path: '/api/regions', data: z.array(RegionW) });
-      return accepted('regions', a).map(toRegion);
+      return (await get('regions', '/api/regions', z.array(RegionW))).map(toRegion);
     },
 
     async insuranceStatus(q) {
       // POST: the ID number must not travel in a URL (access logs)
-      const a = await t.read({
-        op: 'insuranceStatus',
-        method: 'POST',
-        path: '/api/insurance/status',
-        body: { patient: patientRef(q.patient, index), region_code: q.regionCode },
-        data: StatusW,
-      });
+      const body = { patient: patientRef(q.patient, index), region_code: q.regionCode };
+      const a = await t.read({ op: 'insuranceStatus', method: 'POST', path: '/api/insurance/status', body, data: StatusW });
       return toStatus(accepted('insuranceStatus', a));
     },
 
     async registerInsuredPatient(q, ctx) {
-      const a = await t.write({
-        op: 'registerPatient',
-        method: 'POST',
-        path: '/api/patients/insured',
-        idempotencyKey: ctx.idempotencyKey,
-        body: {
-          patient: patientRef(q.patient, index),
-          region_code: q.regionCode,
-          psn_no: q.psnNo,
-          benefit: { benefit_code: q.benefit.code, insutype: q.benefit.insutype, psn_type: q.benefit.psnType },
-        },
-        data: PatientW,
-      });
+      const benefit = { benefit_code: q.benefit.code, insutype: q.benefit.insutype, psn_type: q.benefit.psnType };
+      const body = { patient: patientRef(q.patient, index), region_code: q.regionCode, psn_no: q.psnNo, benefit };
+      const a = await post('registerPatient', '/api/patients/insured', ctx, PatientW, body);
       return { hisPatientId: accepted('registerPatient', a).patient_id };
     },
 
     async registerSelfPayPatient(q, ctx) {
-      const a = await t.write({
-        op: 'registerPatient',
-        method: 'POST',
-        path: '/api/patients/self-pay',
-        idempotencyKey: ctx.idempotencyKey,
-        body: { patient: patientRef(q.patient, index) },
-        data: PatientW,
-      });
+      const a = await post('registerPatient', '/api/patients/self-pay', ctx, PatientW, { patient: patientRef(q.patient, index) });
       return { hisPatientId: accepted('registerPatient', a).patient_id };
     },
 
     async listDepartments() {
-      const a = await t.read({ op: 'departments', method: 'GET', path: '/api/registration/departments', data: z.array(DeptW) });
-      return accepted('departments', a).map(toDepartment);
+      return (await get('departments', '/api/registration/departments', z.array(DeptW))).map(toDepartment);
     },
 
     async listDoctors(deptCode) {
-      const a = await t.read({
-        op: 'doctors',
-        method: 'GET',
-        path: '/api/registration/doctors',
-        query: { dept_code: deptCode },
-        data: z.array(DoctorW),
-      });
-      return accepted('doctors', a).map(toDoctor);
+      return (await get('doctors', '/api/registration/doctors', z.array(DoctorW), { dept_code: deptCode })).map(toDoctor);
     },
 
     async listSlots(doctorCode) {
-      const a = await t.read({
-        op: 'slots',
-        method: 'GET',
-        path: '/api/registration/slots',
-        query: { doctor_code: doctorCode },
-        data: z.array(SlotW),
-      });
-      return accepted('slots', a).map(toSlot);
+      return (await get('slots', '/api/registration/slots', z.array(SlotW), { doctor_code: doctorCode })).map(toSlot);
     },
 
     async preSettleRegistration(q, ctx) {
-      const a = await t.write({
-        op: 'preSettleRegistration',
-        method: 'POST',
-        path: '/api/registration/pre-settle',
-        idempotencyKey: ctx.idempotencyKey,
-        body: { patient_id: q.hisPatientId, slot_id: q.slotId, ...preSettleModeW(q) },
-        data: PreSettlementW,
-      });
+      const body = { patient_id: q.hisPatientId, slot_id: q.slotId, ...preSettleModeW(q) };
+      const a = await post('preSettleRegistration', '/api/registration/pre-settle', ctx, PreSettlementW, body);
       return toPreSettlement(accepted('preSettleRegistration', a));
     },
 
     async listUnpaidBills(q) {
-      const a = await t.read({
-        op: 'bills',
-        method: 'GET',
-        path: '/api/outpatient/unpaid',
-        query: { patient_id: q.hisPatientId },
-        data: z.array(BillSummaryW),
-      });
-      return accepted('bills', a).map(toBillSummary);
+      const query = { patient_id: q.hisPatientId };
+      return (await get('bills', '/api/outpatient/unpaid', z.array(BillSummaryW), query)).map(toBillSummary);
     },
 
     async getBill(q) {
-      const a = await t.read({
-        op: 'bill',
-        method: 'GET',
-        path: `/api/outpatient/bills/${encodeURIComponent(q.billNo)}`,
-        query: { patient_id: q.hisPatientId },
-        data: BillDetailW,
-      });
-      return toBillDetail(accepted('bill', a));
+      const path = `/api/outpatient/bills/${encodeURIComponent(q.billNo)}`;
+      return toBillDetail(await get('bill', path, BillDetailW, { patient_id: q.hisPatientId }));
     },
 
     async preSettleOutpatient(q, ctx) {
-      const a = await t.write({
-        op: 'preSettleOutpatient',
-        method: 'POST',
-        path: '/api/outpatient/pre-settle',
-        idempotencyKey: ctx.idempotencyKey,
-        body: { patient_id: q.hisPatientId, bill_nos: q.billNos, ...preSettleModeW(q) },
-        data: PreSettlementW,
-      });
+      const body = { patient_id: q.hisPatientId, bill_nos: q.billNos, ...preSettleModeW(q) };
+      const a = await post('preSettleOutpatient', '/api/outpatient/pre-settle', ctx, PreSettlementW, body);
       return toPreSettlement(accepted('preSettleOutpatient', a));
     },
 
     async releasePreSettlement(q, ctx) {
-      const a = await t.write({
-        op: 'release',
-        method: 'POST',
-        path: `/api/pre-settlements/${encodeURIComponent(q.preSettlementId)}/release`,
-        idempotencyKey: ctx.idempotencyKey,
-        data: ReleaseW,
-      });
+      const a = await post('release', `/api/pre-settlements/${encodeURIComponent(q.preSettlementId)}/release`, ctx, ReleaseW);
       // already released or expired: the lock is gone, which is what was asked
       if (a.kind === 'refused' && a.code === BUSINESS.PRESETTLEMENT_GONE) return;
       accepted('release', a);
     },
 
     async writeBackSettlement(s, ctx) {
-      const a = await t.write({
-        op: 'writeBack',
-        method: 'POST',
-        path: '/api/settlements',
-        idempotencyKey: ctx.idempotencyKey,
-        body: settlementW(s),
-        data: SettlementW,
-      });
+      const a = await post('writeBack', '/api/settlements', ctx, SettlementW, settlementW(s));
       if (a.kind === 'refused' && a.code === BUSINESS.ALREADY_SETTLED) {
         // "already settled" is an answer about the past, not a refusal: confirm and take its receipt.
         const check = await this.queryBooking({ orderNo: s.orderNo, kind: 'settlement' });
         if (check.booked) return { outcome: 'recorded', hisReceiptNo: check.hisReceiptNo };
         throw new HisUnclearError('writeBack', 'HIS says already settled but has no booking for the order');
       }
-      if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message, refusal: a.band === 'param' ? 'request' : 'business' };
+      if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message, refusal: refusal(a.band) };
       return { outcome: 'recorded', hisReceiptNo: a.data.receipt_no };
     },
 
     async reverseInsurance(q, ctx) {
-      const a = await t.write({
-        op: 'reverse',
-        method: 'POST',
-        path: `/api/settlements/${encodeURIComponent(q.orderNo)}/reversal`,
-        idempotencyKey: ctx.idempotencyKey,
-        body: { pay_ord_id: q.payOrdId, revs_token: q.revsToken, ...amountsW(q.amounts) },
-        data: ReversalW,
-      });
+      const path = `/api/settlements/${encodeURIComponent(q.orderNo)}/reversal`;
+      const a = await post('reverse', path, ctx, ReversalW, { pay_ord_id: q.payOrdId, revs_token: q.revsToken, ...amountsW(q.amounts) });
       if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message };
       return { outcome: 'reversed', hisReversalNo: a.data.reversal_no };
     },
 
     async refundSettlement(q, ctx) {
-      const a = await t.write({
-        op: 'refund',
-        method: 'POST',
-        path: '/api/refunds',
-        idempotencyKey: ctx.idempotencyKey,
-        body: { order_no: q.orderNo, refund_no: q.refundNo, ...amountsW(q.amounts) },
-        data: RefundW,
-      });
-      if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message, refusal: a.band === 'param' ? 'request' : 'business' };
+      const a = await post('refund', '/api/refunds', ctx, RefundW, { order_no: q.orderNo, refund_no: q.refundNo, ...amountsW(q.amounts) });
+      if (a.kind === 'refused') return { outcome: 'rejected', code: a.code, reason: a.message, refusal: refusal(a.band) };
       return { outcome: 'recorded', hisReceiptNo: a.data.refund_receipt_no };
     },
 
     async cancelRegistration(q, ctx) {
-      const a = await t.write({
-        op: 'cancelRegistration',
-        method: 'POST',
-        path: '/api/registration/cancel',
-        idempotencyKey: ctx.idempotencyKey,
-        body: { order_no: q.orderNo, refund_no: q.refundNo, reason: q.reason },
-        data: CancelW,
-      });
+      const body = { order_no: q.orderNo, refund_no: q.refundNo, reason: q.reason };
+      const a = await post('cancelRegistration', '/api/registration/cancel', ctx, CancelW, body);
       if (a.kind === 'refused') {
         const code = a.code === BUSINESS.CANCEL_TOO_LATE ? 'TOO_LATE' : a.code === BUSINESS.SETTLEMENT_NOT_FOUND ? 'NOT_FOUND' : 'OTHER';
         return { outcome: 'rejected', code, reason: a.message };
@@ -251,13 +165,8 @@ export function createHttpHis(config: HisConfig): HisPort {
     },
 
     async queryBooking(q) {
-      const a = await t.read({
-        op: 'tradeCheck',
-        method: 'POST',
-        path: '/api/trade-check',
-        body: { trade_no: q.orderNo, business: q.kind, ...(q.refundNo ? { refund_no: q.refundNo } : {}) },
-        data: TradeCheckW,
-      });
+      const body = { trade_no: q.orderNo, business: q.kind, ...(q.refundNo ? { refund_no: q.refundNo } : {}) };
+      const a = await t.read({ op: 'tradeCheck', method: 'POST', path: '/api/trade-check', body, data: TradeCheckW });
       // A refused check answers nothing about the booking: it must not read as "not booked".
       if (a.kind === 'refused') throw new HisUnclearError('tradeCheck', `HIS refused the check (${a.code} ${a.message})`);
       const no = a.data.reconciliation_no;

@@ -57,14 +57,9 @@ export function patientRef(p: PatientIdentity, index: HisConfig['patientIndex'])
  * (inferred: the HIS interface is the hospital's; the sum rule is TSX assertValidMedicalInsuranceAmounts).
  */
 export function amountsW(a: SettlementRecord['amounts']): AmountsW {
-  return {
-    total_fen: a.totalFen,
-    fund_fen: a.fundFen,
-    acct_fen: a.acctFen,
-    cash_fen: a.cashFen,
-    ...(a.otherFundFen ? { oth_fee_fen: a.otherFundFen } : {}),
-    ...(a.hospitalFen ? { hosp_part_fen: a.hospitalFen } : {}),
-  };
+  const parts = { total_fen: a.totalFen, fund_fen: a.fundFen, acct_fen: a.acctFen, cash_fen: a.cashFen };
+  const other = a.otherFundFen ? { oth_fee_fen: a.otherFundFen } : {};
+  return { ...parts, ...other, ...(a.hospitalFen ? { hosp_part_fen: a.hospitalFen } : {}) };
 }
 
 /** 自费 goes as pay_mode "self" without psn_no/insutype (INFERRED, his/port.ts PreSettleMode) */

@@ -5,6 +5,7 @@
  * rule flows-to-domain-and-ports).
  */
 import type { HisBenefit } from '../his/port';
+import type { SealedPerson } from '../domain/person';
 
 export interface VoucherIdentity {
   idNo: string;
@@ -36,21 +37,13 @@ export interface EVoucherReader {
   query(qrCode: string, deviceId: string): Promise<VoucherIdentity>;
 }
 
-export interface KioskVisitRecord {
+/** A kiosk visit as stored; its idHash recognises the same patient on a voucher re-scan. */
+export interface KioskVisitRecord extends SealedPerson {
   visitId: string;
   deviceId: string;
   createdAt: string;
   /** hard end of the visit; the idle timeout slides until then */
   endsAt: string;
-  /** AES-GCM sealed {idNo, name} (security/pii.ts) */
-  identitySealed: string;
-  nameMasked: string;
-  idNoMasked: string;
-  /** keyed hash of the ID number: recognises the same patient on a voucher re-scan */
-  idHash: string;
-  regionCode: string;
-  regionName: string;
-  insured: boolean;
   notice?: string;
   psnNo?: string;
   benefits: HisBenefit[];

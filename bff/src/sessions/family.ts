@@ -1,23 +1,16 @@
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import type { SealedPerson } from '../domain/person';
 
 /**
  * A patient's family members (就诊人), kept per owner like the profile. Name and ID number are
  * sealed (security/pii.ts); only masked copies and a keyed hash (for refusing duplicates) are
  * readable. Both keys carry the owner's hash tag, so the add step is one Lua script on Cluster too.
  */
-export interface FamilyMember {
+export interface FamilyMember extends SealedPerson {
   /** opaque, random; the only thing a URL carries */
   memberId: string;
   relation: string;
-  identitySealed: string;
-  nameMasked: string;
-  idNoMasked: string;
-  /** PiiCipher.lookupHash of the ID number */
-  idHash: string;
-  regionCode: string;
-  regionName: string;
-  insured: boolean;
   psnNo?: string;
   insutype?: string;
   benefitName?: string;

@@ -1,6 +1,7 @@
-import { View, Text } from '@tarojs/components';
+import { View } from '@tarojs/components';
 import type { OrderView } from '@mip/shared/src/contract/schemas';
 import { visitLabel } from '../lib/when';
+import { Field } from './Field';
 
 /** Department, doctor and visit time of an order, the same on every page. */
 export function visitLine(o: OrderView, now = Date.now()): string {
@@ -14,28 +15,19 @@ export function OrderVisitRows({ order, now }: { order: OrderView; now: number }
   return (
     <View>
       {order.detail.department ? (
-        <View className='kv'>
-          <Text className='kv__k'>科室</Text>
-          <Text className='kv__v' id='order-department'>
-            {order.detail.department}
-          </Text>
-        </View>
+        <Field label='科室' id='order-department'>
+          {order.detail.department}
+        </Field>
       ) : null}
       {order.detail.doctor ? (
-        <View className='kv'>
-          <Text className='kv__k'>医生</Text>
-          <Text className='kv__v' id='order-doctor'>
-            {order.detail.doctor}
-          </Text>
-        </View>
+        <Field label='医生' id='order-doctor'>
+          {order.detail.doctor}
+        </Field>
       ) : null}
       {order.kind === 'registration' && when ? (
-        <View className='kv'>
-          <Text className='kv__k'>就诊时间</Text>
-          <Text className='kv__v' id='order-visit'>
-            {when}
-          </Text>
-        </View>
+        <Field label='就诊时间' id='order-visit'>
+          {when}
+        </Field>
       ) : null}
     </View>
   );

@@ -57,3 +57,35 @@ export function Notice({ id, kind, children, label }: { id?: string; kind: 'erro
     </View>
   );
 }
+
+/**
+ * A list page's load as the patient sees it: loading, the error with 重试, the empty text, or
+ * the items (after `intro`) — `items` is the list in the loaded answer, undefined until it came.
+ */
+export function LoadedList<I>({
+  state,
+  items,
+  empty,
+  intro,
+  render,
+}: {
+  state: { status: 'loading' | 'error' | 'success'; error?: unknown; reload: () => void };
+  items: readonly I[] | undefined;
+  empty: ReactNode;
+  intro?: ReactNode;
+  render: (item: I) => ReactNode;
+}) {
+  return (
+    <>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
+      {items && items.length === 0 ? empty : null}
+      {items && items.length > 0 ? (
+        <View>
+          {intro}
+          {items.map(render)}
+        </View>
+      ) : null}
+    </>
+  );
+}

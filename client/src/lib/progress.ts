@@ -6,6 +6,17 @@
 import type { Benefit, Region } from '@mip/shared/src/contract/schemas';
 import * as storage from './storage';
 
+/** An object kept in storage under `key`: read whole (empty when absent), changed by a patch. */
+function storedRecord<T extends object>(key: string): { get(): T; set(patch: Partial<T>): T } {
+  const get = (): T => storage.read<T>(key) ?? ({} as T);
+  const set = (patch: Partial<T>): T => {
+    const next = { ...get(), ...patch };
+    storage.write(key, next);
+    return next;
+  };
+  return { get, set };
+}
+
 export interface Progress {
   region?: Region;
   patient?: { nameMasked: string; idNoMasked: string };
@@ -18,15 +29,9 @@ export interface Progress {
   authorizedUntil?: number;
 }
 
-export function getProgress(): Progress {
-  return storage.read<Progress>('progress') ?? {};
-}
-
-export function setProgress(patch: Partial<Progress>): Progress {
-  const next = { ...getProgress(), ...patch };
-  storage.write('progress', next);
-  return next;
-}
+const progress = storedRecord<Progress>('progress');
+export const getProgress = progress.get;
+export const setProgress = progress.set;
 
 /**
  * Folds GET /api/insurance/profile (what the BFF already knows about this patient) into the local
@@ -94,12 +99,6 @@ export interface Selection {
   memberId?: string;
 }
 
-export function getSelection(): Selection {
-  return storage.read<Selection>('selection') ?? {};
-}
-
-export function setSelection(patch: Partial<Selection>): Selection {
-  const next = { ...getSelection(), ...patch };
-  storage.write('selection', next);
-  return next;
-}
+const selection = storedRecord<Selection>('selection');
+export const getSelection = selection.get;
+export const setSelection = selection.set;

@@ -88,12 +88,11 @@ const weapp: Platform = {
   async openAuthUrl(): Promise<void> {},
 
   requestSubscribe(config: ClientConfig): Promise<void> {
+    // at most three templates a request (wx.requestSubscribeMessage); settles whatever the patient answers
     const tmplIds = config.subscribeTemplateIds.wechat.slice(0, 3);
     const subscribe = typeof wx === 'undefined' ? undefined : wx.requestSubscribeMessage;
-    if (tmplIds.length === 0 || typeof subscribe !== 'function') return Promise.resolve();
-    return new Promise((resolve) => {
-      subscribe({ tmplIds, complete: () => resolve() });
-    });
+    const asked = tmplIds.length > 0 && typeof subscribe === 'function';
+    return asked ? new Promise((resolve) => subscribe({ tmplIds, complete: () => resolve() })) : Promise.resolve();
   },
 
   pay(params: PayParams): Promise<PayOutcome> {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
 import { Amounts, Channel, OrderKind } from './schemas';
 import { ORDER_STATES, REFUND_STATES } from '../order-state';
+
+const hisEndpoint = endpointGroup('his', 'his');
 
 /**
  * C3: the day bill HIS downloads for its reconciliation (对账), and the BFF's own reconciliation
@@ -71,12 +73,7 @@ export const DayBill = z.object({
 });
 export type DayBill = z.infer<typeof DayBill>;
 
-export const dayBill = endpoint({
-  id: 'his.bills.get',
-  tag: 'his',
-  method: 'GET',
-  path: '/his/v1/bills',
-  auth: 'his',
+export const dayBill = hisEndpoint.get('his.bills.get', '/his/v1/bills', {
   summary:
     "One day's payments and refunds (China time) from the BFF's orders, insurance and self-pay split in fen, with day totals per channel (C3). format=csv answers text/csv (UTF-8, amounts in yuan, refunds negative)",
   query: z.object({
@@ -167,23 +164,13 @@ export type ReconciliationRun = z.infer<typeof ReconciliationRun>;
 
 export const RunId = z.string().regex(/^RC\d{14}[0-9A-F]{6}$/);
 
-export const runReconciliation = endpoint({
-  id: 'his.reconciliations.run',
-  tag: 'his',
-  method: 'POST',
-  path: '/his/v1/reconciliations',
-  auth: 'his',
+export const runReconciliation = hisEndpoint.post('his.reconciliations.run', '/his/v1/reconciliations', {
   summary: "Reconcile one day: our orders against each channel's trade bill (self-pay) and the centre's 6301 results (insurance); stored with a run id",
   body: z.object({ date: BillDate }),
   response: ReconciliationRun,
 });
 
-export const getReconciliation = endpoint({
-  id: 'his.reconciliations.get',
-  tag: 'his',
-  method: 'GET',
-  path: '/his/v1/reconciliations/:runId',
-  auth: 'his',
+export const getReconciliation = hisEndpoint.get('his.reconciliations.get', '/his/v1/reconciliations/:runId', {
   summary: 'The stored result of one reconciliation run',
   params: z.object({ runId: RunId }),
   response: ReconciliationRun,

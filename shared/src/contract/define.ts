@@ -44,28 +44,37 @@ export function endpoint<
   B extends z.ZodType = Empty,
   R extends z.ZodType = z.ZodType,
   A extends Auth = Auth,
->(e: {
-  id: string;
-  method: Method;
-  path: string;
-  auth: A;
-  summary: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  response: R;
-  headers?: Endpoint['headers'];
-  produces?: string;
-  alsoProduces?: string;
-  statuses?: Record<number, string>;
-}): Endpoint<P, Q, B, R, A> {
+>(
+  e: Omit<Endpoint<P, Q, B, R, A>, 'params' | 'query' | 'body'> & { params?: P; query?: Q; body?: B },
+): Endpoint<P, Q, B, R, A> {
   return {
     ...e,
     params: (e.params ?? empty) as P,
     query: (e.query ?? empty) as Q,
     body: (e.body ?? empty) as B,
   };
+}
+
+/** What one endpoint says beyond its group, method and path. */
+export type EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = Omit<
+  Endpoint<P, Q, B, R>,
+  'id' | 'tag' | 'method' | 'path' | 'auth' | 'params' | 'query' | 'body'
+> & { params?: P; query?: Q; body?: B };
+
+/**
+ * The endpoints of one tag and one kind of caller, by method: `patientEndpoint.get(id, path, spec)`
+ * is `endpoint({ id, tag: 'patient', method: 'GET', path, auth: 'patient', ...spec })`.
+ */
+export function endpointGroup<A extends Auth>(tag: string, auth: A) {
+  const at =
+    (method: Method) =>
+    <P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty, R extends z.ZodType = z.ZodType>(
+      id: string,
+      path: string,
+      spec: EndpointSpec<P, Q, B, R>,
+    ): Endpoint<P, Q, B, R, A> =>
+      endpoint<P, Q, B, R, A>({ id, tag, method, path, auth, ...spec });
+  return { get: at('GET'), post: at('POST'), put: at('PUT'), del: at('DELETE') };
 }
 
 export type ParamsOf<E extends Endpoint> = z.input<E['params']>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
 import { Region, RegionCode } from './schemas';
+
+const patientEndpoint = endpointGroup('patient', 'patient');
 
 /**
  * 就诊人管理: the family members a patient books and pays for. Names and ID numbers go in request
@@ -34,22 +36,12 @@ export const FamilyMember = z.object({
 });
 export type FamilyMember = z.infer<typeof FamilyMember>;
 
-export const listFamily = endpoint({
-  id: 'family.list',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/family',
-  auth: 'patient',
+export const listFamily = patientEndpoint.get('family.list', '/api/family', {
   summary: "The patient's family members (masked) and how many may be added",
   response: z.object({ members: z.array(FamilyMember), max: z.number().int() }),
 });
 
-export const addFamily = endpoint({
-  id: 'family.add',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/family',
-  auth: 'patient',
+export const addFamily = patientEndpoint.post('family.add', '/api/family', {
   summary: 'Add a family member (name, ID number checked with its check digit, relation, insured region)',
   body: z.object({
     name: z.string().trim().min(1).max(30).regex(/^[\p{Script=Han}A-Za-z·. ]+$/u, '姓名只能包含汉字或字母'),
@@ -60,12 +52,7 @@ export const addFamily = endpoint({
   response: z.object({ member: FamilyMember }),
 });
 
-export const removeFamily = endpoint({
-  id: 'family.remove',
-  tag: 'patient',
-  method: 'DELETE',
-  path: '/api/family/:memberId',
-  auth: 'patient',
+export const removeFamily = patientEndpoint.del('family.remove', '/api/family/:memberId', {
   summary: 'Remove a family member (their orders stay in 我的订单)',
   params: z.object({ memberId: MemberId }),
   response: z.object({ removed: z.literal(true) }),

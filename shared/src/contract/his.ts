@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
 import { FenAmount, OrderNo, RefundView } from './schemas';
 import { ORDER_STATES } from '../order-state';
+
+const hisEndpoint = endpointGroup('his', 'his');
 
 /**
  * The API the hospital's HIS (and authorised third parties) call. Every request is signed with
@@ -10,12 +12,7 @@ import { ORDER_STATES } from '../order-state';
 
 const EventId = z.string().regex(/^[A-Za-z0-9_.:-]{6,64}$/);
 
-export const pushMessage = endpoint({
-  id: 'his.messages.push',
-  tag: 'his',
-  method: 'POST',
-  path: '/his/v1/messages',
-  auth: 'his',
+export const pushMessage = hisEndpoint.post('his.messages.push', '/his/v1/messages', {
   summary: 'HIS reports "registration paid" / "outpatient fees paid"; the patient gets a WeChat or Alipay message once per event (C4, C5)',
   body: z.object({
     eventId: EventId.describe('unique per event and stable when HIS sends it again'),
@@ -27,12 +24,7 @@ export const pushMessage = endpoint({
   response: z.object({ accepted: z.literal(true), duplicate: z.boolean() }),
 });
 
-export const messageStatus = endpoint({
-  id: 'his.messages.get',
-  tag: 'his',
-  method: 'GET',
-  path: '/his/v1/messages/:eventId',
-  auth: 'his',
+export const messageStatus = hisEndpoint.get('his.messages.get', '/his/v1/messages/:eventId', {
   summary: 'Delivery state of one pushed event',
   params: z.object({ eventId: EventId }),
   response: z.object({
@@ -52,23 +44,13 @@ const RefundBody = z.object({
   reason: z.string().min(1).max(100),
 });
 
-export const createRefund = endpoint({
-  id: 'his.refunds.create',
-  tag: 'his',
-  method: 'POST',
-  path: '/his/v1/refunds',
-  auth: 'his',
+export const createRefund = hisEndpoint.post('his.refunds.create', '/his/v1/refunds', {
   summary: 'Refund a completed order, fully or partly: insurance part through the centre (6203), self-pay part through the channel (C2, M6)',
   body: RefundBody,
   response: z.object({ orderNo: z.string(), orderState: z.enum(ORDER_STATES), refund: RefundView }),
 });
 
-export const getRefund = endpoint({
-  id: 'his.refunds.get',
-  tag: 'his',
-  method: 'GET',
-  path: '/his/v1/orders/:orderNo/refunds/:refundNo',
-  auth: 'his',
+export const getRefund = hisEndpoint.get('his.refunds.get', '/his/v1/orders/:orderNo/refunds/:refundNo', {
   summary: 'State of one refund',
   params: z.object({ orderNo: OrderNo, refundNo: z.string().regex(/^[A-Za-z0-9_-]{4,40}$/) }),
   response: z.object({ orderNo: z.string(), orderState: z.enum(ORDER_STATES), refund: RefundView }),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
 import { Benefit, OrderNo, OrderView } from './schemas';
-import { BillSummary, CreateOrderBody, departments as patientDepartments, doctors as patientDoctors, Slot } from './patient';
+import { BillSummary, CreateOrderBody, departments as patientDepartments, doctors as patientDoctors, slots as patientSlots } from './patient';
+
+const kioskEndpoint = endpointGroup('kiosk', 'kiosk');
 
 /**
  * The kiosk API (K1 registration, K2 outpatient) for the hospital's self-service devices. Every
@@ -14,6 +16,10 @@ import { BillSummary, CreateOrderBody, departments as patientDepartments, doctor
 export const VisitId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '就诊会话编号格式不正确');
 const visitParams = z.object({ visitId: VisitId });
 const orderParams = z.object({ visitId: VisitId, orderNo: OrderNo });
+const OneOrder = z.object({ order: OrderView });
+/** An endpoint on one order of the visit that answers the order. */
+const onOrder = (method: 'get' | 'post', id: string, path: string, doc: { summary: string }) =>
+  kioskEndpoint[method](id, path, { ...doc, params: orderParams, response: OneOrder });
 
 export const KioskPatient = z.object({ nameMasked: z.string(), idNoMasked: z.string() });
 export const KioskRegion = z.object({ code: z.string(), name: z.string() });
@@ -37,12 +43,7 @@ export type KioskVisit = z.infer<typeof KioskVisit>;
 /** The centre's cashier (收银台) QR code: the patient scans it with their phone and pays the self-pay part. */
 export const KioskPayParams = z.object({ channel: z.literal('kiosk'), qrCode: z.string(), expiresAt: z.string() });
 
-export const identify = endpoint({
-  id: 'kiosk.identify',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits',
-  auth: 'kiosk',
+export const identify = kioskEndpoint.post('kiosk.identify', '/api/kiosk/visits', {
   summary: 'Read the national e-voucher QR code (decoded at the centre) and open a visit at this device (K1, K2)',
   body: z.object({
     /** the scanned content of the e-voucher QR code, as read */
@@ -53,117 +54,59 @@ export const identify = endpoint({
   response: KioskVisit,
 });
 
-export const chooseBenefit = endpoint({
-  id: 'kiosk.chooseBenefit',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits/:visitId/benefit',
-  auth: 'kiosk',
+export const chooseBenefit = kioskEndpoint.post('kiosk.chooseBenefit', '/api/kiosk/visits/:visitId/benefit', {
   summary: "Choose one of the visit's benefits and register the patient as insured in HIS (C9, C10 at a kiosk)",
   params: visitParams,
   body: z.object({ benefitCode: z.string().min(1).max(32) }),
   response: z.object({ registered: z.literal(true), benefit: Benefit, region: KioskRegion }),
 });
 
-export const endVisit = endpoint({
-  id: 'kiosk.endVisit',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits/:visitId/end',
-  auth: 'kiosk',
+export const endVisit = kioskEndpoint.post('kiosk.endVisit', '/api/kiosk/visits/:visitId/end', {
   summary: 'End the visit when the patient leaves the kiosk (forgets the voucher authorization)',
   params: visitParams,
   response: z.object({ ended: z.literal(true) }),
 });
 
-export const departments = endpoint({
-  id: 'kiosk.departments',
-  tag: 'kiosk',
-  method: 'GET',
-  path: '/api/kiosk/registration/departments',
-  auth: 'kiosk',
+export const departments = kioskEndpoint.get('kiosk.departments', '/api/kiosk/registration/departments', {
   summary: 'Departments that take registrations (K1)',
   response: patientDepartments.response,
 });
 
-export const doctors = endpoint({
-  id: 'kiosk.doctors',
-  tag: 'kiosk',
-  method: 'GET',
-  path: '/api/kiosk/registration/departments/:deptCode/doctors',
-  auth: 'kiosk',
+export const doctors = kioskEndpoint.get('kiosk.doctors', '/api/kiosk/registration/departments/:deptCode/doctors', {
   summary: 'Doctors of a department with their availability (K1)',
   params: patientDoctors.params,
   response: patientDoctors.response,
 });
 
-export const slots = endpoint({
-  id: 'kiosk.slots',
-  tag: 'kiosk',
-  method: 'GET',
-  path: '/api/kiosk/registration/doctors/:doctorCode/slots',
-  auth: 'kiosk',
+export const slots = kioskEndpoint.get('kiosk.slots', '/api/kiosk/registration/doctors/:doctorCode/slots', {
   summary: 'Bookable slots of a doctor (K1)',
-  params: z.object({ doctorCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
-  response: z.object({ slots: z.array(Slot) }),
+  params: patientSlots.params,
+  response: patientSlots.response,
 });
 
-export const bills = endpoint({
-  id: 'kiosk.bills',
-  tag: 'kiosk',
-  method: 'GET',
-  path: '/api/kiosk/visits/:visitId/bills',
-  auth: 'kiosk',
+export const bills = kioskEndpoint.get('kiosk.bills', '/api/kiosk/visits/:visitId/bills', {
   summary: "Unpaid outpatient bills of the visit's patient (K2)",
   params: visitParams,
   response: z.object({ bills: z.array(BillSummary) }),
 });
 
-export const createOrder = endpoint({
-  id: 'kiosk.createOrder',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits/:visitId/orders',
-  auth: 'kiosk',
+export const createOrder = kioskEndpoint.post('kiosk.createOrder', '/api/kiosk/visits/:visitId/orders', {
   summary: 'Pre-settle in HIS and create an insurance order for the visit (K1, K2)',
   headers: { 'Idempotency-Key': { required: true, description: 'Generated by the kiosk; the same key in the same visit returns the same order' } },
   params: visitParams,
   body: CreateOrderBody,
-  response: z.object({ order: OrderView }),
+  response: OneOrder,
 });
 
-export const payOrder = endpoint({
-  id: 'kiosk.pay',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits/:visitId/orders/:orderNo/pay',
-  auth: 'kiosk',
+export const payOrder = kioskEndpoint.post('kiosk.pay', '/api/kiosk/visits/:visitId/orders/:orderNo/pay', {
   summary: "Upload fees (6201, ecToken), place the insurance order (6202) and return the centre cashier's QR code to display",
   params: orderParams,
   response: z.object({ order: OrderView, payment: KioskPayParams }),
 });
 
-export const getOrder = endpoint({
-  id: 'kiosk.getOrder',
-  tag: 'kiosk',
-  method: 'GET',
-  path: '/api/kiosk/visits/:visitId/orders/:orderNo',
-  auth: 'kiosk',
-  summary: 'An order of the visit; asks the centre (6301) while the outcome is open, so the kiosk can poll it',
-  params: orderParams,
-  response: z.object({ order: OrderView }),
-});
+export const getOrder = onOrder('get', 'kiosk.getOrder', '/api/kiosk/visits/:visitId/orders/:orderNo', { summary: 'An order of the visit; asks the centre (6301) while the outcome is open, so the kiosk can poll it' });
 
-export const cancelOrder = endpoint({
-  id: 'kiosk.cancel',
-  tag: 'kiosk',
-  method: 'POST',
-  path: '/api/kiosk/visits/:visitId/orders/:orderNo/cancel',
-  auth: 'kiosk',
-  summary: 'Cancel an unpaid order of the visit (6401 when fees were uploaded)',
-  params: orderParams,
-  response: z.object({ order: OrderView }),
-});
+export const cancelOrder = onOrder('post', 'kiosk.cancel', '/api/kiosk/visits/:visitId/orders/:orderNo/cancel', { summary: 'Cancel an unpaid order of the visit (6401 when fees were uploaded)' });
 
 export const kioskApi = {
   identify,

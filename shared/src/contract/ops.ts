@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
+
+const opsEndpoint = endpointGroup('ops', 'none');
 
 /**
  * Operations endpoints: liveness, readiness, Prometheus metrics and the published API document.
@@ -9,12 +11,7 @@ import { endpoint } from './define';
 
 export const OPS_TOKEN_HEADER = 'X-Ops-Token';
 
-export const healthz = endpoint({
-  id: 'ops.healthz',
-  tag: 'ops',
-  method: 'GET',
-  path: '/healthz',
-  auth: 'none',
+export const healthz = opsEndpoint.get('ops.healthz', '/healthz', {
   summary: 'Liveness: the process answers (no Redis or peer call)',
   response: z.object({ ok: z.literal(true) }),
 });
@@ -29,34 +26,19 @@ export const HealthReport = z.object({
   peers: z.array(Check.extend({ name: z.string(), target: z.string().describe('host:port probed') })).optional(),
 });
 
-export const health = endpoint({
-  id: 'ops.health',
-  tag: 'ops',
-  method: 'GET',
-  path: '/health',
-  auth: 'none',
+export const health = opsEndpoint.get('ops.health', '/health', {
   summary: 'Readiness: Redis PING with latency and a TCP reachability probe of each peer (HIS, centre, WeChat, Alipay)',
   response: HealthReport,
   statuses: { 503: 'Not ready: Redis is unreachable (status "down")' },
 });
 
-export const metrics = endpoint({
-  id: 'ops.metrics',
-  tag: 'ops',
-  method: 'GET',
-  path: '/metrics',
-  auth: 'none',
+export const metrics = opsEndpoint.get('ops.metrics', '/metrics', {
   summary: 'Prometheus text format: HTTP, peer calls, orders by state, queue depth, process (loopback or ops token only)',
   response: z.string(),
   produces: 'text/plain; version=0.0.4; charset=utf-8',
 });
 
-export const openapi = endpoint({
-  id: 'ops.openapi',
-  tag: 'ops',
-  method: 'GET',
-  path: '/openapi.json',
-  auth: 'none',
+export const openapi = opsEndpoint.get('ops.openapi', '/openapi.json', {
   summary: 'This API as an OpenAPI 3.1 document, generated from the shared contract',
   response: z.record(z.string(), z.unknown()),
 });

@@ -1,30 +1,23 @@
 import { z } from 'zod';
-import { endpoint } from './define';
+import { endpointGroup } from './define';
 import { ORDER_STATES } from '../order-state';
 import { Benefit, FenAmount, OrderNo, OrderView, PayParams, Region, RegionCode } from './schemas';
+
+const patientEndpoint = endpointGroup('patient', 'patient');
+const publicEndpoint = endpointGroup('patient', 'none');
 
 /** The patient API used by the WeChat and Alipay mini-programs (and the H5 preview). */
 
 const IdNumber = z.string().trim().min(15).max(18);
 const PersonName = z.string().trim().min(1).max(30).regex(/^[\p{Script=Han}A-Za-z·. ]+$/u, '姓名只能包含汉字或字母');
 
-export const login = endpoint({
-  id: 'session.login',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/session',
-  auth: 'none',
+export const login = publicEndpoint.post('session.login', '/api/session', {
   summary: 'Exchange a WeChat wx.login code or an Alipay my.getAuthCode code for a BFF session',
   body: z.object({ channel: z.enum(['wechat', 'alipay']), code: z.string().min(1).max(128) }),
   response: z.object({ token: z.string(), expiresAt: z.string(), channel: z.enum(['wechat', 'alipay']) }),
 });
 
-export const clientConfig = endpoint({
-  id: 'config.get',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/config',
-  auth: 'none',
+export const clientConfig = publicEndpoint.get('config.get', '/api/config', {
   summary: 'Public client settings: subscribe-message templates and the e-voucher authorization jump',
   response: z.object({
     hospitalName: z.string(),
@@ -40,22 +33,12 @@ export const clientConfig = endpoint({
   }),
 });
 
-export const listRegions = endpoint({
-  id: 'insurance.regions',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/regions',
-  auth: 'patient',
+export const listRegions = patientEndpoint.get('insurance.regions', '/api/regions', {
   summary: 'Insured regions (参保地) the hospital supports (C7)',
   response: z.object({ regions: z.array(Region) }),
 });
 
-export const insuranceStatus = endpoint({
-  id: 'insurance.status',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/insurance/status',
-  auth: 'patient',
+export const insuranceStatus = patientEndpoint.post('insurance.status', '/api/insurance/status', {
   summary: 'Check insurance enrolment and benefits for an ID number in a region (C8)',
   body: z.object({ regionCode: RegionCode, idNo: IdNumber, name: PersonName }),
   response: z.object({
@@ -68,23 +51,13 @@ export const insuranceStatus = endpoint({
   }),
 });
 
-export const chooseBenefit = endpoint({
-  id: 'insurance.chooseBenefit',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/insurance/benefit',
-  auth: 'patient',
+export const chooseBenefit = patientEndpoint.post('insurance.chooseBenefit', '/api/insurance/benefit', {
   summary: 'Choose one benefit and register the patient as insured in HIS (C9, C10)',
   body: z.object({ benefitCode: z.string().min(1).max(32) }),
   response: z.object({ registered: z.literal(true), benefit: Benefit, region: Region }),
 });
 
-export const authorizeInsurance = endpoint({
-  id: 'insurance.authorize',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/insurance/authorization',
-  auth: 'patient',
+export const authorizeInsurance = patientEndpoint.post('insurance.authorize', '/api/insurance/authorization', {
   summary: 'Turn the e-voucher authCode into a pay authorization held by the BFF (C11)',
   body: z.object({ authCode: z.string().min(1).max(256) }),
   response: z.discriminatedUnion('status', [
@@ -103,12 +76,7 @@ export const AuthorizationState = z.discriminatedUnion('state', [
 ]);
 export type AuthorizationState = z.infer<typeof AuthorizationState>;
 
-export const insuranceProfile = endpoint({
-  id: 'insurance.profile',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/insurance/profile',
-  auth: 'patient',
+export const insuranceProfile = patientEndpoint.get('insurance.profile', '/api/insurance/profile', {
   summary: 'What this patient already established (region, benefit, authorization), so a returning patient skips steps',
   response: z.discriminatedUnion('ready', [
     z.object({ ready: z.literal(false), region: Region.optional(), patient: z.object({ nameMasked: z.string(), idNoMasked: z.string() }).optional(), insured: z.boolean().optional(), benefit: Benefit.optional(), authorized: z.boolean().optional(), authorization: AuthorizationState.optional() }),
@@ -116,22 +84,12 @@ export const insuranceProfile = endpoint({
   ]),
 });
 
-export const departments = endpoint({
-  id: 'registration.departments',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/registration/departments',
-  auth: 'patient',
+export const departments = patientEndpoint.get('registration.departments', '/api/registration/departments', {
   summary: 'Departments that take registrations (C14)',
   response: z.object({ departments: z.array(z.object({ code: z.string(), name: z.string(), location: z.string().optional() })) }),
 });
 
-export const doctors = endpoint({
-  id: 'registration.doctors',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/registration/departments/:deptCode/doctors',
-  auth: 'patient',
+export const doctors = patientEndpoint.get('registration.doctors', '/api/registration/departments/:deptCode/doctors', {
   summary: "Doctors of a department with today's and the coming days' availability",
   params: z.object({ deptCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
   response: z.object({
@@ -149,12 +107,7 @@ export const Slot = z.object({
   remaining: z.number().int().min(0),
 });
 
-export const slots = endpoint({
-  id: 'registration.slots',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/registration/doctors/:doctorCode/slots',
-  auth: 'patient',
+export const slots = patientEndpoint.get('registration.slots', '/api/registration/doctors/:doctorCode/slots', {
   summary: 'Bookable slots of a doctor',
   params: z.object({ doctorCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) }),
   response: z.object({ slots: z.array(Slot) }),
@@ -186,23 +139,13 @@ export const BillItem = z.object({
   category: z.string().describe('甲类/乙类/丙类 or 自费'),
 });
 
-export const bills = endpoint({
-  id: 'outpatient.bills',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/outpatient/bills',
-  auth: 'patient',
+export const bills = patientEndpoint.get('outpatient.bills', '/api/outpatient/bills', {
   summary: "The patient's (or a family member's, memberId) unpaid outpatient bills (C13), each with the patient's order holding it",
   query: BillsFor,
   response: z.object({ bills: z.array(BillSummary) }),
 });
 
-export const bill = endpoint({
-  id: 'outpatient.bill',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/outpatient/bills/:billNo',
-  auth: 'patient',
+export const bill = patientEndpoint.get('outpatient.bill', '/api/outpatient/bills/:billNo', {
   summary: 'One unpaid bill with its fee details',
   params: z.object({ billNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }),
   query: BillsFor,
@@ -220,30 +163,27 @@ export const CreateOrderBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('outpatient'), billNos: z.array(z.string().min(1).max(40)).min(1).max(20), payMode: PayMode.optional(), ...ForMember }),
 ]);
 
+/** an order of mine, by its number, and the answer that is that order */
+const orderParams = z.object({ orderNo: OrderNo });
+const OneOrder = z.object({ order: OrderView });
+/** An endpoint on one of my orders that answers the order. */
+const onOrder = (method: 'get' | 'post', id: string, path: string, doc: { summary: string }) =>
+  patientEndpoint[method](id, path, { ...doc, params: orderParams, response: OneOrder });
+
 const idempotencyHeader = {
   'Idempotency-Key': { required: true, description: 'Client-generated key; the same key returns the same order' },
 };
 
-export const createOrder = endpoint({
-  id: 'orders.create',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/orders',
-  auth: 'patient',
+export const createOrder = patientEndpoint.post('orders.create', '/api/orders', {
   summary: 'Pre-settle in HIS and create an insurance order (C13, C14)',
   headers: idempotencyHeader,
   body: CreateOrderBody,
-  response: z.object({ order: OrderView }),
+  response: OneOrder,
 });
 
-export const payOrder = endpoint({
-  id: 'orders.pay',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/orders/:orderNo/pay',
-  auth: 'patient',
+export const payOrder = patientEndpoint.post('orders.pay', '/api/orders/:orderNo/pay', {
   summary: 'Upload fees (6201), place the insurance order (6202) and the channel order; returns what the pay call needs (C12)',
-  params: z.object({ orderNo: OrderNo }),
+  params: orderParams,
   body: z.object({
     /** "lng,lat" where the patient is, when the mini-program may read it (6201 uldLatlnt) */
     location: z.string().regex(/^-?\d{1,3}\.\d+,-?\d{1,2}\.\d+$/).optional(),
@@ -263,50 +203,22 @@ const OrderWait = z.object({
     .describe(`seconds to wait at most (1–${ORDER_WAIT_MAX_SECONDS}); without waitFor, ignored`),
 });
 
-export const getOrder = endpoint({
-  id: 'orders.get',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/orders/:orderNo',
-  auth: 'patient',
+export const getOrder = patientEndpoint.get('orders.get', '/api/orders/:orderNo', {
   summary:
     'One of my orders, read-only towards the centre and the channels (the background polls confirm a late notification). With waitFor and timeout it waits: it answers as soon as the state is no longer waitFor, or at the deadline with the order as it is',
-  params: z.object({ orderNo: OrderNo }),
+  params: orderParams,
   query: OrderWait,
-  response: z.object({ order: OrderView }),
+  response: OneOrder,
 });
 
-export const listOrders = endpoint({
-  id: 'orders.list',
-  tag: 'patient',
-  method: 'GET',
-  path: '/api/orders',
-  auth: 'patient',
+export const listOrders = patientEndpoint.get('orders.list', '/api/orders', {
   summary: 'My orders, newest first, with their payments and refunds',
   response: z.object({ orders: z.array(OrderView) }),
 });
 
-export const cancelOrder = endpoint({
-  id: 'orders.cancel',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/orders/:orderNo/cancel',
-  auth: 'patient',
-  summary: 'Cancel an unpaid order (6401 when fees were uploaded)',
-  params: z.object({ orderNo: OrderNo }),
-  response: z.object({ order: OrderView }),
-});
+export const cancelOrder = onOrder('post', 'orders.cancel', '/api/orders/:orderNo/cancel', { summary: 'Cancel an unpaid order (6401 when fees were uploaded)' });
 
-export const cancelRegistration = endpoint({
-  id: 'orders.cancelRegistration',
-  tag: 'patient',
-  method: 'POST',
-  path: '/api/orders/:orderNo/cancel-registration',
-  auth: 'patient',
-  summary: '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent',
-  params: z.object({ orderNo: OrderNo }),
-  response: z.object({ order: OrderView }),
-});
+export const cancelRegistration = onOrder('post', 'orders.cancelRegistration', '/api/orders/:orderNo/cancel-registration', { summary: '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent' });
 
 export const patientApi = {
   login,

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { endpoint, type Endpoint } from './define';
+import { endpointGroup, type Endpoint } from './define';
 import { Amounts, Channel, FenAmount, OrderKind, OrderNo, RefundView } from './schemas';
 import { ORDER_STATES, ORDER_TRANSITIONS, REFUND_STATES, type OrderState } from '../order-state';
 import { isValidIdNumber } from '../id-number';
+
+const staffEndpoint = endpointGroup('staff', 'staff');
+const staffSignIn = endpointGroup('staff', 'none');
 
 /**
  * The hospital staff's order management API (C15), used by the console page the BFF serves at
@@ -182,12 +185,7 @@ export const REVIEW_TARGETS = ORDER_TRANSITIONS.manual_review as readonly OrderS
 const ReviewTarget = z.enum(REVIEW_TARGETS as [OrderState, ...OrderState[]]);
 
 export const login = staffOnly(
-  endpoint({
-    id: 'staff.login',
-    tag: 'staff',
-    method: 'POST',
-    path: '/staff/api/session',
-    auth: 'none',
+  staffSignIn.post('staff.login', '/staff/api/session', {
     summary: 'Staff sign-in: sets the session cookie and returns the CSRF token (5 failures per user and address lock it for 15 minutes)',
     body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
     response: StaffSession,
@@ -196,22 +194,17 @@ export const login = staffOnly(
 );
 
 export const logout = staffOnly(
-  endpoint({ id: 'staff.logout', tag: 'staff', method: 'DELETE', path: '/staff/api/session', auth: 'staff', summary: 'Sign out: ends the session', response: z.object({ loggedOut: z.literal(true) }) }),
+  staffEndpoint.del('staff.logout', '/staff/api/session', { summary: 'Sign out: ends the session', response: z.object({ loggedOut: z.literal(true) }) }),
   { roles: [] },
 );
 
 export const me = staffOnly(
-  endpoint({ id: 'staff.me', tag: 'staff', method: 'GET', path: '/staff/api/session', auth: 'staff', summary: 'The signed-in staff member and the CSRF token (after a page reload)', response: StaffSession }),
+  staffEndpoint.get('staff.me', '/staff/api/session', { summary: 'The signed-in staff member and the CSRF token (after a page reload)', response: StaffSession }),
   { roles: [] },
 );
 
 export const searchOrders = staffOnly(
-  endpoint({
-    id: 'staff.orders.search',
-    tag: 'staff',
-    method: 'POST',
-    path: '/staff/api/orders/search',
-    auth: 'staff',
+  staffEndpoint.post('staff.orders.search', '/staff/api/orders/search', {
     summary: 'Find insurance orders by China-time day range (≤ 31 days), ID number, order number, channel and state (C15). POST keeps the ID number out of URLs and logs',
     body: OrderSearch,
     response: z.object({ orders: z.array(StaffOrderRow), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
@@ -220,12 +213,7 @@ export const searchOrders = staffOnly(
 );
 
 export const getOrder = staffOnly(
-  endpoint({
-    id: 'staff.orders.get',
-    tag: 'staff',
-    method: 'GET',
-    path: '/staff/api/orders/:orderNo',
-    auth: 'staff',
+  staffEndpoint.get('staff.orders.get', '/staff/api/orders/:orderNo', {
     summary: 'One order with amounts, payments, refunds, reversal steps, the full timeline and the peer-call log',
     params: z.object({ orderNo: OrderNo }),
     response: z.object({ order: StaffOrderDetail }),
@@ -234,12 +222,7 @@ export const getOrder = staffOnly(
 );
 
 export const exportOrders = staffOnly(
-  endpoint({
-    id: 'staff.orders.export',
-    tag: 'staff',
-    method: 'POST',
-    path: '/staff/api/orders/export',
-    auth: 'staff',
+  staffEndpoint.post('staff.orders.export', '/staff/api/orders/export', {
     summary: 'The same search as a CSV file (UTF-8 with BOM for Excel; amounts in yuan; patient masked)',
     body: OrderCriteria,
     response: z.string().describe('text/csv'),
@@ -248,12 +231,7 @@ export const exportOrders = staffOnly(
 );
 
 export const listReviews = staffOnly(
-  endpoint({
-    id: 'staff.reviews.list',
-    tag: 'staff',
-    method: 'GET',
-    path: '/staff/api/reviews',
-    auth: 'staff',
+  staffEndpoint.get('staff.reviews.list', '/staff/api/reviews', {
     summary: 'Orders waiting for a person (manual review), oldest first',
     response: z.object({ reviews: z.array(StaffOrderRow.extend({ review: ReviewInfo })) }),
   }),
@@ -261,12 +239,7 @@ export const listReviews = staffOnly(
 );
 
 export const resolveReview = staffOnly(
-  endpoint({
-    id: 'staff.reviews.resolve',
-    tag: 'staff',
-    method: 'POST',
-    path: '/staff/api/orders/:orderNo/review',
-    auth: 'staff',
+  staffEndpoint.post('staff.reviews.resolve', '/staff/api/orders/:orderNo/review', {
     summary: 'Resolve a manual-review case to the state that matches what happened; recorded on the timeline with the staff id',
     params: z.object({ orderNo: OrderNo }),
     body: z
@@ -285,12 +258,7 @@ export const resolveReview = staffOnly(
 export const REFUND_ROLES: readonly StaffRole[] = ['finance', 'admin'];
 
 export const createRefund = staffOnly(
-  endpoint({
-    id: 'staff.refunds.create',
-    tag: 'staff',
-    method: 'POST',
-    path: '/staff/api/orders/:orderNo/refunds',
-    auth: 'staff',
+  staffEndpoint.post('staff.refunds.create', '/staff/api/orders/:orderNo/refunds', {
     summary:
       'A staff member starts a refund of a completed order, fully or partly (bounded by what is left), with a reason and a second confirmation; it goes through the same money-back process as HIS refunds (6203 for the insurance part, the channel for the cash) and leaves an audit line (who, when, why, amounts) on the timeline. refundNo makes a repeat harmless',
     params: z.object({ orderNo: OrderNo }),

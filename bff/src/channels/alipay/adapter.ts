@@ -3,25 +3,9 @@ import crypto from 'node:crypto';
 import { ERRORS, fenToYuan, type ErrorCode } from '@mip/shared';
 import type { AlipayConfig } from '../../config/channels';
 import { PeerError } from '../../peers/http-client';
-import {
-  ChannelRejectedError,
-  ChannelSignatureError,
-  type CashRefundInput,
-  type CashRefundResult,
-  type ChannelBillRow,
-  type ChannelNotification,
-  type ChannelPaymentStatus,
-  type ChannelPort,
-  type ChannelUser,
-  type CreatedPayment,
-  type CreatePaymentInput,
-  type InsuranceAuthorization,
-  type MessageInput,
-  type MessageResult,
-  type NotificationAck,
-  type NotificationRequest,
-  type InsuranceRefundNoticeResult,
-} from '../port';
+import { ChannelRejectedError, ChannelSignatureError, type ChannelPort } from '../port';
+import type * as port from '../port';
+import { templateData } from '../template-data';
 import { chinaPlainToIso } from '../time';
 import { detailCsvFromZip, parseAlipayDetail } from './bill';
 import { AlipayGateway, AlipayRejectedError } from './gateway';
@@ -51,12 +35,12 @@ export class AlipayChannel implements ChannelPort {
     return { userId: u.id, ...(u.unionId ? { unionId: u.unionId } : {}), accessToken: r.access_token as string | undefined };
   }
 
-  async login(code: string): Promise<ChannelUser> {
+  async login(code: string): Promise<port.ChannelUser> {
     const u = await this.oauth(code);
     return { openId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) };
   }
 
-  async authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization> {
+  async authorizeInsurance(q: { openId: string; authCode: string }): Promise<port.InsuranceAuthorization> {
     const user = await this.oauth(q.authCode);
     if (user.userId !== q.openId) throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'USER_MISMATCH', 'the auth code belongs to another user');
     const r = await this.gateway.call('alipay.commerce.medical.authinfo.auth.query', {
@@ -89,7 +73,7 @@ export class AlipayChannel implements ChannelPort {
     throw new ChannelRejectedError('alipay', 'authinfo.auth.query', 'NOT_AUTHORIZED', `auth_stas=${info.auth_stas ?? '?'} without auth_url`);
   }
 
-  async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+  async createPayment(q: port.CreatePaymentInput): Promise<port.CreatedPayment> {
     if (q.cashOnly) {
       const notify = { notify_url: q.notifyUrl };
       return toCreatedPlain(await this.gateway.call('alipay.trade.create', { op: 'trade.create', biz: plainTradeBiz(q, this.cfg), params: notify }), q);
@@ -98,7 +82,7 @@ export class AlipayChannel implements ChannelPort {
     return toCreatedPayment(r, q);
   }
 
-  async queryPayment(q: { outTradeNo: string; channelRef: string; cashOnly?: boolean }): Promise<ChannelPaymentStatus> {
+  async queryPayment(q: { outTradeNo: string; channelRef: string; cashOnly?: boolean }): Promise<port.ChannelPaymentStatus> {
     const biz: Record<string, string> = { out_trade_no: q.outTradeNo };
     if (q.channelRef) biz.trade_no = q.channelRef;
     if (q.cashOnly) return toPlainStatus(await this.gateway.call('alipay.trade.query', { op: 'plain.query', biz }), q);
@@ -106,7 +90,7 @@ export class AlipayChannel implements ChannelPort {
     return toPaymentStatus(r, this.cfg, q);
   }
 
-  async parseNotification(req: NotificationRequest): Promise<ChannelNotification> {
+  async parseNotification(req: port.NotificationRequest): Promise<port.ChannelNotification> {
     const form = new URLSearchParams(req.rawBody.toString('utf8'));
     const p: Record<string, string> = {};
     for (const [k, v] of form) p[k] = v;
@@ -117,12 +101,12 @@ export class AlipayChannel implements ChannelPort {
     return isPlainNotification(p) ? toPlainNotification(p) : toNotification(p, this.cfg);
   }
 
-  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
+  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): port.NotificationAck {
     // Alipay: anything but the text "success" is a failure it retries; a refusal of ours is a 4XX
     return ok ? { status: 200, contentType: 'text/plain', body: 'success' } : { status: ERRORS[refusal].status, contentType: 'text/plain', body: 'fail', errorCode: refusal };
   }
 
-  async refundCash(q: CashRefundInput): Promise<CashRefundResult> {
+  async refundCash(q: port.CashRefundInput): Promise<port.CashRefundResult> {
     if (!Number.isSafeInteger(q.refundFen) || q.refundFen <= 0 || q.refundFen > q.paidCashFen) {
       throw new Error(`refund of ${q.refundFen} fen does not fit a cash payment of ${q.paidCashFen} fen`);
     }
@@ -150,11 +134,11 @@ export class AlipayChannel implements ChannelPort {
   }
 
   /** Alipay learns of the insurance refund from the centre: nothing to tell it. */
-  async notifyInsuranceRefund(): Promise<InsuranceRefundNoticeResult> {
+  async notifyInsuranceRefund(): Promise<port.InsuranceRefundNoticeResult> {
     return { status: 'not_needed' };
   }
 
-  async downloadBill(date: string): Promise<ChannelBillRow[]> {
+  async downloadBill(date: string): Promise<port.ChannelBillRow[]> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('bill date must be YYYY-MM-DD');
     const r = await this.gateway.call('alipay.data.dataservice.bill.downloadurl.query', { op: 'bill.downloadurl.query', biz: { bill_type: 'trade', bill_date: date } });
     const url = r.bill_download_url as string | undefined;
@@ -162,15 +146,8 @@ export class AlipayChannel implements ChannelPort {
     return parseAlipayDetail(detailCsvFromZip(await this.gateway.download('bill-download', url)));
   }
 
-  async sendMessage(q: MessageInput): Promise<MessageResult> {
-    const k = this.cfg.subscribeTemplateKeys;
-    const data: Record<string, { value: string }> = {
-      [k.title]: { value: q.fields.title },
-      [k.patientNameMasked]: { value: q.fields.patientNameMasked },
-      [k.amountText]: { value: q.fields.amountText },
-      [k.time]: { value: q.fields.time },
-    };
-    if (k.note && q.fields.note) data[k.note] = { value: q.fields.note };
+  async sendMessage(q: port.MessageInput): Promise<port.MessageResult> {
+    const data = templateData(this.cfg.subscribeTemplateKeys, q.fields);
     try {
       await this.gateway.call('alipay.open.app.mini.templatemessage.send', {
         op: 'templatemessage.send',

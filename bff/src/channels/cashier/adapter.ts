@@ -13,24 +13,8 @@ import { classifyOrdStas } from '../../domain/ord-stas';
 import { isUnknownOutcome, NationalRejectedError, type NationalClient } from '../../national/client';
 import { EnvelopeError, open, seal } from '../../national/envelope';
 import { peerRequest, PeerError } from '../../peers/http-client';
-import {
-  ChannelRejectedError,
-  ChannelSignatureError,
-  type CashRefundInput,
-  type CashRefundResult,
-  type ChannelBillRow,
-  type ChannelNotification,
-  type ChannelPaymentStatus,
-  type ChannelPort,
-  type ChannelUser,
-  type CreatedPayment,
-  type CreatePaymentInput,
-  type InsuranceAuthorization,
-  type InsuranceRefundNoticeResult,
-  type MessageResult,
-  type NotificationAck,
-  type NotificationRequest,
-} from '../port';
+import { ChannelRejectedError, ChannelSignatureError, type ChannelPort } from '../port';
+import type * as port from '../port';
 import type { ErrorCode } from '@mip/shared';
 import { CashierFormatError, cashierUrlOf, parseCallback, unifiedOrderData } from './messages';
 import type { CashierConfig } from '../../kiosk/config';
@@ -66,16 +50,16 @@ export class CashierChannel implements ChannelPort {
     throw new ChannelRejectedError('cashier', op, 'NOT_SUPPORTED', 'the centre cashier has no such operation');
   }
 
-  async login(): Promise<ChannelUser> {
+  async login(): Promise<port.ChannelUser> {
     return this.unsupported('login');
   }
 
-  async authorizeInsurance(): Promise<InsuranceAuthorization> {
+  async authorizeInsurance(): Promise<port.InsuranceAuthorization> {
     return this.unsupported('authorizeInsurance'); // the kiosk's authorization is the e-voucher QR (kiosk/e-voucher.ts)
   }
 
   /** 4.1 支付下单 UNION_CHS: the cashier page for this order, shown at the kiosk as a QR code. */
-  async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+  async createPayment(q: port.CreatePaymentInput): Promise<port.CreatedPayment> {
     // the centre's cashier only pays an order the centre holds (UNION_CHS needs its payOrdId)
     if (!q.payOrdId) throw new Error('the centre cashier needs the centre order (payOrdId)');
     const payOrdId = q.payOrdId;
@@ -102,7 +86,7 @@ export class CashierChannel implements ChannelPort {
   }
 
   /** [I] no public cashier query: the centre's 6301 on the same payOrdId says whether the cashier was paid. */
-  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus> {
+  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<port.ChannelPaymentStatus> {
     const ref = await this.lookup(q.outTradeNo);
     const base = { channelRef: q.channelRef, outTradeNo: q.outTradeNo };
     if (!ref || ref.payOrdId !== q.channelRef) return { ...base, status: 'unknown' };
@@ -122,7 +106,7 @@ export class CashierChannel implements ChannelPort {
   }
 
   /** The cashier's back-end callback (syncCalUrl): verified with the platform key before anything is read. */
-  async parseNotification(req: NotificationRequest): Promise<ChannelNotification> {
+  async parseNotification(req: port.NotificationRequest): Promise<port.ChannelNotification> {
     let data: Record<string, unknown>;
     try {
       const body: unknown = JSON.parse(req.rawBody.toString('utf8'));
@@ -134,7 +118,7 @@ export class CashierChannel implements ChannelPort {
     return parseCallback(data, this.cfg);
   }
 
-  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
+  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): port.NotificationAck {
     if (ok) return { status: 200, contentType: 'application/json', body: this.cfg.ackBody };
     return { status: 400, contentType: 'application/json', body: JSON.stringify({ code: refusal, message: 'callback refused' }), errorCode: refusal };
   }
@@ -144,7 +128,7 @@ export class CashierChannel implements ChannelPort {
    * (the same number on every attempt, so a repeat refunds nothing twice). An answer we cannot
    * authenticate or did not get is never final (public-rules item 9): 'processing', asked again.
    */
-  async refundCash(q: CashRefundInput): Promise<CashRefundResult> {
+  async refundCash(q: port.CashRefundInput): Promise<port.CashRefundResult> {
     try {
       const r = await this.national.refund({
         payOrdId: q.channelRef,
@@ -165,17 +149,17 @@ export class CashierChannel implements ChannelPort {
   }
 
   /** The insurance refund went through the same centre: nobody to tell. */
-  async notifyInsuranceRefund(): Promise<InsuranceRefundNoticeResult> {
+  async notifyInsuranceRefund(): Promise<port.InsuranceRefundNoticeResult> {
     return { status: 'not_needed' };
   }
 
   /** [?] the cashier's daily bill is not public; the centre's 6301 answers per order. */
-  async downloadBill(): Promise<ChannelBillRow[]> {
+  async downloadBill(): Promise<port.ChannelBillRow[]> {
     return this.unsupported('downloadBill');
   }
 
   /** The patient has no channel account here: nothing to send. */
-  async sendMessage(): Promise<MessageResult> {
+  async sendMessage(): Promise<port.MessageResult> {
     return { status: 'undeliverable', code: 'NO_CHANNEL_USER', message: 'the centre cashier sends no patient messages' };
   }
 

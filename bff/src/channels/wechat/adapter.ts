@@ -2,25 +2,8 @@ import crypto from 'node:crypto';
 import { ERRORS, type ErrorCode } from '@mip/shared';
 import type { WechatConfig } from '../../config/channels';
 import { PeerError } from '../../peers/http-client';
-import {
-  ChannelRejectedError,
-  type CashRefundInput,
-  type CashRefundResult,
-  type ChannelBillRow,
-  type ChannelNotification,
-  type ChannelPaymentStatus,
-  type ChannelPort,
-  type ChannelUser,
-  type CreatedPayment,
-  type CreatePaymentInput,
-  type InsuranceAuthorization,
-  type MessageInput,
-  type MessageResult,
-  type NotificationAck,
-  type NotificationRequest,
-  type InsuranceRefundNotice,
-  type InsuranceRefundNoticeResult,
-} from '../port';
+import { ChannelRejectedError, type ChannelPort } from '../port';
+import type * as port from '../port';
 import { rfc3339China } from '../time';
 import type { TokenCache } from '../tokens';
 import { parseTradeBill, unpackTradeBill } from './bill';
@@ -59,15 +42,15 @@ export class WechatChannel implements ChannelPort {
     this.wechatpayKey = crypto.createPublicKey(cfg.wechatpayPublicKeyPem);
   }
 
-  login(code: string): Promise<ChannelUser> {
+  login(code: string): Promise<port.ChannelUser> {
     return this.mp.code2Session(code);
   }
 
-  authorizeInsurance(q: { openId: string; authCode: string }): Promise<InsuranceAuthorization> {
+  authorizeInsurance(q: { openId: string; authCode: string }): Promise<port.InsuranceAuthorization> {
     return userQuery(this.cfg, q.authCode, q.openId, this.now());
   }
 
-  async createPayment(q: CreatePaymentInput): Promise<CreatedPayment> {
+  async createPayment(q: port.CreatePaymentInput): Promise<port.CreatedPayment> {
     const type = mixPayType(q);
     // the WeChat user pays (openid), and every mixed order carries the e-voucher authorization
     if (!q.openId || (type !== 'CASH_ONLY' && !q.payAuthNo)) throw new Error('a WeChat payment needs the openid and, for a mixed order, the payAuthNo');
@@ -138,7 +121,7 @@ export class WechatChannel implements ChannelPort {
   }
 
   /** JSAPI self-pay prepay; same out_trade_no as the mixed order. */
-  private async prepay(q: CreatePaymentInput): Promise<string> {
+  private async prepay(q: port.CreatePaymentInput): Promise<string> {
     const r = await this.pay.call<{ prepay_id: string }>('jsapi', 'POST', '/v3/pay/transactions/jsapi', {
       appid: this.cfg.appId,
       mchid: this.cfg.mchId,
@@ -153,7 +136,7 @@ export class WechatChannel implements ChannelPort {
     return r.data.prepay_id;
   }
 
-  private payParams(mixTradeNo: string, prepayId: string | undefined): CreatedPayment['payParams'] {
+  private payParams(mixTradeNo: string, prepayId: string | undefined): port.CreatedPayment['payParams'] {
     if (!prepayId) return { channel: 'wechat', mixTradeNo };
     const timeStamp = String(Math.floor(this.now() / 1000));
     const nonceStr = makeNonce();
@@ -168,7 +151,7 @@ export class WechatChannel implements ChannelPort {
     return (await this.pay.call<MedInsOrderEntity>('med-ins-query', 'GET', path)).data;
   }
 
-  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<ChannelPaymentStatus> {
+  async queryPayment(q: { outTradeNo: string; channelRef: string }): Promise<port.ChannelPaymentStatus> {
     const order = q.channelRef
       ? (await this.pay.call<MedInsOrderEntity>('med-ins-query', 'GET', `/v3/med-ins/orders/mix-trade-no/${encodeURIComponent(q.channelRef)}`)).data
       : await this.orderByOutTradeNo(q.outTradeNo);
@@ -190,18 +173,18 @@ export class WechatChannel implements ChannelPort {
     }
   }
 
-  async parseNotification(req: NotificationRequest): Promise<ChannelNotification> {
+  async parseNotification(req: port.NotificationRequest): Promise<port.ChannelNotification> {
     const { event, plain } = verifyAndDecrypt(req, this.pay.verifier, this.cfg.apiV3Key);
     return toChannelNotification(event, plain);
   }
 
-  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): NotificationAck {
+  ackNotification(ok: boolean, refusal: ErrorCode = 'SIGNATURE_INVALID'): port.NotificationAck {
     if (ok) return { status: 204 };
     // WeChat Pay: any 4XX/5XX with {code, message} is a failure it retries; a refusal of ours is a 4XX
     return { status: ERRORS[refusal].status, contentType: 'application/json', body: JSON.stringify({ code: refusal, message: ERRORS[refusal].message }), errorCode: refusal };
   }
 
-  async refundCash(q: CashRefundInput): Promise<CashRefundResult> {
+  async refundCash(q: port.CashRefundInput): Promise<port.CashRefundResult> {
     try {
       const r = await this.pay.call<RefundEntity>('refund', 'POST', '/v3/refund/domestic/refunds', refundBody(q, this.cfg.refundNotifyUrl));
       return toRefundResult(r.data);
@@ -215,7 +198,7 @@ export class WechatChannel implements ChannelPort {
   }
 
   /** 医保退款通知 (开发参数与业务规则 §七, 接入质量检查 #23): a merchant POST, after the cash refund */
-  async notifyInsuranceRefund(q: InsuranceRefundNotice): Promise<InsuranceRefundNoticeResult> {
+  async notifyInsuranceRefund(q: port.InsuranceRefundNotice): Promise<port.InsuranceRefundNoticeResult> {
     const other = q.amounts.otherFundFen ?? 0;
     // med_refund_total_fee is the insurance total (gov + self + other), not the order total
     const body = {
@@ -238,7 +221,7 @@ export class WechatChannel implements ChannelPort {
     }
   }
 
-  async downloadBill(date: string): Promise<ChannelBillRow[]> {
+  async downloadBill(date: string): Promise<port.ChannelBillRow[]> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('bill date must be YYYY-MM-DD');
     const meta = await this.pay.call<{ hash_type: string; hash_value: string; download_url: string }>(
       'tradebill',
@@ -249,7 +232,7 @@ export class WechatChannel implements ChannelPort {
     return parseTradeBill(unpackTradeBill(file, meta.data.hash_type, meta.data.hash_value));
   }
 
-  async sendMessage(q: MessageInput): Promise<MessageResult> {
+  async sendMessage(q: port.MessageInput): Promise<port.MessageResult> {
     try {
       return await this.mp.sendSubscribe(q);
     } catch (err) {

@@ -1,6 +1,7 @@
 import { PeerError, peerRequest } from '../../peers/http-client';
 import type { WechatConfig } from '../../config/channels';
 import { ChannelRejectedError, type ChannelUser, type MessageInput, type MessageResult } from '../port';
+import { templateData } from '../template-data';
 import type { TokenCache } from '../tokens';
 
 interface WxAnswer {
@@ -72,14 +73,7 @@ export class WechatMiniProgram {
   }
 
   async sendSubscribe(q: MessageInput): Promise<MessageResult> {
-    const keys = this.cfg.subscribeTemplateKeys;
-    const data: Record<string, { value: string }> = {
-      [keys.title]: { value: q.fields.title },
-      [keys.patientNameMasked]: { value: q.fields.patientNameMasked },
-      [keys.amountText]: { value: q.fields.amountText },
-      [keys.time]: { value: q.fields.time },
-    };
-    if (keys.note && q.fields.note) data[keys.note] = { value: q.fields.note };
+    const data = templateData(this.cfg.subscribeTemplateKeys, q.fields);
     const body = {
       touser: q.openId,
       template_id: this.cfg.subscribeTemplates[q.template],

@@ -2,13 +2,12 @@ import { useEffect, useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { platform } from '../../platform';
-import { messageOf } from '../../lib/api';
 import { authorizeInsurance, submitAuthCode, type AuthorizeResult } from '../../lib/authorize';
 import { useGuardedAction } from '../../lib/hooks';
-import { nextStepFor } from '../../lib/next-step';
 import { clearPendingAuth, setPendingAuth } from '../../lib/progress';
-import { PAGES, backTo, go, param, restart } from '../../lib/nav';
+import { PAGES, backTo, param, restart } from '../../lib/nav';
 import { Page } from '../../components/Page';
+import { StepError } from '../../components/StepError';
 import { Loading, Notice } from '../../components/States';
 
 type View_ = { kind: 'idle' } | { kind: 'working' } | { kind: 'done' } | { kind: 'cancelled'; message?: string } | { kind: 'error'; error: unknown };
@@ -73,7 +72,6 @@ export default function AuthPage() {
     );
   }
 
-  const step = view.kind === 'error' ? nextStepFor(view.error) : undefined;
   return (
     <Page id='page-auth' title='授权医保电子凭证'>
       <View className='card'>
@@ -88,18 +86,7 @@ export default function AuthPage() {
           {view.message || '您取消了授权。不授权也可以到医院窗口缴费；想用医保支付请再试一次。'}
         </Notice>
       ) : null}
-      {view.kind === 'error' ? (
-        <View>
-          <Notice id='auth-error' kind='error' label={messageOf(view.error)}>
-            {messageOf(view.error)}
-          </Notice>
-          {step ? (
-            <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
-              {step.label}
-            </Button>
-          ) : null}
-        </View>
-      ) : null}
+      {view.kind === 'error' ? <StepError id='auth-error' error={view.error} /> : null}
       <Button id='auth-start' className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} disabled={busy} ariaLabel='去授权医保电子凭证' onClick={start}>
         {busy ? '正在授权…' : view.kind === 'idle' ? '去授权' : '重新授权'}
       </Button>

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
-import { call, messageOf } from '../../lib/api';
-import { nextStepFor } from '../../lib/next-step';
+import { Text, Button } from '@tarojs/components';
+import { call } from '../../lib/api';
 import { useGuardedAction } from '../../lib/hooks';
 import { getProgress, setProgress } from '../../lib/progress';
 import { PAGES, go, replace } from '../../lib/nav';
 import { Page } from '../../components/Page';
-import { Empty, Notice } from '../../components/States';
+import { StepError } from '../../components/StepError';
+import { Empty } from '../../components/States';
 
 /** C9 (+C10 in the BFF): pick one of the benefits the status check returned. */
 export default function BenefitPage() {
@@ -40,7 +40,6 @@ export default function BenefitPage() {
       }
     });
 
-  const step = error ? nextStepFor(error) : undefined;
   return (
     <Page id='page-benefit' title='请选择本次使用的医保待遇'>
       {benefits.map((b) => {
@@ -63,18 +62,7 @@ export default function BenefitPage() {
           </Button>
         );
       })}
-      {error ? (
-        <View>
-          <Notice id='benefit-error' kind='error' label={messageOf(error)}>
-            {messageOf(error)}
-          </Notice>
-          {step ? (
-            <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
-              {step.label}
-            </Button>
-          ) : null}
-        </View>
-      ) : null}
+      {error ? <StepError id='benefit-error' error={error} /> : null}
       <Button
         id='benefit-confirm'
         className={`btn btn--primary${!selected || busy ? ' btn--disabled' : ''}`}

@@ -1,17 +1,17 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
-import { call, messageOf } from '../../lib/api';
+import { call } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
 import { payModeField, prefersSelfPay, type PayMode } from '../../lib/pay-mode';
 import { PayModeButtons } from '../../components/PayModeButtons';
 import { useGuardedAction, useLoad } from '../../lib/hooks';
 import { shortTime, spokenFen } from '../../lib/labels';
-import { nextStepFor } from '../../lib/next-step';
 import { PAGES, go, param, replace, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
-import { Empty, ErrorView, Loading, Notice } from '../../components/States';
+import { StepError } from '../../components/StepError';
+import { Empty, ErrorView, Loading } from '../../components/States';
 
 /** C13 step 2: one bill's fee items, then create the order and go to pay. */
 export default function BillPage() {
@@ -35,7 +35,6 @@ export default function BillPage() {
       }
     });
 
-  const step = error ? nextStepFor(error, here) : undefined;
   return (
     <Page id='page-bill' title='费用明细'>
       {state.status === 'loading' ? <Loading /> : null}
@@ -75,18 +74,7 @@ export default function BillPage() {
             </View>
           </View>
           {prefersSelfPay() ? null : <Text className='muted'>下一步会显示医保报销和需要您自付的金额。</Text>}
-          {error ? (
-            <View>
-              <Notice id='bill-error' kind='error' label={messageOf(error)}>
-                {messageOf(error)}
-              </Notice>
-              {step ? (
-                <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
-                  {step.label}
-                </Button>
-              ) : null}
-            </View>
-          ) : null}
+          {error ? <StepError id='bill-error' error={error} returnTo={here} /> : null}
           <PayModeButtons id='bill-pay' label='去缴费' busy={busy} onPay={pay} />
         </View>
       ) : null}

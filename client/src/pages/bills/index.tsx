@@ -8,7 +8,7 @@ import { shortTime, spokenFen } from '../../lib/labels';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { WhoFor } from '../../components/WhoFor';
 import { Page } from '../../components/Page';
-import { Empty, ErrorView, Loading } from '../../components/States';
+import { Empty, LoadedList } from '../../components/States';
 
 /**
  * C13 step 1: the unpaid outpatient bills of the patient or of a family member (就诊人, by the
@@ -22,13 +22,12 @@ export default function BillsPage() {
   return (
     <Page id='page-bills' title='门诊待缴费用'>
       <WhoFor memberId={memberId} purpose='缴费' onChange={setMemberId} />
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
-      {state.status === 'success' && state.data.bills.length === 0 ? <Empty text='您目前没有待缴的门诊费用。' /> : null}
-      {state.status === 'success' && state.data.bills.length > 0 ? (
-        <View>
-          {state.data.bills.map((b) => (
-            <View key={b.billNo}>
+      <LoadedList
+        state={state}
+        items={state.data?.bills}
+        empty={<Empty text='您目前没有待缴的门诊费用。' />}
+        render={(b) => (
+          <View key={b.billNo}>
             <Button
               id={`bill-${b.billNo}`}
               className='choice'
@@ -53,10 +52,9 @@ export default function BillsPage() {
                 已在订单中待支付，查看那笔订单
               </Button>
             ) : null}
-            </View>
-          ))}
-        </View>
-      ) : null}
+          </View>
+        )}
+      />
     </Page>
   );
 }

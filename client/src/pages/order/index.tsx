@@ -11,6 +11,7 @@ import { OrderVisitRows } from '../../components/OrderVisit';
 import { PAY_CHANNEL_LABEL, REFUND_STATE_LABEL, shortTime, spokenFen } from '../../lib/labels';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
+import { DeadlineField } from '../../components/Field';
 import { AmountsBlock } from '../../components/Amounts';
 import { ErrorView, Loading, Notice } from '../../components/States';
 
@@ -37,38 +38,28 @@ export default function OrderPage() {
     state.reload();
   });
 
-  const cancel = () =>
+  /** Asks first; on yes, the order action runs and the page shows the order it answers. */
+  const afterConfirm = (modal: { title: string; content: string; confirmText: string; cancelText: string }, action: 'cancelOrder' | 'cancelRegistration') =>
     run(async () => {
       setError(null);
-      const ok = await Taro.showModal({ title: '取消订单', content: '确定要取消这笔订单吗？取消后不会扣款。', confirmText: '确定取消', cancelText: '不取消' }).then(
+      const ok = await Taro.showModal(modal).then(
         (r) => !!r.confirm,
         () => false,
       );
       if (!ok) return;
       try {
-        const res = await call('cancelOrder', { params: { orderNo } });
-        setUpdated(res.order);
+        setUpdated((await call(action, { params: { orderNo } })).order);
       } catch (e) {
         setError(e);
       }
     });
 
-  const cancelRegistration = () =>
-    run(async () => {
-      setError(null);
-      const content = `确定要退掉这个号吗？退号后挂号费原路退回：医保支付的部分退回医保，自付部分退回您的${platform.payChannelName()}。退回需要一些时间，可在本页查看进度。`;
-      const ok = await Taro.showModal({ title: '退号', content, confirmText: '确定退号', cancelText: '不退号' }).then(
-        (r) => !!r.confirm,
-        () => false,
-      );
-      if (!ok) return;
-      try {
-        const res = await call('cancelRegistration', { params: { orderNo } });
-        setUpdated(res.order);
-      } catch (e) {
-        setError(e);
-      }
-    });
+  const cancel = () => afterConfirm({ title: '取消订单', content: '确定要取消这笔订单吗？取消后不会扣款。', confirmText: '确定取消', cancelText: '不取消' }, 'cancelOrder');
+
+  const cancelRegistration = () => {
+    const content = `确定要退掉这个号吗？退号后挂号费原路退回：医保支付的部分退回医保，自付部分退回您的${platform.payChannelName()}。退回需要一些时间，可在本页查看进度。`;
+    return afterConfirm({ title: '退号', content, confirmText: '确定退号', cancelText: '不退号' }, 'cancelRegistration');
+  };
 
   return (
     <Page id='page-order' title='订单详情'>
@@ -84,14 +75,7 @@ export default function OrderPage() {
                 {status.label}
               </Text>
             </View>
-            {status.remaining ? (
-              <View className='kv' ariaLabel={`请在${status.remaining}内支付，超时订单自动取消`}>
-                <Text className='kv__k'>支付剩余时间</Text>
-                <Text className='kv__v' id='order-deadline'>
-                  {status.remaining}
-                </Text>
-              </View>
-            ) : null}
+            {status.remaining ? <DeadlineField id='order-deadline' remaining={status.remaining} /> : null}
             <View className='kv'>
               <Text className='kv__k'>订单号</Text>
               <Text className='kv__v'>{order.orderNo}</Text>

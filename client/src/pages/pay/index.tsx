@@ -11,6 +11,7 @@ import { getProgress } from '../../lib/progress';
 import { CONFIRMING_NEXT, markPaidInSheet, orderStatus } from '../../lib/order-status';
 import { PAGES, go, param, replace, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
+import { DeadlineField } from '../../components/Field';
 import { AmountLine, AmountsBlock } from '../../components/Amounts';
 import { Empty, ErrorView, Loading, Notice } from '../../components/States';
 import { samePay, splitChange } from '../../lib/split';
@@ -203,14 +204,7 @@ export default function PayPage() {
                 {order.orderNo}
               </Text>
             </View>
-            {status.remaining ? (
-              <View className='kv' ariaLabel={`请在${status.remaining}内支付，超时订单自动取消`}>
-                <Text className='kv__k'>支付剩余时间</Text>
-                <Text className='kv__v' id='pay-deadline'>
-                  {status.remaining}
-                </Text>
-              </View>
-            ) : null}
+            {status.remaining ? <DeadlineField id='pay-deadline' remaining={status.remaining} /> : null}
           </View>
 
           {unsupported ? (

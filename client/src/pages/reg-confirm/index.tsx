@@ -2,18 +2,18 @@ import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { formatFen } from '@mip/shared/src/money';
-import { ApiError, messageOf } from '../../lib/api';
+import { ApiError } from '../../lib/api';
 import { createOrderOnce } from '../../lib/attempt';
 import { payModeField, prefersSelfPay, type PayMode } from '../../lib/pay-mode';
 import { PayModeButtons } from '../../components/PayModeButtons';
 import { useGuardedAction } from '../../lib/hooks';
-import { nextStepFor } from '../../lib/next-step';
 import { getSelection, setSelection } from '../../lib/progress';
 import { WhoFor } from '../../components/WhoFor';
 import { PAGES, back, go, param, replace, url } from '../../lib/nav';
 import { sessionLabel } from '../../lib/when';
 import { Page } from '../../components/Page';
-import { Empty, Notice } from '../../components/States';
+import { StepError } from '../../components/StepError';
+import { Empty } from '../../components/States';
 
 /** C14 step 4: check the booking, then create the order (HIS pre-settlement) and go to pay. */
 export default function RegConfirmPage() {
@@ -49,7 +49,6 @@ export default function RegConfirmPage() {
       }
     });
 
-  const step = error ? nextStepFor(error, here) : undefined;
   const slotGone = error instanceof ApiError && error.code === 'SLOT_UNAVAILABLE';
   return (
     <Page id='page-reg-confirm' title='请确认挂号信息'>
@@ -93,21 +92,13 @@ export default function RegConfirmPage() {
       />
       {prefersSelfPay() ? null : <Text className='muted'>下一步由医保中心核算报销金额，并显示您需要自付的金额。</Text>}
       {error ? (
-        <View>
-          <Notice id='reg-error' kind='error' label={messageOf(error)}>
-            {messageOf(error)}
-          </Notice>
-          {step ? (
-            <Button id='error-action' className='btn btn--secondary' ariaLabel={step.label} onClick={() => go(step.to)}>
-              {step.label}
-            </Button>
-          ) : null}
-          {slotGone ? (
-            <Button id='choose-again' className='btn btn--secondary' ariaLabel='重新选择时间' onClick={() => back(PAGES.departments)}>
-              重新选择时间
-            </Button>
-          ) : null}
-        </View>
+        <StepError id='reg-error' error={error} returnTo={here}>
+        {slotGone ? (
+          <Button id='choose-again' className='btn btn--secondary' ariaLabel='重新选择时间' onClick={() => back(PAGES.departments)}>
+            重新选择时间
+          </Button>
+        ) : null}
+        </StepError>
       ) : null}
       <PayModeButtons id='confirm-registration' label='确认挂号，去支付' busy={busy} disabled={slotGone} onPay={confirm} />
     </Page>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { View, Text, Button, Input } from '@tarojs/components';
 import type { ResponseFor } from '../../lib/api';
 import { ApiError, call } from '../../lib/api';
@@ -19,6 +19,21 @@ function inputValue(e: { detail?: { value?: string } }): string {
 }
 
 /** C8: ID number + name → enrolment and benefits; a kind notice when not insured. */
+/** A labelled input of the form, with its own error under it. */
+function FormField({ label, error, errorId, children }: { label: string; error?: string; errorId: string; children: ReactNode }) {
+  return (
+    <View className='field'>
+      <Text className='field__label'>{label}</Text>
+      {children}
+      {error ? (
+        <Notice id={errorId} kind='error' label={error}>
+          {error}
+        </Notice>
+      ) : null}
+    </View>
+  );
+}
+
 export default function StatusPage() {
   const region = getProgress().region;
   const [name, setName] = useState('');
@@ -147,8 +162,7 @@ export default function StatusPage() {
   return (
     <Page id='page-status' title='核验医保身份'>
       <Text className='muted'>参保地：{region.name}</Text>
-      <View className='field'>
-        <Text className='field__label'>姓名</Text>
+      <FormField label='姓名' errorId='name-error' error={fieldError?.field === 'name' ? fieldError.message : undefined}>
         <Input
           id='name-input'
           className='input'
@@ -158,14 +172,8 @@ export default function StatusPage() {
           ariaLabel='姓名'
           onInput={(e) => setName(inputValue(e))}
         />
-        {fieldError?.field === 'name' ? (
-          <Notice id='name-error' kind='error' label={fieldError.message}>
-            {fieldError.message}
-          </Notice>
-        ) : null}
-      </View>
-      <View className='field'>
-        <Text className='field__label'>身份证号码</Text>
+      </FormField>
+      <FormField label='身份证号码' errorId='id-error' error={fieldError?.field === 'id' ? fieldError.message : undefined}>
         <Input
           id='id-input'
           className='input'
@@ -176,12 +184,7 @@ export default function StatusPage() {
           ariaLabel='身份证号码'
           onInput={(e) => setIdNo(inputValue(e))}
         />
-        {fieldError?.field === 'id' ? (
-          <Notice id='id-error' kind='error' label={fieldError.message}>
-            {fieldError.message}
-          </Notice>
-        ) : null}
-      </View>
+      </FormField>
       {error ? (
         <Notice id='status-error' kind='error' label={error}>
           {error}
