@@ -89,7 +89,7 @@ export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Prom
     return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'unknown order' } };
   }
   const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}), ...(stale ? { stale } : {}) };
-  await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()));
+  await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order);
   return accepted6302(deps.config.national.notifyAck);
 }
 
@@ -128,6 +128,7 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
       settlementPolicy(deps.config),
       deps.now(),
     ),
+    order,
   );
   return adapter.ackNotification(true);
 }
@@ -140,7 +141,7 @@ export async function querySettlement(deps: QueryDeps, order: Order): Promise<Or
     deps.national.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
   );
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
-  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()))).order;
+  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order)).order;
 }
 
 /** Asks the channel and applies the answer. */
@@ -163,6 +164,7 @@ export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order
         settlementPolicy(deps.config),
         deps.now(),
       ),
+      order,
     )
   ).order;
 }

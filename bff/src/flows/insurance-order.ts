@@ -66,7 +66,7 @@ export async function placeInsuranceOrder(
       );
       await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
       const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, authorization, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
-      order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
+      order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()), order)).order;
     } catch (err) {
       // Nothing is payable after a refused or unanswered upload. An unanswered one is never
       // repeated under the same medOrgOrd (public-rules item 9): the next tap uses fresh keys.
@@ -83,7 +83,7 @@ export async function placeInsuranceOrder(
         deps.national.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location }, order.regionCode),
       );
       const answer = { ordStas: r.ordStas, split: r.split, orgBizSer, authorization, ...(r.splitIssue ? { splitIssue: r.splitIssue } : {}) };
-      order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
+      order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()), order)).order;
     } catch (err) {
       if (err instanceof NationalRequestError) throw (await refused(err))!;
       if (isUnknownOutcome(err)) {
