@@ -11,6 +11,7 @@ import { job } from '../../bff/src/domain/jobs';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import type { Order } from '../../bff/src/domain/order';
 import type { Deps } from '../../bff/src/flows/deps';
+import { RedisIdempotencyClaims, RedisLocks } from '../../bff/src/store/named-stores';
 import { writeBackJob } from '../../bff/src/flows/write-back';
 import { expireJob } from '../../bff/src/flows/cancelling';
 import type { QueryOutcome, RevokeOutcome } from '../../bff/src/national/port';
@@ -40,8 +41,8 @@ afterAll(() => t.cleanup());
 function depsWith(over: Record<string, unknown>): Deps {
   return {
     log,
-    redis: client,
-    keys,
+    locks: new RedisLocks(client, keys),
+    idempotency: new RedisIdempotencyClaims(client, keys),
     orders: store,
     now: () => new Date(),
     pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }) },

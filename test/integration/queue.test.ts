@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Keys } from '../../bff/src/store/keys';
+import { Keys, shardOf } from '../../bff/src/store/keys';
 import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
 import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
@@ -87,6 +87,18 @@ describe('the durable job queue', () => {
     await waitFor(() => ranAt > 0);
     await w.stop();
     expect(ranAt - queuedAt).toBeGreaterThanOrEqual(500);
+  });
+
+  it('runs a delayed job another process wrote (found by the scan of every shard)', async () => {
+    const k = new Keys(prefix);
+    const key = 'ORDER-ELSEWHERE-1';
+    const ran: string[] = [];
+    const w = new Worker(queue, { 'payment.poll': async (j) => (ran.push(j.key), 'done') }, { ...opts, consumer: 'scan', scanMs: 200 }, log);
+    await w.start();
+    // written straight into the delayed set, as another process's step does: no announcement here
+    await client.zadd(k.delayed(shardOf(key)), Date.now() + 300, JSON.stringify({ type: 'payment.poll', key, attempt: 1 }));
+    await waitFor(() => ran.includes(key), 5000);
+    await w.stop();
   });
 
   it('moves a job that keeps failing to the dead letters after its last attempt', async () => {

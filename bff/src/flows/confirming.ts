@@ -54,7 +54,7 @@ export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Prom
     return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'unknown order' } };
   }
   const report: SettlementReport = { source: 'notify_6302', ...answer, ...(answer.split ? { amounts: answer.split } : {}), ...(stale ? { stale } : {}) };
-  await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()));
+  await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order);
   return deps.centre.notificationAccepted();
 }
 
@@ -93,6 +93,7 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
       settlementPolicy(deps.config),
       deps.now(),
     ),
+    order,
   );
   return adapter.ackNotification(true);
 }
@@ -107,7 +108,7 @@ export async function querySettlement(deps: QueryDeps, order: Order): Promise<Or
   if (a.kind !== 'answered') throw new CentreCallError('6301', a);
   const answer = a.status;
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
-  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()))).order;
+  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order)).order;
 }
 
 /** Asks the channel and applies the answer. */
@@ -130,6 +131,7 @@ export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order
         settlementPolicy(deps.config),
         deps.now(),
       ),
+      order,
     )
   ).order;
 }

@@ -84,7 +84,7 @@ export async function placeInsuranceOrder(
     }
     await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
     const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, authorization, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
-    order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()))).order;
+    order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()), order)).order;
   }
 
   if (order.state === 'fee_uploaded') {
@@ -103,7 +103,7 @@ export async function placeInsuranceOrder(
     if (r.kind !== 'ordered') throw await centreFailure('6202', r, onExpired);
     const s = r.status;
     const answer = { ordStas: s.ordStas, split: s.split, orgBizSer, authorization, ...(s.splitIssue ? { splitIssue: s.splitIssue } : {}) };
-    order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()))).order;
+    order = (await deps.orders.update(orderNo, (o) => onInsuranceOrdered(o, answer, now()), order)).order;
     if (order.state === 'manual_review') throw new DomainError('AMOUNT_MISMATCH');
   }
   return order;

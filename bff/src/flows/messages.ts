@@ -18,17 +18,20 @@ export type { MessageRecord, PaidEvent };
 const TTL = 90 * 24 * 3600;
 const MAX_ATTEMPTS = 8;
 
-export type MessagesDeps = Pick<Deps, 'messages' | 'queue' | 'orders' | 'channels'>;
+export type MessagesDeps = Pick<Deps, 'messages' | 'orders' | 'channels'>;
 
-export async function acceptPaidEvent(deps: Pick<Deps, 'messages' | 'queue'>, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
-  const fp = crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
-  const seen = await deps.messages.markSeen(e.eventId, fp, TTL);
-  if (seen === 'DIFFERENT') throw new DomainError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
-  if (seen === 'SAME') return { accepted: true, duplicate: true };
+/** What makes two copies of an event the same event. */
+function fingerprint(e: Pick<PaidEvent, 'type' | 'orderNo' | 'summary'>): string {
+  return crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
+}
+
+/** The record and its delivery job are stored in one step, once per eventId. */
+export async function acceptPaidEvent(deps: Pick<Deps, 'messages'>, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
   const rec: MessageRecord = { ...e, status: 'queued', attempts: 0, clientId };
-  await deps.messages.put(e.eventId, rec, TTL);
-  await deps.queue.enqueue(job('message.deliver', e.eventId));
-  return { accepted: true, duplicate: false };
+  const prior = await deps.messages.accept(e.eventId, rec, TTL, job('message.deliver', e.eventId));
+  if (!prior) return { accepted: true, duplicate: false };
+  if (fingerprint(prior) !== fingerprint(e)) throw new DomainError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
+  return { accepted: true, duplicate: true };
 }
 
 export async function messageStatus(deps: Pick<Deps, 'messages'>, eventId: string) {

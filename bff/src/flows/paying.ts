@@ -36,7 +36,7 @@ export type ChannelPaymentDeps = Pick<Deps, 'channels' | 'orders' | 'pii' | 'now
 export type PayingDeps = ChannelPaymentDeps & InsuranceOrderDeps & LockDeps & Pick<Deps, 'vault'>;
 
 export async function pay(deps: PayingDeps, s: PatientSession, orderNo: string, body: { location?: string }): Promise<PayResult> {
-  await ownedOrder(deps, s, orderNo);
+  // the order is read once, under the lock (someone else's order number holds the lock only for that read)
   return withLock(deps, `pay:${orderNo}`, 30_000, () => payLocked(deps, s, orderNo, body));
 }
 
@@ -115,13 +115,11 @@ export async function openChannelPayment(
     if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
-  await Promise.all([
-    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
-    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
-  ]);
+  // the notification names the order by out_trade_no (the channel's own reference is kept on the order)
+  await deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
-  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()));
+  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
   await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - Date.now()));
   return { order: res.order, payment: created.payParams };
 }

@@ -42,6 +42,7 @@ export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promis
     const order = await deps.orders.get(orderNo);
     if (!order || order.state !== 'paid' || !order.writeBack) return 'done';
     let outcome: WriteBackOutcome;
+    let latest = order;
     const action = writeBackAction(order, deps.now());
     if (action === 'query') {
       try {
@@ -56,8 +57,9 @@ export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promis
     } else {
       // write-ahead: a process killed with this request in flight leaves the mark, and the next
       // run asks HIS before writing again (HIS write-back is not idempotent: a blind repeat books twice)
-      const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()));
+      const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()), order);
       if (!marked.change) return 'done';
+      latest = marked.order;
       try {
         const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order, deps.now()), { idempotencyKey: orderNo }));
         outcome = r.outcome === 'recorded' ? { kind: 'recorded', hisReceiptNo: r.hisReceiptNo } : { kind: 'rejected', code: r.code, reason: r.reason, refusal: r.refusal };
@@ -66,10 +68,14 @@ export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promis
       }
     }
     let decision: ReturnType<typeof onWriteBack> = { change: null };
-    await deps.orders.update(orderNo, (o) => {
-      decision = onWriteBack(o, outcome, policy, deps.now());
-      return decision.change;
-    });
+    await deps.orders.update(
+      orderNo,
+      (o) => {
+        decision = onWriteBack(o, outcome, policy, deps.now());
+        return decision.change;
+      },
+      latest,
+    );
     if (decision.retryInMs === undefined) return 'done';
     if (decision.retryInMs > 0) return { retryInMs: decision.retryInMs };
     // retryInMs 0: HIS has no record, write again right away

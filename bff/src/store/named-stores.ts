@@ -6,6 +6,9 @@ import crypto from 'node:crypto';
 import type { PayParams } from '@mip/shared';
 import type { Keys } from './keys';
 import type { RedisClient } from './redis';
+import type { Job } from '../domain/jobs';
+import { shardOf } from './keys';
+import { jobFields } from './queue';
 import type { IdempotencyClaims, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from './port';
 
 export class RedisIdempotencyClaims implements IdempotencyClaims {
@@ -46,8 +49,10 @@ export class RedisMessageRecords<R> implements MessageRecords<R> {
   private recordKey(eventId: string): string {
     return this.keys.seen('message', eventId) + ':record';
   }
-  markSeen(eventId: string, fingerprint: string, ttlSeconds: number): Promise<'NEW' | 'SAME' | 'DIFFERENT'> {
-    return this.redis.seenOnce(this.keys.seen('message', eventId), ttlSeconds, fingerprint);
+  /** the record's key carries the shard of the event id, as the job does (store/keys.ts seen) */
+  async accept(eventId: string, record: R, ttlSeconds: number, deliver: Job): Promise<R | null> {
+    const prev = await this.redis.acceptOnce(this.recordKey(eventId), this.keys.jobs(shardOf(deliver.key)), JSON.stringify(record), ttlSeconds, jobFields(deliver));
+    return prev ? (JSON.parse(prev) as R) : null;
   }
   async put(eventId: string, record: R, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.recordKey(eventId), JSON.stringify(record), 'EX', ttlSeconds);

@@ -5,6 +5,7 @@ import type { Order } from '../domain/order';
 import { Keys, SHARDS, shardOf } from './keys';
 import type { RedisClient } from './redis';
 import { publishStateChange } from './order-waiters';
+import { announceDelayed, jobFields } from './queue';
 
 export class OrderExistsError extends Error {
   constructor(orderNo: string) {
@@ -35,11 +36,11 @@ export function dayOf(iso: string | Date): string {
   return chinaCompactDay(iso);
 }
 
-function jobArgs(jobs: Job[], now: number): (string | number)[] {
+function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
   const out: (string | number)[] = [jobs.length];
   for (const j of jobs) {
-    const { delayMs, ...rest } = j;
-    out.push(JSON.stringify({ ...rest, attempt: j.attempt ?? 1 }), now + (delayMs ?? 0));
+    out.push(jobFields(j), now + (j.delayMs ?? 0));
+    if (j.delayMs) announceDelayed(shard, now + j.delayMs);
   }
   return out;
 }
@@ -59,8 +60,8 @@ export class OrderStore {
       k.order(order.orderNo), k.jobs(shard), k.delayed(shard), k.states(shard), k.review(shard), k.open(shard),
       k.day(shard, dayOf(order.createdAt)),
       String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
-      isFinal(order.state) ? '1' : '0', Date.parse(order.createdAt), now,
-      ...jobArgs(jobs, now),
+      `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
+      ...jobArgs(shard, jobs, now),
     ];
   }
 
@@ -82,11 +83,13 @@ export class OrderStore {
 
   /**
    * Applies a decision with optimistic concurrency. Returns the stored order and the change
-   * (null when the decision found nothing to do).
+   * (null when the decision found nothing to do). `known`: the order as the caller last read or
+   * wrote it, tried first instead of reading it again; a newer stored version makes the step
+   * refuse (version check), and the decision is re-run on a fresh read.
    */
-  async update(orderNo: string, decide: Decision): Promise<{ order: Order; change: Change | null }> {
+  async update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const current = await this.get(orderNo);
+      const current = attempt === 0 && known ? known : await this.get(orderNo);
       if (!current) throw new Error(`order ${orderNo} not found`);
       const change = decide(current);
       if (!change) return { order: current, change: null };
@@ -103,7 +106,8 @@ export class OrderStore {
 
   async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
     const key = this.keys.calls(orderNo);
-    await this.redis.multi().rpush(key, JSON.stringify(call)).ltrim(key, -500, -1).exec();
+    // one command per call; the log is cut back to its last 500 entries only once it is longer
+    if ((await this.redis.rpush(key, JSON.stringify(call))) > 500) await this.redis.ltrim(key, -500, -1);
   }
 
   async calls(orderNo: string): Promise<PeerCallRecord[]> {
@@ -146,7 +150,13 @@ export class OrderStore {
   async countByState(): Promise<Record<string, number>> {
     const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
     const out: Record<string, number> = {};
-    for (const h of all) for (const [k, v] of Object.entries(h)) out[k] = (out[k] ?? 0) + Number(v);
+    // fields are transitions `old>new` (ORDER_WRITE), or plain per-state counts written before
+    for (const h of all)
+      for (const [k, v] of Object.entries(h)) {
+        const [from, to] = k.includes('>') ? k.split('>') : ['', k];
+        out[to] = (out[to] ?? 0) + Number(v);
+        if (from) out[from] = (out[from] ?? 0) - Number(v);
+      }
     return out;
   }
 }

@@ -4,6 +4,7 @@
  * app/wiring.ts. Flows import this file, never the Redis client.
  */
 import type { PayParams } from '@mip/shared';
+import type { Job } from '../domain/jobs';
 
 /**
  * A client's Idempotency-Key, claimed before anything is done (flows/ordering.ts). The value is
@@ -28,8 +29,11 @@ export interface PayParamsStore {
 
 /** HIS's paid-event messages (flows/messages.ts): accepted once per event id, then their delivery record. */
 export interface MessageRecords<R> {
-  /** records the event id with its content's fingerprint: NEW, SAME (a true duplicate) or DIFFERENT */
-  markSeen(eventId: string, fingerprint: string, ttlSeconds: number): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
+  /**
+   * Stores the record and its delivery job in one atomic step when the event id is new (null);
+   * else changes nothing and answers the record already stored under that id.
+   */
+  accept(eventId: string, record: R, ttlSeconds: number, deliver: Job): Promise<R | null>;
   put(eventId: string, record: R, ttlSeconds: number): Promise<void>;
   get(eventId: string): Promise<R | null>;
 }

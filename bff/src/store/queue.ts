@@ -17,6 +17,23 @@ export const GROUP = 'workers';
 export type JobOutcome = 'done' | { retryInMs: number; reason?: string } | { dead: string };
 export type JobHandler = (job: Job & { attempt: number }) => Promise<JobOutcome>;
 
+/**
+ * Delayed jobs written by this process, announced to its workers so that their timers move them
+ * on time without asking every shard every tick; a worker still scans all shards every
+ * `scanMs` for jobs other processes delayed. An announcement of another key prefix only costs
+ * one extra look.
+ */
+const dueListeners = new Set<(shard: number, dueMs: number) => void>();
+export function announceDelayed(shard: number, dueMs: number): void {
+  for (const l of dueListeners) l(shard, dueMs);
+}
+
+/** A job as the stream and the delayed set hold it. */
+export function jobFields(j: Job): string {
+  const { type, key, data } = j;
+  return JSON.stringify({ type, key, ...(data ? { data } : {}), attempt: j.attempt ?? 1 });
+}
+
 export interface WorkerOptions {
   consumer?: string;
   concurrency: number;
@@ -26,6 +43,8 @@ export interface WorkerOptions {
   retryMaxMs: number;
   maxAttempts: number;
   blockMs?: number;
+  /** how often every shard's delayed jobs are looked at (those this process wrote are moved when due) */
+  scanMs?: number;
 }
 
 export class JobQueue {
@@ -39,13 +58,15 @@ export class JobQueue {
       byShard.set(s, [...(byShard.get(s) ?? []), j]);
     }
     await Promise.all(
-      [...byShard].map(([s, js]) => {
+      [...byShard].map(async ([s, js]) => {
+        // one job due now is one XADD; several, or a delayed one, one Lua step
+        if (js.length === 1 && !js[0].delayMs) return void (await this.redis.xadd(this.keys.jobs(s), '*', 'job', jobFields(js[0])));
         const args: (string | number)[] = [this.keys.jobs(s), this.keys.delayed(s), now, js.length];
         for (const j of js) {
-          const { delayMs, ...rest } = j;
-          args.push(JSON.stringify({ ...rest, attempt: j.attempt ?? 1 }), now + (delayMs ?? 0));
+          args.push(jobFields(j), now + (j.delayMs ?? 0));
+          if (j.delayMs) announceDelayed(s, now + j.delayMs);
         }
-        return this.redis.enqueueJobs(...args);
+        await this.redis.enqueueJobs(...args);
       }),
     );
   }
@@ -93,6 +114,11 @@ export class Worker {
   private wake: (() => void)[] = [];
   /** `${shard}:${entryId}` of entries this process is working on: never claimed back from ourselves */
   private readonly inFlightIds = new Set<string>();
+  /** per shard: when its next delayed job is due, as far as this process knows */
+  private readonly nextDue: number[] = Array.from({ length: SHARDS }, () => 0);
+  private readonly onDelayed = (shard: number, dueMs: number) => {
+    this.nextDue[shard] = Math.min(this.nextDue[shard], dueMs);
+  };
 
   constructor(
     private readonly queue: JobQueue,
@@ -106,6 +132,7 @@ export class Worker {
   async start(): Promise<void> {
     await this.queue.ensureGroups();
     this.running = true;
+    dueListeners.add(this.onDelayed);
     for (let s = 0; s < SHARDS; s++) {
       const conn = duplicateClient(this.queue.redis);
       this.blocking.push(conn);
@@ -116,6 +143,7 @@ export class Worker {
 
   async stop(): Promise<void> {
     this.running = false;
+    dueListeners.delete(this.onDelayed);
     for (const w of this.wake.splice(0)) w();
     for (const c of this.blocking) c.disconnect();
     await Promise.allSettled(this.loops);
@@ -136,7 +164,7 @@ export class Worker {
     const stream = this.queue.keys.jobs(shard);
     while (this.running) {
       try {
-        const res = (await conn.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', 16, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', stream, '>')) as
+        const res = (await conn.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', 16, 'BLOCK', this.opts.blockMs ?? 5000, 'STREAMS', stream, '>')) as
           | [string, [string, string[]][]][]
           | null;
         if (!res) continue;
@@ -149,16 +177,39 @@ export class Worker {
     }
   }
 
-  /** Moves due delayed jobs and claims jobs abandoned by dead consumers. */
+  /**
+   * Moves due delayed jobs (a shard is asked when a job is due there, and every shard every
+   * scanMs) and claims jobs abandoned by dead consumers (every claimIdleMs / 3).
+   */
   private async timerLoop(): Promise<void> {
     const r = this.queue.redis;
     const k = this.queue.keys;
-    let tick = 0;
+    const scanMs = this.opts.scanMs ?? 1000;
+    const claimEveryMs = Math.max(100, Math.floor(this.opts.claimIdleMs / 3));
+    let lastScan = 0;
+    let lastClaim = 0;
     while (this.running) {
       try {
         const now = Date.now();
-        await Promise.all(Array.from({ length: SHARDS }, (_, s) => r.moveDue(k.delayed(s), k.jobs(s), now, 200)));
-        if (tick++ % 5 === 0) {
+        const all = now - lastScan >= scanMs;
+        if (all) lastScan = now;
+        const due = Array.from({ length: SHARDS }, (_, s) => s).filter((s) => all || this.nextDue[s] <= now);
+        await Promise.all(
+          due.map(async (s) => {
+            this.nextDue[s] = Infinity; // announcements made meanwhile lower it again
+            try {
+              // the scan only reads the earliest due time (one ZRANGE); the Lua step runs when a job is due
+              const [, first] = all ? await r.zrange(k.delayed(s), '0', '0', 'WITHSCORES') : [undefined, String(now)];
+              const next = first === undefined ? -1 : Number(first) > now ? Number(first) : Number(await r.moveDue(k.delayed(s), k.jobs(s), now, 200));
+              this.nextDue[s] = Math.min(this.nextDue[s], next < 0 ? Infinity : next);
+            } catch (err) {
+              this.nextDue[s] = 0;
+              throw err;
+            }
+          }),
+        );
+        if (now - lastClaim >= claimEveryMs) {
+          lastClaim = now;
           for (let s = 0; s < SHARDS && this.running; s++) {
             const res = (await r.xautoclaim(k.jobs(s), GROUP, this.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', 50)) as [string, [string, string[]][]];
             for (const [id, fields] of res[1] ?? []) if (fields) await this.dispatch(s, id, fields);
@@ -220,14 +271,19 @@ export class Worker {
     }
     this.log.debug({ job: job.type, key: job.key, ms: Date.now() - started, outcome }, 'job ran');
     if (outcome === 'done') {
-      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'done', '', 0);
+      // two plain commands, sent together: the entry first, then its pending mark — a crash
+      // between them leaves a mark whose entry is gone, which XAUTOCLAIM drops (it never runs again)
+      const r = this.queue.redis;
+      await Promise.all([r.xdel(k.jobs(shard), id), r.xack(k.jobs(shard), GROUP, id)]);
     } else if ('dead' in outcome || job.attempt >= this.opts.maxAttempts) {
       const reason = 'dead' in outcome ? outcome.dead : `gave up after ${job.attempt} attempts`;
       this.log.error({ job: job.type, key: job.key, reason }, 'job moved to dead letters');
       await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', JSON.stringify({ ...job, reason }), 0);
     } else {
       const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
-      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'retry', next, Date.now() + outcome.retryInMs);
+      const due = Date.now() + outcome.retryInMs;
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'retry', next, due);
+      announceDelayed(shard, due);
     }
   }
 }

@@ -3,9 +3,12 @@
  */
 
 /**
- * Writes an order version and its follow-up jobs, or nothing.
+ * Writes an order version and its follow-up jobs, or nothing. The indexes are touched only when
+ * the order enters or leaves them; the states hash counts transitions (`old>new`, one HINCRBY;
+ * store/order-store.ts countByState sums them per state).
  * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset
- * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState, final('1'|'0'),
+ * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
+ *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
  *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs
  * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
  */
@@ -20,21 +23,23 @@ end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
 local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
 local now = tonumber(ARGV[9])
+local newFinal, oldFinal = string.sub(ARGV[7], 1, 1) == '1', string.sub(ARGV[7], 2, 2) == '1'
 if oldState ~= newState then
-  if oldState ~= '' then redis.call('HINCRBY', KEYS[4], oldState, -1) end
-  redis.call('HINCRBY', KEYS[4], newState, 1)
+  redis.call('HINCRBY', KEYS[4], oldState .. '>' .. newState, 1)
+  if newState == 'manual_review' then
+    redis.call('ZADD', KEYS[5], now, orderNo)
+  elseif oldState == 'manual_review' then
+    redis.call('ZREM', KEYS[5], orderNo)
+  end
 end
-if newState == 'manual_review' then
-  redis.call('ZADD', KEYS[5], now, orderNo)
-else
-  redis.call('ZREM', KEYS[5], orderNo)
-end
-if ARGV[7] == '1' then
+if expected == '0' then
+  if not newFinal then redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo) end
+  redis.call('ZADD', KEYS[7], tonumber(ARGV[8]), orderNo)
+elseif newFinal and not oldFinal then
   redis.call('ZREM', KEYS[6], orderNo)
-else
+elseif oldFinal and not newFinal then
   redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
 end
-if expected == '0' then redis.call('ZADD', KEYS[7], tonumber(ARGV[8]), orderNo) end
 local n = tonumber(ARGV[10])
 for i = 0, n - 1 do
   local fields = ARGV[11 + i * 2]
@@ -49,16 +54,22 @@ return 'OK'
 `;
 
 /**
- * Moves due delayed jobs into the stream.
- * KEYS: delayed zset, jobs stream; ARGV: nowMs, limit. Returns the number moved.
+ * Moves due delayed jobs into the stream and tells when the next one is due, so that an idle
+ * timer asks again only then (one ZRANGE when nothing is due).
+ * KEYS: delayed zset, jobs stream; ARGV: nowMs, limit. Returns the next due time in ms ('-1':
+ * none; nowMs when more than `limit` were due).
  */
 export const MOVE_DUE = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, fields in ipairs(due) do
-  redis.call('XADD', KEYS[2], '*', 'job', fields)
-  redis.call('ZREM', KEYS[1], fields)
+local limit = tonumber(ARGV[2])
+local now = tonumber(ARGV[1])
+local items = redis.call('ZRANGE', KEYS[1], 0, limit - 1, 'WITHSCORES')
+for i = 1, #items, 2 do
+  if tonumber(items[i + 1]) > now then return items[i + 1] end
+  redis.call('XADD', KEYS[2], '*', 'job', items[i])
+  redis.call('ZREM', KEYS[1], items[i])
 end
-return #due
+if #items == 2 * limit then return ARGV[1] end
+return '-1'
 `;
 
 /**
@@ -108,6 +119,19 @@ for i = 0, n - 1 do
   end
 end
 return n
+`;
+
+/**
+ * Accepts an inbound event once: its record and its job, or nothing.
+ * KEYS: record key, jobs stream (of the record's shard); ARGV: record, ttlSeconds, job fields.
+ * Returns nil when accepted now, else the record already stored.
+ */
+export const ACCEPT_ONCE = `
+local prev = redis.call('GET', KEYS[1])
+if prev then return prev end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])
+return false
 `;
 
 /**
