@@ -63,8 +63,21 @@ describe('JSON parsing for verification', () => {
     expect(parseJsonKeepingNumbers('1')).toEqual(new JsonNumber('1'));
   });
 
+  it('keeps a "__proto__" key as an own member, as JSON.parse does, without touching the prototype', () => {
+    const v = parseJsonKeepingNumbers('{"__proto__":{"polluted":"yes"},"a":"b"}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.keys(v)).toEqual(['__proto__', 'a']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(toPlain(v))).toBe(Object.prototype);
+  });
+
+  it('reads strings with and without escapes as JSON.parse does', () => {
+    const text = '["plain","中文","a\\b","\\"q\\"","\\u5f20","tab\\t",""]';
+    expect(toPlain(parseJsonKeepingNumbers(text))).toEqual(JSON.parse(text));
+  });
+
   it('refuses what JSON.parse refuses', () => {
-    for (const bad of ['{"a":1,}', '[1 2]', '{"a":01}', '{a:1}', '"x', '{"a":1} x', '', 'nul']) {
+    for (const bad of ['{"a":1,}', '[1 2]', '{"a":01}', '{a:1}', '"x', '{"a":1} x', '', 'nul', '"a\u0001b"', '"a\tb"', '"\\x"', '{"a":tru}']) {
       expect(() => parseJsonKeepingNumbers(bad)).toThrow(SyntaxError);
     }
   });

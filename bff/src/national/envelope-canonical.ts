@@ -115,29 +115,29 @@ export function containsEmptyContainers(v: unknown, top = true): boolean {
 // ---------------------------------------------------------------- JSON parsing that keeps number text
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const WS = /[ \t\n\r]*/y;
 
 /** Strict JSON (RFC 8259) parse; numbers become JsonNumber. Throws SyntaxError. */
 export function parseJsonKeepingNumbers(text: string): unknown {
   let i = 0;
   const skip = (): void => {
-    WS.lastIndex = i;
-    WS.exec(text);
-    i = WS.lastIndex;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
   };
   const fail = (what: string): never => {
     throw new SyntaxError(`JSON: ${what} at position ${i}`);
   };
   const str = (): string => {
     let j = i + 1;
+    let plain = true;
     for (;;) {
       const c = text.charCodeAt(j);
       if (Number.isNaN(c)) fail('unterminated string');
       if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) plain = false;
       j += c === 0x5c ? 2 : 1;
     }
-    // JSON.parse validates escapes and rejects raw control characters
-    const s = JSON.parse(text.slice(i, j + 1)) as string;
+    // without escapes or control characters the text is the string; else JSON.parse validates
+    // the escapes and rejects raw control characters
+    const s = plain ? text.slice(i + 1, j) : (JSON.parse(text.slice(i, j + 1)) as string);
     i = j + 1;
     return s;
   };
@@ -160,8 +160,7 @@ export function parseJsonKeepingNumbers(text: string): unknown {
         skip();
         if (text[i] !== ':') fail("expected ':'");
         i++;
-        // defineProperty: a "__proto__" key stays an own data property, as with JSON.parse
-        Object.defineProperty(obj, k, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        setOwn(obj, k, value(depth + 1));
         skip();
         if (text[i] === ',') {
           i++;
@@ -197,11 +196,10 @@ export function parseJsonKeepingNumbers(text: string): unknown {
       }
     }
     if (c === '"') return str();
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        return v;
-      }
+    const lit = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+    if (lit && text.startsWith(lit, i)) {
+      i += lit.length;
+      return lit === 'true' ? true : lit === 'false' ? false : null;
     }
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(text);
@@ -215,13 +213,19 @@ export function parseJsonKeepingNumbers(text: string): unknown {
   return v;
 }
 
+/** obj[k] = v, except that a "__proto__" key stays an own data property, as with JSON.parse */
+function setOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[k] = v;
+}
+
 /** The value JSON.parse would give: JsonNumber → number. */
 export function toPlain(v: unknown): unknown {
   if (v instanceof JsonNumber) return v.toNumber();
   if (Array.isArray(v)) return v.map(toPlain);
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toPlain(v[k]), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(v)) setOwn(out, k, toPlain(v[k]));
     return out;
   }
   return v;
