@@ -5,7 +5,8 @@
  * ran alone at the end. Where the cache has no time for a file, this takes it from
  * suite-seconds.json (seconds per file, from a CI run; only files of 2 s or more), else 10 s for
  * an integration, browser or fault file and a few milliseconds by file size for the rest — so
- * the long cross-process suites start first and the two workers finish together. A stale or missing entry only changes the order, never what runs.
+ * the long cross-process suites start first and the two workers finish together. A stale or
+ * missing entry only changes the order, never what runs.
  */
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
