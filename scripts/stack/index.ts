@@ -88,7 +88,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   const peers = {} as Record<PeerName, ServiceHandle>;
-  await Promise.all(
+  // the peers and the BFFs start side by side (a BFF calls no peer before a request comes)
+  const peersUp = Promise.all(
     PEERS.map(async (p) => {
       const cfg = deepMerge(p.sandboxConfig(credentials, urls), opts.sandboxConfig?.[p.name]);
       const file = path.join(opts.dir, `${p.name}.sandbox.json`);
@@ -119,7 +120,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const bffs = bffPorts.map((port, i) =>
     service({ name: `bff-${i + 1}`, entry: 'bff/src/main.ts', port, env: { MIP_CONFIG: bffConfigFile, INSTANCE_ID: `bff-${i + 1}`, ...(opts.bffEnv ?? {}) }, logDir }),
   );
-  await Promise.all(bffs.map((b) => b.start()));
+  await Promise.all([peersUp, ...bffs.map((b) => b.start())]);
   const proxy = proxyPort
     ? service({ name: 'bff-proxy', entry: 'scripts/stack/proxy.ts', port: proxyPort, env: { PROXY_TARGETS: bffs.map((b) => b.url).join(',') }, logDir })
     : undefined;
