@@ -16,18 +16,13 @@ export function fen(v: unknown): number | undefined {
   }
 }
 
+/** Alipay's amount fields (yuan) and the trade's parts (fen) they show: total = gov + account + other + real. */
+const AMOUNT_FIELDS = { total_amount: 'totalFen', gov_amount: 'govFen', account_amount: 'accountFen', other_amount: 'otherFen', real_amount: 'realFen' } as const;
+
 /** The trade's statuses and its amounts in yuan, which the query answer and the notification both carry. */
 export function statusAndAmounts(t: Trade): Record<string, string> {
-  return {
-    trade_status: t.status,
-    medical_pay_status: t.medical_pay_status,
-    own_pay_status: t.own_pay_status,
-    total_amount: fenToYuan(t.totalFen),
-    gov_amount: fenToYuan(t.govFen),
-    account_amount: fenToYuan(t.accountFen),
-    other_amount: fenToYuan(t.otherFen),
-    real_amount: fenToYuan(t.realFen),
-  };
+  const amounts = Object.entries(AMOUNT_FIELDS).map(([field, key]) => [field, fenToYuan(t[key])]);
+  return { trade_status: t.status, medical_pay_status: t.medical_pay_status, own_pay_status: t.own_pay_status, ...Object.fromEntries(amounts) };
 }
 
 export function tradeView(t: Trade): Record<string, unknown> {

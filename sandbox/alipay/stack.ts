@@ -2,18 +2,8 @@ import crypto from 'node:crypto';
 import type { PeerStackModule } from '../../scripts/stack/types';
 import { digits, rsaPair } from '../common/keys';
 
-export interface AlipayCredentials {
-  appId: string;
-  pid: string;
-  appPrivateKeyPem: string;
-  appPublicKeyPem: string;
-  alipayPrivateKeyPem: string;
-  alipayPublicKeyPem: string;
-  templates: { registrationPaid: string; outpatientPaid: string };
-}
-
 /** Fresh PKCS8 key pairs for the app and for "Alipay" in every new stack. */
-export function makeAlipayCredentials(): AlipayCredentials {
+export function makeAlipayCredentials() {
   const app = rsaPair();
   const alipay = rsaPair();
   return {
@@ -27,17 +17,15 @@ export function makeAlipayCredentials(): AlipayCredentials {
   };
 }
 
+export type AlipayCredentials = ReturnType<typeof makeAlipayCredentials>;
+
 const credsOf = (c: Record<string, unknown>) => c as unknown as AlipayCredentials;
 
 export function alipaySandboxConfig(c: AlipayCredentials, nationalUrl: string): Record<string, unknown> {
-  return {
-    appId: c.appId,
-    pid: c.pid,
-    appPublicKeyPem: c.appPublicKeyPem,
-    alipayPrivateKeyPem: c.alipayPrivateKeyPem,
-    subscribeTemplateIds: [c.templates.registrationPaid, c.templates.outpatientPaid],
-    urls: { national: nationalUrl },
-  };
+  // the sandbox gets the app's public key and Alipay's private key: it verifies the app and signs as Alipay
+  const { appId, pid, appPublicKeyPem, alipayPrivateKeyPem, templates } = c;
+  const subscribeTemplateIds = [templates.registrationPaid, templates.outpatientPaid];
+  return { appId, pid, appPublicKeyPem, alipayPrivateKeyPem, subscribeTemplateIds, urls: { national: nationalUrl } };
 }
 
 /** The `channels.alipay` section of the BFF configuration. */

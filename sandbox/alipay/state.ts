@@ -1,5 +1,4 @@
-import { Subscriptions } from '../common/subscriptions';
-import type { BillMutation, DeliveryLog } from '../wechat/state';
+import { ChannelRecords } from '../common/channel-records';
 
 export interface AuthCodeRec {
   userId: string;
@@ -66,7 +65,7 @@ export interface AlipayMessage {
 }
 
 /** Everything the Alipay sandbox remembers (in memory). */
-export class AlipayState {
+export class AlipayState extends ChannelRecords<AlipayMessage> {
   readonly authCodes = new Map<string, AuthCodeRec>();
   readonly tokens = new Map<string, TokenRec>();
   /** users who activated/authorized their e-voucher for this app */
@@ -75,11 +74,6 @@ export class AlipayState {
   readonly payAuths = new Map<string, { userId: string; medicalCardId: string }>();
   readonly trades = new Map<string, Trade>();
   readonly tradesByNo = new Map<string, string>();
-  readonly subscriptions = new Subscriptions();
-  readonly messages: AlipayMessage[] = [];
-  readonly mutations: BillMutation[] = [];
-  readonly deliveries: DeliveryLog[] = [];
-  readonly billFiles = new Map<string, { data: Buffer; expiresAt: number }>();
 
   trade(outTradeNo?: string, tradeNo?: string): Trade | undefined {
     if (outTradeNo) return this.trades.get(outTradeNo);

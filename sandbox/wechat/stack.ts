@@ -8,24 +8,8 @@ const alnum = (n: number) => {
   return Array.from({ length: n }, () => abc[crypto.randomInt(0, abc.length)]).join('');
 };
 
-export interface WechatCredentials {
-  appId: string;
-  appSecret: string;
-  mchId: string;
-  merchantSerialNo: string;
-  merchantPrivateKeyPem: string;
-  merchantPublicKeyPem: string;
-  wechatpayPublicKeyId: string;
-  wechatpayPrivateKeyPem: string;
-  wechatpayPublicKeyPem: string;
-  apiV3Key: string;
-  mipPartnerId: string;
-  mipPartnerSecret: string;
-  templates: { registrationPaid: string; outpatientPaid: string };
-}
-
 /** Fresh keys for every new stack: merchant API key, WeChat Pay public key (PUB_KEY_ID_…), APIv3 key, mini-program and tengmed secrets. */
-export function makeWechatCredentials(): WechatCredentials {
+export function makeWechatCredentials() {
   const merchant = rsaPair();
   const platform = rsaPair();
   return {
@@ -44,6 +28,8 @@ export function makeWechatCredentials(): WechatCredentials {
     templates: { registrationPaid: `tmpl-reg-${alnum(24)}`, outpatientPaid: `tmpl-opd-${alnum(24)}` },
   };
 }
+
+export type WechatCredentials = ReturnType<typeof makeWechatCredentials>;
 
 /**
  * The hospital's public https origin WeChat Pay calls back, as the sandbox stack names it; the

@@ -1,5 +1,4 @@
-import type { BillMutation } from '../common/bill-mutations';
-import { Subscriptions } from '../common/subscriptions';
+import { ChannelRecords } from '../common/channel-records';
 import type { SandboxPerson } from '../seed/persons';
 
 export interface JsapiTxn {
@@ -69,21 +68,11 @@ export interface SentMessage {
   at: string;
 }
 
-export type { BillMutation };
-
-export interface DeliveryLog {
-  op: string;
-  key?: string;
-  url: string;
-  eventId?: string;
-  attempt: number;
-  status?: number;
-  error?: string;
-  at: string;
-}
+export type { BillMutation } from '../common/bill-mutations';
+export type { DeliveryLog } from '../common/channel-records';
 
 /** Everything the WeChat sandbox remembers (in memory; a restart forgets, like a fresh test account). */
-export class WechatState {
+export class WechatState extends ChannelRecords<SentMessage> {
   readonly loginCodes = new Map<string, { openid: string; expiresAt: number; used: boolean }>();
   /** person = the patient the authorization is for; holder = the voucher holder paying for them (亲情付) */
   readonly authCodes = new Map<string, { openid: string; person: SandboxPerson; holder?: SandboxPerson; expiresAt: number; used: boolean }>();
@@ -97,11 +86,6 @@ export class WechatState {
   readonly medRefunds = new Map<string, MedRefundNotice>();
   /** out_trade_no → sandbox-clock time until which its refund notices are refused (switch `refund-notice`) */
   readonly refundNoticeRefusedUntil = new Map<string, number>();
-  readonly subscriptions = new Subscriptions();
-  readonly messages: SentMessage[] = [];
-  readonly mutations: BillMutation[] = [];
-  readonly deliveries: DeliveryLog[] = [];
-  readonly billFiles = new Map<string, { data: Buffer; expiresAt: number }>();
   private seq = 0;
   /** the sandbox clock: real time plus what POST /sandbox/clock advanced (refund settling, rate windows) */
   clockOffsetMs = 0;

@@ -59,7 +59,7 @@ export function Notice({ id, kind, children, label }: { id?: string; kind: 'erro
 }
 
 /**
- * A list page's load as the patient sees it: loading, the error with 重试, the empty text, or
+ * A list page's load as the patient sees it: loading, the error with 重试, the empty text (state--empty), or
  * the items (after `intro`) — `items` is the list in the loaded answer, undefined until it came.
  */
 export function LoadedList<I>({
@@ -71,7 +71,7 @@ export function LoadedList<I>({
 }: {
   state: { status: 'loading' | 'error' | 'success'; error?: unknown; reload: () => void };
   items: readonly I[] | undefined;
-  empty: ReactNode;
+  empty: string;
   intro?: ReactNode;
   render: (item: I) => ReactNode;
 }) {
@@ -79,7 +79,7 @@ export function LoadedList<I>({
     <>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorView error={state.error} onRetry={state.reload} /> : null}
-      {items && items.length === 0 ? empty : null}
+      {items && items.length === 0 ? <Empty text={empty} /> : null}
       {items && items.length > 0 ? (
         <View>
           {intro}

@@ -108,16 +108,4 @@ export const getOrder = onOrder('get', 'kiosk.getOrder', '/api/kiosk/visits/:vis
 
 export const cancelOrder = onOrder('post', 'kiosk.cancel', '/api/kiosk/visits/:visitId/orders/:orderNo/cancel', { summary: 'Cancel an unpaid order of the visit (6401 when fees were uploaded)' });
 
-export const kioskApi = {
-  identify,
-  chooseBenefit,
-  endVisit,
-  departments,
-  doctors,
-  slots,
-  bills,
-  createOrder,
-  payOrder,
-  getOrder,
-  cancelOrder,
-} as const;
+export const kioskApi = { identify, chooseBenefit, endVisit, departments, doctors, slots, bills, createOrder, payOrder, getOrder, cancelOrder } as const;

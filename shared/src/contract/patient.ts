@@ -220,23 +220,4 @@ export const cancelOrder = onOrder('post', 'orders.cancel', '/api/orders/:orderN
 
 export const cancelRegistration = onOrder('post', 'orders.cancelRegistration', '/api/orders/:orderNo/cancel-registration', { summary: '退号: cancel a paid registration before its session; HIS cancels it, then the money goes back (6203 + channel refund); idempotent' });
 
-export const patientApi = {
-  login,
-  clientConfig,
-  listRegions,
-  insuranceStatus,
-  chooseBenefit,
-  authorizeInsurance,
-  insuranceProfile,
-  departments,
-  doctors,
-  slots,
-  bills,
-  bill,
-  createOrder,
-  payOrder,
-  getOrder,
-  listOrders,
-  cancelOrder,
-  cancelRegistration,
-} as const;
+export const patientApi = { login, clientConfig, listRegions, insuranceStatus, chooseBenefit, authorizeInsurance, insuranceProfile, departments, doctors, slots, bills, bill, createOrder, payOrder, getOrder, listOrders, cancelOrder, cancelRegistration } as const;

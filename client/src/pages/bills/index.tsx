@@ -8,7 +8,7 @@ import { shortTime, spokenFen } from '../../lib/labels';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { WhoFor } from '../../components/WhoFor';
 import { Page } from '../../components/Page';
-import { Empty, LoadedList } from '../../components/States';
+import { LoadedList } from '../../components/States';
 
 /**
  * C13 step 1: the unpaid outpatient bills of the patient or of a family member (就诊人, by the
@@ -22,10 +22,7 @@ export default function BillsPage() {
   return (
     <Page id='page-bills' title='门诊待缴费用'>
       <WhoFor memberId={memberId} purpose='缴费' onChange={setMemberId} />
-      <LoadedList
-        state={state}
-        items={state.data?.bills}
-        empty={<Empty text='您目前没有待缴的门诊费用。' />}
+      <LoadedList state={state} items={state.data?.bills} empty='您目前没有待缴的门诊费用。'
         render={(b) => (
           <View key={b.billNo}>
             <Button

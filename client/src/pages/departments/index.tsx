@@ -4,17 +4,14 @@ import { useLoad } from '../../lib/hooks';
 import { setSelection } from '../../lib/progress';
 import { PAGES, go, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
-import { Empty, LoadedList } from '../../components/States';
+import { LoadedList } from '../../components/States';
 
 /** C14 step 1: department. */
 export default function DepartmentsPage() {
   const state = useLoad(() => call('departments'));
   return (
     <Page id='page-departments' title='请选择科室'>
-      <LoadedList
-        state={state}
-        items={state.data?.departments}
-        empty={<Empty text='今天暂无可挂号的科室，请到医院窗口咨询。' />}
+      <LoadedList state={state} items={state.data?.departments} empty='今天暂无可挂号的科室，请到医院窗口咨询。'
         render={(d) => (
           <Button
             key={d.code}

@@ -5,7 +5,7 @@ import { useLoad } from '../../lib/hooks';
 import { getSelection, setSelection } from '../../lib/progress';
 import { PAGES, go, param, url } from '../../lib/nav';
 import { Page } from '../../components/Page';
-import { Empty, LoadedList } from '../../components/States';
+import { LoadedList } from '../../components/States';
 
 /** C14 step 2: doctor (those without free slots are shown, marked in words, and not tappable). */
 export default function DoctorsPage() {
@@ -15,10 +15,7 @@ export default function DoctorsPage() {
   const state = useLoad(() => call('doctors', { params: { deptCode } }), [deptCode]);
   return (
     <Page id='page-doctors' title={deptName ? `${deptName} · 选择医生` : '请选择医生'}>
-      <LoadedList
-        state={state}
-        items={state.data?.doctors}
-        empty={<Empty text='这个科室暂时没有可挂号的医生，请换一个科室。' />}
+      <LoadedList state={state} items={state.data?.doctors} empty='这个科室暂时没有可挂号的医生，请换一个科室。'
         render={(d) => (
           <Button
             key={d.code}

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { View, Text, Button, Input } from '@tarojs/components';
 import type { ResponseFor } from '../../lib/api';
 import { ApiError, call } from '../../lib/api';
@@ -19,14 +19,34 @@ function inputValue(e: { detail?: { value?: string } }): string {
 }
 
 /** C8: ID number + name → enrolment and benefits; a kind notice when not insured. */
-/** A labelled input of the form, with its own error under it. */
-function FormField({ label, error, errorId, children }: { label: string; error?: string; errorId: string; children: ReactNode }) {
+/** A labelled text input of the form (the label is also its spoken name), with its own error under it. */
+function FormField(props: {
+  label: string;
+  id: string;
+  type?: 'idcard';
+  value: string;
+  maxlength: number;
+  placeholder: string;
+  onInput: (value: string) => void;
+  error?: string;
+  errorId: string;
+}) {
+  const { label, type, error } = props;
   return (
     <View className='field'>
       <Text className='field__label'>{label}</Text>
-      {children}
+      <Input
+        id={props.id}
+        className='input'
+        {...(type ? { type } : {})}
+        value={props.value}
+        maxlength={props.maxlength}
+        placeholder={props.placeholder}
+        ariaLabel={label}
+        onInput={(e) => props.onInput(inputValue(e))}
+      />
       {error ? (
-        <Notice id={errorId} kind='error' label={error}>
+        <Notice id={props.errorId} kind='error' label={error}>
           {error}
         </Notice>
       ) : null}
@@ -162,29 +182,10 @@ export default function StatusPage() {
   return (
     <Page id='page-status' title='核验医保身份'>
       <Text className='muted'>参保地：{region.name}</Text>
-      <FormField label='姓名' errorId='name-error' error={fieldError?.field === 'name' ? fieldError.message : undefined}>
-        <Input
-          id='name-input'
-          className='input'
-          value={name}
-          maxlength={30}
-          placeholder='请输入姓名'
-          ariaLabel='姓名'
-          onInput={(e) => setName(inputValue(e))}
-        />
-      </FormField>
-      <FormField label='身份证号码' errorId='id-error' error={fieldError?.field === 'id' ? fieldError.message : undefined}>
-        <Input
-          id='id-input'
-          className='input'
-          type='idcard'
-          value={idNo}
-          maxlength={18}
-          placeholder='18位身份证号码'
-          ariaLabel='身份证号码'
-          onInput={(e) => setIdNo(inputValue(e))}
-        />
-      </FormField>
+      <FormField label='姓名' id='name-input' value={name} maxlength={30} placeholder='请输入姓名' onInput={setName}
+        errorId='name-error' error={fieldError?.field === 'name' ? fieldError.message : undefined} />
+      <FormField label='身份证号码' id='id-input' type='idcard' value={idNo} maxlength={18} placeholder='18位身份证号码' onInput={setIdNo}
+        errorId='id-error' error={fieldError?.field === 'id' ? fieldError.message : undefined} />
       {error ? (
         <Notice id='status-error' kind='error' label={error}>
           {error}
