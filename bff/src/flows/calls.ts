@@ -6,7 +6,7 @@ import { currentRequestId } from '../obs/log';
  * Runs one peer call on behalf of an order and records it on the order's call log (peer, op,
  * duration, outcome) for staff. The log never holds request bodies: they carry personal data.
  */
-export async function tracked<T>(deps: Pick<Deps, 'orders' | 'log'>, orderNo: string, peer: string, op: string, fn: () => Promise<T>): Promise<T> {
+export async function tracked<T>(deps: Pick<Deps, 'orders' | 'log' | 'now'>, orderNo: string, peer: string, op: string, fn: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let outcome = 'ok';
   let detail: string | undefined;
@@ -27,7 +27,7 @@ export async function tracked<T>(deps: Pick<Deps, 'orders' | 'log'>, orderNo: st
     detail = (err as Error).message.slice(0, 300);
     throw err;
   } finally {
-    const rec = { at: new Date().toISOString(), peer, op, ms: Math.round(performance.now() - started), outcome, requestId: currentRequestId(), ...(detail ? { detail } : {}) };
+    const rec = { at: deps.now().toISOString(), peer, op, ms: Math.round(performance.now() - started), outcome, requestId: currentRequestId(), ...(detail ? { detail } : {}) };
     deps.orders.appendCall(orderNo, rec).catch((e: Error) => deps.log.warn({ err: e.message, orderNo }, 'could not record peer call'));
   }
 }

@@ -89,7 +89,7 @@ export async function placeInsuranceOrder(
 
   if (order.state === 'fee_uploaded') {
     const n = order.national!;
-    const orgBizSer = `${orderNo}${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
+    const orgBizSer = `${orderNo}${now().getTime().toString(36).toUpperCase()}${crypto.randomBytes(2).toString('hex').toUpperCase()}`;
     const r = await tracked(deps, orderNo, 'national', '6202', () =>
       deps.centre.placeOrder({ ...auth, payOrdId: n.payOrdId, payToken: n.payToken, orgBizSer, chrgBchno: n.chrgBchno, mdtrtId: n.mdtrtId, location, regionCode: order.regionCode }),
     );

@@ -17,10 +17,11 @@ export type InsuranceDeps = Pick<Deps, 'channels' | 'his' | 'now' | 'pii' | 'pro
 
 let regionCache: { at: number; regions: Region[] } | undefined;
 
-export async function listRegions(deps: Pick<Deps, 'his'>): Promise<Region[]> {
-  if (regionCache && Date.now() - regionCache.at < 60_000) return regionCache.regions;
+export async function listRegions(deps: Pick<Deps, 'his' | 'now'>): Promise<Region[]> {
+  const now = deps.now().getTime();
+  if (regionCache && now - regionCache.at < 60_000) return regionCache.regions;
   const regions = (await deps.his.listRegions()).map((r) => ({ code: r.code, name: r.name }));
-  regionCache = { at: Date.now(), regions };
+  regionCache = { at: now, regions };
   return regions;
 }
 

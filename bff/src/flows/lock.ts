@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
 
-export type LockDeps = Pick<Deps, 'locks'>;
+export type LockDeps = Pick<Deps, 'locks' | 'now'>;
 
 /**
  * A short mutual-exclusion lease for one step that talks to peers (e.g. the pay step of one
@@ -9,10 +9,10 @@ export type LockDeps = Pick<Deps, 'locks'>;
  * state change is version-checked and every peer call is idempotent.
  */
 export async function withLock<T>(deps: LockDeps, name: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
-  const until = Date.now() + 5000;
+  const until = deps.now().getTime() + 5000;
   let token: string | null;
   while ((token = await deps.locks.acquire(name, ttlMs)) === null) {
-    if (Date.now() > until) throw new DomainError('ORDER_STATE_CONFLICT', '订单正在处理中，请稍候');
+    if (deps.now().getTime() > until) throw new DomainError('ORDER_STATE_CONFLICT', '订单正在处理中，请稍候');
     await new Promise((r) => setTimeout(r, 50));
   }
   try {

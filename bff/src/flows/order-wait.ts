@@ -10,10 +10,10 @@ import type { OrderWatcher as Watcher } from '../store/port';
 
 export type { Watcher };
 
-export async function waitForStateChange(waiters: Watcher, orderNo: string, from: OrderState, timeoutMs: number, read: () => Promise<Order>): Promise<Order> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForStateChange(waiters: Watcher, orderNo: string, from: OrderState, timeoutMs: number, read: () => Promise<Order>, now: () => Date = () => new Date()): Promise<Order> {
+  const deadline = now().getTime() + timeoutMs;
   for (;;) {
-    const w = waiters.watch(orderNo, deadline - Date.now());
+    const w = waiters.watch(orderNo, deadline - now().getTime());
     try {
       await Promise.race([w.ready, w.ended]); // subscribed before reading: a change from here on is seen
       const order = await read();

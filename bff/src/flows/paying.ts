@@ -45,7 +45,7 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
   if (isSelfPay(order)) return paySelf(deps, s, order);
 
   if (order.payment && order.state === 'awaiting_payment') {
-    const params = Date.parse(order.payment.expiresAt) > Date.now() ? await existingPayParams(deps, orderNo) : null;
+    const params = Date.parse(order.payment.expiresAt) > deps.now().getTime() ? await existingPayParams(deps, orderNo) : null;
     if (params) return { order, payment: params };
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
@@ -88,7 +88,7 @@ export async function openChannelPayment(
 ): Promise<PayResult> {
   const orderNo = order.orderNo;
   const channel = deps.channels[channelName];
-  const expiresAt = new Date(Math.min(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs, Date.now() + deps.config.unpaidOrderTtlMs)).toISOString();
+  const expiresAt = new Date(Math.min(Date.parse(order.createdAt) + deps.config.unpaidOrderTtlMs, deps.now().getTime() + deps.config.unpaidOrderTtlMs)).toISOString();
   let created;
   try {
     created = await tracked(deps, orderNo, channelName, 'createPayment', () =>
@@ -120,7 +120,7 @@ export async function openChannelPayment(
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
   const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
-  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - Date.now()));
+  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
   return { order: res.order, payment: created.payParams };
 }
 

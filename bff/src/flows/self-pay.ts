@@ -62,7 +62,7 @@ export async function createSelfPayOrder(deps: SelfPayOrderDeps, s: PatientSessi
  * CASH_ONLY, 开发参数与业务规则 §四 / 接入质量检查 #6). A repeated tap gets the same pay parameters.
  */
 export async function paySelf(deps: ChannelPaymentDeps, s: PatientSession, order: Order): Promise<PayResult> {
-  if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > Date.now()) {
+  if (order.payment && order.state === 'awaiting_payment' && Date.parse(order.payment.expiresAt) > deps.now().getTime()) {
     const params = await existingPayParams(deps, order.orderNo);
     if (params) return { order, payment: params };
   }

@@ -13,18 +13,22 @@ import type { KioskVisitRecord, KioskVisitStore, NewVisit } from './port';
 export const VISIT_GONE = '本次自助服务已结束或已超时，请重新扫描医保电子凭证';
 
 export class KioskVisits implements KioskVisitStore {
-  constructor(private readonly store: VisitRecords<KioskVisitRecord>, private readonly cfg: KioskConfig) {}
+  constructor(
+    private readonly store: VisitRecords<KioskVisitRecord>,
+    private readonly cfg: KioskConfig,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   /** Milliseconds the visit may still live: the idle timeout, capped by its hard end. */
-  private ttlMs(v: KioskVisitRecord, now = Date.now()): number {
+  private ttlMs(v: KioskVisitRecord, now = this.clock().getTime()): number {
     return Math.min(this.cfg.visitIdleSeconds * 1000, Date.parse(v.endsAt) - now);
   }
 
-  expiresAt(v: KioskVisitRecord, now = Date.now()): string {
+  expiresAt(v: KioskVisitRecord, now = this.clock().getTime()): string {
     return new Date(now + Math.max(0, this.ttlMs(v, now))).toISOString();
   }
 
-  async open(deviceId: string, v: NewVisit, now = new Date()): Promise<KioskVisitRecord> {
+  async open(deviceId: string, v: NewVisit, now = this.clock()): Promise<KioskVisitRecord> {
     const rec: KioskVisitRecord = {
       visitId: crypto.randomBytes(18).toString('base64url'),
       deviceId,

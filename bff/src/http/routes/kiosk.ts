@@ -20,7 +20,7 @@ import { departments, doctors, slots } from '../../flows/registration';
  * patient routes: `kioskRoutes(router, deps, opts)` in http/app.ts.
  */
 export function kioskRoutes(router: Router, deps: Deps, opts: RouteOptions, kc: KioskConfig = kioskConfigOf(deps.config)): void {
-  const visits = new KioskVisits(deps.kioskVisits, kc);
+  const visits = new KioskVisits(deps.kioskVisits, kc, deps.now);
   const voucher = EVoucherClient.of(kc.eVoucher, deps.config.national);
   const visit = (p: PrincipalOf<'kiosk'>, visitId: string) => visits.get(p.deviceId, visitId);
 

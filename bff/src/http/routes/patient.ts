@@ -104,7 +104,7 @@ export function patientRoutes(router: Router, deps: Deps, opts: RouteOptions): v
   // read-only towards the peers: a late notification is confirmed by the background polls (flows/order-wait.ts)
   bind(router, api.getOrder, opts, async ({ principal, params, query }) => {
     const read = () => ownedOrder(deps, patientSession(principal), params.orderNo);
-    const order = query.waitFor && query.timeout ? await waitForStateChange(deps.waiters, params.orderNo, query.waitFor, query.timeout * 1000, read) : await read();
+    const order = query.waitFor && query.timeout ? await waitForStateChange(deps.waiters, params.orderNo, query.waitFor, query.timeout * 1000, read, deps.now) : await read();
     return { order: view(order) };
   });
   bind(router, api.listOrders, opts, async ({ principal }) => {

@@ -123,7 +123,7 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
 async function withRegionName(deps: StaffRouteDeps, d: StaffOrderDetail): Promise<StaffOrderDetail> {
   const his = deps.his;
   if (!his) return d;
-  const name = await listRegions({ his }).then(
+  const name = await listRegions({ his, now: deps.now }).then(
     (rs) => rs.find((r) => r.code === d.regionCode)?.name,
     () => undefined,
   );
