@@ -14,7 +14,7 @@ import type { Deps } from '../../bff/src/flows/deps';
 import { writeBackJob } from '../../bff/src/flows/write-back';
 import { expireJob } from '../../bff/src/flows/cancelling';
 import type { QueryOutcome, RevokeOutcome } from '../../bff/src/national/port';
-import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
+import { buildOrder, type OrderOwner } from '../../bff/src/flows/order-draft';
 import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
 import { testOrderStore, type TestOrderStore } from '../support/redis';
@@ -222,7 +222,7 @@ describe('an Idempotency-Key whose first request died before its order was store
     await waitFor(() => keysSeen.length > 0);
     const early = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async () => undefined).catch((e: { code?: string }) => e.code);
     expect(early).toBe('ORDER_STATE_CONFLICT'); // still within the time the first one may legitimately take
-    clockOffsetMs += 5300; // past 2 × the HIS timeout + 5 s (flows/ordering.ts staleAfterMs)
+    clockOffsetMs += 5300; // past 2 × the HIS timeout + 5 s (flows/order-draft.ts staleAfterMs)
     const added: string[] = [];
     const order = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async (o) => void added.push(o.orderNo));
     expect(keysSeen).toEqual([keysSeen[0], keysSeen[0]]);

@@ -14,7 +14,7 @@ import { PeerError } from '../domain/peer-error';
 import type { FamilyMember, HeldAuthorization, PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 import { listRegions } from './insurance';
-import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from './ordering';
+import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from './order-draft';
 
 export type FamilyDeps = BuildOrderDeps & Pick<Deps, 'family' | 'his' | 'log' | 'now' | 'orders' | 'pii' | 'profiles'>;
 
