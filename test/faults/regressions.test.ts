@@ -6,6 +6,7 @@ import { Keys } from '../../bff/src/store/keys';
 import type { RedisClient } from '../../bff/src/store/redis';
 import type { OrderStore } from '../../bff/src/store/order-store';
 import { JobQueue, Worker } from '../../bff/src/store/queue';
+import { RedisIdempotencyClaims, RedisLocks } from '../../bff/src/store/named-stores';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { orderFixture } from '../../bff/src/domain/fixtures';
@@ -43,6 +44,9 @@ function depsWith(over: Record<string, unknown>): Deps {
     redis: client,
     keys,
     orders: store,
+    // the named stores flows take since issue 13.2 (Idempotency-Key claims, pay-step leases)
+    idempotency: new RedisIdempotencyClaims(client, keys),
+    locks: new RedisLocks(client, keys),
     now: () => new Date(),
     pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }) },
     vault: { dropOrder: async () => undefined },
