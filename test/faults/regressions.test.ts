@@ -6,16 +6,16 @@ import { Keys } from '../../bff/src/store/keys';
 import type { RedisClient } from '../../bff/src/store/redis';
 import type { OrderStore } from '../../bff/src/store/order-store';
 import { JobQueue, Worker } from '../../bff/src/store/queue';
+import { RedisIdempotencyClaims, RedisLocks } from '../../bff/src/store/named-stores';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import type { Order } from '../../bff/src/domain/order';
 import type { Deps } from '../../bff/src/flows/deps';
-import { RedisIdempotencyClaims, RedisLocks } from '../../bff/src/store/named-stores';
 import { writeBackJob } from '../../bff/src/flows/write-back';
 import { expireJob } from '../../bff/src/flows/cancelling';
 import type { QueryOutcome, RevokeOutcome } from '../../bff/src/national/port';
-import { buildOrder, type OrderOwner } from '../../bff/src/flows/ordering';
+import { buildOrder, type OrderOwner } from '../../bff/src/flows/order-draft';
 import { PeerError } from '../../bff/src/peers/http-client';
 import type { PreSettlement } from '../../bff/src/his/port';
 import { testOrderStore, type TestOrderStore } from '../support/redis';
@@ -41,9 +41,10 @@ afterAll(() => t.cleanup());
 function depsWith(over: Record<string, unknown>): Deps {
   return {
     log,
-    locks: new RedisLocks(client, keys),
-    idempotency: new RedisIdempotencyClaims(client, keys),
     orders: store,
+    // the named stores flows take since issue 13.2 (Idempotency-Key claims, pay-step leases)
+    idempotency: new RedisIdempotencyClaims(client, keys),
+    locks: new RedisLocks(client, keys),
     now: () => new Date(),
     pii: { open: () => ({ idNo: '440106196503122134', name: '张建国' }) },
     vault: { dropOrder: async () => undefined },
@@ -223,7 +224,7 @@ describe('an Idempotency-Key whose first request died before its order was store
     await waitFor(() => keysSeen.length > 0);
     const early = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async () => undefined).catch((e: { code?: string }) => e.code);
     expect(early).toBe('ORDER_STATE_CONFLICT'); // still within the time the first one may legitimately take
-    clockOffsetMs += 5300; // past 2 × the HIS timeout + 5 s (flows/ordering.ts staleAfterMs)
+    clockOffsetMs += 5300; // past 2 × the HIS timeout + 5 s (flows/order-draft.ts staleAfterMs)
     const added: string[] = [];
     const order = await buildOrder(orderDeps(async (k) => (keysSeen.push(k), pre(k))), owner, body, 'idem-crash-0001', async (o) => void added.push(o.orderNo));
     expect(keysSeen).toEqual([keysSeen[0], keysSeen[0]]);

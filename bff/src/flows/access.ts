@@ -1,6 +1,6 @@
 import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
-import type { PatientSession } from '../sessions/patient-sessions';
+import type { PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 
 /**

@@ -6,8 +6,8 @@
 import { onCancelled } from '../domain/payment';
 import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
-import type { PatientSession } from '../sessions/patient-sessions';
-import type { JobOutcome } from '../store/queue';
+import type { PatientSession } from '../sessions/port';
+import type { JobOutcome } from '../store/port';
 import { querySettlement, type QueryDeps } from './confirming';
 import type { Deps } from './deps';
 import { tracked } from './calls';

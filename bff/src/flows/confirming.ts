@@ -12,7 +12,7 @@ import { isSelfPay } from '../domain/self-pay';
 import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
 import type { CentreNotification } from '../national/port';
 import { CentreCallError } from './centre-call';
-import type { JobOutcome } from '../store/queue';
+import type { JobOutcome } from '../store/port';
 import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
 import { tracked } from './calls';
 

@@ -11,12 +11,10 @@ import type { Order } from '../domain/order';
 import { HisUnclearError } from '../his/port';
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
-import type { HeldAuthorization } from '../sessions/pay-auth-vault';
-import type { FamilyMember } from '../sessions/family';
-import type { PatientSession } from '../sessions/patient-sessions';
+import type { FamilyMember, HeldAuthorization, PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 import { listRegions } from './insurance';
-import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from './ordering';
+import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from './order-draft';
 
 export type FamilyDeps = BuildOrderDeps & Pick<Deps, 'family' | 'his' | 'log' | 'now' | 'orders' | 'pii' | 'profiles'>;
 

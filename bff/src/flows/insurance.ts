@@ -7,9 +7,7 @@ import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefi
 import { ChannelRejectedError } from '../channels/port';
 import { HisUnclearError, type HisBenefit } from '../his/port';
 import { DomainError } from '../domain/errors';
-import type { PatientSession } from '../sessions/patient-sessions';
-import type { PatientProfile } from '../sessions/profile';
-import type { AuthorizationStatus } from '../sessions/pay-auth-vault';
+import type { AuthorizationStatus, PatientProfile, PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 import { PeerError } from '../domain/peer-error';
 

@@ -9,7 +9,7 @@ import { job } from '../domain/jobs';
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
 import { ChannelSignatureError, isChannelName } from '../channels/port';
-import type { JobOutcome } from '../store/queue';
+import type { JobOutcome } from '../store/port';
 import type { Deps } from './deps';
 import type { MessageRecord, PaidEvent } from '../domain/paid-event';
 

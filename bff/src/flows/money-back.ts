@@ -26,7 +26,7 @@ import { HisUnclearError } from '../his/port';
 import { ChannelSignatureError, type ChannelName, type ChannelPort } from '../channels/port';
 import type { CentreRefundType } from '../national/port';
 import { PeerError } from '../domain/peer-error';
-import type { JobOutcome } from '../store/queue';
+import type { JobOutcome } from '../store/port';
 import type { Deps } from './deps';
 import { tracked } from './calls';
 

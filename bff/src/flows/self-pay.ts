@@ -9,10 +9,10 @@ import type { Order } from '../domain/order';
 import { HisUnclearError } from '../his/port';
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
-import type { PatientSession } from '../sessions/patient-sessions';
+import type { PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
-import { buildOrder, type BuildOrderDeps, type CreateOrderBody } from './ordering';
-import { openChannelPayment, existingPayParams, type ChannelPaymentDeps, type PayResult } from './paying';
+import { buildOrder, type BuildOrderDeps, type CreateOrderBody } from './order-draft';
+import { openChannelPayment, existingPayParams, type ChannelPaymentDeps, type PayResult } from './channel-payment';
 
 export type SelfPayOrderDeps = BuildOrderDeps & Pick<Deps, 'profiles' | 'his' | 'pii' | 'now' | 'orders'>;
 

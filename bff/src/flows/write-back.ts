@@ -7,7 +7,7 @@ import { onWriteBack, onWriteBackAttempt, writeBackAction, type WriteBackOutcome
 import { HisUnclearError, type SettlementRecord } from '../his/port';
 import { PeerError } from '../domain/peer-error';
 import type { Order } from '../domain/order';
-import type { JobOutcome } from '../store/queue';
+import type { JobOutcome } from '../store/port';
 import type { Config } from '../config';
 import type { Deps } from './deps';
 import { tracked } from './calls';

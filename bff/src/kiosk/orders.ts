@@ -1,13 +1,13 @@
 /**
  * Kiosk orders: created through the same order-building core as the mini-programs
- * (flows/ordering.ts), owned by `kiosk:${deviceId}` and visible only within the visit that made
+ * (flows/order-draft.ts), owned by `kiosk:${deviceId}` and visible only within the visit that made
  * them. Cancelling is flows/cancelling.ts's (6401, then the same decision).
  */
 import type { Order } from '../domain/order';
 import { cancelUnpaid, type CancellingDeps } from '../flows/cancelling';
 import type { Deps } from '../flows/deps';
 import { withLock } from '../flows/lock';
-import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from '../flows/ordering';
+import { assertIdempotencyKey, buildOrder, type BuildOrderDeps, type CreateOrderBody } from '../flows/order-draft';
 import { DomainError } from '../domain/errors';
 import { kioskOwnerKey, type KioskVisitRecord, type KioskVisitStore as KioskVisits } from './port';
 

@@ -10,7 +10,7 @@ import type { PayParams } from '@mip/shared';
 import type { Order } from '../domain/order';
 import { placeInsuranceOrder, type InsuranceOrderDeps } from '../flows/insurance-order';
 import { withLock, type LockDeps } from '../flows/lock';
-import { existingPayParams, openChannelPayment, type ChannelPaymentDeps } from '../flows/paying';
+import { existingPayParams, openChannelPayment, type ChannelPaymentDeps } from '../flows/channel-payment';
 import { DomainError } from '../domain/errors';
 import type { KioskConfig } from './config';
 import { visitOrder } from './orders';

@@ -1,24 +1,8 @@
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
-import type { SealedPerson } from '../domain/person';
+import type { AddOutcome, FamilyMember, FamilyRoster } from './port';
 
-/**
- * A patient's family members (就诊人), kept per owner like the profile. Name and ID number are
- * sealed (security/pii.ts); only masked copies and a keyed hash (for refusing duplicates) are
- * readable. Both keys carry the owner's hash tag, so the add step is one Lua script on Cluster too.
- */
-export interface FamilyMember extends SealedPerson {
-  /** opaque, random; the only thing a URL carries */
-  memberId: string;
-  relation: string;
-  psnNo?: string;
-  insutype?: string;
-  benefitName?: string;
-  hisPatientId?: string;
-  createdAt: string;
-}
-
-export type AddOutcome = 'added' | 'duplicate' | 'limit';
+export type { AddOutcome, FamilyMember };
 
 /** KEYS: members hash, id-hash index; ARGV: memberId, idHash, json, max, ttl */
 const ADD = `
@@ -41,7 +25,12 @@ return v`;
 
 const FAMILY_TTL_SECONDS = 365 * 24 * 3600;
 
-export class FamilyMembers {
+/**
+ * A patient's family members (就诊人), kept per owner like the profile. Name and ID number are
+ * sealed (security/pii.ts); only masked copies and a keyed hash (for refusing duplicates) are
+ * readable. Both keys carry the owner's hash tag, so the add step is one Lua script on Cluster too.
+ */
+export class FamilyMembers implements FamilyRoster {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   private membersKey(ownerKey: string): string {

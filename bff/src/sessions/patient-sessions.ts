@@ -2,16 +2,9 @@ import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
 import { TokenSessions } from './token-sessions';
+import type { PatientSession } from './port';
 
-export interface PatientSession {
-  sessionId: string;
-  channel: 'wechat' | 'alipay';
-  openId: string;
-  /** owner of orders and profile: `${channel}:${openId}` */
-  ownerKey: string;
-  createdAt: string;
-  expiresAt: string;
-}
+export type { PatientSession };
 
 export function ownerKeyOf(channel: string, openId: string): string {
   return `${channel}:${openId}`;

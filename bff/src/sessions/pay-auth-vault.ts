@@ -1,23 +1,8 @@
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import type { AuthorizationStatus, HeldAuthorization, PayAuthorizations } from './port';
 
-/** A pay authorization (payAuthNo) as the BFF holds it: server-side only, short-lived. */
-export interface HeldAuthorization {
-  payAuthNo: string;
-  expiresAt: string;
-  location?: string;
-  /** sealed: the voucher holder's {name, idNo} (security/pii.ts) when they pay for a relative (亲情付) */
-  payer?: { name?: string; idNo?: string; familyPay: boolean; sealed?: string };
-  /** Alipay: the authorization's medical_card_id, for createandpay extend_params */
-  medicalCardId?: string;
-}
-
-/** 'used': taken by an order (one authorization, one payment); 'expired': its life ran out unused. */
-export type AuthorizationStatus =
-  | { state: 'none' }
-  | { state: 'active'; expiresAt: string; familyPay: boolean }
-  | { state: 'used'; orderNo: string; familyPay: boolean }
-  | { state: 'expired'; expiresAt: string; familyPay: boolean };
+export type { AuthorizationStatus, HeldAuthorization };
 
 /** what is remembered of the last authorization after it is gone (no payAuthNo, no identity) */
 interface LastAuthorization {
@@ -32,7 +17,7 @@ const LAST_TTL_SECONDS = 24 * 3600;
  * payAuthNo is single-use and lives minutes. It is held per patient until an order takes it;
  * then it is bound to that order (retries of the same payment may reuse it) and nothing else.
  */
-export class PayAuthVault {
+export class PayAuthVault implements PayAuthorizations {
   /** maxTtlSeconds: the longest the BFF holds one (config security.payAuthMaxTtlSeconds; the channel's own life otherwise) */
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly maxTtlSeconds?: number) {}
 

@@ -1,29 +1,12 @@
-import type { HisBenefit } from '../his/port';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import type { PatientProfile, PatientProfiles } from './port';
 
-/**
- * What the patient established in the insurance steps (C7–C10), kept per owner so that the next
- * visit does not start from zero. The identity is sealed (security/pii.ts); only masked copies
- * are readable.
- */
-export interface PatientProfile {
-  identitySealed: string;
-  nameMasked: string;
-  idNoMasked: string;
-  regionCode: string;
-  regionName: string;
-  insured: boolean;
-  psnNo?: string;
-  benefits: HisBenefit[];
-  chosen?: HisBenefit;
-  hisPatientId?: string;
-  updatedAt: string;
-}
+export type { PatientProfile };
 
 const PROFILE_TTL_SECONDS = 30 * 24 * 3600;
 
-export class Profiles {
+export class Profiles implements PatientProfiles {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   private key(ownerKey: string): string {

@@ -6,29 +6,14 @@ import { Keys, SHARDS, shardOf } from './keys';
 import type { RedisClient } from './redis';
 import { publishStateChange } from './order-waiters';
 import { announceDelayed, jobFields } from './queue';
+import { OrderExistsError, type Decision, type Orders, type PeerCallRecord } from './port';
 
-export class OrderExistsError extends Error {
-  constructor(orderNo: string) {
-    super(`order ${orderNo} already exists`);
-  }
-}
+export { OrderExistsError, type Decision, type PeerCallRecord };
 
 export class ConcurrentUpdateError extends Error {
   constructor(orderNo: string) {
     super(`order ${orderNo}: too many concurrent updates`);
   }
-}
-
-export type Decision = (order: Order) => Change | null;
-
-export interface PeerCallRecord {
-  at: string;
-  peer: string;
-  op: string;
-  ms: number;
-  outcome: string;
-  requestId?: string;
-  detail?: string;
 }
 
 /** yyyymmdd in China time, the day an order belongs to for bills and staff search. */
@@ -50,7 +35,7 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
  * update the indexes and append the follow-up jobs to the shard's durable queue — all or nothing.
  * Decisions are pure functions re-run on the fresh order after a lost race.
  */
-export class OrderStore {
+export class OrderStore implements Orders {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
 
   private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number): (string | number)[] {

@@ -1,10 +1,62 @@
 /**
  * The small named stores flows use (issue 13.2): each names what it keeps, never a Redis key.
- * Implementations: store/named-stores.ts and store/kiosk-visit-store.ts (Redis), wired in
- * app/wiring.ts. Flows import this file, never the Redis client.
+ * Implementations: store/named-stores.ts, store/kiosk-visit-store.ts, store/order-store.ts and
+ * store/queue.ts (Redis), wired in app/wiring.ts. Flows import this file, never the Redis client
+ * nor an implementation (issue 13.3, rule flows-to-domain-and-ports).
  */
 import type { PayParams } from '@mip/shared';
+import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
+import type { Order } from '../domain/order';
+
+/** Orders.create: an order with that number is already there (a repeated create, never overwritten). */
+export class OrderExistsError extends Error {
+  constructor(orderNo: string) {
+    super(`order ${orderNo} already exists`);
+  }
+}
+
+/** A pure decision on the fresh order: the change to make, or null for none (re-run after a lost race). */
+export type Decision = (order: Order) => Change | null;
+
+/** One call to a peer made for an order, kept for the staff console's timeline. */
+export interface PeerCallRecord {
+  at: string;
+  peer: string;
+  op: string;
+  ms: number;
+  outcome: string;
+  requestId?: string;
+  detail?: string;
+}
+
+/**
+ * The orders as flows see them (implementation: OrderStore in store/order-store.ts, which also
+ * answers the staff console and operations). `update` is one atomic step: version compare, new
+ * document, indexes and the change's jobs together.
+ */
+export interface Orders {
+  create(order: Order, jobs?: Job[]): Promise<void>;
+  get(orderNo: string): Promise<Order | null>;
+  getMany(orderNos: string[]): Promise<Order[]>;
+  /** `known`: the order the caller already holds, so the step need not read it again (its version is checked) */
+  update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }>;
+  appendCall(orderNo: string, call: PeerCallRecord): Promise<void>;
+  /** an outside reference (a channel's trade number, the centre's payOrdId …) to the order's number */
+  setRef(kind: string, ref: string, orderNo: string): Promise<void>;
+  byRef(kind: string, ref: string): Promise<string | null>;
+  addToOwner(ownerKey: string, orderNo: string, createdAtMs: number): Promise<void>;
+  /** the owner's newest orders first */
+  ownerOrderNos(ownerKey: string, limit?: number): Promise<string[]>;
+}
+
+/** What a job handler answers: done, try again later, or give up (dead-letter). */
+export type JobOutcome = 'done' | { retryInMs: number; reason?: string } | { dead: string };
+
+/** The durable queue as flows see it (implementation: JobQueue in store/queue.ts). */
+export interface Jobs {
+  enqueue(...jobs: Job[]): Promise<void>;
+}
 
 /**
  * A client's Idempotency-Key, claimed before anything is done (flows/ordering.ts). The value is

@@ -5,6 +5,9 @@ import type { Logger } from '../obs/log';
 import { requestContext } from '../obs/log';
 import { Keys, SHARDS, shardOf } from './keys';
 import { duplicateClient, type RedisClient } from './redis';
+import type { JobOutcome, Jobs } from './port';
+
+export type { JobOutcome };
 
 /**
  * The durable queue: one Redis Stream per shard read through a consumer group, a delayed-job
@@ -14,7 +17,6 @@ import { duplicateClient, type RedisClient } from './redis';
  */
 export const GROUP = 'workers';
 
-export type JobOutcome = 'done' | { retryInMs: number; reason?: string } | { dead: string };
 export type JobHandler = (job: Job & { attempt: number }) => Promise<JobOutcome>;
 
 /**
@@ -47,7 +49,7 @@ export interface WorkerOptions {
   scanMs?: number;
 }
 
-export class JobQueue {
+export class JobQueue implements Jobs {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
 
   async enqueue(...jobs: Job[]): Promise<void> {

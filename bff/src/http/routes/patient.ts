@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { patientApi as api } from '@mip/shared';
 import { ChannelRejectedError } from '../../channels/port';
-import type { Deps } from '../../flows/deps';
+import type { AppDeps as Deps } from '../../app/deps';
 import { authorize, checkStatus, chooseBenefit, listRegions, profileView } from '../../flows/insurance';
 import { createOrder } from '../../flows/ordering';
 import { createOrderForMember, memberHisPatientId } from '../../flows/family';

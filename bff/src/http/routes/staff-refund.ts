@@ -8,7 +8,7 @@ import type Router from '@koa/router';
 import { formatFen } from '@mip/shared';
 import { staffApi as api } from '../../staff/contract';
 import { refundableLeft } from '../../domain/order';
-import type { Deps } from '../../flows/deps';
+import type { AppDeps as Deps } from '../../app/deps';
 import { createRefund } from '../../flows/refunding';
 import { DomainError } from '../../domain/errors';
 import { bind, type RouteOptions } from '../route';

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { staffApi as api, type StaffOrderDetail, type StaffRole } from '../../staff/contract';
 import type { Order } from '../../domain/order';
 import { resolveReview, ReviewError } from '../../domain/review';
-import type { Deps } from '../../flows/deps';
+import type { AppDeps as Deps } from '../../app/deps';
 import { DomainError } from '../../domain/errors';
 import type { PrincipalOf } from '../principal';
 import { bind, type RouteOptions } from '../route';
