@@ -106,6 +106,9 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       // all patients come from one address and pay far more often than people do
       rateLimits: { login: { limit: 100_000, windowSeconds: 60 }, orderCreate: { limit: 1000, windowSeconds: 60 }, orderPay: { limit: 1000, windowSeconds: 60 } },
       workerConcurrency: 16,
+      // lost notifications are confirmed by the background polls 5 s after the channel order
+      // (production: 30 s WeChat / 15 s Alipay), so they race late notifications within the run
+      national: { notifyWindowMs: 5000 },
     },
     bffEnv: { WORKER_CLAIM_IDLE_MS: '3000', LOG_LEVEL: 'warn' },
     sandboxConfig: {

@@ -24,8 +24,16 @@ export interface PayResult {
 
 /** The channel half of a pay step: the channel's order, its references, the pay parameters kept. */
 export type ChannelPaymentDeps = Pick<Deps, 'channels' | 'orders' | 'pii' | 'now' | 'log' | 'payParams'> & {
-  config: Pick<Config, 'channels' | 'publicBaseUrl' | 'unpaidOrderTtlMs' | 'env' | 'kiosk'>;
+  config: Pick<Config, 'channels' | 'publicBaseUrl' | 'unpaidOrderTtlMs' | 'env' | 'kiosk' | 'national'>;
 };
+
+/**
+ * How long the notifications are awaited before the background polls ask (national.notifyWindowMs,
+ * inferred): WeChat stops notifying after ~30 s; Alipay's first retries come within 15 s.
+ */
+export function notifyWindowMs(deps: Pick<ChannelPaymentDeps, 'config'>, channel: 'wechat' | 'alipay'): number {
+  return deps.config.national.notifyWindowMs ?? (channel === 'wechat' ? 30_000 : 15_000);
+}
 /**
  * The channel half of every pay step (the mini-programs' WeChat/Alipay, the kiosk's centre
  * cashier): the channel's order for the split 6202 fixed, recorded on the order, its pay

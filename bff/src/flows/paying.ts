@@ -14,7 +14,7 @@ import { placeInsuranceOrder, type InsuranceOrderDeps } from './insurance-order'
 import { ownedOrder } from './access';
 import { withLock, type LockDeps } from './lock';
 import { authorizationMisfit } from './family';
-import { existingPayParams, openChannelPayment, type ChannelPaymentDeps, type PayResult } from './channel-payment';
+import { existingPayParams, notifyWindowMs, openChannelPayment, type ChannelPaymentDeps, type PayResult } from './channel-payment';
 
 export type PayingDeps = ChannelPaymentDeps & InsuranceOrderDeps & LockDeps & Pick<Deps, 'vault'>;
 
@@ -45,8 +45,7 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
   });
 
   if (order.state !== 'awaiting_payment') throw new DomainError('ORDER_STATE_CONFLICT');
-  const pollAfter = deps.config.national.notifyWindowMs ?? (s.channel === 'wechat' ? 30_000 : 15_000); // WeChat stops notifying after ~30 s
-  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, pollAfter);
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, notifyWindowMs(deps, s.channel));
 }
 
 /** A held authorization that does not fit this order (亲情付 or not) stays held, unspent. */

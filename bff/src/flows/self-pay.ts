@@ -12,7 +12,7 @@ import { PeerError } from '../domain/peer-error';
 import type { PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 import { buildOrder, type BuildOrderDeps, type CreateOrderBody } from './order-draft';
-import { openChannelPayment, existingPayParams, type ChannelPaymentDeps, type PayResult } from './channel-payment';
+import { notifyWindowMs, openChannelPayment, existingPayParams, type ChannelPaymentDeps, type PayResult } from './channel-payment';
 
 export type SelfPayOrderDeps = BuildOrderDeps & Pick<Deps, 'profiles' | 'his' | 'pii' | 'now' | 'orders'>;
 
@@ -70,6 +70,5 @@ export async function paySelf(deps: ChannelPaymentDeps, s: PatientSession, order
   if (!deps.channels[s.channel].supportsCashOnly) {
     throw new DomainError('PEER_REJECTED', '这里暂时不能自费支付，这次没有扣款。请到医院收费窗口缴费');
   }
-  const pollAfter = s.channel === 'wechat' ? 30_000 : 15_000; // WeChat stops notifying after ~30 s
-  return openChannelPayment(deps, order, s.channel, { openId: s.openId }, pollAfter);
+  return openChannelPayment(deps, order, s.channel, { openId: s.openId }, notifyWindowMs(deps, s.channel));
 }
