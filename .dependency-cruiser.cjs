@@ -5,7 +5,7 @@
  *   npx depcruise --config .dependency-cruiser.cjs bff sandbox shared/src
  *
  * Each rule has a name (shown when it is broken), a comment saying why, and `from` / `to` path patterns
- * (regular expressions on paths relative to the repository root). To add a rule, append an object to
+ * (regular expressions on paths relative to the repository root). To add a rule, add a forbid(…) to
  * `forbidden` below and add one line to `VIOLATIONS` in the test so that the test shows the new rule biting.
  */
 
@@ -49,120 +49,98 @@ const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error',
 
 module.exports = {
   forbidden: [
-    {
-      name: 'sandbox-not-to-bff',
-      comment:
-        'The sandbox peers are independent witnesses of the protocols (public-rules item 20, issue 10): a sandbox that ' +
-        'borrowed the BFF\'s envelope, SM2 or HMAC would repeat its mistakes and every test would still pass. ' +
-        'Write it again from the public source instead; tests that need both sides live in test/.',
-      severity: 'error',
-      from: { path: '^sandbox/' },
-      to: { path: '^bff/' },
-    },
-    {
-      name: 'bff-not-to-sandbox-or-test',
-      comment:
-        'The product (bff/src, its unit tests included) must not depend on the sandbox peers nor on the cross-process ' +
-        'test helpers: a test that needs a sandbox peer belongs in test/ (e.g. test/adapters/).',
-      severity: 'error',
-      from: { path: '^bff/' },
-      to: { path: '^(sandbox|test)/' },
-    },
-    {
-      name: 'production-not-to-test-code',
-      comment:
-        'Production files of bff/src and shared/src never import test code (test/, *.test.ts, test-fixtures.ts, ' +
-        'testing/ helpers): it would ship test doubles and make tests part of the running product.',
-      severity: 'error',
-      from: { path: '^(bff/src|shared/src)/', pathNot: TEST_CODE },
-      to: { path: TEST_CODE },
-    },
-    {
-      name: 'domain-only-shared',
-      comment:
-        'bff/src/domain holds the pure decisions and the order\'s data (README "How a payment goes"): it imports shared/src ' +
-        'and itself, nothing else — no flow, adapter, HTTP, Redis or npm package — so it can be read and tested alone.',
-      severity: 'error',
-      from: { path: DOMAIN, pathNot: TEST_CODE },
-      to: { pathNot: `^(shared/src/|bff/src/domain/)` },
-    },
-    {
-      name: 'flows-to-domain-and-ports',
-      comment:
-        'Use cases (bff/src/flows, the kiosk\'s identity/orders/paying) import the domain, each other, ports ' +
-        '(bff/src/<adapter>/port.ts) and the kernel (config, log, PII sealing), and no npm package but Node\'s own: ' +
-        'never an adapter\'s other files (national/client, store/redis, sessions/*, peers/http-client …), never Koa or ' +
-        'ioredis. A peer failure is classified through domain/peer-error.ts and the ports\' error classes; the stores ' +
-        'through store/port.ts and sessions/port.ts.',
-      severity: 'error',
-      from: { path: FLOWS, pathNot: TEST_CODE },
-      to: {
-        pathNot: `^shared/src/|${DOMAIN}|${FLOWS}|${PORT}|${KERNEL}`,
-        dependencyTypesNot: ['core'],
+    forbid(
+      'sandbox-not-to-bff',
+      'The sandbox peers are independent witnesses of the protocols (public-rules item 20, issue 10): a sandbox that ' +
+      'borrowed the BFF\'s envelope, SM2 or HMAC would repeat its mistakes and every test would still pass. ' +
+      'Write it again from the public source instead; tests that need both sides live in test/.',
+      { path: '^sandbox/' },
+      { path: '^bff/' },
+    ),
+    forbid(
+      'bff-not-to-sandbox-or-test',
+      'The product (bff/src, its unit tests included) must not depend on the sandbox peers nor on the cross-process ' +
+      'test helpers: a test that needs a sandbox peer belongs in test/ (e.g. test/adapters/).',
+      { path: '^bff/' },
+      { path: '^(sandbox|test)/' },
+    ),
+    forbid(
+      'production-not-to-test-code',
+      'Production files of bff/src and shared/src never import test code (test/, *.test.ts, test-fixtures.ts, ' +
+      'testing/ helpers): it would ship test doubles and make tests part of the running product.',
+      { path: '^(bff/src|shared/src)/', pathNot: TEST_CODE },
+      { path: TEST_CODE },
+    ),
+    forbid(
+      'domain-only-shared',
+      'bff/src/domain holds the pure decisions and the order\'s data (README "How a payment goes"): it imports shared/src ' +
+      'and itself, nothing else — no flow, adapter, HTTP, Redis or npm package — so it can be read and tested alone.',
+      { path: DOMAIN, pathNot: TEST_CODE },
+      { pathNot: `^(shared/src/|bff/src/domain/)` },
+    ),
+    forbid(
+      'flows-to-domain-and-ports',
+      'Use cases (bff/src/flows, the kiosk\'s identity/orders/paying) import the domain, each other, ports ' +
+      '(bff/src/<adapter>/port.ts) and the kernel (config, log, PII sealing), and no npm package but Node\'s own: ' +
+      'never an adapter\'s other files (national/client, store/redis, sessions/*, peers/http-client …), never Koa or ' +
+      'ioredis. A peer failure is classified through domain/peer-error.ts and the ports\' error classes; the stores ' +
+      'through store/port.ts and sessions/port.ts.',
+      { path: FLOWS, pathNot: TEST_CODE },
+      {
+      pathNot: `^shared/src/|${DOMAIN}|${FLOWS}|${PORT}|${KERNEL}`,
+      dependencyTypesNot: ['core'],
       },
-    },
-    {
-      name: 'adapters-not-to-use-cases',
-      comment:
-        'Adapters (his, channels, national, peers, store, sessions, the kiosk\'s e-voucher and visits) implement ports ' +
-        'and answer in domain/port types; they never import the use cases that call them (flows, kiosk use cases, ' +
-        'staff, ops, reconciliation, worker) nor the HTTP layer or the composition root.',
-      severity: 'error',
-      from: { path: ADAPTERS, pathNot: TEST_CODE },
-      to: { path: `${FLOWS}|^bff/src/(http|staff|ops|reconciliation|worker|app)/|^bff/src/main[.]ts$` },
-    },
-    {
-      name: 'only-composition-root-to-http',
-      comment:
-        'bff/src/http is the outermost layer (Koa routes, middleware, the app): flows, domain, adapters and the staff, ' +
-        'ops and kiosk services never import it — they throw DomainError (domain/errors.ts) and errors-middleware.ts ' +
-        'answers. Only the composition root (main.ts, app/) builds the app.',
-      severity: 'error',
-      from: { path: '^bff/src/', pathNot: [TEST_CODE, '^bff/src/(http/|app/|main[.]ts$)'] },
-      to: { path: '^bff/src/http/' },
-    },
-    {
-      name: 'koa-only-in-http',
-      comment: 'Koa (koa, @koa/*) is the HTTP layer\'s own: nothing outside bff/src/http imports it, tests of other layers included.',
-      severity: 'error',
-      from: { path: '^bff/src/', pathNot: '^bff/src/http/' },
-      to: { path: '^(koa|@koa/[^/]+)$|(^|/)node_modules/(koa|@koa/[^/]+)/' },
-    },
-    {
-      name: 'ioredis-only-in-store-redis',
-      comment: 'ioredis is the Redis adapter\'s (store/redis.ts, which exports RedisClient); everything else uses that type or a store.',
-      severity: 'error',
-      from: { path: '^bff/src/', pathNot: '^bff/src/store/redis[.]ts$' },
-      to: { path: '^ioredis$|(^|/)node_modules/ioredis/' },
-    },
-    {
-      name: 'no-circular',
-      comment:
-        'No import cycles in bff/src or shared/src, type-only imports included: a cycle is two modules that cannot be ' +
-        'understood, tested or moved apart (order-draft.ts and channel-payment.ts are the cores ordering, self-pay, ' +
-        'family, paying and the kiosk share).',
-      severity: 'error',
-      from: { path: '^(bff/src|shared/src)/' },
-      to: { circular: true },
-    },
-    {
-      name: 'shared-not-to-apps',
-      comment:
-        'shared/src is what client and BFF share (money in fen, order states, the contract): it depends on neither ' +
-        'of them nor on the sandbox, or the client bundle would pull in server code.',
-      severity: 'error',
-      from: { path: '^shared/src/' },
-      to: { path: '^(bff|sandbox|client)/' },
-    },
-    {
-      name: 'flows-only-through-the-centre-port',
-      comment:
-        'Flows, kiosk flows, jobs and the domain talk to the insurance centre through its port (bff/src/national/port.ts, ' +
-        'issue 10 point 5): refusal codes, refStatus, envelopes and message shapes stay inside the national adapter.',
-      severity: 'error',
-      from: { path: '^bff/src/(flows|kiosk|domain|worker)/' },
-      to: { path: '^bff/src/national/', pathNot: '^bff/src/national/port[.]ts$' },
-    },
+    ),
+    forbid(
+      'adapters-not-to-use-cases',
+      'Adapters (his, channels, national, peers, store, sessions, the kiosk\'s e-voucher and visits) implement ports ' +
+      'and answer in domain/port types; they never import the use cases that call them (flows, kiosk use cases, ' +
+      'staff, ops, reconciliation, worker) nor the HTTP layer or the composition root.',
+      { path: ADAPTERS, pathNot: TEST_CODE },
+      { path: `${FLOWS}|^bff/src/(http|staff|ops|reconciliation|worker|app)/|^bff/src/main[.]ts$` },
+    ),
+    forbid(
+      'only-composition-root-to-http',
+      'bff/src/http is the outermost layer (Koa routes, middleware, the app): flows, domain, adapters and the staff, ' +
+      'ops and kiosk services never import it — they throw DomainError (domain/errors.ts) and errors-middleware.ts ' +
+      'answers. Only the composition root (main.ts, app/) builds the app.',
+      { path: '^bff/src/', pathNot: [TEST_CODE, '^bff/src/(http/|app/|main[.]ts$)'] },
+      { path: '^bff/src/http/' },
+    ),
+    forbid(
+      'koa-only-in-http',
+      'Koa (koa, @koa/*) is the HTTP layer\'s own: nothing outside bff/src/http imports it, tests of other layers included.',
+      { path: '^bff/src/', pathNot: '^bff/src/http/' },
+      { path: '^(koa|@koa/[^/]+)$|(^|/)node_modules/(koa|@koa/[^/]+)/' },
+    ),
+    forbid(
+      'ioredis-only-in-store-redis',
+      'ioredis is the Redis adapter\'s (store/redis.ts, which exports RedisClient); everything else uses that type or a store.',
+      { path: '^bff/src/', pathNot: '^bff/src/store/redis[.]ts$' },
+      { path: '^ioredis$|(^|/)node_modules/ioredis/' },
+    ),
+    forbid(
+      'no-circular',
+      'No import cycles in bff/src or shared/src, type-only imports included: a cycle is two modules that cannot be ' +
+      'understood, tested or moved apart (order-draft.ts and channel-payment.ts are the cores ordering, self-pay, ' +
+      'family, paying and the kiosk share).',
+      { path: '^(bff/src|shared/src)/' },
+      { circular: true },
+    ),
+    forbid(
+      'shared-not-to-apps',
+      'shared/src is what client and BFF share (money in fen, order states, the contract): it depends on neither ' +
+      'of them nor on the sandbox, or the client bundle would pull in server code.',
+      { path: '^shared/src/' },
+      { path: '^(bff|sandbox|client)/' },
+    ),
+    forbid(
+      'flows-only-through-the-centre-port',
+      'Flows, kiosk flows, jobs and the domain talk to the insurance centre through its port (bff/src/national/port.ts, ' +
+      'issue 10 point 5): refusal codes, refStatus, envelopes and message shapes stay inside the national adapter.',
+      { path: '^bff/src/(flows|kiosk|domain|worker)/' },
+      { path: '^bff/src/national/', pathNot: '^bff/src/national/port[.]ts$' },
+    ),
   ],
   options: {
     // npm packages are seen (koa-only-in-http, ioredis-only-in-store-redis need them) but not followed into

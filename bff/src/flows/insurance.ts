@@ -5,11 +5,11 @@
  */
 import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefit, type Region } from '@mip/shared';
 import { ChannelRejectedError } from '../channels/port';
-import { HisUnclearError, type HisBenefit } from '../his/port';
+import type { HisBenefit } from '../his/port';
 import { DomainError } from '../domain/errors';
 import type { AuthorizationStatus, PatientProfile, PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
-import { PeerError } from '../domain/peer-error';
+import { registerChosenBenefit } from './benefit-registration';
 
 export type InsuranceDeps = Pick<Deps, 'channels' | 'his' | 'now' | 'pii' | 'profiles' | 'vault'>;
 
@@ -61,19 +61,8 @@ export async function chooseBenefit(deps: InsuranceDeps, s: PatientSession, q: {
   const profile = await deps.profiles.get(s.ownerKey);
   if (!profile) throw new DomainError('IDENTITY_REQUIRED');
   if (!profile.insured || !profile.psnNo) throw new DomainError('NOT_INSURED');
-  const benefit = profile.benefits.find((b) => b.code === q.benefitCode);
-  if (!benefit) throw new DomainError('UNKNOWN_BENEFIT');
-  const identity = deps.pii.open(profile.identitySealed);
-  let hisPatientId: string;
-  try {
-    ({ hisPatientId } = await deps.his.registerInsuredPatient(
-      { patient: identity, regionCode: profile.regionCode, psnNo: profile.psnNo, benefit },
-      { idempotencyKey: `${s.ownerKey}:${profile.regionCode}:${benefit.code}` },
-    ));
-  } catch (err) {
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
-    throw err;
-  }
+  const { psnNo } = profile;
+  const { benefit, hisPatientId } = await registerChosenBenefit(deps, { ...profile, psnNo }, q.benefitCode, `${s.ownerKey}:${profile.regionCode}:${q.benefitCode}`);
   await deps.profiles.put(s.ownerKey, { ...profile, chosen: benefit, hisPatientId, updatedAt: deps.now().toISOString() });
   return { registered: true as const, benefit: toBenefit(benefit), region: { code: profile.regionCode, name: profile.regionName } };
 }

@@ -8,6 +8,7 @@ import { isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber, type Benefi
 import type { KioskVisit } from '@mip/shared';
 import type { Deps } from '../flows/deps';
 import { listRegions } from '../flows/insurance';
+import { registerChosenBenefit } from '../flows/benefit-registration';
 import { HisRejectedError, HisUnclearError, type HisBenefit, type InsuranceStatus } from '../his/port';
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
@@ -120,20 +121,9 @@ export async function identify(
 /** POST /api/kiosk/visits/:visitId/benefit: C9/C10 for the visit's patient. */
 export async function chooseBenefit(deps: KioskIdentityDeps, visits: KioskVisits, visit: KioskVisitRecord, benefitCode: string) {
   if (!visit.insured || !visit.psnNo) throw new DomainError('NOT_INSURED', visit.notice ?? `没有查到您的医保参保信息。${HELP_DESK}`);
-  const benefit = visit.benefits.find((b) => b.code === benefitCode);
-  if (!benefit) throw new DomainError('UNKNOWN_BENEFIT');
-  const identity = deps.pii.open(visit.identitySealed);
-  let hisPatientId: string;
-  try {
-    ({ hisPatientId } = await deps.his.registerInsuredPatient(
-      { patient: identity, regionCode: visit.regionCode, psnNo: visit.psnNo, benefit },
-      { idempotencyKey: `kiosk:${visit.idHash}:${visit.regionCode}:${benefit.code}` },
-    ));
-  } catch (err) {
-    if (err instanceof HisRejectedError) throw new DomainError('PEER_REJECTED', HOSPITAL_REFUSED, undefined, err);
-    if (err instanceof HisUnclearError || err instanceof PeerError) throw new DomainError('PEER_UNAVAILABLE');
-    throw err;
-  }
+  const { psnNo } = visit;
+  const key = `kiosk:${visit.idHash}:${visit.regionCode}:${benefitCode}`;
+  const { benefit, hisPatientId } = await registerChosenBenefit(deps, { ...visit, psnNo }, benefitCode, key, HOSPITAL_REFUSED);
   await visits.save({ ...visit, chosen: benefit, hisPatientId });
   return { registered: true as const, benefit: toBenefit(benefit), region: { code: visit.regionCode, name: visit.regionName } };
 }
