@@ -67,8 +67,10 @@ export async function openChannelPayment(
     if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
+  // an out_trade_no that is the order number itself needs no reference: notifications and
+  // reconciliation look the order up by that number first (confirming.ts orderOfOutTradeNo)
   await Promise.all([
-    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
+    created.outTradeNo === orderNo ? undefined : deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
     deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
   ]);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
