@@ -6,10 +6,11 @@
  * Writes an order version and its follow-up jobs, or nothing. The indexes are touched only when
  * the order enters or leaves them; the states hash counts transitions (`old>new`, one HINCRBY;
  * store/order-store.ts countByState sums them per state).
- * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset
+ * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset, calls list
  * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
  *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
- *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs
+ *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs; then callCount and the
+ *       peer-call records to append (one RPUSH; the list keeps its last 500)
  * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
  */
 export const ORDER_WRITE = `
@@ -49,6 +50,11 @@ for i = 0, n - 1 do
   else
     redis.call('ZADD', KEYS[3], due, fields)
   end
+end
+local c = 11 + n * 2
+local nc = tonumber(ARGV[c] or '0')
+if nc > 0 then
+  if redis.call('RPUSH', KEYS[8], unpack(ARGV, c + 1, c + nc)) > 500 then redis.call('LTRIM', KEYS[8], -500, -1) end
 end
 return 'OK'
 `;
