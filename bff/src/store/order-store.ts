@@ -1,4 +1,4 @@
-import { chinaCompactDay, isFinal } from '@mip/shared';
+import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
@@ -206,16 +206,35 @@ export class OrderStore implements Orders {
     return all.flat();
   }
 
+  /** Final states from the transition counters; open states from the open index (each order's `s`). */
   async countByState(): Promise<Record<string, number>> {
-    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
+    const [all, open] = await Promise.all([
+      Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s)))),
+      this.openStates(),
+    ]);
     const out: Record<string, number> = {};
+    const add = (state: string, n: number) => {
+      // counters of open states written before (plain or `old>new` of every step) are left aside
+      if (state && isFinal(state as Order['state'])) out[state] = (out[state] ?? 0) + n;
+    };
     // fields are transitions `old>new` (ORDER_WRITE), or plain per-state counts written before
     for (const h of all)
       for (const [k, v] of Object.entries(h)) {
         const [from, to] = k.includes('>') ? k.split('>') : ['', k];
-        out[to] = (out[to] ?? 0) + Number(v);
-        if (from) out[from] = (out[from] ?? 0) - Number(v);
+        add(to, Number(v));
+        add(from, -Number(v));
       }
+    for (const st of ORDER_STATES) if (!isFinal(st)) out[st] = 0; // every open state reported, 0 when none is in it
+    for (const st of open) out[st] += 1;
     return out;
+  }
+
+  /** the state of every open order (an order written before `s` existed: from its document) */
+  private async openStates(): Promise<string[]> {
+    const nos = await this.openOrderNos();
+    const states = await Promise.all(
+      nos.map(async (n) => (await this.redis.hget(this.keys.order(n), 's')) ?? (await this.get(n))?.state),
+    );
+    return states.filter((st): st is Order['state'] => !!st && !isFinal(st as Order['state']));
   }
 }

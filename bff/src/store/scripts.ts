@@ -4,8 +4,10 @@
 
 /**
  * Writes an order version and its follow-up jobs, or nothing. The indexes are touched only when
- * the order enters or leaves them; the states hash counts transitions (`old>new`, one HINCRBY;
- * store/order-store.ts countByState sums them per state).
+ * the order enters or leaves them. The order's state is kept beside its document (field `s`, the
+ * same HSET), so open orders are counted from the open index; the states hash counts only
+ * transitions into, out of or between final states (`old>new` with the open side left empty, one
+ * HINCRBY; store/order-store.ts countByState).
  * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset, calls list
  * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
  *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
@@ -21,12 +23,14 @@ if expected == '0' then
 else
   if cur ~= expected then return 'CONFLICT' end
 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
 local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3], 's', newState)
 local now = tonumber(ARGV[9])
 local newFinal, oldFinal = string.sub(ARGV[7], 1, 1) == '1', string.sub(ARGV[7], 2, 2) == '1'
 if oldState ~= newState then
-  redis.call('HINCRBY', KEYS[4], oldState .. '>' .. newState, 1)
+  if newFinal or oldFinal then
+    redis.call('HINCRBY', KEYS[4], (oldFinal and oldState or '') .. '>' .. (newFinal and newState or ''), 1)
+  end
   if newState == 'manual_review' then
     redis.call('ZADD', KEYS[5], now, orderNo)
   elseif oldState == 'manual_review' then
@@ -128,14 +132,14 @@ return n
 `;
 
 /**
- * Accepts an inbound event once: its record and its job, or nothing.
+ * Accepts an inbound event once: its record and its job, or nothing (SET NX GET: one command
+ * reads and claims, Redis ≥ 7.0).
  * KEYS: record key, jobs stream (of the record's shard); ARGV: record, ttlSeconds, job fields.
  * Returns nil when accepted now, else the record already stored.
  */
 export const ACCEPT_ONCE = `
-local prev = redis.call('GET', KEYS[1])
+local prev = redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]), 'NX', 'GET')
 if prev then return prev end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])
 return false
 `;
@@ -145,11 +149,8 @@ return false
  * Returns 'NEW', 'SAME' (a duplicate with the same content) or 'DIFFERENT' (same id, other content).
  */
 export const SEEN_ONCE = `
-local prev = redis.call('GET', KEYS[1])
-if not prev then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]))
-  return 'NEW'
-end
+local prev = redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]), 'NX', 'GET')
+if not prev then return 'NEW' end
 if prev == ARGV[2] then return 'SAME' end
 return 'DIFFERENT'
 `;
