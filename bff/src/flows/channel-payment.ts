@@ -68,11 +68,10 @@ export async function openChannelPayment(
     throw peerFailure(err);
   }
   // an out_trade_no that is the order number itself needs no reference: notifications and
-  // reconciliation look the order up by that number first (confirming.ts orderOfOutTradeNo)
-  await Promise.all([
-    created.outTradeNo === orderNo ? undefined : deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
-    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
-  ]);
+  // reconciliation look the order up by that number first (confirming.ts orderOfOutTradeNo).
+  // The channel's own reference (mix_trade_no …) is kept on the order's payment leg only: nothing
+  // looks an order up by it.
+  if (created.outTradeNo !== orderNo) await deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
   const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
