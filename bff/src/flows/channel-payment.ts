@@ -74,8 +74,10 @@ export async function openChannelPayment(
   if (created.outTradeNo !== orderNo) await deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
-  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
-  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
+  // the pay parameters for a repeated tap are stored by the same step (no SET of their own)
+  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order, { pay: JSON.stringify(created.payParams) });
+  // a step with nothing to do wrote nothing: the parameters then go under their own key, as before
+  if (!res.change) await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
   return { order: res.order, payment: created.payParams };
 }
 

@@ -37,8 +37,10 @@ export class RedisPayParams implements PayParamsStore {
   async put(orderNo: string, params: PayParams, ttlMs: number): Promise<void> {
     await this.redis.set(this.keys.vault('payparams', orderNo), JSON.stringify(params), 'PX', ttlMs);
   }
+  /** Stored beside the order by the step that records the payment (field `pay`, flows/channel-payment.ts),
+   * or, written before that, under their own key. Callers check the payment's expiry first. */
   async get(orderNo: string): Promise<PayParams | null> {
-    const raw = await this.redis.get(this.keys.vault('payparams', orderNo));
+    const raw = (await this.redis.hget(this.keys.order(orderNo), 'pay')) ?? (await this.redis.get(this.keys.vault('payparams', orderNo)));
     return raw ? (JSON.parse(raw) as PayParams) : null;
   }
 }

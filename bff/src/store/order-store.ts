@@ -60,7 +60,7 @@ export class OrderStore implements Orders {
   /** peer-call records not yet written, per order: one RPUSH for several (issue 14) */
   private readonly pendingCalls = new Map<string, CallBatch>();
 
-  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, calls: string[] = []): (string | number)[] {
+  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, calls: string[] = [], fields: Record<string, string> = {}): (string | number)[] {
     const shard = shardOf(order.orderNo);
     const k = this.keys;
     return [
@@ -68,7 +68,7 @@ export class OrderStore implements Orders {
       k.day(shard, dayOf(order.createdAt)), k.calls(order.orderNo),
       String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
       `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
-      ...jobArgs(shard, jobs, now), calls.length, ...calls,
+      ...jobArgs(shard, jobs, now), calls.length, ...calls, Object.keys(fields).length, ...Object.entries(fields).flat(),
     ];
   }
 
@@ -94,7 +94,7 @@ export class OrderStore implements Orders {
    * wrote it, tried first instead of reading it again; a newer stored version makes the step
    * refuse (version check), and the decision is re-run on a fresh read.
    */
-  async update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }> {
+  async update(orderNo: string, decide: Decision, known?: Order, fields?: Record<string, string>): Promise<{ order: Order; change: Change | null }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = attempt === 0 && known ? known : await this.get(orderNo);
       if (!current) throw new Error(`order ${orderNo} not found`);
@@ -103,7 +103,7 @@ export class OrderStore implements Orders {
       const next = { ...change.order, version: current.version + 1 };
       // the step that makes the order final carries the calls recorded so far (staff read them then)
       const batch = isFinal(next.state) ? this.takeCalls(orderNo) : undefined;
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), batch?.rows)).catch((err: unknown) => {
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), batch?.rows, fields)).catch((err: unknown) => {
         batch?.fail(err);
         throw err;
       });

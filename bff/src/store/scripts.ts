@@ -12,7 +12,9 @@
  * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
  *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
  *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs; then callCount and the
- *       peer-call records to append (one RPUSH; the list keeps its last 500)
+ *       peer-call records to append (one RPUSH; the list keeps its last 500); then the count of
+ *       extra order fields written by the same HSET (e.g. `pay`, the pay parameters) and their
+ *       name, value pairs
  * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
  */
 export const ORDER_WRITE = `
@@ -24,7 +26,13 @@ else
   if cur ~= expected then return 'CONFLICT' end
 end
 local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3], 's', newState)
+local n = tonumber(ARGV[10])
+local c = 11 + n * 2
+local nc = tonumber(ARGV[c] or '0')
+local e = c + 1 + nc
+local fields = {'v', ARGV[2], 'doc', ARGV[3], 's', newState}
+for i = 1, 2 * tonumber(ARGV[e] or '0') do fields[6 + i] = ARGV[e + i] end
+redis.call('HSET', KEYS[1], unpack(fields))
 local now = tonumber(ARGV[9])
 local newFinal, oldFinal = string.sub(ARGV[7], 1, 1) == '1', string.sub(ARGV[7], 2, 2) == '1'
 if oldState ~= newState then
@@ -45,7 +53,6 @@ elseif newFinal and not oldFinal then
 elseif oldFinal and not newFinal then
   redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
 end
-local n = tonumber(ARGV[10])
 for i = 0, n - 1 do
   local fields = ARGV[11 + i * 2]
   local due = tonumber(ARGV[12 + i * 2])
@@ -55,8 +62,6 @@ for i = 0, n - 1 do
     redis.call('ZADD', KEYS[3], due, fields)
   end
 end
-local c = 11 + n * 2
-local nc = tonumber(ARGV[c] or '0')
 if nc > 0 then
   if redis.call('RPUSH', KEYS[8], unpack(ARGV, c + 1, c + nc)) > 500 then redis.call('LTRIM', KEYS[8], -500, -1) end
 end
