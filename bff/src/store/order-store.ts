@@ -1,4 +1,4 @@
-import { chinaCompactDay, isFinal } from '@mip/shared';
+import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
@@ -30,6 +30,25 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
   return out;
 }
 
+const CALLS_FLUSH_MS = 1000;
+const CALLS_KEPT = 500;
+
+/** Peer-call records waiting to be written together, and the promise their writers get. */
+class CallBatch {
+  readonly rows: string[] = [];
+  timer?: NodeJS.Timeout;
+  done!: () => void;
+  fail!: (err: unknown) => void;
+  readonly written = new Promise<void>((resolve, reject) => {
+    this.done = resolve;
+    this.fail = reject;
+  });
+  /** settles when `other` does (its rows were moved into it) */
+  follow(other: CallBatch): void {
+    other.written.then(this.done, this.fail);
+  }
+}
+
 /**
  * Orders in Redis. Every change is one Lua step: compare the version, write the new document,
  * update the indexes and append the follow-up jobs to the shard's durable queue — all or nothing.
@@ -38,15 +57,18 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
 export class OrderStore implements Orders {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
 
-  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number): (string | number)[] {
+  /** peer-call records not yet written, per order: one RPUSH for several (issue 14) */
+  private readonly pendingCalls = new Map<string, CallBatch>();
+
+  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, calls: string[] = [], fields: Record<string, string> = {}): (string | number)[] {
     const shard = shardOf(order.orderNo);
     const k = this.keys;
     return [
       k.order(order.orderNo), k.jobs(shard), k.delayed(shard), k.states(shard), k.review(shard), k.open(shard),
-      k.day(shard, dayOf(order.createdAt)),
+      k.day(shard, dayOf(order.createdAt)), k.calls(order.orderNo),
       String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
       `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
-      ...jobArgs(shard, jobs, now),
+      ...jobArgs(shard, jobs, now), calls.length, ...calls, Object.keys(fields).length, ...Object.entries(fields).flat(),
     ];
   }
 
@@ -72,30 +94,82 @@ export class OrderStore implements Orders {
    * wrote it, tried first instead of reading it again; a newer stored version makes the step
    * refuse (version check), and the decision is re-run on a fresh read.
    */
-  async update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }> {
+  async update(orderNo: string, decide: Decision, known?: Order, fields?: Record<string, string>): Promise<{ order: Order; change: Change | null }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = attempt === 0 && known ? known : await this.get(orderNo);
       if (!current) throw new Error(`order ${orderNo} not found`);
       const change = decide(current);
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now()));
+      // the step that makes the order final carries the calls recorded so far (staff read them then)
+      const batch = isFinal(next.state) ? this.takeCalls(orderNo) : undefined;
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), batch?.rows, fields)).catch((err: unknown) => {
+        batch?.fail(err);
+        throw err;
+      });
       if (r === 'OK') {
+        batch?.done();
         if (next.state !== current.state) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
       }
+      if (batch) this.putBack(orderNo, batch);
       if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));
     }
     throw new ConcurrentUpdateError(orderNo);
   }
 
-  async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
+  /**
+   * Records a peer call. Calls are gathered per order and written together — by the step that
+   * makes the order final, else CALLS_FLUSH_MS after the first — so one flow costs one RPUSH, not
+   * one per call. Resolves when written (the log is best effort: callers only warn on failure).
+   */
+  appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
+    let batch = this.pendingCalls.get(orderNo);
+    if (!batch) {
+      batch = new CallBatch();
+      this.pendingCalls.set(orderNo, batch);
+      const timer = setTimeout(() => void this.flushCalls(orderNo).catch(() => undefined), CALLS_FLUSH_MS);
+      batch.timer = timer;
+    }
+    batch.rows.push(JSON.stringify(call));
+    return batch.written;
+  }
+
+  private takeCalls(orderNo: string): CallBatch | undefined {
+    const batch = this.pendingCalls.get(orderNo);
+    if (!batch) return undefined;
+    this.pendingCalls.delete(orderNo);
+    clearTimeout(batch.timer);
+    return batch;
+  }
+
+  /** a batch whose step lost a race goes back, ahead of calls recorded meanwhile */
+  private putBack(orderNo: string, batch: CallBatch): void {
+    const later = this.takeCalls(orderNo);
+    if (later) {
+      batch.rows.push(...later.rows);
+      later.follow(batch);
+    }
+    this.pendingCalls.set(orderNo, batch);
+    batch.timer = setTimeout(() => void this.flushCalls(orderNo).catch(() => undefined), CALLS_FLUSH_MS);
+  }
+
+  private async flushCalls(orderNo: string): Promise<void> {
+    const batch = this.takeCalls(orderNo);
+    if (!batch) return;
     const key = this.keys.calls(orderNo);
-    // one command per call; the log is cut back to its last 500 entries only once it is longer
-    if ((await this.redis.rpush(key, JSON.stringify(call))) > 500) await this.redis.ltrim(key, -500, -1);
+    try {
+      // the log is cut back to its last 500 entries only once it is longer
+      if ((await this.redis.rpush(key, ...batch.rows)) > CALLS_KEPT) await this.redis.ltrim(key, -CALLS_KEPT, -1);
+      batch.done();
+    } catch (err) {
+      batch.fail(err);
+      throw err;
+    }
   }
 
   async calls(orderNo: string): Promise<PeerCallRecord[]> {
+    await this.flushCalls(orderNo);
     const rows = await this.redis.lrange(this.keys.calls(orderNo), 0, -1);
     return rows.map((r) => JSON.parse(r) as PeerCallRecord);
   }
@@ -132,16 +206,35 @@ export class OrderStore implements Orders {
     return all.flat();
   }
 
+  /** Final states from the transition counters; open states from the open index (each order's `s`). */
   async countByState(): Promise<Record<string, number>> {
-    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
+    const [all, open] = await Promise.all([
+      Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s)))),
+      this.openStates(),
+    ]);
     const out: Record<string, number> = {};
+    const add = (state: string, n: number) => {
+      // counters of open states written before (plain or `old>new` of every step) are left aside
+      if (state && isFinal(state as Order['state'])) out[state] = (out[state] ?? 0) + n;
+    };
     // fields are transitions `old>new` (ORDER_WRITE), or plain per-state counts written before
     for (const h of all)
       for (const [k, v] of Object.entries(h)) {
         const [from, to] = k.includes('>') ? k.split('>') : ['', k];
-        out[to] = (out[to] ?? 0) + Number(v);
-        if (from) out[from] = (out[from] ?? 0) - Number(v);
+        add(to, Number(v));
+        add(from, -Number(v));
       }
+    for (const st of ORDER_STATES) if (!isFinal(st)) out[st] = 0; // every open state reported, 0 when none is in it
+    for (const st of open) out[st] += 1;
     return out;
+  }
+
+  /** the state of every open order (an order written before `s` existed: from its document) */
+  private async openStates(): Promise<string[]> {
+    const nos = await this.openOrderNos();
+    const states = await Promise.all(
+      nos.map(async (n) => (await this.redis.hget(this.keys.order(n), 's')) ?? (await this.get(n))?.state),
+    );
+    return states.filter((st): st is Order['state'] => !!st && !isFinal(st as Order['state']));
   }
 }
