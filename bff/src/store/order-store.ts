@@ -30,30 +30,7 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
   return out;
 }
 
-/**
- * 0: a call's record is written right after the call (calls recorded in the same tick, or pending
- * when the order's final step runs, share one RPUSH). Holding records longer (1 s was tried) saves
- * ~3 commands a flow but keeps staff's log in one process's memory, where a crash loses it, and
- * writes after the request has been answered.
- */
-const CALLS_FLUSH_MS = 0;
 const CALLS_KEPT = 500;
-
-/** Peer-call records waiting to be written together, and the promise their writers get. */
-class CallBatch {
-  readonly rows: string[] = [];
-  timer?: NodeJS.Timeout;
-  done!: () => void;
-  fail!: (err: unknown) => void;
-  readonly written = new Promise<void>((resolve, reject) => {
-    this.done = resolve;
-    this.fail = reject;
-  });
-  /** settles when `other` does (its rows were moved into it) */
-  follow(other: CallBatch): void {
-    other.written.then(this.done, this.fail);
-  }
-}
 
 /**
  * Orders in Redis. Every change is one Lua step: compare the version, write the new document,
@@ -62,9 +39,6 @@ class CallBatch {
  */
 export class OrderStore implements Orders {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
-
-  /** peer-call records not yet written, per order: one RPUSH for several (issue 14) */
-  private readonly pendingCalls = new Map<string, CallBatch>();
 
   private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, calls: string[] = [], fields: Record<string, string> = {}): (string | number)[] {
     const shard = shardOf(order.orderNo);
@@ -107,75 +81,28 @@ export class OrderStore implements Orders {
       const change = decide(current);
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
-      // the step that makes the order final carries the calls recorded so far (staff read them then)
-      const batch = isFinal(next.state) ? this.takeCalls(orderNo) : undefined;
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), batch?.rows, fields)).catch((err: unknown) => {
-        batch?.fail(err);
-        throw err;
-      });
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), [], fields));
       if (r === 'OK') {
-        batch?.done();
         if (next.state !== current.state) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
       }
-      if (batch) this.putBack(orderNo, batch);
       if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));
     }
     throw new ConcurrentUpdateError(orderNo);
   }
 
   /**
-   * Records a peer call: written on the next turn of the event loop, together with any other call
-   * of the order recorded meanwhile, or by the step that makes the order final when that comes
-   * first. Resolves when written (the log is best effort: callers only warn on failure).
+   * Records a peer call: one RPUSH right after the call (the list is cut back to its last 500
+   * entries only once it is longer). Best effort: callers only warn on failure. Holding records to
+   * write several at once was tried and dropped: it kept staff's log in one process's memory and
+   * left orders stuck in CI runs.
    */
-  appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
-    let batch = this.pendingCalls.get(orderNo);
-    if (!batch) {
-      batch = new CallBatch();
-      this.pendingCalls.set(orderNo, batch);
-      const timer = setTimeout(() => void this.flushCalls(orderNo).catch(() => undefined), CALLS_FLUSH_MS);
-      batch.timer = timer;
-    }
-    batch.rows.push(JSON.stringify(call));
-    return batch.written;
-  }
-
-  private takeCalls(orderNo: string): CallBatch | undefined {
-    const batch = this.pendingCalls.get(orderNo);
-    if (!batch) return undefined;
-    this.pendingCalls.delete(orderNo);
-    clearTimeout(batch.timer);
-    return batch;
-  }
-
-  /** a batch whose step lost a race goes back, ahead of calls recorded meanwhile */
-  private putBack(orderNo: string, batch: CallBatch): void {
-    const later = this.takeCalls(orderNo);
-    if (later) {
-      batch.rows.push(...later.rows);
-      later.follow(batch);
-    }
-    this.pendingCalls.set(orderNo, batch);
-    batch.timer = setTimeout(() => void this.flushCalls(orderNo).catch(() => undefined), CALLS_FLUSH_MS);
-  }
-
-  private async flushCalls(orderNo: string): Promise<void> {
-    const batch = this.takeCalls(orderNo);
-    if (!batch) return;
+  async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
     const key = this.keys.calls(orderNo);
-    try {
-      // the log is cut back to its last 500 entries only once it is longer
-      if ((await this.redis.rpush(key, ...batch.rows)) > CALLS_KEPT) await this.redis.ltrim(key, -CALLS_KEPT, -1);
-      batch.done();
-    } catch (err) {
-      batch.fail(err);
-      throw err;
-    }
+    if ((await this.redis.rpush(key, JSON.stringify(call))) > CALLS_KEPT) await this.redis.ltrim(key, -CALLS_KEPT, -1);
   }
 
   async calls(orderNo: string): Promise<PeerCallRecord[]> {
-    await this.flushCalls(orderNo);
     const rows = await this.redis.lrange(this.keys.calls(orderNo), 0, -1);
     return rows.map((r) => JSON.parse(r) as PeerCallRecord);
   }
