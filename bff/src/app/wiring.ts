@@ -34,9 +34,8 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDep
   const pii = new PiiCipher(config.security.piiKey);
   // what the cashier's query (6301) needs of an order: its payToken and the patient
   const cashierLookup = async (outTradeNo: string) => {
-    // the out_trade_no is the order number itself, or a stored reference (flows/channel-payment.ts)
-    const refNo = async () => orders.byRef('cashier-out', outTradeNo);
-    const o = (await orders.get(outTradeNo)) ?? (await refNo().then((n) => (n ? orders.get(n) : null)));
+    const orderNo = await orders.byRef('cashier-out', outTradeNo);
+    const o = orderNo ? await orders.get(orderNo) : null;
     return o?.national ? { payOrdId: o.national.payOrdId, payToken: o.national.payToken, identity: pii.open(o.piiSealed) } : null;
   };
   return {

@@ -75,17 +75,14 @@ export async function openChannelPayment(
     if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
-  // an out_trade_no that is the order number itself needs no reference: notifications and
-  // reconciliation look the order up by that number first (confirming.ts orderOfOutTradeNo).
-  // The channel's own reference (mix_trade_no …) is kept on the order's payment leg only: nothing
-  // looks an order up by it.
-  if (created.outTradeNo !== orderNo) await deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo);
+  await Promise.all([
+    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
+    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
+  ]);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
-  // the pay parameters for a repeated tap are stored by the same step (no SET of their own)
-  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order, { pay: JSON.stringify(created.payParams) });
-  // a step with nothing to do wrote nothing: the parameters then go under their own key, as before
-  if (!res.change) await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
+  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
+  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
   return { order: res.order, payment: created.payParams };
 }
 

@@ -80,7 +80,8 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
     deps.log.warn({ channel }, 'channel notification with a malformed order number or amount');
     return adapter.ackNotification(false, 'BAD_REQUEST');
   }
-  const order = await orderOfOutTradeNo(deps.orders, channel, n.outTradeNo);
+  const orderNo = (await deps.orders.byRef(`${channel}-out`, n.outTradeNo)) ?? null;
+  const order = orderNo ? await deps.orders.get(orderNo) : null;
   if (!order) {
     deps.log.error({ channel, outTradeNo: n.outTradeNo }, 'channel notification for an unknown order');
     return adapter.ackNotification(false, 'ORDER_NOT_FOUND');
@@ -189,13 +190,4 @@ export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: 
   // MIX_PAY_USER_PAYING stays pending); after that its expiry job cancels it and polling stops.
   if (attempt >= 12 && Date.parse(order.payment.expiresAt) < deps.now().getTime()) return 'done';
   return { retryInMs: backoffMs(attempt, 15_000, 5 * 60_000) };
-}
-
-/** The order a channel's out_trade_no names: the order number itself (no reference stored,
- * channel-payment.ts), else the stored reference. One read in the usual case. */
-export async function orderOfOutTradeNo(orders: Pick<Deps['orders'], 'get' | 'byRef'>, channel: string, outTradeNo: string): Promise<Order | null> {
-  const own = await orders.get(outTradeNo);
-  if (own) return own;
-  const orderNo = await orders.byRef(`${channel}-out`, outTradeNo);
-  return orderNo ? orders.get(orderNo) : null;
 }

@@ -33,8 +33,8 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
 
-  // a held authorization that does not fit this order (亲情付 or not) stays held, unspent
-  const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo, (held) => authorizationMisfit(order, held));
+  await assertAuthorizationFits(deps, s, order);
+  const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
   if (!auth) throw new DomainError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
@@ -46,4 +46,12 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
 
   if (order.state !== 'awaiting_payment') throw new DomainError('ORDER_STATE_CONFLICT');
   return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, notifyWindowMs(deps, s.channel));
+}
+
+/** A held authorization that does not fit this order (亲情付 or not) stays held, unspent. */
+async function assertAuthorizationFits(deps: Pick<Deps, 'vault'>, s: PatientSession, order: Order): Promise<void> {
+  if (await deps.vault.forOrder(order.orderNo)) return; // already bound to this order
+  const held = await deps.vault.peek(s.ownerKey);
+  const misfit = held ? authorizationMisfit(order, held) : undefined;
+  if (misfit) throw misfit;
 }

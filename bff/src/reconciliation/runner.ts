@@ -78,8 +78,7 @@ async function ordersOfRows(deps: ReconDeps, bills: ChannelBill[], known: Order[
   const have = new Set(known.flatMap((o) => (o.payment ? [`${o.payment.channel}|${o.payment.outTradeNo}`] : [])));
   const wanted = new Map<string, { channel: ChannelName; outTradeNo: string }>();
   for (const b of bills) for (const r of b.rows ?? []) if (!have.has(`${b.channel}|${r.outTradeNo}`)) wanted.set(`${b.channel}|${r.outTradeNo}`, { channel: b.channel, outTradeNo: r.outTradeNo });
-  // no stored reference: the out_trade_no is the order number itself (channel-payment.ts)
-  const nos = await Promise.all([...wanted.values()].map(async (w) => (await deps.orders.byRef(`${w.channel}-out`, w.outTradeNo)) ?? w.outTradeNo));
+  const nos = await Promise.all([...wanted.values()].map((w) => deps.orders.byRef(`${w.channel}-out`, w.outTradeNo)));
   return getOrders(deps, nos.filter((n): n is string => !!n));
 }
 

@@ -51,25 +51,14 @@ export class PayAuthVault implements PayAuthorizations {
     return { state: 'expired', expiresAt: last.expiresAt, familyPay: last.familyPay };
   }
 
-  /**
-   * Moves the patient's authorization to the order, atomically (GETDEL), or reuses the order's.
-   * `misfit`: an authorization that does not fit the order is put back, unspent (unless a newer
-   * one was held meanwhile), and its error thrown — checked on the taken value, so no read before.
-   */
-  async bindToOrder(ownerKey: string, orderNo: string, misfit?: (held: HeldAuthorization) => Error | undefined): Promise<HeldAuthorization | null> {
+  /** Moves the patient's authorization to the order, atomically (GETDEL), or reuses the order's. */
+  async bindToOrder(ownerKey: string, orderNo: string): Promise<HeldAuthorization | null> {
     const orderKey = this.keys.vault('payauth-order', orderNo);
     const bound = await this.redis.get(orderKey);
     if (bound) return JSON.parse(bound) as HeldAuthorization;
-    const heldKey = this.keys.vault('payauth', ownerKey);
-    const raw = await this.redis.getdel(heldKey);
+    const raw = await this.redis.getdel(this.keys.vault('payauth', ownerKey));
     if (!raw) return null;
     const a = JSON.parse(raw) as HeldAuthorization;
-    const unfit = misfit?.(a);
-    if (unfit) {
-      const leftMs = Date.parse(a.expiresAt) - Date.now();
-      if (leftMs > 0) await this.redis.set(heldKey, raw, 'PX', leftMs, 'NX');
-      throw unfit;
-    }
     const ttl = Math.floor((Date.parse(a.expiresAt) - Date.now()) / 1000);
     if (ttl <= 0) return null;
     const last: LastAuthorization = { expiresAt: a.expiresAt, familyPay: a.payer?.familyPay === true, usedFor: orderNo };

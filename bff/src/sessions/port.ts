@@ -44,9 +44,8 @@ export interface PayAuthorizations {
   hold(ownerKey: string, a: HeldAuthorization, ttlSeconds: number): Promise<number>;
   peek(ownerKey: string): Promise<HeldAuthorization | null>;
   status(ownerKey: string): Promise<AuthorizationStatus>;
-  /** takes the patient's held authorization for the order (null when none is held); one that
-   * `misfit` refuses stays held and its error is thrown */
-  bindToOrder(ownerKey: string, orderNo: string, misfit?: (held: HeldAuthorization) => Error | undefined): Promise<HeldAuthorization | null>;
+  /** takes the patient's held authorization for the order (null when none is held) */
+  bindToOrder(ownerKey: string, orderNo: string): Promise<HeldAuthorization | null>;
   forOrder(orderNo: string): Promise<HeldAuthorization | null>;
   dropOrder(orderNo: string): Promise<void>;
 }

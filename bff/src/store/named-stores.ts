@@ -37,10 +37,8 @@ export class RedisPayParams implements PayParamsStore {
   async put(orderNo: string, params: PayParams, ttlMs: number): Promise<void> {
     await this.redis.set(this.keys.vault('payparams', orderNo), JSON.stringify(params), 'PX', ttlMs);
   }
-  /** Stored beside the order by the step that records the payment (field `pay`, flows/channel-payment.ts),
-   * or, written before that, under their own key. Callers check the payment's expiry first. */
   async get(orderNo: string): Promise<PayParams | null> {
-    const raw = (await this.redis.hget(this.keys.order(orderNo), 'pay')) ?? (await this.redis.get(this.keys.vault('payparams', orderNo)));
+    const raw = await this.redis.get(this.keys.vault('payparams', orderNo));
     return raw ? (JSON.parse(raw) as PayParams) : null;
   }
 }
@@ -67,27 +65,15 @@ export class RedisMessageRecords<R> implements MessageRecords<R> {
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
-/** a lease released this long before its end is surely still ours: a plain DEL (1 command, not 3) */
-const RELEASE_MARGIN_MS = 2000;
-
 export class RedisLocks implements Locks {
-  /** token → when its lease ends (this process's clock, taken before the SET) */
-  private readonly leases = new Map<string, number>();
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async acquire(name: string, ttlMs: number): Promise<string | null> {
     const token = crypto.randomBytes(8).toString('hex');
-    const ends = Date.now() + ttlMs;
-    if ((await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) !== 'OK') return null;
-    this.leases.set(token, ends);
-    return token;
+    return (await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
   }
   async release(name: string, token: string): Promise<void> {
-    const ends = this.leases.get(token);
-    this.leases.delete(token);
-    // nobody else can hold the key while our lease runs; after that, compare-and-delete
-    if (ends !== undefined && Date.now() < ends - RELEASE_MARGIN_MS) await this.redis.del(this.keys.lock(name));
-    else await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
+    await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
   }
 }
 

@@ -1,4 +1,4 @@
-import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
+import { chinaCompactDay, isFinal } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
@@ -30,8 +30,6 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
   return out;
 }
 
-const CALLS_KEPT = 500;
-
 /**
  * Orders in Redis. Every change is one Lua step: compare the version, write the new document,
  * update the indexes and append the follow-up jobs to the shard's durable queue — all or nothing.
@@ -40,15 +38,15 @@ const CALLS_KEPT = 500;
 export class OrderStore implements Orders {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
 
-  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, calls: string[] = [], fields: Record<string, string> = {}): (string | number)[] {
+  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number): (string | number)[] {
     const shard = shardOf(order.orderNo);
     const k = this.keys;
     return [
       k.order(order.orderNo), k.jobs(shard), k.delayed(shard), k.states(shard), k.review(shard), k.open(shard),
-      k.day(shard, dayOf(order.createdAt)), k.calls(order.orderNo),
+      k.day(shard, dayOf(order.createdAt)),
       String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
       `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
-      ...jobArgs(shard, jobs, now), calls.length, ...calls, Object.keys(fields).length, ...Object.entries(fields).flat(),
+      ...jobArgs(shard, jobs, now),
     ];
   }
 
@@ -74,14 +72,14 @@ export class OrderStore implements Orders {
    * wrote it, tried first instead of reading it again; a newer stored version makes the step
    * refuse (version check), and the decision is re-run on a fresh read.
    */
-  async update(orderNo: string, decide: Decision, known?: Order, fields?: Record<string, string>): Promise<{ order: Order; change: Change | null }> {
+  async update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = attempt === 0 && known ? known : await this.get(orderNo);
       if (!current) throw new Error(`order ${orderNo} not found`);
       const change = decide(current);
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), [], fields));
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now()));
       if (r === 'OK') {
         if (next.state !== current.state) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
@@ -91,15 +89,10 @@ export class OrderStore implements Orders {
     throw new ConcurrentUpdateError(orderNo);
   }
 
-  /**
-   * Records a peer call: one RPUSH right after the call (the list is cut back to its last 500
-   * entries only once it is longer). Best effort: callers only warn on failure. Holding records to
-   * write several at once was tried and dropped: it kept staff's log in one process's memory and
-   * left orders stuck in CI runs.
-   */
   async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
     const key = this.keys.calls(orderNo);
-    if ((await this.redis.rpush(key, JSON.stringify(call))) > CALLS_KEPT) await this.redis.ltrim(key, -CALLS_KEPT, -1);
+    // one command per call; the log is cut back to its last 500 entries only once it is longer
+    if ((await this.redis.rpush(key, JSON.stringify(call))) > 500) await this.redis.ltrim(key, -500, -1);
   }
 
   async calls(orderNo: string): Promise<PeerCallRecord[]> {
@@ -139,35 +132,16 @@ export class OrderStore implements Orders {
     return all.flat();
   }
 
-  /** Final states from the transition counters; open states from the open index (each order's `s`). */
   async countByState(): Promise<Record<string, number>> {
-    const [all, open] = await Promise.all([
-      Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s)))),
-      this.openStates(),
-    ]);
+    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
     const out: Record<string, number> = {};
-    const add = (state: string, n: number) => {
-      // counters of open states written before (plain or `old>new` of every step) are left aside
-      if (state && isFinal(state as Order['state'])) out[state] = (out[state] ?? 0) + n;
-    };
     // fields are transitions `old>new` (ORDER_WRITE), or plain per-state counts written before
     for (const h of all)
       for (const [k, v] of Object.entries(h)) {
         const [from, to] = k.includes('>') ? k.split('>') : ['', k];
-        add(to, Number(v));
-        add(from, -Number(v));
+        out[to] = (out[to] ?? 0) + Number(v);
+        if (from) out[from] = (out[from] ?? 0) - Number(v);
       }
-    for (const st of ORDER_STATES) if (!isFinal(st)) out[st] = 0; // every open state reported, 0 when none is in it
-    for (const st of open) out[st] += 1;
     return out;
-  }
-
-  /** the state of every open order (an order written before `s` existed: from its document) */
-  private async openStates(): Promise<string[]> {
-    const nos = await this.openOrderNos();
-    const states = await Promise.all(
-      nos.map(async (n) => (await this.redis.hget(this.keys.order(n), 's')) ?? (await this.get(n))?.state),
-    );
-    return states.filter((st): st is Order['state'] => !!st && !isFinal(st as Order['state']));
   }
 }

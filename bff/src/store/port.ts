@@ -39,9 +39,8 @@ export interface Orders {
   create(order: Order, jobs?: Job[]): Promise<void>;
   get(orderNo: string): Promise<Order | null>;
   getMany(orderNos: string[]): Promise<Order[]>;
-  /** `known`: the order the caller already holds, so the step need not read it again (its version is checked);
-   * `fields`: stored beside the order by the same step (e.g. `pay`, the pay parameters: PayParamsStore) */
-  update(orderNo: string, decide: Decision, known?: Order, fields?: Record<string, string>): Promise<{ order: Order; change: Change | null }>;
+  /** `known`: the order the caller already holds, so the step need not read it again (its version is checked) */
+  update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }>;
   appendCall(orderNo: string, call: PeerCallRecord): Promise<void>;
   /** an outside reference (a channel's trade number, the centre's payOrdId …) to the order's number */
   setRef(kind: string, ref: string, orderNo: string): Promise<void>;

@@ -17,7 +17,7 @@ export interface ScriptCommands {
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
 
 function defineScripts(r: Redis | Cluster): RedisClient {
-  r.defineCommand('orderWrite', { numberOfKeys: 8, lua: ORDER_WRITE });
+  r.defineCommand('orderWrite', { numberOfKeys: 7, lua: ORDER_WRITE });
   r.defineCommand('moveDue', { numberOfKeys: 2, lua: MOVE_DUE });
   r.defineCommand('jobSettle', { numberOfKeys: 3, lua: JOB_SETTLE });
   r.defineCommand('jobKeep', { numberOfKeys: 1, lua: JOB_KEEP });

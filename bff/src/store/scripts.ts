@@ -4,17 +4,12 @@
 
 /**
  * Writes an order version and its follow-up jobs, or nothing. The indexes are touched only when
- * the order enters or leaves them. The order's state is kept beside its document (field `s`, the
- * same HSET), so open orders are counted from the open index; the states hash counts only
- * transitions into, out of or between final states (`old>new` with the open side left empty, one
- * HINCRBY; store/order-store.ts countByState).
- * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset, calls list
+ * the order enters or leaves them; the states hash counts transitions (`old>new`, one HINCRBY;
+ * store/order-store.ts countByState sums them per state).
+ * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset
  * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
  *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
- *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs; then callCount and the
- *       peer-call records to append (one RPUSH; the list keeps its last 500); then the count of
- *       extra order fields written by the same HSET (e.g. `pay`, the pay parameters) and their
- *       name, value pairs
+ *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs
  * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
  */
 export const ORDER_WRITE = `
@@ -25,20 +20,12 @@ if expected == '0' then
 else
   if cur ~= expected then return 'CONFLICT' end
 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
 local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
-local n = tonumber(ARGV[10])
-local c = 11 + n * 2
-local nc = tonumber(ARGV[c] or '0')
-local e = c + 1 + nc
-local fields = {'v', ARGV[2], 'doc', ARGV[3], 's', newState}
-for i = 1, 2 * tonumber(ARGV[e] or '0') do fields[6 + i] = ARGV[e + i] end
-redis.call('HSET', KEYS[1], unpack(fields))
 local now = tonumber(ARGV[9])
 local newFinal, oldFinal = string.sub(ARGV[7], 1, 1) == '1', string.sub(ARGV[7], 2, 2) == '1'
 if oldState ~= newState then
-  if newFinal or oldFinal then
-    redis.call('HINCRBY', KEYS[4], (oldFinal and oldState or '') .. '>' .. (newFinal and newState or ''), 1)
-  end
+  redis.call('HINCRBY', KEYS[4], oldState .. '>' .. newState, 1)
   if newState == 'manual_review' then
     redis.call('ZADD', KEYS[5], now, orderNo)
   elseif oldState == 'manual_review' then
@@ -53,6 +40,7 @@ elseif newFinal and not oldFinal then
 elseif oldFinal and not newFinal then
   redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
 end
+local n = tonumber(ARGV[10])
 for i = 0, n - 1 do
   local fields = ARGV[11 + i * 2]
   local due = tonumber(ARGV[12 + i * 2])
@@ -61,9 +49,6 @@ for i = 0, n - 1 do
   else
     redis.call('ZADD', KEYS[3], due, fields)
   end
-end
-if nc > 0 then
-  if redis.call('RPUSH', KEYS[8], unpack(ARGV, c + 1, c + nc)) > 500 then redis.call('LTRIM', KEYS[8], -500, -1) end
 end
 return 'OK'
 `;
@@ -137,14 +122,14 @@ return n
 `;
 
 /**
- * Accepts an inbound event once: its record and its job, or nothing (SET NX GET: one command
- * reads and claims, Redis ≥ 7.0).
+ * Accepts an inbound event once: its record and its job, or nothing.
  * KEYS: record key, jobs stream (of the record's shard); ARGV: record, ttlSeconds, job fields.
  * Returns nil when accepted now, else the record already stored.
  */
 export const ACCEPT_ONCE = `
-local prev = redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]), 'NX', 'GET')
+local prev = redis.call('GET', KEYS[1])
 if prev then return prev end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])
 return false
 `;
@@ -154,8 +139,11 @@ return false
  * Returns 'NEW', 'SAME' (a duplicate with the same content) or 'DIFFERENT' (same id, other content).
  */
 export const SEEN_ONCE = `
-local prev = redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]), 'NX', 'GET')
-if not prev then return 'NEW' end
+local prev = redis.call('GET', KEYS[1])
+if not prev then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]))
+  return 'NEW'
+end
 if prev == ARGV[2] then return 'SAME' end
 return 'DIFFERENT'
 `;
