@@ -96,6 +96,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     const bffCpuBefore = procCpu(bffPid);
     const redis = new Redis(stack.redis.url);
     await redis.config('RESETSTAT');
+    const monitor = await monitorRedis(stack.redis.url);
     const profiling = profileTimedPhase(bffPid);
     let next = 0;
     let done = 0;
@@ -150,6 +151,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     cpu.benchClient = Math.round(((b.user + b.system) / 1e6) * 100) / 100;
     const bffCpuPerFlow = cpuMsPer(bffCpuBefore, procCpu(bffPid), done);
     await profiling.stop();
+    await monitor.stop();
     const redisCommands = commandsPerFlow(await redis.info('commandstats'), done);
     const counts = countersPerFlow(countersBefore, await readBffCounters(stack.urls.bff), done);
     const closedLatency = bffAddedLatency(samples);
@@ -221,6 +223,16 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     if (process.env.KEEP_STACK) process.stderr.write(`stack kept in ${dir}\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** BENCH_REDIS_MONITOR=file: every Redis command of the closed loop, one a line (MONITOR), to see which step issues what */
+async function monitorRedis(url: string): Promise<{ stop(): Promise<void> }> {
+  const file = process.env.BENCH_REDIS_MONITOR;
+  if (!file) return { stop: async () => undefined };
+  const out = fs.createWriteStream(file);
+  const m = await new Redis(url).monitor();
+  m.on('monitor', (time: string, args: string[]) => out.write(`${time} ${args.map((a) => (a.length > 60 ? a.slice(0, 60) + '…' : a)).join(' ')}\n`));
+  return { stop: async () => { m.disconnect(); await new Promise((r) => out.end(r)); } };
 }
 
 /** utime + stime of a process in seconds, from /proc (Linux). */
