@@ -4,6 +4,9 @@ import { OrderStore } from '../../bff/src/store/order-store';
 import { orderFixture } from '../../bff/src/domain/fixtures';
 import { onCashReport, onSettlementReport, type SettlementPolicy } from '../../bff/src/domain/settlement';
 import { testOrderStore, type TestOrderStore } from '../support/redis';
+import { job } from '../../bff/src/domain/jobs';
+import { onCancelled } from '../../bff/src/domain/payment';
+import { RedisPayParams } from '../../bff/src/store/named-stores';
 
 const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
 const amounts = { totalFen: 10_000, fundFen: 6_000, acctFen: 1_500, cashFen: 2_500 };
@@ -53,6 +56,42 @@ describe('orders in Redis', () => {
     expect(await store.reviewOrderNos()).toContain('O2611231000000REVIEW');
     const counts = await store.countByState();
     expect(counts.manual_review).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts open orders by their state and finished ones by their entry into a final state', async () => {
+    const counting = new OrderStore(client, new Keys('count:'));
+    await counting.create(orderFixture({ orderNo: 'O2611231000000COUNT1' }));
+    await counting.create(orderFixture({ orderNo: 'O2611231000000COUNT2' }));
+    await counting.update('O2611231000000COUNT2', (o) => onCancelled(o, '患者取消', 'patient', new Date()));
+    const counts = await counting.countByState();
+    expect(counts).toMatchObject({ awaiting_payment: 1, cancelled: 1, paid: 0, completed: 0 });
+    // one HINCRBY, for the entry into a final state only
+    expect(await client.hgetall(new Keys('count:').states(shardOf('O2611231000000COUNT2')))).toEqual({ 'awaiting_payment>cancelled': '1' });
+  });
+
+  it('takes the expiry and the first polls off the schedule in the step that leaves the unpaid states', async () => {
+    const orderNo = 'O2611231000000CANCEL';
+    const later = { delayMs: 60_000, attempt: 1 };
+    await store.create(orderFixture({ orderNo }), [job('order.expire', orderNo, later), job('settlement.poll', orderNo, later), job('payment.poll', orderNo, later)]);
+    const scheduled = async () => (await client.zrange(keys.delayed(shardOf(orderNo)), '0', '-1')).filter((m) => m.includes(orderNo)).map((m) => (JSON.parse(m) as { type: string }).type);
+    expect((await scheduled()).sort()).toEqual(['order.expire', 'payment.poll', 'settlement.poll']);
+    await store.update(orderNo, (o) => onCashReport(o, { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, new Date()));
+    expect(await scheduled()).toHaveLength(3); // still awaiting the centre: an unpaid state
+    await store.update(orderNo, (o) => onSettlementReport(o, { source: 'notify_6302', payOrdId: 'ORD1', ordStas: '6', amounts }, policy, new Date()));
+    expect((await store.get(orderNo))?.state).toBe('paid');
+    expect(await scheduled()).toEqual([]);
+  });
+
+  it('keeps the pay parameters beside the order and hands them out only within the pay window', async () => {
+    const orderNo = 'O2611231000000PAYPRM';
+    let now = new Date('2026-12-06T10:00:00Z');
+    const params = new RedisPayParams(client, keys, () => now);
+    await store.create(orderFixture({ orderNo }));
+    const payment = { channel: 'wechat' as const, mixTradeNo: 'MIX1', timeStamp: '1', nonceStr: 'n', package: 'p', signType: 'RSA' as const, paySign: 's' };
+    await store.update(orderNo, (o) => ({ order: { ...o, updatedAt: now.toISOString() }, jobs: [] }), undefined, { payParams: { params: payment, expiresAt: '2026-12-06T10:30:00Z' } });
+    expect(await params.get(orderNo)).toEqual(payment);
+    now = new Date('2026-12-06T10:30:00Z');
+    expect(await params.get(orderNo)).toBeNull();
   });
 
   it('keeps an acknowledged order across a Redis crash and restart (AOF)', async () => {

@@ -60,7 +60,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDep
     waiters: new OrderWaiters(() => duplicateClient(redis), orderEventsChannel(keys)),
     now,
     idempotency: new RedisIdempotencyClaims(redis, keys),
-    payParams: new RedisPayParams(redis, keys),
+    payParams: new RedisPayParams(redis, keys, now),
     messages: new RedisMessageRecords(redis, keys),
     locks: new RedisLocks(redis, keys),
     refundDays: new RedisRefundDayIndex(redis, keys),

@@ -1,5 +1,5 @@
 import { canTransition, type OrderState } from '@mip/shared';
-import type { Job } from './jobs';
+import { job, type Job } from './jobs';
 import { TIMELINE_LIMIT, type Order, type TimelineEntry } from './order';
 
 /**
@@ -12,6 +12,21 @@ export interface Change {
   jobs: Job[];
   /** the state transition this change makes, if any (for metrics and tests) */
   transition?: { from: OrderState; to: OrderState };
+  /** delayed jobs this change makes pointless, taken off the schedule in the same step (see UNPAID_STATES) */
+  cancels?: Job[];
+}
+
+/**
+ * The states an unpaid order waits in. Once an order has left them it never comes back
+ * (shared ORDER_TRANSITIONS), so its expiry (order.expire) and its first polls (settlement.poll,
+ * payment.poll — they end at once on an order past these states, flows/confirming.ts and
+ * flows/cancelling.ts) have nothing left to do: the step that leaves takes them off the
+ * schedule instead of leaving each to fire, read the order and end (issue 14).
+ */
+export const UNPAID_STATES: readonly OrderState[] = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
+
+function pointlessOnceLeft(orderNo: string): Job[] {
+  return [job('order.expire', orderNo, { attempt: 1 }), job('settlement.poll', orderNo, { attempt: 1 }), job('payment.poll', orderNo, { attempt: 1 })];
 }
 
 export class TransitionError extends Error {
@@ -65,7 +80,10 @@ export class Draft {
   done(): Change {
     this.order.updatedAt = this.iso;
     const change: Change = { order: this.order, jobs: this.jobs };
-    if (this.order.state !== this.from) change.transition = { from: this.from, to: this.order.state };
+    if (this.order.state !== this.from) {
+      change.transition = { from: this.from, to: this.order.state };
+      if (UNPAID_STATES.includes(this.from) && !UNPAID_STATES.includes(this.order.state)) change.cancels = pointlessOnceLeft(this.order.orderNo);
+    }
     return change;
   }
 }

@@ -75,14 +75,15 @@ export async function openChannelPayment(
     if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
+  // the channel's notification names our out_trade_no: a reference only when it is not the order number itself
   await Promise.all([
-    deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo),
+    created.outTradeNo !== orderNo ? deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo) : undefined,
     deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
   ]);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
-  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order);
-  await deps.payParams.put(orderNo, created.payParams, Math.max(1000, Date.parse(expiresAt) - deps.now().getTime()));
+  // the pay parameters a repeated tap gets again are written with the step, until the pay window closes
+  const res = await deps.orders.update(orderNo, (o) => created_(o, leg, pollAfterMs, deps.now()), order, { payParams: { params: created.payParams, expiresAt } });
   return { order: res.order, payment: created.payParams };
 }
 

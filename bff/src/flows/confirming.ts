@@ -32,6 +32,11 @@ function refused6302(n: Extract<CentreNotification, { kind: 'refused' }>): Ack {
   return { status: 400, body: { code, message: n.message ?? 'notification refused', detail: n.detail } };
 }
 
+async function orderByRef(deps: Pick<Deps, 'orders'>, kind: string, ref: string): Promise<Order | null> {
+  const orderNo = await deps.orders.byRef(kind, ref);
+  return orderNo ? deps.orders.get(orderNo) : null;
+}
+
 /** What the patient's status queries (6301, the channel's query) use. */
 export type QueryDeps = Pick<Deps, 'channels' | 'centre' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
 export type ConfirmingDeps = QueryDeps & Pick<Deps, 'locks'>;
@@ -80,8 +85,9 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
     deps.log.warn({ channel }, 'channel notification with a malformed order number or amount');
     return adapter.ackNotification(false, 'BAD_REQUEST');
   }
-  const orderNo = (await deps.orders.byRef(`${channel}-out`, n.outTradeNo)) ?? null;
-  const order = orderNo ? await deps.orders.get(orderNo) : null;
+  // our out_trade_no is the order number unless a reference says otherwise (flows/channel-payment.ts)
+  const direct = await deps.orders.get(n.outTradeNo);
+  const order = direct && (!direct.payment || direct.payment.outTradeNo === n.outTradeNo) ? direct : await orderByRef(deps, `${channel}-out`, n.outTradeNo);
   if (!order) {
     deps.log.error({ channel, outTradeNo: n.outTradeNo }, 'channel notification for an unknown order');
     return adapter.ackNotification(false, 'ORDER_NOT_FOUND');

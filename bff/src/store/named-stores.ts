@@ -9,7 +9,8 @@ import type { RedisClient } from './redis';
 import type { Job } from '../domain/jobs';
 import { shardOf } from './keys';
 import { jobFields } from './queue';
-import type { IdempotencyClaims, Locks, MessageRecords, PayParamsStore, RefundDayIndex } from './port';
+import type { IdempotencyClaims, Locks, MessageRecords, PayParamsStore, RefundDayIndex, StoredPayParams } from './port';
+import { PAY_PARAMS_FIELD } from './order-store';
 
 export class RedisIdempotencyClaims implements IdempotencyClaims {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
@@ -32,14 +33,14 @@ export class RedisIdempotencyClaims implements IdempotencyClaims {
 }
 
 export class RedisPayParams implements PayParamsStore {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly now: () => Date = () => new Date()) {}
 
-  async put(orderNo: string, params: PayParams, ttlMs: number): Promise<void> {
-    await this.redis.set(this.keys.vault('payparams', orderNo), JSON.stringify(params), 'PX', ttlMs);
-  }
+  /** beside the order document (order-store.ts PAY_PARAMS_FIELD), written by the channel-order step; none past the pay window */
   async get(orderNo: string): Promise<PayParams | null> {
-    const raw = await this.redis.get(this.keys.vault('payparams', orderNo));
-    return raw ? (JSON.parse(raw) as PayParams) : null;
+    const raw = await this.redis.hget(this.keys.order(orderNo), PAY_PARAMS_FIELD);
+    if (!raw) return null;
+    const kept = JSON.parse(raw) as StoredPayParams;
+    return Date.parse(kept.expiresAt) > this.now().getTime() ? kept.params : null;
   }
 }
 
@@ -66,14 +67,27 @@ export class RedisMessageRecords<R> implements MessageRecords<R> {
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export class RedisLocks implements Locks {
+  /** the leases this process holds: token → (monotonic time before the SET was sent, ttl) */
+  private readonly held = new Map<string, { since: number; ttlMs: number }>();
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async acquire(name: string, ttlMs: number): Promise<string | null> {
     const token = crypto.randomBytes(8).toString('hex');
-    return (await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
+    const since = performance.now();
+    if ((await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) !== 'OK') return null;
+    this.held.set(token, { since, ttlMs });
+    return token;
   }
+  /**
+   * Gives the lease back. Within the first half of its life it is certainly still ours (Redis
+   * started its expiry after our clock did), so a plain DEL; later, compare-and-delete. A lease
+   * only keeps two taps from racing — correctness rests on the versioned steps (flows/lock.ts).
+   */
   async release(name: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
+    const h = this.held.get(token);
+    this.held.delete(token);
+    if (h && performance.now() - h.since < h.ttlMs / 2) await this.redis.del(this.keys.lock(name));
+    else await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
   }
 }
 

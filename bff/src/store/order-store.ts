@@ -1,4 +1,4 @@
-import { chinaCompactDay, isFinal } from '@mip/shared';
+import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
 import type { Order } from '../domain/order';
@@ -6,9 +6,25 @@ import { Keys, SHARDS, shardOf } from './keys';
 import type { RedisClient } from './redis';
 import { publishStateChange } from './order-waiters';
 import { announceDelayed, jobFields } from './queue';
-import { OrderExistsError, type Decision, type Orders, type PeerCallRecord } from './port';
+import { OrderExistsError, type Decision, type Orders, type PeerCallRecord, type StepExtras } from './port';
 
-export { OrderExistsError, type Decision, type PeerCallRecord };
+export { OrderExistsError, type Decision, type PeerCallRecord, type StepExtras };
+
+/** the order hash's field holding the pay parameters a repeated tap gets again (StepExtras.payParams) */
+export const PAY_PARAMS_FIELD = 'pay';
+
+/**
+ * Transitions made inside the patient's own pay request (6201 → fee_uploaded, 6202 → awaiting
+ * payment): the request's answer carries the new state, and nobody waits on a status request
+ * while it runs, so no PUBLISH (a waiter that did would see the change at its deadline).
+ */
+function wakesWaiters(from: string, to: string): boolean {
+  return !((from === 'created' || from === 'fee_uploaded') && (to === 'fee_uploaded' || to === 'awaiting_payment'));
+}
+
+function extraFields(extras: StepExtras | undefined): string[] {
+  return extras?.payParams ? [PAY_PARAMS_FIELD, JSON.stringify(extras.payParams)] : [];
+}
 
 export class ConcurrentUpdateError extends Error {
   constructor(orderNo: string) {
@@ -38,7 +54,7 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
 export class OrderStore implements Orders {
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
 
-  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number): (string | number)[] {
+  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, fields: string[] = [], cancels: Job[] = []): (string | number)[] {
     const shard = shardOf(order.orderNo);
     const k = this.keys;
     return [
@@ -47,6 +63,8 @@ export class OrderStore implements Orders {
       String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
       `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
       ...jobArgs(shard, jobs, now),
+      fields.length / 2, ...fields,
+      cancels.length, ...cancels.map(jobFields),
     ];
   }
 
@@ -72,16 +90,16 @@ export class OrderStore implements Orders {
    * wrote it, tried first instead of reading it again; a newer stored version makes the step
    * refuse (version check), and the decision is re-run on a fresh read.
    */
-  async update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }> {
+  async update(orderNo: string, decide: Decision, known?: Order, extras?: StepExtras): Promise<{ order: Order; change: Change | null }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = attempt === 0 && known ? known : await this.get(orderNo);
       if (!current) throw new Error(`order ${orderNo} not found`);
       const change = decide(current);
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now()));
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), extraFields(extras), change.cancels));
       if (r === 'OK') {
-        if (next.state !== current.state) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
+        if (next.state !== current.state && wakesWaiters(current.state, next.state)) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
       }
       if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));
@@ -104,8 +122,14 @@ export class OrderStore implements Orders {
     await this.redis.set(this.keys.ref(kind, ref), orderNo, 'EX', 400 * 24 * 3600);
   }
 
+  /**
+   * A channel's out_trade_no (`<channel>-out`) is the order number itself unless a reference says
+   * otherwise (flows/channel-payment.ts writes one only then).
+   */
   async byRef(kind: string, ref: string): Promise<string | null> {
-    return this.redis.get(this.keys.ref(kind, ref));
+    const found = await this.redis.get(this.keys.ref(kind, ref));
+    if (found || !kind.endsWith('-out')) return found;
+    return (await this.redis.exists(this.keys.order(ref))) === 1 ? ref : null;
   }
 
   async addToOwner(ownerKey: string, orderNo: string, createdAtMs: number): Promise<void> {
@@ -132,16 +156,30 @@ export class OrderStore implements Orders {
     return all.flat();
   }
 
+  /**
+   * Orders by state: the finished ones from the transitions into and out of final states (the
+   * states hash, ORDER_WRITE), the open ones from the open index and each order's `s` field
+   * (one HMGET per open order; the open ones are the few in flight or waiting for a person).
+   */
   async countByState(): Promise<Record<string, number>> {
-    const all = await Promise.all(Array.from({ length: SHARDS }, (_, s) => this.redis.hgetall(this.keys.states(s))));
-    const out: Record<string, number> = {};
-    // fields are transitions `old>new` (ORDER_WRITE), or plain per-state counts written before
-    for (const h of all)
-      for (const [k, v] of Object.entries(h)) {
-        const [from, to] = k.includes('>') ? k.split('>') : ['', k];
-        out[to] = (out[to] ?? 0) + Number(v);
-        if (from) out[from] = (out[from] ?? 0) - Number(v);
-      }
+    const out: Record<string, number> = Object.fromEntries(ORDER_STATES.map((st) => [st, 0]));
+    const add = (state: string, n: number) => (out[state] = (out[state] ?? 0) + n);
+    await Promise.all(
+      Array.from({ length: SHARDS }, async (_, s) => {
+        const [transitions, open] = await Promise.all([this.redis.hgetall(this.keys.states(s)), this.redis.zrange(this.keys.open(s), '0', '-1')]);
+        for (const [k, v] of Object.entries(transitions)) {
+          // `old>new` — and plain per-state or non-final transition fields written before: only final states count from here
+          const [from, to] = k.includes('>') ? k.split('>') : ['', k];
+          if (isFinal(to as Order['state'])) add(to, Number(v));
+          if (from && isFinal(from as Order['state'])) add(from, -Number(v));
+        }
+        const states = await Promise.all(open.map((no) => this.redis.hmget(this.keys.order(no), 's', 'doc')));
+        for (const [st, doc] of states) {
+          const state = st ?? (doc ? (JSON.parse(doc) as Order).state : null); // an order written before `s` was kept
+          if (state) add(state, 1);
+        }
+      }),
+    );
     return out;
   }
 }

@@ -30,6 +30,17 @@ export interface PeerCallRecord {
   detail?: string;
 }
 
+/** The pay parameters kept for a repeated tap, and until when they may be handed out. */
+export interface StoredPayParams {
+  params: PayParams;
+  expiresAt: string;
+}
+
+/** What a step writes beside the order document, in the same atomic write. */
+export interface StepExtras {
+  payParams?: StoredPayParams;
+}
+
 /**
  * The orders as flows see them (implementation: OrderStore in store/order-store.ts, which also
  * answers the staff console and operations). `update` is one atomic step: version compare, new
@@ -40,7 +51,7 @@ export interface Orders {
   get(orderNo: string): Promise<Order | null>;
   getMany(orderNos: string[]): Promise<Order[]>;
   /** `known`: the order the caller already holds, so the step need not read it again (its version is checked) */
-  update(orderNo: string, decide: Decision, known?: Order): Promise<{ order: Order; change: Change | null }>;
+  update(orderNo: string, decide: Decision, known?: Order, extras?: StepExtras): Promise<{ order: Order; change: Change | null }>;
   appendCall(orderNo: string, call: PeerCallRecord): Promise<void>;
   /** an outside reference (a channel's trade number, the centre's payOrdId …) to the order's number */
   setRef(kind: string, ref: string, orderNo: string): Promise<void>;
@@ -73,9 +84,11 @@ export interface IdempotencyClaims {
   release(scope: string, key: string): Promise<void>;
 }
 
-/** The pay parameters a repeated tap gets again (flows/paying.ts), for as long as the pay window. */
+/**
+ * The pay parameters a repeated tap gets again (flows/paying.ts), for as long as the pay window:
+ * written with the step that records the channel's order (StepExtras.payParams).
+ */
 export interface PayParamsStore {
-  put(orderNo: string, params: PayParams, ttlMs: number): Promise<void>;
   get(orderNo: string): Promise<PayParams | null>;
 }
 

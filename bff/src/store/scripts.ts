@@ -3,13 +3,18 @@
  */
 
 /**
- * Writes an order version and its follow-up jobs, or nothing. The indexes are touched only when
- * the order enters or leaves them; the states hash counts transitions (`old>new`, one HINCRBY;
- * store/order-store.ts countByState sums them per state).
+ * Writes an order version and its follow-up jobs, or nothing. The hash holds `v` (the version the
+ * next step compares), `doc` (the order), `s` (its state, for counting open orders without parsing
+ * documents) and the caller's extra fields (pay parameters, peer-call records) — one HSET. The
+ * indexes are touched only when the order enters or leaves them; the states hash counts only
+ * transitions into and out of final states (`old>new`, one HINCRBY per finished order — open
+ * orders are counted from the open index: store/order-store.ts countByState).
  * KEYS: order, jobs stream, delayed zset, states hash, review zset, open zset, day zset
  * ARGV: expectedVersion ('0' = create), newVersion, doc, orderNo, oldState, newState,
  *       final flags of the new and the old state ('10' = new final, old not; '00', '11', '01'),
- *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs
+ *       createdAtMs, nowMs, jobCount, then per job: fieldsJson, dueMs; then fieldCount, then
+ *       per extra field: name, value; then cancelCount, then the delayed jobs (fieldsJson) this
+ *       change makes pointless (a poll whose answer has come).
  * Returns 'OK' | 'CONFLICT' | 'EXISTS'.
  */
 export const ORDER_WRITE = `
@@ -20,12 +25,17 @@ if expected == '0' then
 else
   if cur ~= expected then return 'CONFLICT' end
 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
 local orderNo, oldState, newState = ARGV[4], ARGV[5], ARGV[6]
 local now = tonumber(ARGV[9])
+local n = tonumber(ARGV[10])
+local at = 11 + n * 2
+local nf = tonumber(ARGV[at])
+local hset = {'v', ARGV[2], 'doc', ARGV[3], 's', newState}
+for i = 1, nf * 2 do hset[6 + i] = ARGV[at + i] end
+redis.call('HSET', KEYS[1], unpack(hset))
 local newFinal, oldFinal = string.sub(ARGV[7], 1, 1) == '1', string.sub(ARGV[7], 2, 2) == '1'
 if oldState ~= newState then
-  redis.call('HINCRBY', KEYS[4], oldState .. '>' .. newState, 1)
+  if newFinal ~= oldFinal then redis.call('HINCRBY', KEYS[4], oldState .. '>' .. newState, 1) end
   if newState == 'manual_review' then
     redis.call('ZADD', KEYS[5], now, orderNo)
   elseif oldState == 'manual_review' then
@@ -40,7 +50,6 @@ elseif newFinal and not oldFinal then
 elseif oldFinal and not newFinal then
   redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
 end
-local n = tonumber(ARGV[10])
 for i = 0, n - 1 do
   local fields = ARGV[11 + i * 2]
   local due = tonumber(ARGV[12 + i * 2])
@@ -49,6 +58,13 @@ for i = 0, n - 1 do
   else
     redis.call('ZADD', KEYS[3], due, fields)
   end
+end
+local cc = at + 1 + nf * 2
+local nc = tonumber(ARGV[cc] or '0')
+if nc > 0 then
+  local gone = {}
+  for i = 1, nc do gone[i] = ARGV[cc + i] end
+  redis.call('ZREM', KEYS[3], unpack(gone))
 end
 return 'OK'
 `;
