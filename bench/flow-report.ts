@@ -62,6 +62,8 @@ export function commandsPerFlow(info: string, flows: number): Record<string, num
 export interface BffCounters {
   peerCalls: Map<string, number>;
   inbound: Map<string, number>;
+  /** commands the BFF sent to Redis, by command (a script call once) */
+  redisSent: Map<string, number>;
 }
 
 function labels(text: string): Record<string, string> {
@@ -70,7 +72,8 @@ function labels(text: string): Record<string, string> {
 
 /** Parses the two counters the bench reads out of the Prometheus text format. */
 export function parseCounters(text: string): BffCounters {
-  const out: BffCounters = { peerCalls: new Map(), inbound: new Map() };
+  const out: BffCounters = { peerCalls: new Map(), inbound: new Map(), redisSent: new Map() };
+  for (const m of text.matchAll(/^mip_redis_commands_sent\{command="([^"]*)"\} ([\d.e+]+)$/gm)) out.redisSent.set(m[1], Number(m[2]));
   for (const m of text.matchAll(/^(mip_peer_calls_total|mip_http_requests_total)\{([^}]*)\} ([\d.e+]+)$/gm)) {
     const l = labels(m[2]);
     if (m[1] === 'mip_peer_calls_total') out.peerCalls.set(`${l.peer}\t${l.op}`, (out.peerCalls.get(`${l.peer}\t${l.op}`) ?? 0) + Number(m[3]));
@@ -90,7 +93,11 @@ export async function readBffCounters(bffUrl: string): Promise<BffCounters> {
  * Per completed flow, between two readings: peer calls as { peer: { op: n, total } } and inbound
  * requests as { "METHOD /route/:pattern": n, total }.
  */
-export function countersPerFlow(before: BffCounters, after: BffCounters, flows: number): { peerCalls: Record<string, Record<string, number>>; inboundRequests: Record<string, number> } {
+export function countersPerFlow(
+  before: BffCounters,
+  after: BffCounters,
+  flows: number,
+): { peerCalls: Record<string, Record<string, number>>; inboundRequests: Record<string, number>; redisCommandsSent: Record<string, number> } {
   const n = Math.max(1, flows);
   const peerCalls: Record<string, Record<string, number>> = {};
   let peerTotal = 0;
@@ -111,7 +118,16 @@ export function countersPerFlow(before: BffCounters, after: BffCounters, flows: 
     inbound[k] = r2(d / n);
     inTotal += d;
   }
+  const sent: Record<string, number> = {};
+  let sentTotal = 0;
+  for (const [k, v] of after.redisSent) {
+    const d = v - (before.redisSent.get(k) ?? 0);
+    if (d <= 0) continue;
+    sent[k] = r2(d / n);
+    sentTotal += d;
+  }
   return {
+    redisCommandsSent: { total: r2(sentTotal / n), ...Object.fromEntries(Object.entries(sent).sort((a, b) => b[1] - a[1])) },
     peerCalls: { total: { all: r2(peerTotal / n) }, ...peerCalls },
     inboundRequests: { total: r2(inTotal / n), ...Object.fromEntries(Object.entries(inbound).sort((a, b) => b[1] - a[1])) },
   };

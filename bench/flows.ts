@@ -96,6 +96,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     const bffCpuBefore = procCpu(bffPid);
     const redis = new Redis(stack.redis.url);
     await redis.config('RESETSTAT');
+    const delayedBefore = await delayedCount(stack.redis.url);
     const monitor = await monitorRedis(stack.redis.url);
     const profiling = profileTimedPhase(bffPid);
     let next = 0;
@@ -153,6 +154,7 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     await profiling.stop();
     await monitor.stop();
     const redisCommands = commandsPerFlow(await redis.info('commandstats'), done);
+    const delayedJobsLeft = Math.round((((await delayedCount(stack.redis.url)) - delayedBefore) / Math.max(1, done)) * 100) / 100;
     const counts = countersPerFlow(countersBefore, await readBffCounters(stack.urls.bff), done);
     const closedLatency = bffAddedLatency(samples);
     const closedFlowMs = { p50: percentile(flowMs, 50), p99: percentile(flowMs, 99) };
@@ -206,8 +208,12 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
         bffCpuMsNetOfIdle: Math.round((bffCpuPerFlow.total - (bffIdleCpuMsPerSecond * elapsed) / Math.max(1, done)) * 100) / 100,
         /** the same CPU as a number of requests a bare Koa hello server answers with it */
         bareKoaRequests: Math.round(bffCpuPerFlow.total / bareKoa.cpuMsPerRequest),
-        /** Redis commands by command (INFO commandstats over the timed phase) */
+        /** Redis commands by command (INFO commandstats over the timed phase: a script's own commands count each) */
         redisCommands,
+        /** commands the BFF sent (round trips; a script call counts once), from its own counter */
+        redisCommandsSent: counts.redisCommandsSent,
+        /** delayed jobs (retries, polls, expiries) left scheduled per flow at the end: each costs a few commands when it fires */
+        delayedJobsLeft,
         /** calls the BFF made to each peer, by operation (its peer HTTP client's counter) */
         peerCalls: counts.peerCalls,
         /** requests the BFF answered, by method and route: patient API and peers' callbacks */
@@ -222,6 +228,18 @@ export async function benchFlows(opts: { concurrency?: number; seconds?: number;
     await stack.stop();
     if (process.env.KEEP_STACK) process.stderr.write(`stack kept in ${dir}\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** jobs waiting in the shards' delayed sets */
+async function delayedCount(url: string): Promise<number> {
+  const r = new Redis(url);
+  try {
+    const keys = await r.keys('*:delayed');
+    const n = await Promise.all(keys.map((k) => r.zcard(k)));
+    return n.reduce((a, b) => a + b, 0);
+  } finally {
+    r.disconnect();
   }
 }
 

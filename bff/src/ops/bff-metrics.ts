@@ -4,6 +4,7 @@ import { ORDER_STATES } from '@mip/shared';
 import { peerEvents, type PeerCallEvent } from '../peers/http-client';
 import type { Logger } from '../obs/log';
 import type { OrderStore } from '../store/order-store';
+import { commandsSent } from '../store/redis';
 import type { JobQueue } from '../store/queue';
 
 /** Rejects after `ms`: a scrape must answer even while Redis is away (ioredis would queue the command). */
@@ -58,6 +59,16 @@ export function createBffMetrics(deps: BffMetricsDeps, opts: { events?: EventEmi
   const queue = new Gauge({ name: 'mip_queue_jobs', help: 'Durable queue jobs by state: ready, pending (taken, not finished), delayed, dead', labelNames: ['state'], registers });
   const scrapeErrors = new Gauge({ name: 'mip_scrape_error', help: '1 when a collector could not read its source during this scrape', labelNames: ['collector'], registers });
   const timeoutMs = opts.collectTimeoutMs ?? 2000;
+  // a running total kept by the Redis client (store/redis.ts), read at scrape time
+  new Gauge({
+    name: 'mip_redis_commands_sent',
+    help: 'Commands this process has sent to Redis since it started, by command (a script call counts once)',
+    labelNames: ['command'],
+    registers,
+    collect() {
+      for (const [command, n] of commandsSent) this.set({ command }, n);
+    },
+  });
 
   const onCall = (e: PeerCallEvent) => {
     const outcome = e.failure ?? 'ok';

@@ -16,7 +16,23 @@ export interface ScriptCommands {
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
 
+/**
+ * Commands this process has sent to Redis, by name — an EVALSHA counts once, however many commands
+ * its script runs inside Redis (INFO commandstats counts those too). GET /metrics shows it as
+ * mip_redis_commands_sent_total: the round trips behind the bench's per-flow figures (issue 14).
+ */
+export const commandsSent = new Map<string, number>();
+
+function counted(r: Redis | Cluster): void {
+  const send = r.sendCommand.bind(r) as (...a: unknown[]) => unknown;
+  (r as { sendCommand: unknown }).sendCommand = (cmd: { name: string }, ...rest: unknown[]) => {
+    commandsSent.set(cmd.name, (commandsSent.get(cmd.name) ?? 0) + 1);
+    return send(cmd, ...rest);
+  };
+}
+
 function defineScripts(r: Redis | Cluster): RedisClient {
+  counted(r);
   r.defineCommand('orderWrite', { numberOfKeys: 7, lua: ORDER_WRITE });
   r.defineCommand('moveDue', { numberOfKeys: 2, lua: MOVE_DUE });
   r.defineCommand('jobSettle', { numberOfKeys: 3, lua: JOB_SETTLE });
