@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     server.close();
     extras.close();
     await worker.stop();
+    await deps.orders.flushCalls().catch(() => undefined); // peer-call records still waiting for a step
     deps.redis.disconnect();
     process.exit(0);
   };

@@ -67,16 +67,12 @@ export class RedisMessageRecords<R> implements MessageRecords<R> {
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export class RedisLocks implements Locks {
-  /** the leases this process holds: token → (monotonic time before the SET was sent, ttl) */
-  private readonly held = new Map<string, { since: number; ttlMs: number }>();
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
+  /** the token carries when this process sent the SET (its monotonic clock) and the lease's life */
   async acquire(name: string, ttlMs: number): Promise<string | null> {
-    const token = crypto.randomBytes(8).toString('hex');
-    const since = performance.now();
-    if ((await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) !== 'OK') return null;
-    this.held.set(token, { since, ttlMs });
-    return token;
+    const token = `${crypto.randomBytes(8).toString('hex')}.${Math.floor(performance.now())}.${ttlMs}`;
+    return (await this.redis.set(this.keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
   }
   /**
    * Gives the lease back. Within the first half of its life it is certainly still ours (Redis
@@ -84,9 +80,8 @@ export class RedisLocks implements Locks {
    * only keeps two taps from racing — correctness rests on the versioned steps (flows/lock.ts).
    */
   async release(name: string, token: string): Promise<void> {
-    const h = this.held.get(token);
-    this.held.delete(token);
-    if (h && performance.now() - h.since < h.ttlMs / 2) await this.redis.del(this.keys.lock(name));
+    const [, since, ttlMs] = token.split('.').map(Number);
+    if (performance.now() - since < ttlMs / 2) await this.redis.del(this.keys.lock(name));
     else await this.redis.eval(RELEASE, 1, this.keys.lock(name), token);
   }
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
@@ -22,9 +23,20 @@ function wakesWaiters(from: string, to: string): boolean {
   return !((from === 'created' || from === 'fee_uploaded') && (to === 'fee_uploaded' || to === 'awaiting_payment'));
 }
 
-function extraFields(extras: StepExtras | undefined): string[] {
-  return extras?.payParams ? [PAY_PARAMS_FIELD, JSON.stringify(extras.payParams)] : [];
+function extraFields(extras: StepExtras | undefined, calls: PeerCallRecord[]): string[] {
+  const out = extras?.payParams ? [PAY_PARAMS_FIELD, JSON.stringify(extras.payParams)] : [];
+  for (const c of calls) out.push(`${CALL_FIELD}${c.at}:${crypto.randomBytes(3).toString('hex')}`, JSON.stringify(c));
+  return out;
 }
+
+/** peer-call records written with a step are fields of the order hash named `call:<at>:<random>` */
+const CALL_FIELD = 'call:';
+
+/**
+ * How long a peer-call record waits for the order's next step to carry it (the step that records
+ * the call's answer usually follows within a millisecond or two) before it is written alone.
+ */
+const CALL_CARRY_MS = 20;
 
 export class ConcurrentUpdateError extends Error {
   constructor(orderNo: string) {
@@ -52,7 +64,18 @@ function jobArgs(shard: number, jobs: Job[], now: number): (string | number)[] {
  * Decisions are pure functions re-run on the fresh order after a lost race.
  */
 export class OrderStore implements Orders {
+  /** peer-call records waiting for their order's next step, by order number */
+  private readonly pendingCalls = new Map<string, { calls: PeerCallRecord[]; timer: NodeJS.Timeout }>();
+
   constructor(readonly redis: RedisClient, readonly keys: Keys) {}
+
+  private takeCalls(orderNo: string): PeerCallRecord[] {
+    const p = this.pendingCalls.get(orderNo);
+    if (!p) return [];
+    clearTimeout(p.timer);
+    this.pendingCalls.delete(orderNo);
+    return p.calls;
+  }
 
   private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, fields: string[] = [], cancels: Job[] = []): (string | number)[] {
     const shard = shardOf(order.orderNo);
@@ -97,7 +120,9 @@ export class OrderStore implements Orders {
       const change = decide(current);
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), extraFields(extras), change.cancels));
+      const calls = this.takeCalls(orderNo);
+      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), extraFields(extras, calls), change.cancels));
+      if (r !== 'OK') for (const c of calls) this.appendCall(orderNo, c);
       if (r === 'OK') {
         if (next.state !== current.state && wakesWaiters(current.state, next.state)) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
@@ -107,15 +132,35 @@ export class OrderStore implements Orders {
     throw new ConcurrentUpdateError(orderNo);
   }
 
+  /**
+   * Records a peer call: carried by the order's next step in this process when one follows
+   * within CALL_CARRY_MS (no command of its own), else written alone to the order's call list.
+   */
   async appendCall(orderNo: string, call: PeerCallRecord): Promise<void> {
-    const key = this.keys.calls(orderNo);
-    // one command per call; the log is cut back to its last 500 entries only once it is longer
-    if ((await this.redis.rpush(key, JSON.stringify(call))) > 500) await this.redis.ltrim(key, -500, -1);
+    const p = this.pendingCalls.get(orderNo);
+    if (p) return void p.calls.push(call);
+    const timer = setTimeout(() => this.writeCalls(orderNo, this.takeCalls(orderNo)).catch(() => undefined), CALL_CARRY_MS); // a lost record is a gap in staff's timeline, never a change of money
+    timer.unref();
+    this.pendingCalls.set(orderNo, { calls: [call], timer });
   }
 
+  private async writeCalls(orderNo: string, calls: PeerCallRecord[]): Promise<void> {
+    if (!calls.length) return;
+    const key = this.keys.calls(orderNo);
+    // the list is cut back to its last 500 entries only once it is longer
+    if ((await this.redis.rpush(key, ...calls.map((c) => JSON.stringify(c)))) > 500) await this.redis.ltrim(key, -500, -1);
+  }
+
+  /** Writes the records still waiting for a step (at shutdown). */
+  async flushCalls(): Promise<void> {
+    await Promise.all([...this.pendingCalls.keys()].map((no) => this.writeCalls(no, this.takeCalls(no))));
+  }
+
+  /** The order's peer calls, oldest first: the call list and the records its steps carried. */
   async calls(orderNo: string): Promise<PeerCallRecord[]> {
-    const rows = await this.redis.lrange(this.keys.calls(orderNo), 0, -1);
-    return rows.map((r) => JSON.parse(r) as PeerCallRecord);
+    const [rows, fields] = await Promise.all([this.redis.lrange(this.keys.calls(orderNo), 0, -1), this.redis.hgetall(this.keys.order(orderNo))]);
+    const carried = Object.entries(fields).filter(([k]) => k.startsWith(CALL_FIELD)).map(([, v]) => v);
+    return [...rows, ...carried].map((r) => JSON.parse(r) as PeerCallRecord).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   async setRef(kind: string, ref: string, orderNo: string): Promise<void> {
