@@ -248,9 +248,12 @@ async function monitorRedis(url: string): Promise<{ stop(): Promise<void> }> {
   const file = process.env.BENCH_REDIS_MONITOR;
   if (!file) return { stop: async () => undefined };
   const out = fs.createWriteStream(file);
-  const m = await new Redis(url).monitor();
-  m.on('monitor', (time: string, args: string[]) => out.write(`${time} ${args.map((a) => (a.length > 60 ? a.slice(0, 60) + '…' : a)).join(' ')}\n`));
-  return { stop: async () => { m.disconnect(); await new Promise((r) => out.end(r)); } };
+  const client = new Redis(url);
+  const m = await client.monitor();
+  let open = true;
+  // replies already read arrive after disconnect(): written only while the file is open
+  m.on('monitor', (time: string, args: string[]) => open && out.write(`${time} ${args.map((a) => (a.length > 60 ? a.slice(0, 60) + '…' : a)).join(' ')}\n`));
+  return { stop: async () => { open = false; m.disconnect(); client.disconnect(); await new Promise((r) => out.end(r)); } };
 }
 
 /** utime + stime of a process in seconds, from /proc (Linux). */

@@ -9,6 +9,7 @@ import { WechatpaySide } from '../../sandbox/wechat/crypto';
 import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { HisClient } from '../support/his-client';
+import { signRequest } from '../../bff/src/security/hmac-request';
 import { waitForJobsIdle, waitForValue } from '../support/wait';
 
 let stack: TestStack;
@@ -196,6 +197,30 @@ describe('patient messages (C4, C5)', () => {
     expect((await his.ok(hisApi.messageStatus, { params: { eventId } })).attempts).toBe(1);
   });
 });
+
+describe('replayed HIS message pushes', () => {
+  it('answers the same signed push sent again as a duplicate, not as a replay, and refuses it with a changed body', async () => {
+    const body = { eventId: `EVT-REPLAY-${crypto.randomBytes(4).toString('hex')}`, type: 'outpatient_paid', orderNo: 'O261124000000NOSUCH', occurredAt: new Date().toISOString(), summary: { title: '门诊缴费', amountFen: 100 } };
+    const headers = { ...signRequest(his.clientId, hisSecret(), 'POST', hisApi.pushMessage.path, JSON.stringify(body)) };
+    const url = `${stack.urls.bff}${hisApi.pushMessage.path}`;
+    expect(await postJson(url, body, headers)).toMatchObject({ status: 200, body: { accepted: true, duplicate: false } });
+    expect(await postJson(url, body, headers)).toMatchObject({ status: 200, body: { accepted: true, duplicate: true } });
+    const changed = await postJson(url, { ...body, summary: { ...body.summary, amountFen: 1 } }, headers);
+    expect(changed).toMatchObject({ status: 401, body: { error: { code: 'SIGNATURE_INVALID' } } });
+  });
+
+  it('still refuses a replayed refund request as REPLAYED', async () => {
+    const body = { orderNo: 'O2611230000000NOPE02', refundNo: 'RF-REPLAY-1', all: true, reason: 'x' };
+    const headers = { ...signRequest(his.clientId, hisSecret(), 'POST', hisApi.createRefund.path, JSON.stringify(body)) };
+    const url = `${stack.urls.bff}${hisApi.createRefund.path}`;
+    expect((await postJson(url, body, headers)).status).toBe(404);
+    expect(await postJson(url, body, headers)).toMatchObject({ status: 409, body: { error: { code: 'REPLAYED' } } });
+  });
+});
+
+function hisSecret(): string {
+  return (stack.credentials.his as { hisClientSecret: string }).hisClientSecret;
+}
 
 describe('who may call what', () => {
   it("does not let patient A read patient B's order", async () => {

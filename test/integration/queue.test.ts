@@ -101,6 +101,23 @@ describe('the durable job queue', () => {
     await w.stop();
   });
 
+  it('tells a handler whether its entry may have run before: read new, or claimed from another consumer', async () => {
+    const k = new Keys('qr:');
+    const own = new JobQueue(client, k);
+    await own.ensureGroups();
+    const key = 'ORDER-CLAIMED-1';
+    await own.enqueue(job('payment.poll', key));
+    // a consumer that read the entry and died before acknowledging it
+    await client.xreadgroup('GROUP', 'workers', 'ghost', 'COUNT', 10, 'STREAMS', k.jobs(shardOf(key)), '>');
+    const seen = new Map<string, boolean>();
+    const w = new Worker(own, { 'payment.poll': async (j) => (seen.set(j.key, j.redelivered), 'done') }, { ...opts, consumer: 'heir', claimIdleMs: 200 }, log);
+    await w.start();
+    await own.enqueue(job('payment.poll', 'ORDER-FRESH-1'));
+    await waitFor(() => seen.size === 2, 5000);
+    await w.stop();
+    expect(Object.fromEntries(seen)).toEqual({ [key]: true, 'ORDER-FRESH-1': false });
+  });
+
   it('moves a job that keeps failing to the dead letters after its last attempt', async () => {
     const w = new Worker(queue, { 'message.deliver': async () => { throw new Error('channel down'); } }, { ...opts, consumer: 'dead' }, log);
     await w.start();

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { chinaMinute, fenToYuan } from '@mip/shared';
-import { job } from '../domain/jobs';
+import { job, type Job } from '../domain/jobs';
 import { DomainError } from '../domain/errors';
 import { PeerError } from '../domain/peer-error';
 import { ChannelSignatureError, isChannelName } from '../channels/port';
@@ -15,7 +15,9 @@ import type { MessageRecord, PaidEvent } from '../domain/paid-event';
 
 export type { MessageRecord, PaidEvent };
 
-const TTL = 90 * 24 * 3600;
+/** How long an event's record (and with it the once-only guard of its eventId) is kept. */
+export const EVENT_RECORD_TTL_SECONDS = 90 * 24 * 3600;
+const TTL = EVENT_RECORD_TTL_SECONDS;
 const MAX_ATTEMPTS = 8;
 
 export type MessagesDeps = Pick<Deps, 'messages' | 'orders' | 'channels'>;
@@ -25,10 +27,13 @@ function fingerprint(e: Pick<PaidEvent, 'type' | 'orderNo' | 'summary'>): string
   return crypto.createHash('sha256').update(JSON.stringify([e.type, e.orderNo, e.summary.amountFen])).digest('hex');
 }
 
-/** The record and its delivery job are stored in one step, once per eventId. */
+/**
+ * The record and its delivery job are stored in one step, once per eventId. The job carries the
+ * record as accepted, so that its first run needs no read of it (deliverJob).
+ */
 export async function acceptPaidEvent(deps: Pick<Deps, 'messages'>, clientId: string, e: PaidEvent): Promise<{ accepted: true; duplicate: boolean }> {
   const rec: MessageRecord = { ...e, status: 'queued', attempts: 0, clientId };
-  const prior = await deps.messages.accept(e.eventId, rec, TTL, job('message.deliver', e.eventId));
+  const prior = await deps.messages.accept(e.eventId, rec, TTL, job('message.deliver', e.eventId, { data: { record: JSON.stringify(rec) } }));
   if (!prior) return { accepted: true, duplicate: false };
   if (fingerprint(prior) !== fingerprint(e)) throw new DomainError('IDEMPOTENCY_CONFLICT', 'eventId already used for a different event');
   return { accepted: true, duplicate: true };
@@ -44,9 +49,20 @@ function chinaTimeText(iso: string): string {
   return chinaMinute(iso);
 }
 
+/**
+ * The record a job carries, when it is surely the stored one: the job's first run from an entry
+ * never handed out before. Only this job's runs write the record after the accept step that wrote
+ * both (once per eventId), and a retry or a claimed entry may follow a run that did.
+ */
+function carriedRecord(j: Pick<Job, 'data'> & { attempt: number; redelivered: boolean }): MessageRecord | null {
+  if (j.attempt !== 1 || j.redelivered || !j.data?.record) return null;
+  return JSON.parse(j.data.record) as MessageRecord;
+}
+
 /** Job message.deliver. */
-export async function deliverJob(deps: MessagesDeps, eventId: string, attempt: number): Promise<JobOutcome> {
-  const rec = await deps.messages.get(eventId);
+export async function deliverJob(deps: MessagesDeps, j: Pick<Job, 'key' | 'data'> & { attempt: number; redelivered: boolean }): Promise<JobOutcome> {
+  const { key: eventId, attempt } = j;
+  const rec = carriedRecord(j) ?? (await deps.messages.get(eventId));
   if (!rec || rec.status !== 'queued') return 'done';
   const save = (r: Partial<MessageRecord>) => deps.messages.put(eventId, { ...rec, ...r, attempts: attempt }, TTL);
   const order = await deps.orders.get(rec.orderNo);

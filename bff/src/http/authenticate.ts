@@ -42,16 +42,17 @@ export function createAuthenticator(deps: {
   const his = new Map(deps.security.hisClients.map((c) => [c.clientId, c.secret]));
   const kiosks = new Map(deps.security.kioskDevices.map((c) => [c.deviceId, c.secret]));
 
-  async function signed(ctx: Context, secrets: Map<string, string>, scope: string): Promise<string> {
+  async function signed(ctx: Context, secrets: Map<string, string>, scope: string, rememberNonce: boolean): Promise<string> {
     const raw = await readRawBody(ctx, 256 * 1024);
     const v = verifyRequest(ctx.headers, ctx.method, ctx.originalUrl, raw, (id) => secrets.get(id), deps.security.maxSkewMs);
     if (!v.ok) throw new DomainError(v.failure === 'missing' ? 'UNAUTHENTICATED' : 'SIGNATURE_INVALID');
+    if (!rememberNonce) return v.clientId;
     const fresh = await deps.redis.set(deps.keys.seen(`nonce-${scope}`, `${v.clientId}:${v.nonce}`), '1', 'PX', deps.security.maxSkewMs * 2, 'NX');
     if (fresh !== 'OK') throw new DomainError('REPLAYED');
     return v.clientId;
   }
 
-  return async (ctx: Context, kind: Exclude<Auth, 'none'>): Promise<Principal> => {
+  return async (ctx: Context, kind: Exclude<Auth, 'none'>, how = { rememberNonce: true }): Promise<Principal> => {
     switch (kind) {
       case 'patient': {
         const s = await patientSessionOf(ctx, deps.sessions);
@@ -59,9 +60,9 @@ export function createAuthenticator(deps: {
         return { kind: 'patient', sessionId: s.sessionId, patientKey: s.ownerKey, channel: s.channel, openId: s.openId };
       }
       case 'his':
-        return { kind: 'his', clientId: await signed(ctx, his, 'his') };
+        return { kind: 'his', clientId: await signed(ctx, his, 'his', how.rememberNonce) };
       case 'kiosk':
-        return { kind: 'kiosk', deviceId: await signed(ctx, kiosks, 'kiosk') };
+        return { kind: 'kiosk', deviceId: await signed(ctx, kiosks, 'kiosk', how.rememberNonce) };
       case 'staff': {
         const p = deps.staff ? await deps.staff(ctx) : null;
         if (!p) throw new DomainError('UNAUTHENTICATED', '请先登录');

@@ -16,13 +16,23 @@ export interface HandlerInput<E extends Endpoint> {
   ctx: Context;
 }
 
-export type Authenticator = (ctx: Context, kind: Exclude<Auth, 'none'>) => Promise<Principal>;
+/**
+ * `rememberNonce: false`: a signed request's nonce is not stored (one Redis SET less) because the
+ * route's handler itself answers a replay of the same bytes without effect (RouteOptions.replaySafe).
+ */
+export type Authenticator = (ctx: Context, kind: Exclude<Auth, 'none'>, how?: { rememberNonce: boolean }) => Promise<Principal>;
 
 export interface RouteOptions {
   authenticate: Authenticator;
   /** Validate every response against the contract (on in tests and the sandbox deployment). */
   validateResponses: boolean;
   bodyLimitBytes?: number;
+  /**
+   * The handler makes a replay of the same signed request harmless by itself — the body carries
+   * an id it accepts once, and remembers for longer than a signature stays fresh — so the
+   * signed-request nonce is not stored as well. Signature and time window are checked all the same.
+   */
+  replaySafe?: boolean;
 }
 
 /** Issues are reported by path and message only: the offending values may be personal data. */
@@ -46,7 +56,7 @@ export function bind<E extends Endpoint>(
   const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
   router[method](endpoint.path, async (ctx) => {
     const principal: Principal =
-      endpoint.auth === 'none' ? { kind: 'anonymous' } : await opts.authenticate(ctx, endpoint.auth as Exclude<Auth, 'none'>);
+      endpoint.auth === 'none' ? { kind: 'anonymous' } : await opts.authenticate(ctx, endpoint.auth as Exclude<Auth, 'none'>, { rememberNonce: !opts.replaySafe });
     const params = parse<E['params']>(endpoint.params, ctx.params ?? {});
     const query = parse<E['query']>(endpoint.query, { ...ctx.query });
     const body = endpoint.method === 'GET' ? parse<E['body']>(endpoint.body, {}) : parse<E['body']>(endpoint.body, await readJsonBody(ctx, opts.bodyLimitBytes));

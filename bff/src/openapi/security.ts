@@ -7,7 +7,8 @@ const HMAC_TEXT = [
   'Signing text (lines joined with \\n):',
   '`METHOD` (upper case), `PATH?QUERY` (exactly as sent), `X-Timestamp` (Unix ms), `X-Nonce`, `hex(SHA-256(raw body))` (empty body: hash of the empty string).',
   'X-Signature = base64(HMAC-SHA256(secret, signing text)).',
-  'The timestamp must be within 5 minutes of the BFF clock; a nonce is accepted once (a replay answers 409 REPLAYED).',
+  'The timestamp must be within 5 minutes of the BFF clock; a nonce is accepted once (a replay answers 409 REPLAYED),',
+  'except on POST /his/v1/messages, whose eventId is accepted once instead: a replay there answers as a duplicate and changes nothing.',
 ].join(' ');
 
 export const SECURITY_SCHEMES = {

@@ -17,7 +17,11 @@ export type { JobOutcome };
  */
 export const GROUP = 'workers';
 
-export type JobHandler = (job: Job & { attempt: number }) => Promise<JobOutcome>;
+/**
+ * `redelivered`: the entry was claimed from a consumer that read it before (XAUTOCLAIM), so it may
+ * have run, in part or whole; an entry read as new (XREADGROUP `>`) has never been handed to anyone.
+ */
+export type JobHandler = (job: Job & { attempt: number; redelivered: boolean }) => Promise<JobOutcome>;
 
 /**
  * Delayed jobs written by this process, announced to its workers so that their timers move them
@@ -170,7 +174,7 @@ export class Worker {
           | [string, [string, string[]][]][]
           | null;
         if (!res) continue;
-        for (const [, entries] of res) for (const [id, fields] of entries) await this.dispatch(shard, id, fields);
+        for (const [, entries] of res) for (const [id, fields] of entries) await this.dispatch(shard, id, fields, false);
       } catch (err) {
         if (!this.running) return;
         this.log.warn({ err: (err as Error).message, shard }, 'queue read failed; retrying');
@@ -214,7 +218,7 @@ export class Worker {
           lastClaim = now;
           for (let s = 0; s < SHARDS && this.running; s++) {
             const res = (await r.xautoclaim(k.jobs(s), GROUP, this.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', 50)) as [string, [string, string[]][]];
-            for (const [id, fields] of res[1] ?? []) if (fields) await this.dispatch(s, id, fields);
+            for (const [id, fields] of res[1] ?? []) if (fields) await this.dispatch(s, id, fields, true);
           }
         }
       } catch (err) {
@@ -224,13 +228,13 @@ export class Worker {
     }
   }
 
-  private async dispatch(shard: number, id: string, fields: string[]): Promise<void> {
+  private async dispatch(shard: number, id: string, fields: string[], redelivered: boolean): Promise<void> {
     // Entry ids are per stream: two shards can hand out the same id in the same millisecond.
     const ref = `${shard}:${id}`;
     if (this.inFlightIds.has(ref)) return;
     this.inFlightIds.add(ref);
     await this.slot();
-    void this.run(shard, id, fields)
+    void this.run(shard, id, fields, redelivered)
       .catch((err: Error) => this.log.error({ err: err.message, id }, 'job bookkeeping failed; the entry stays pending'))
       .finally(() => {
         this.inFlightIds.delete(ref);
@@ -238,16 +242,17 @@ export class Worker {
       });
   }
 
-  private async run(shard: number, id: string, fields: string[]): Promise<void> {
+  private async run(shard: number, id: string, fields: string[], redelivered: boolean): Promise<void> {
     const k = this.queue.keys;
     const raw = fields[fields.indexOf('job') + 1];
-    let job: Job & { attempt: number };
+    let stored: Job & { attempt: number };
     try {
-      job = JSON.parse(raw) as Job & { attempt: number };
+      stored = JSON.parse(raw) as Job & { attempt: number };
     } catch {
       await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', raw ?? '', 0);
       return;
     }
+    const job = { ...stored, redelivered };
     const handler = this.handlers[job.type];
     let outcome: JobOutcome;
     const started = Date.now();
@@ -280,9 +285,9 @@ export class Worker {
     } else if ('dead' in outcome || job.attempt >= this.opts.maxAttempts) {
       const reason = 'dead' in outcome ? outcome.dead : `gave up after ${job.attempt} attempts`;
       this.log.error({ job: job.type, key: job.key, reason }, 'job moved to dead letters');
-      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', JSON.stringify({ ...job, reason }), 0);
+      await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'dead', JSON.stringify({ ...stored, reason }), 0);
     } else {
-      const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
+      const next = JSON.stringify({ ...stored, attempt: job.attempt + 1 });
       const due = Date.now() + outcome.retryInMs;
       await this.queue.redis.jobSettle(k.jobs(shard), k.delayed(shard), k.dead(shard), GROUP, id, 'retry', next, due);
       announceDelayed(shard, due);

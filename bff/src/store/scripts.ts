@@ -138,16 +138,17 @@ return n
 `;
 
 /**
- * Accepts an inbound event once: its record and its job, or nothing.
+ * Accepts an inbound event once: its record and its job, or nothing. The claim comes first (SET NX:
+ * a new event costs SET + XADD); only a duplicate, the rare case, reads the record it collided with.
  * KEYS: record key, jobs stream (of the record's shard); ARGV: record, ttlSeconds, job fields.
  * Returns nil when accepted now, else the record already stored.
  */
 export const ACCEPT_ONCE = `
-local prev = redis.call('GET', KEYS[1])
-if prev then return prev end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
-redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])
-return false
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]), 'NX') then
+  redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])
+  return false
+end
+return redis.call('GET', KEYS[1])
 `;
 
 /**

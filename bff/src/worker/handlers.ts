@@ -19,7 +19,7 @@ export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandle
     'refund.notice': (j) => noticeJob(deps, j.key, j.data?.refundNo ?? ''),
     'order.expire': (j) => expireJob(deps, j.key, j.attempt),
     'order.release': (j) => releaseJob(deps, j.key),
-    'message.deliver': (j) => deliverJob(deps, j.key, j.attempt),
+    'message.deliver': (j) => deliverJob(deps, j),
     'registration.cancel': (j) => cancelRegistrationJob(deps, j.key, j.attempt),
     ...extra,
   };

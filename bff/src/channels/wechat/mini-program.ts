@@ -67,7 +67,8 @@ export class WechatMiniProgram {
       force_refresh: false,
     });
     if (r.errcode || !r.access_token) throw new ChannelRejectedError('wechat', 'stable_token', String(r.errcode ?? 'NO_TOKEN'), r.errmsg ?? 'no token');
-    // refresh five minutes before WeChat expires it
+    // stored five minutes less than WeChat keeps it: in normal mode the platform renews it 5 minutes
+    // early and keeps old and new valid meanwhile (getStableAccessToken; sources in ../token-cache.ts)
     await this.tokens.set(this.tokenKey, r.access_token, Math.max(60, (r.expires_in ?? 7200) - 300));
     return r.access_token;
   }

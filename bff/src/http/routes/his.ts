@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { hisApi as api } from '@mip/shared';
 import type { Deps } from '../../flows/deps';
-import { acceptPaidEvent, messageStatus } from '../../flows/messages';
+import { acceptPaidEvent, EVENT_RECORD_TTL_SECONDS, messageStatus } from '../../flows/messages';
 import { createRefund } from '../../flows/refunding';
 import { refundableLeft } from '../../domain/order';
 import { DomainError } from '../../domain/errors';
@@ -9,7 +9,12 @@ import { bind, type RouteOptions } from '../route';
 
 /** HIS-facing API (shared/src/contract/his.ts): message events and refunds. */
 export function hisRoutes(router: Router, deps: Deps, opts: RouteOptions): void {
-  bind(router, api.pushMessage, opts, async ({ principal, body }) => acceptPaidEvent(deps, principal.clientId, body));
+  // A replay of a push (the same signed bytes, within the signature's time window) carries the same
+  // eventId and content: acceptPaidEvent answers it as a duplicate and changes nothing, as long as
+  // the event's record outlives the window a nonce would be kept (2 × maxSkewMs, authenticate.ts).
+  // Then the eventId is the once-only guard and the nonce is not stored as well (issue 14).
+  const replaySafe = EVENT_RECORD_TTL_SECONDS * 1000 > 2 * deps.config.security.maxSkewMs;
+  bind(router, api.pushMessage, { ...opts, replaySafe }, async ({ principal, body }) => acceptPaidEvent(deps, principal.clientId, body));
   bind(router, api.messageStatus, opts, async ({ params }) => messageStatus(deps, params.eventId));
 
   bind(router, api.createRefund, opts, async ({ body }) => {
