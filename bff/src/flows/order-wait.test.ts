@@ -6,13 +6,14 @@ import { waitForStateChange, type Watcher } from './order-wait';
 /** Waits that end when the test says, and an order whose state the test sets. */
 function world(initial: OrderState) {
   let state = initial;
-  const pending: ((how: WaitEnd) => void)[] = [];
+  const pending: ((how: WaitEnd, doc?: Order) => void)[] = [];
   const watcher: Watcher = {
     watch(): Watch {
       let end!: (how: WaitEnd) => void;
+      let doc: Order | null = null;
       const ended = new Promise<WaitEnd>((r) => (end = r));
-      pending.push(end);
-      return { ready: Promise.resolve(), ended, cancel: () => end('deadline') };
+      pending.push((how, d) => ((doc = d ?? null), end(how)));
+      return { ready: Promise.resolve(), ended, cancel: () => end('deadline'), published: () => doc };
     },
   };
   let reads = 0;
@@ -30,7 +31,7 @@ function world(initial: OrderState) {
     watching,
     reads: () => reads,
     set: (s: OrderState) => (state = s),
-    end: (how: WaitEnd) => pending[pending.length - 1](how),
+    end: (how: WaitEnd, doc?: Order) => pending[pending.length - 1](how, doc),
   };
 }
 
@@ -47,6 +48,24 @@ describe('waiting for an order state to change', () => {
     w.set('paid');
     w.end('changed');
     await expect(answer).resolves.toMatchObject({ state: 'paid' });
+  });
+
+  it('answers with the order the change carried, without reading it again', async () => {
+    const w = world('awaiting_payment');
+    const answer = waitForStateChange(w.watcher, 'MIP1', 'awaiting_payment', 20_000, w.read);
+    await w.watching(1);
+    w.end('changed', { orderNo: 'MIP1', state: 'paid' } as Order);
+    await expect(answer).resolves.toMatchObject({ state: 'paid' });
+    expect(w.reads()).toBe(1);
+  });
+
+  it('reads the order again when the change carried another order', async () => {
+    const w = world('awaiting_payment');
+    const answer = waitForStateChange(w.watcher, 'MIP1', 'awaiting_payment', 20_000, w.read);
+    await w.watching(1);
+    w.set('completed');
+    w.end('changed', { orderNo: 'MIP2', state: 'paid' } as Order);
+    await expect(answer).resolves.toMatchObject({ orderNo: 'MIP1', state: 'completed' });
   });
 
   it('waits on when a published change left the state as the client has it', async () => {

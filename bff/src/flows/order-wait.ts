@@ -21,6 +21,9 @@ export async function waitForStateChange(waiters: Watcher, orderNo: string, from
       const end = await w.ended;
       // the deadline, a shutdown or a full process: the order as it is now
       if (end !== 'changed') return end === 'busy' ? order : await read();
+      // the change carried the order as its step wrote it (one order number, so one owner: read() checked it)
+      const changed = w.published?.();
+      if (changed && changed.orderNo === orderNo && changed.state !== from) return changed;
     } finally {
       w.cancel();
     }

@@ -77,13 +77,13 @@ export class OrderStore implements Orders {
     return p.calls;
   }
 
-  private writeArgs(order: Order, expected: number, oldState: string, jobs: Job[], now: number, fields: string[] = [], cancels: Job[] = []): (string | number)[] {
+  private writeArgs(order: Order, doc: string, expected: number, oldState: string, jobs: Job[], now: number, fields: string[] = [], cancels: Job[] = []): (string | number)[] {
     const shard = shardOf(order.orderNo);
     const k = this.keys;
     return [
       k.order(order.orderNo), k.jobs(shard), k.delayed(shard), k.states(shard), k.review(shard), k.open(shard),
       k.day(shard, dayOf(order.createdAt)),
-      String(expected), String(order.version), JSON.stringify(order), order.orderNo, oldState, order.state,
+      String(expected), String(order.version), doc, order.orderNo, oldState, order.state,
       `${isFinal(order.state) ? 1 : 0}${oldState !== '' && isFinal(oldState as Order['state']) ? 1 : 0}`, Date.parse(order.createdAt), now,
       ...jobArgs(shard, jobs, now),
       fields.length / 2, ...fields,
@@ -93,7 +93,7 @@ export class OrderStore implements Orders {
 
   async create(order: Order, jobs: Job[] = []): Promise<void> {
     const o = { ...order, version: 1 };
-    const r = await this.redis.orderWrite(...this.writeArgs(o, 0, '', jobs, Date.now()));
+    const r = await this.redis.orderWrite(...this.writeArgs(o, JSON.stringify(o), 0, '', jobs, Date.now()));
     if (r === 'EXISTS') throw new OrderExistsError(order.orderNo);
   }
 
@@ -121,10 +121,11 @@ export class OrderStore implements Orders {
       if (!change) return { order: current, change: null };
       const next = { ...change.order, version: current.version + 1 };
       const calls = this.takeCalls(orderNo);
-      const r = await this.redis.orderWrite(...this.writeArgs(next, current.version, current.state, change.jobs, Date.now(), extraFields(extras, calls), change.cancels));
+      const doc = JSON.stringify(next);
+      const r = await this.redis.orderWrite(...this.writeArgs(next, doc, current.version, current.state, change.jobs, Date.now(), extraFields(extras, calls), change.cancels));
       if (r !== 'OK') for (const c of calls) this.appendCall(orderNo, c);
       if (r === 'OK') {
-        if (next.state !== current.state && wakesWaiters(current.state, next.state)) publishStateChange(this.redis, this.keys, orderNo); // wakes status requests (order-waiters.ts)
+        if (next.state !== current.state && wakesWaiters(current.state, next.state)) publishStateChange(this.redis, this.keys, orderNo, doc); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
       }
       if (attempt > 2) await new Promise((res) => setTimeout(res, Math.random() * 5 * attempt));

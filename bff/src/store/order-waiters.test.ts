@@ -48,6 +48,15 @@ describe('order waiters', () => {
     expect(waiters.size).toBe(0);
   });
 
+  it('hands the woken waiter the document the change message carried', async () => {
+    const { waiters, connections } = registry();
+    const w = waiters.watch('MIP1', 60_000);
+    await w.ready;
+    connections[0].publish(`MIP1\n${JSON.stringify({ orderNo: 'MIP1', state: 'paid' })}`);
+    await expect(w.ended).resolves.toBe('changed');
+    expect(w.published?.()).toEqual({ orderNo: 'MIP1', state: 'paid' });
+  });
+
   it('leaves the waiters of other orders waiting', async () => {
     const { waiters, connections } = registry();
     const mine = waiters.watch('MIP1', 60_000);

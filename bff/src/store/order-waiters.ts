@@ -8,6 +8,7 @@
 import type { Keys } from './keys';
 import type { RedisClient } from './redis';
 
+import type { Order } from '../domain/order';
 import type { WaitEnd, Watch } from './port';
 
 export type { WaitEnd, Watch };
@@ -17,13 +18,17 @@ export function orderEventsChannel(keys: Keys): string {
   return `${keys.prefix}events:order-state`;
 }
 
-/** After a step that changed the order's state: one PUBLISH; a lost one only makes waiters wait to their deadline. */
-export function publishStateChange(redis: RedisClient, keys: Keys, orderNo: string): void {
-  redis.publish(orderEventsChannel(keys), orderNo).catch(() => undefined);
+/**
+ * After a step that changed the order's state: one PUBLISH of the order number and the document
+ * the step wrote, so a woken status request answers without reading it again. A lost message only
+ * makes waiters wait to their deadline.
+ */
+export function publishStateChange(redis: RedisClient, keys: Keys, orderNo: string, doc: string): void {
+  redis.publish(orderEventsChannel(keys), `${orderNo}\n${doc}`).catch(() => undefined);
 }
 
 interface Waiter {
-  end(how: WaitEnd): void;
+  end(how: WaitEnd, doc?: string): void;
 }
 
 export class OrderWaiters {
@@ -51,8 +56,11 @@ export class OrderWaiters {
     if (!this.subscribed) {
       const sub = this.connect();
       this.subscriber = sub;
-      sub.on('message', (channel: string, orderNo: string) => {
-        if (channel === this.channel) this.wake(orderNo);
+      sub.on('message', (channel: string, message: string) => {
+        if (channel !== this.channel) return;
+        const cut = message.indexOf('\n');
+        // `orderNo\ndoc`; a bare order number (an older instance's message) wakes without a document
+        this.wake(cut < 0 ? message : message.slice(0, cut), cut < 0 ? undefined : message.slice(cut + 1));
       });
       // ioredis subscribes again by itself after a reconnect
       this.subscribed = sub.subscribe(this.channel).then(() => undefined);
@@ -65,9 +73,9 @@ export class OrderWaiters {
     return this.subscribed;
   }
 
-  private wake(orderNo: string): void {
+  private wake(orderNo: string, doc?: string): void {
     const set = this.byOrder.get(orderNo);
-    if (set) for (const w of [...set]) w.end('changed');
+    if (set) for (const w of [...set]) w.end('changed', doc);
   }
 
   /** Watches one order for at most `ms`. Register before reading the order, so no change slips between. */
@@ -80,10 +88,12 @@ export class OrderWaiters {
     this.count++;
     let timer: NodeJS.Timeout | undefined;
     let resolve!: (how: WaitEnd) => void;
+    let published: string | undefined;
     const ended = new Promise<WaitEnd>((r) => (resolve = r));
     const w: Waiter = {
-      end: (how) => {
+      end: (how, doc) => {
         if (!waiters.delete(w)) return;
+        published = doc;
         this.count--;
         if (waiters.size === 0 && this.byOrder.get(orderNo) === waiters) this.byOrder.delete(orderNo);
         if (timer) clearTimeout(timer);
@@ -93,7 +103,7 @@ export class OrderWaiters {
     waiters.add(w);
     timer = setTimeout(() => w.end('deadline'), Math.max(0, ms));
     const ready = this.subscribe().catch(() => undefined);
-    return { ready, ended, cancel: () => w.end('deadline') };
+    return { ready, ended, cancel: () => w.end('deadline'), published: () => (published ? (JSON.parse(published) as Order) : null) };
   }
 
   /** Shutting down: every waiter is answered now, and the subscriber connection closes. */

@@ -137,6 +137,8 @@ export interface Watch {
   ready: Promise<void>;
   ended: Promise<WaitEnd>;
   cancel(): void;
+  /** after 'changed': the order as the step that woke this wait wrote it, when the change message carried it */
+  published?(): Order | null;
 }
 
 /** Status requests waiting for an order's state to change (flows/order-wait.ts). */
