@@ -75,11 +75,9 @@ export async function openChannelPayment(
     if (err instanceof ChannelRejectedError) throw new DomainError('PEER_REJECTED', '支付暂时没有受理，这次没有扣款。请稍后重试');
     throw peerFailure(err);
   }
-  // the channel's notification names our out_trade_no: a reference only when it is not the order number itself
-  await Promise.all([
-    created.outTradeNo !== orderNo ? deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo) : undefined,
-    deps.orders.setRef(`${channelName}-ref`, created.channelRef, orderNo),
-  ]);
+  // the channel's notification and bill name our out_trade_no: a reference only when it is not the
+  // order number itself (the channel's own number, channelRef, stays on the order's payment leg)
+  if (created.outTradeNo !== orderNo) await deps.orders.setRef(`${channelName}-out`, created.outTradeNo, orderNo);
   const leg = { channel: channelName, channelRef: created.channelRef, outTradeNo: created.outTradeNo, createdAt: deps.now().toISOString(), expiresAt };
   const created_ = isSelfPay(order) ? onSelfPayPaymentCreated : onPaymentCreated;
   // the pay parameters a repeated tap gets again are written with the step, until the pay window closes
