@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { chinaCompactDay, isFinal, ORDER_STATES } from '@mip/shared';
 import type { Change } from '../domain/change';
 import type { Job } from '../domain/jobs';
@@ -25,9 +24,11 @@ function wakesWaiters(from: string, to: string): boolean {
 
 function extraFields(extras: StepExtras | undefined, calls: PeerCallRecord[]): string[] {
   const out = extras?.payParams ? [PAY_PARAMS_FIELD, JSON.stringify(extras.payParams)] : [];
-  for (const c of calls) out.push(`${CALL_FIELD}${c.at}:${crypto.randomBytes(3).toString('hex')}`, JSON.stringify(c));
+  for (const c of calls) out.push(`${CALL_FIELD}${c.at}:${process.pid}.${(callSeq = (callSeq + 1) % 1e6)}`, JSON.stringify(c)); // unique per process and millisecond
   return out;
 }
+
+let callSeq = 0;
 
 /** peer-call records written with a step are fields of the order hash named `call:<at>:<random>` */
 const CALL_FIELD = 'call:';
