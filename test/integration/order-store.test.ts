@@ -94,6 +94,25 @@ describe('orders in Redis', () => {
     expect(await params.get(orderNo)).toBeNull();
   });
 
+  it('writes a peer-call record with the order step that follows it, with no command of its own', async () => {
+    const orderNo = 'O2611231000000CALLS1';
+    await store.create(orderFixture({ orderNo }));
+    const call = { at: new Date().toISOString(), peer: 'national', op: '6201', ms: 12, outcome: 'ok' };
+    await store.appendCall(orderNo, call);
+    await store.update(orderNo, (o) => onCancelled(o, '患者取消', 'patient', new Date()));
+    expect(await client.exists(keys.calls(orderNo))).toBe(0);
+    expect(await store.calls(orderNo)).toEqual([call]);
+  });
+
+  it('writes a peer-call record alone when no step of its order follows', async () => {
+    const orderNo = 'O2611231000000CALLS2';
+    await store.create(orderFixture({ orderNo }));
+    const call = { at: new Date().toISOString(), peer: 'his', op: 'queryBooking', ms: 3, outcome: 'ok' };
+    await store.appendCall(orderNo, call);
+    while ((await client.llen(keys.calls(orderNo))) === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(await store.calls(orderNo)).toEqual([call]);
+  });
+
   it('keeps an acknowledged order across a Redis crash and restart (AOF)', async () => {
     const orderNo = 'O2611231000000AOFOK1';
     await paidByChannel(orderNo);
