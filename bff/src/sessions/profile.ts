@@ -30,7 +30,7 @@ export class Profiles implements PatientProfiles {
     const key = this.key(ownerKey);
     const raw = JSON.stringify(p);
     const write = () => this.redis.set(key, raw, 'EX', PROFILE_TTL_SECONDS);
-    if (this.cache) await this.cache.write(key, write, raw);
+    if (this.cache) await this.cache.write(key, write, { value: raw });
     else await write();
   }
 }

@@ -49,7 +49,7 @@ export class TokenSessions<T extends { createdAt: string }> {
   async create(session: T): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');
     const cache = this.cache;
-    if (cache) await cache.write(this.key(token), () => this.save(token, session), Object.freeze({ ...session }), this.endOf(session));
+    if (cache) await cache.write(this.key(token), () => this.save(token, session), { value: Object.freeze({ ...session }), end: this.endOf(session), fresh: true });
     else await this.save(token, session);
     return token;
   }

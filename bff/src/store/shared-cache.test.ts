@@ -19,7 +19,7 @@ function world() {
       cache,
       subscriber,
       read: (key: string, endOf?: (v: string) => number) => cache.read(key, load(key), endOf),
-      put: (key: string, value: string) => cache.write(key, async () => stored.set(key, value), value),
+      put: (key: string, value: string) => cache.write(key, async () => stored.set(key, value), { value }),
       remove: (key: string) => cache.write(key, async () => stored.delete(key)),
     };
   };
@@ -95,6 +95,16 @@ describe('a shared cache of Redis values', () => {
     await w.warm(a);
     await a.put('k', 'mine');
     expect(await a.read('k')).toBe('mine');
+    expect(w.reads).toEqual([]);
+  });
+
+  it('tells no other process about a fresh key, which none can hold', async () => {
+    const w = world();
+    const a = w.process();
+    await w.warm(a);
+    await a.cache.write('new', async () => w.stored.set('new', 's'), { value: 's', fresh: true });
+    expect(w.published).toEqual([]);
+    expect(await a.read('new')).toBe('s');
     expect(w.reads).toEqual([]);
   });
 

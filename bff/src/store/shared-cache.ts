@@ -79,18 +79,19 @@ export class SharedCache<V> {
   }
 
   /**
-   * After the store wrote `key` to Redis (a new value, or a deletion): dropped here at once and, with
-   * `value`, kept again as the one this process just wrote; every other process is told to drop it.
-   * `write` runs between, so that a read of this process racing the write is not kept.
+   * The store writes `key` to Redis (a new value, or a deletion) through here: the entry is dropped
+   * at once and, with `keep`, kept again as the value this process just wrote; every other process
+   * is told to drop it — unless the key is `fresh` (a new session's: no process can hold it).
+   * `write` runs in between, so that a read of this process racing the write is not kept.
    */
-  async write<T>(key: string, write: () => Promise<T>, value?: V, end?: number): Promise<T> {
+  async write<T>(key: string, write: () => Promise<T>, keep?: { value: V; end?: number; fresh?: boolean }): Promise<T> {
     if (!this.enabled) return write();
     this.drop(key);
     const mark = this.mark();
     const r = await write();
-    if (value !== undefined) this.keep(mark, key, value, end);
+    if (keep) this.keep(mark, key, keep.value, keep.end);
     else this.drop(key);
-    await this.redis.publish(this.channel, `${this.origin} ${key}`).catch(() => undefined);
+    if (!keep?.fresh) await this.redis.publish(this.channel, `${this.origin} ${key}`).catch(() => undefined);
     return r;
   }
 
