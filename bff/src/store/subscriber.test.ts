@@ -43,6 +43,16 @@ describe('the process subscriber', () => {
     expect(redis.connections[0].channels).toEqual(['A', 'A']);
   });
 
+  it('subscribes anew when a Redis Cluster node leaves or fails, its subscriber may have moved', async () => {
+    const redis = new FakePubSub();
+    const sub = new Subscriber(redis.connect);
+    const a = listener();
+    await sub.listen('A', a);
+    redis.connections[0].emit('-node');
+    await new Promise(setImmediate);
+    expect(a.states).toEqual([true, false, true]);
+  });
+
   it('subscribes every channel again on a fresh connection after a failed subscription', async () => {
     const redis = new FakePubSub();
     redis.failing = 1;

@@ -55,12 +55,22 @@ export class Subscriber {
     conn.on('message', (channel: string, payload: string) => this.listeners.get(channel)?.message(payload));
     // connection lost: messages are lost until the channels are subscribed again
     conn.on('close', () => this.down(conn));
-    conn.on('ready', () => {
-      if (this.conn !== conn) return;
-      for (const channel of this.listeners.keys()) if (!this.subscribed.has(channel)) this.subscribe(conn, channel).catch(() => undefined);
-    });
+    conn.on('ready', () => this.resubscribe(conn));
+    // Redis Cluster: ioredis moves its subscriber to another node when one leaves or fails, with no
+    // 'close' on the cluster; messages may be lost meanwhile (ioredis cluster/ClusterSubscriber.js)
+    for (const event of ['-node', 'node error']) {
+      conn.on(event, () => {
+        this.down(conn);
+        this.resubscribe(conn);
+      });
+    }
     // a fresh connection after a failed one: every channel listened to so far
     for (const channel of this.listeners.keys()) this.subscribe(conn, channel).catch(() => undefined);
+  }
+
+  private resubscribe(conn: RedisClient): void {
+    if (this.conn !== conn) return;
+    for (const channel of this.listeners.keys()) if (!this.subscribed.has(channel)) this.subscribe(conn, channel).catch(() => undefined);
   }
 
   private subscribe(conn: RedisClient, channel: string): Promise<void> {
