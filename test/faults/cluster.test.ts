@@ -18,6 +18,7 @@ import { OrderStore } from '../../bff/src/store/order-store';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { reconKey } from '../../bff/src/reconciliation/run-store';
+import { PayAuthVault } from '../../bff/src/sessions/pay-auth-vault';
 import { testStack, getJson, type TestStack } from '../support/stack';
 import { WechatPatient } from '../support/patient';
 import { AlipayPatient } from '../support/alipay-patient';
@@ -63,6 +64,8 @@ describe('hash tags', () => {
     await sameSlot('reconciliation run (run-store.ts MULTI)', [reconKey(k, 'run:RC1'), reconKey(k, 'runs:20261124')]);
     await sameSlot('kiosk visit end (DEL of two keys)', [k.session('kiosk-visit', 'V1'), `${k.session('kiosk-visit', 'V1')}:orders`]);
     await sameSlot('staff account (MULTI)', ['mip:{staff}:account:admin', 'mip:{staff}:accounts']);
+    const vault = new PayAuthVault(client, k);
+    await sameSlot('PAYAUTH_TAKE (pay-auth-vault.ts takeForOrder)', [vault.key('wechat:o1', 'payauth-order:R261124120001ZZZZZZ'), vault.key('wechat:o1', 'payauth'), vault.key('wechat:o1', 'payauth-last')]);
   });
 });
 

@@ -4,6 +4,8 @@ import { createLogger } from '../obs/log';
 import { Keys } from '../store/keys';
 import { connectRedis, duplicateClient, type RedisClient } from '../store/redis';
 import { OrderWaiters, orderEventsChannel } from '../store/order-waiters';
+import { Subscriber } from '../store/subscriber';
+import { SharedCache, invalidationChannel } from '../store/shared-cache';
 import { OrderStore } from '../store/order-store';
 import { JobQueue } from '../store/queue';
 import { RedisIdempotencyClaims, RedisLocks, RedisMessageRecords, RedisPayParams, RedisRefundDayIndex } from '../store/named-stores';
@@ -14,12 +16,28 @@ import { PiiCipher } from '../security/pii';
 import { PayAuthVault } from '../sessions/pay-auth-vault';
 import { Profiles } from '../sessions/profile';
 import { FamilyMembers } from '../sessions/family';
-import { PatientSessions } from '../sessions/patient-sessions';
+import { PatientSessions, type PatientSession } from '../sessions/patient-sessions';
 import { createHttpHis } from '../his/http-adapter';
 import { createWechatChannel } from '../channels/wechat';
 import { createAlipayChannel } from '../channels/alipay';
 import { RedisTokenCache } from '../channels/token-cache';
 import { createCashierChannel } from '../channels/cashier';
+
+/**
+ * The process's one subscriber connection (order events, cache invalidations; it ends with the
+ * process's Redis client) and the patients' sessions and profiles, kept in memory for
+ * `security.sessionCacheMs` and dropped in every process on change (store/shared-cache.ts).
+ */
+export function patientState(redis: RedisClient, keys: Keys, security: Pick<Config['security'], 'patientSessionTtlSeconds' | 'sessionCacheMs'>, now: () => Date) {
+  const subscriber = new Subscriber(() => duplicateClient(redis));
+  redis.once('end', () => subscriber.close());
+  const cached = <V>(name: string) => new SharedCache<V>(redis, subscriber, invalidationChannel(keys, name), { ttlMs: security.sessionCacheMs, now: () => now().getTime() });
+  return {
+    subscriber,
+    sessions: new PatientSessions(redis, keys, security.patientSessionTtlSeconds, now, cached<PatientSession>('sessions')),
+    profiles: new Profiles(redis, keys, cached<string>('profiles')),
+  };
+}
 
 /** The composition root: the only place that knows which adapter serves which port. */
 export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDeps {
@@ -29,6 +47,7 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDep
   const tokens = new RedisTokenCache(redis, keys);
   /** the one clock every flow, session and deadline reads */
   const now = () => new Date();
+  const { subscriber, sessions, profiles } = patientState(redis, keys, config.security, now);
   const orders = new OrderStore(redis, keys);
   const national = new NationalClient(config.national);
   const pii = new PiiCipher(config.security.piiKey);
@@ -54,10 +73,10 @@ export function wire(config: Config, opts: { redis?: RedisClient } = {}): AppDep
     },
     pii,
     vault: new PayAuthVault(redis, keys, config.security.payAuthMaxTtlSeconds),
-    profiles: new Profiles(redis, keys),
+    profiles,
     family: new FamilyMembers(redis, keys),
-    sessions: new PatientSessions(redis, keys, config.security.patientSessionTtlSeconds, now),
-    waiters: new OrderWaiters(() => duplicateClient(redis), orderEventsChannel(keys)),
+    sessions,
+    waiters: new OrderWaiters(subscriber, orderEventsChannel(keys)),
     now,
     idempotency: new RedisIdempotencyClaims(redis, keys),
     payParams: new RedisPayParams(redis, keys, now),

@@ -6,6 +6,14 @@ export const SecurityConfig = z.object({
   /** the longest the BFF holds an e-voucher pay authorization (its own life is ~240 s: channels' user query); shorter for tests */
   payAuthMaxTtlSeconds: z.number().int().positive().optional(),
   patientSessionTtlSeconds: z.number().int().positive().default(2 * 3600),
+  /**
+   * How long a BFF process may answer a patient's session and profile from memory (issue 14: one
+   * Redis read per request saved); 0 = always ask Redis. Safe because a session has a fixed end from
+   * sign-in that a kept copy never outlives, and a revoked session or a changed profile is dropped at
+   * once in the process that changed it and, through Redis pub/sub, in every other one; the short
+   * life only bounds what a message lost to a broken connection could cost (store/shared-cache.ts).
+   */
+  sessionCacheMs: z.number().int().min(0).default(5000),
   staffSessionTtlSeconds: z.number().int().positive().default(30 * 60),
   /** HIS → BFF calls (message push, refunds, bills): HMAC credentials per client */
   hisClients: z.array(z.object({ clientId: z.string(), secret: z.string().min(16) })).default([]),

@@ -47,7 +47,7 @@ export async function cancelUnpaid(deps: CancellingDeps, orderNo: string, reason
     if (r.kind !== 'revoked') return { cancelled: false, order, why: 'unclear' };
   }
   const res = await deps.orders.update(orderNo, (o) => onCancelled(o, reason, by, deps.now()));
-  await deps.vault.dropOrder(orderNo);
+  await deps.vault.dropOrder(order.ownerKey, orderNo);
   return res.order.state === 'cancelled' ? { cancelled: true, order: res.order } : { cancelled: false, order: res.order, why: 'paid_or_moving' };
 }
 

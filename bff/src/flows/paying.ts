@@ -8,7 +8,7 @@ import { isSelfPay } from '../domain/self-pay';
 import { paySelf } from './self-pay';
 import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
-import type { PatientSession } from '../sessions/port';
+import type { HeldAuthorization, PatientSession } from '../sessions/port';
 import type { Deps } from './deps';
 import { placeInsuranceOrder, type InsuranceOrderDeps } from './insurance-order';
 import { ownedOrder } from './access';
@@ -33,14 +33,12 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
   }
   if (!['created', 'fee_uploaded', 'awaiting_payment'].includes(order.state)) throw new DomainError('ORDER_STATE_CONFLICT');
 
-  await assertAuthorizationFits(deps, s, order);
-  const auth = await deps.vault.bindToOrder(s.ownerKey, orderNo);
-  if (!auth) throw new DomainError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
+  const auth = await takeAuthorization(deps, s, order);
   // the patient's own location, else the hospital's from configuration (never a coordinate in code)
   const location = body.location ?? auth.location ?? deps.config.channels.wechat.hospitalGeoLocation;
   if (!location) throw new DomainError('BAD_REQUEST', '无法获取定位，请允许定位后再支付');
   order = await placeInsuranceOrder(deps, order, { payAuthNo: auth.payAuthNo }, location, async () => {
-    await deps.vault.dropOrder(orderNo); // the authorization is spent or expired
+    await deps.vault.dropOrder(s.ownerKey, orderNo); // the authorization is spent or expired
     return new DomainError('AUTHORIZATION_FAILED');
   });
 
@@ -48,10 +46,14 @@ async function payLocked(deps: PayingDeps, s: PatientSession, orderNo: string, b
   return openChannelPayment(deps, order, s.channel, { openId: s.openId, payAuthNo: auth.payAuthNo, location, auth }, notifyWindowMs(deps, s.channel));
 }
 
-/** A held authorization that does not fit this order (亲情付 or not) stays held, unspent. */
-async function assertAuthorizationFits(deps: Pick<Deps, 'vault'>, s: PatientSession, order: Order): Promise<void> {
-  if (await deps.vault.forOrder(order.orderNo)) return; // already bound to this order
-  const held = await deps.vault.peek(s.ownerKey);
-  const misfit = held ? authorizationMisfit(order, held) : undefined;
-  if (misfit) throw misfit;
+/**
+ * The order's authorization (one Redis step): its own from an earlier attempt, else the patient's
+ * held one, moved to the order. A held one that does not fit this order (亲情付 or not) stays held,
+ * unspent, and the patient is told why.
+ */
+async function takeAuthorization(deps: Pick<Deps, 'vault'>, s: PatientSession, order: Order): Promise<HeldAuthorization> {
+  const taken = await deps.vault.takeForOrder(s.ownerKey, order.orderNo, Boolean(order.familyMember));
+  if (taken.kind === 'misfit') throw authorizationMisfit(order, taken.auth) ?? new DomainError('AUTHORIZATION_REQUIRED');
+  if (taken.kind === 'none') throw new DomainError(order.familyMember ? 'FAMILY_PAY_REQUIRED' : 'AUTHORIZATION_REQUIRED');
+  return taken.auth;
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
+import type { SharedCache } from '../store/shared-cache';
 import { TokenSessions } from './token-sessions';
 import type { PatientSession } from './port';
 
@@ -12,12 +13,15 @@ export function ownerKeyOf(channel: string, openId: string): string {
 
 /**
  * BFF sessions for patients, a fixed lifetime from sign-in (token-sessions.ts keeps them).
- * Channel tokens and session_key never get here.
+ * Channel tokens and session_key never get here. Every patient request resolves its token: with a
+ * cache (config security.sessionCacheMs), a process answers a session it resolved in the last few
+ * seconds from memory — never past the session's end, and never after `revoke` in any process
+ * (store/shared-cache.ts).
  */
 export class PatientSessions {
   private readonly store: TokenSessions<PatientSession>;
-  constructor(redis: RedisClient, keys: Keys, private readonly ttlSeconds: number, private readonly now: () => Date = () => new Date()) {
-    this.store = new TokenSessions(redis, keys, 'patient', { ttlSeconds, sliding: false, tokenPattern: /^[A-Za-z0-9_-]{20,100}$/, now });
+  constructor(redis: RedisClient, keys: Keys, private readonly ttlSeconds: number, private readonly now: () => Date = () => new Date(), cache?: SharedCache<PatientSession>) {
+    this.store = new TokenSessions(redis, keys, 'patient', { ttlSeconds, sliding: false, tokenPattern: /^[A-Za-z0-9_-]{20,100}$/, now, cache });
   }
 
   async create(channel: 'wechat' | 'alipay', openId: string): Promise<{ token: string; session: PatientSession }> {
@@ -35,5 +39,10 @@ export class PatientSessions {
 
   resolve(token: string): Promise<PatientSession | null> {
     return this.store.resolve(token);
+  }
+
+  /** Ends the session now, in every process (a sign-out). */
+  revoke(token: string): Promise<void> {
+    return this.store.destroy(token);
   }
 }

@@ -36,6 +36,13 @@ export type AuthorizationStatus =
   | { state: 'expired'; expiresAt: string; familyPay: boolean };
 
 /**
+ * What the pay step gets (PayAuthorizations.takeForOrder): 'bound', the order's own from an earlier
+ * attempt; 'taken', the patient's held one, now the order's; 'misfit', the held one does not fit
+ * the order (亲情付 or not) and stays held, unspent; 'none', nothing held (or it expired).
+ */
+export type TakenAuthorization = { kind: 'bound' | 'taken' | 'misfit'; auth: HeldAuthorization } | { kind: 'none' };
+
+/**
  * payAuthNo is single-use and lives minutes: held per patient until an order takes it, then bound
  * to that order (retries of the same payment may reuse it) and nothing else (sessions/pay-auth-vault.ts).
  */
@@ -44,10 +51,10 @@ export interface PayAuthorizations {
   hold(ownerKey: string, a: HeldAuthorization, ttlSeconds: number): Promise<number>;
   peek(ownerKey: string): Promise<HeldAuthorization | null>;
   status(ownerKey: string): Promise<AuthorizationStatus>;
-  /** takes the patient's held authorization for the order (null when none is held) */
-  bindToOrder(ownerKey: string, orderNo: string): Promise<HeldAuthorization | null>;
-  forOrder(orderNo: string): Promise<HeldAuthorization | null>;
-  dropOrder(orderNo: string): Promise<void>;
+  /** the order's authorization, or the patient's held one moved to the order if it fits (`familyPay`: what the order needs), in one step */
+  takeForOrder(ownerKey: string, orderNo: string, familyPay: boolean): Promise<TakenAuthorization>;
+  /** the order's authorization is spent or expired */
+  dropOrder(ownerKey: string, orderNo: string): Promise<void>;
 }
 
 /**

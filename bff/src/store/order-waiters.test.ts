@@ -1,68 +1,42 @@
-import { EventEmitter } from 'node:events';
 import { OrderWaiters } from './order-waiters';
-import type { RedisClient } from './redis';
+import { Subscriber } from './subscriber';
+import { FakePubSub } from './testing/fake-pubsub';
 
 const CHANNEL = 'mip:events:order-state';
 
-/** A stand-in for the one subscriber connection: `publish` delivers a message as Redis would. */
-class FakeSubscriber extends EventEmitter {
-  channels: string[] = [];
-  disconnected = false;
-  constructor(private readonly fails = false) {
-    super();
-  }
-  async subscribe(channel: string) {
-    if (this.fails) throw new Error('connection refused');
-    this.channels.push(channel);
-    return 1;
-  }
-  publish(orderNo: string, channel = CHANNEL) {
-    this.emit('message', channel, orderNo);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-}
-
 function registry(max?: number, failFirst = false) {
-  const connections: FakeSubscriber[] = [];
-  const waiters = new OrderWaiters(
-    () => {
-      const s = new FakeSubscriber(failFirst && connections.length === 0);
-      connections.push(s);
-      return s as unknown as RedisClient;
-    },
-    CHANNEL,
-    max,
-  );
-  return { waiters, connections };
+  const redis = new FakePubSub();
+  redis.failing = failFirst ? 1 : 0;
+  const waiters = new OrderWaiters(new Subscriber(redis.connect), CHANNEL, max);
+  const publish = (orderNo: string) => redis.publish(CHANNEL, orderNo);
+  return { waiters, connections: redis.connections, publish };
 }
 
 describe('order waiters', () => {
   it('wakes a waiter when its order is published', async () => {
-    const { waiters, connections } = registry();
+    const { waiters, publish } = registry();
     const w = waiters.watch('MIP1', 60_000);
     await w.ready;
-    connections[0].publish('MIP1');
+    publish('MIP1');
     await expect(w.ended).resolves.toBe('changed');
     expect(waiters.size).toBe(0);
   });
 
   it('hands the woken waiter the document the change message carried', async () => {
-    const { waiters, connections } = registry();
+    const { waiters, publish } = registry();
     const w = waiters.watch('MIP1', 60_000);
     await w.ready;
-    connections[0].publish(`MIP1\n${JSON.stringify({ orderNo: 'MIP1', state: 'paid' })}`);
+    publish(`MIP1\n${JSON.stringify({ orderNo: 'MIP1', state: 'paid' })}`);
     await expect(w.ended).resolves.toBe('changed');
     expect(w.published?.()).toEqual({ orderNo: 'MIP1', state: 'paid' });
   });
 
   it('leaves the waiters of other orders waiting', async () => {
-    const { waiters, connections } = registry();
+    const { waiters, publish } = registry();
     const mine = waiters.watch('MIP1', 60_000);
     const other = waiters.watch('MIP2', 60_000);
     await mine.ready;
-    connections[0].publish('MIP1');
+    publish('MIP1');
     await mine.ended;
     expect(waiters.size).toBe(1);
     other.cancel();
@@ -78,13 +52,13 @@ describe('order waiters', () => {
   });
 
   it('subscribes again on a fresh connection after a failed subscription', async () => {
-    const { waiters, connections } = registry(undefined, true);
+    const { waiters, connections, publish } = registry(undefined, true);
     const first = waiters.watch('MIP1', 60_000);
     await first.ready;
     const second = waiters.watch('MIP1', 60_000);
     await second.ready;
     expect(connections.map((c) => c.disconnected)).toEqual([true, false]);
-    connections[1].publish('MIP1');
+    publish('MIP1');
     await expect(Promise.all([first.ended, second.ended])).resolves.toEqual(['changed', 'changed']);
   });
 

@@ -1,12 +1,14 @@
 /**
  * Waiting for an order to change without asking Redis per waiter (issue 14). The order store
- * publishes an order's number on one channel after every step that changed its state
- * (order-store.ts, `publishStateChange`); each BFF process keeps ONE subscriber connection to that
- * channel and wakes its own waiters for that order. A published message reaches every instance
+ * publishes an order's number and document on one channel after every step that changed its state
+ * (order-store.ts, `publishStateChange`); each BFF process listens to that channel on its ONE
+ * subscriber connection (subscriber.ts, shared with the caches' invalidations) and wakes its own
+ * waiters for that order. A published message reaches every instance
  * (Redis Cluster forwards PUBLISH to all nodes), so a waiter is woken whichever instance ran the step.
  */
 import type { Keys } from './keys';
 import type { RedisClient } from './redis';
+import type { Subscriber } from './subscriber';
 
 import type { Order } from '../domain/order';
 import type { WaitEnd, Watch } from './port';
@@ -34,16 +36,15 @@ interface Waiter {
 export class OrderWaiters {
   private readonly byOrder = new Map<string, Set<Waiter>>();
   private count = 0;
-  private subscriber: RedisClient | null = null;
   private subscribed: Promise<void> | null = null;
   private closed = false;
 
   /**
-   * @param connect opens the process's one subscriber connection, on first use
+   * @param subscriber the process's one subscriber connection, opened on first use
    * @param max waiters this process holds at once; one more is answered at once ('busy')
    */
   constructor(
-    private readonly connect: () => RedisClient,
+    private readonly subscriber: Subscriber,
     private readonly channel: string,
     readonly max = 2000,
   ) {}
@@ -54,20 +55,17 @@ export class OrderWaiters {
 
   private subscribe(): Promise<void> {
     if (!this.subscribed) {
-      const sub = this.connect();
-      this.subscriber = sub;
-      sub.on('message', (channel: string, message: string) => {
-        if (channel !== this.channel) return;
-        const cut = message.indexOf('\n');
-        // `orderNo\ndoc`; a bare order number (an older instance's message) wakes without a document
-        this.wake(cut < 0 ? message : message.slice(0, cut), cut < 0 ? undefined : message.slice(cut + 1));
+      const subscribed = this.subscriber.listen(this.channel, {
+        message: (message) => {
+          const cut = message.indexOf('\n');
+          // `orderNo\ndoc`; a bare order number (an older instance's message) wakes without a document
+          this.wake(cut < 0 ? message : message.slice(0, cut), cut < 0 ? undefined : message.slice(cut + 1));
+        },
       });
-      // ioredis subscribes again by itself after a reconnect
-      this.subscribed = sub.subscribe(this.channel).then(() => undefined);
-      this.subscribed.catch(() => {
-        // the next waiter tries again on a fresh connection; this one waits to its deadline
-        sub.disconnect();
-        if (this.subscriber === sub) [this.subscriber, this.subscribed] = [null, null];
+      this.subscribed = subscribed;
+      // the next waiter tries again (on a fresh connection); this one waits to its deadline
+      subscribed.catch(() => {
+        if (this.subscribed === subscribed) this.subscribed = null;
       });
     }
     return this.subscribed;
@@ -106,11 +104,10 @@ export class OrderWaiters {
     return { ready, ended, cancel: () => w.end('deadline'), published: () => (published ? (JSON.parse(published) as Order) : null) };
   }
 
-  /** Shutting down: every waiter is answered now, and the subscriber connection closes. */
+  /** Shutting down: every waiter is answered now, and the process's subscriber connection closes. */
   close(): void {
     this.closed = true;
     for (const set of [...this.byOrder.values()]) for (const w of [...set]) w.end('closed');
-    this.subscriber?.disconnect();
-    this.subscriber = null;
+    this.subscriber.close();
   }
 }

@@ -1,5 +1,5 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, RATE_HIT, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
+import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, PAYAUTH_TAKE, RATE_HIT, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
@@ -12,6 +12,7 @@ export interface ScriptCommands {
   acceptOnce(recordKey: string, stream: string, record: string, ttlSeconds: number, jobFields: string): Promise<string | null>;
   setIfEquals(key: string, expected: string, next: string): Promise<number>;
   rateHit(key: string, ttlMs: number, restart: '0' | '1'): Promise<[number, number]>;
+  payauthTake(orderKey: string, heldKey: string, lastKey: string, orderNo: string, nowMs: number, familyPay: '0' | '1', lastTtlSeconds: number): Promise<[string, string?]>;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
@@ -42,6 +43,7 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('acceptOnce', { numberOfKeys: 2, lua: ACCEPT_ONCE });
   r.defineCommand('setIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
   r.defineCommand('rateHit', { numberOfKeys: 1, lua: RATE_HIT });
+  r.defineCommand('payauthTake', { numberOfKeys: 3, lua: PAYAUTH_TAKE });
   return r as RedisClient;
 }
 

@@ -190,3 +190,31 @@ if ARGV[2] == '1' or redis.call('PTTL', KEYS[1]) < 0 then
 end
 return {n, redis.call('PTTL', KEYS[1])}
 `;
+
+/**
+ * The pay step's e-voucher authorization, in one step (sessions/pay-auth-vault.ts): the order's
+ * own if it has one (a retry of the same payment), else the patient's held one moved to the order
+ * — taken (GETDEL), bound for the rest of its life, and remembered as used for that order. A held
+ * one that does not fit the order (亲情付 or not) is put back, unspent; an expired one is not bound.
+ * KEYS: the order's, the patient's held, the patient's last (all with the patient's hash tag)
+ * ARGV: orderNo, nowMs, '1' when the order needs a family-pay authorization, last's ttl seconds
+ * Returns {'bound', json} | {'taken', json} | {'misfit', json} | {'none'}.
+ */
+export const PAYAUTH_TAKE = `
+local bound = redis.call('GET', KEYS[1])
+if bound then return {'bound', bound} end
+local raw = redis.call('GETDEL', KEYS[2])
+if not raw then return {'none'} end
+local a = cjson.decode(raw)
+local left = tonumber(a.untilMs or 0) - tonumber(ARGV[2])
+local familyPay = type(a.payer) == 'table' and a.payer.familyPay == true
+if familyPay ~= (ARGV[3] == '1') then
+  if left > 0 then redis.call('SET', KEYS[2], raw, 'PX', math.floor(left)) end
+  return {'misfit', raw}
+end
+local ttl = math.floor(left / 1000)
+if ttl <= 0 then return {'none'} end
+redis.call('SET', KEYS[1], raw, 'EX', ttl)
+redis.call('SET', KEYS[3], cjson.encode({expiresAt = a.expiresAt, familyPay = familyPay, usedFor = ARGV[1]}), 'EX', tonumber(ARGV[4]))
+return {'taken', raw}
+`;
