@@ -30,7 +30,7 @@ function extraFields(extras: StepExtras | undefined, calls: PeerCallRecord[]): s
 
 let callSeq = 0;
 
-/** peer-call records written with a step are fields of the order hash named `call:<at>:<random>` */
+/** peer-call records written with a step are fields of the order hash named `call:<at>:<pid>.<sequence>` */
 const CALL_FIELD = 'call:';
 
 /**
@@ -123,8 +123,13 @@ export class OrderStore implements Orders {
       const next = { ...change.order, version: current.version + 1 };
       const calls = this.takeCalls(orderNo);
       const doc = JSON.stringify(next);
-      const r = await this.redis.orderWrite(...this.writeArgs(next, doc, current.version, current.state, change.jobs, Date.now(), extraFields(extras, calls), change.cancels));
-      if (r !== 'OK') for (const c of calls) this.appendCall(orderNo, c);
+      const r = await this.redis
+        .orderWrite(...this.writeArgs(next, doc, current.version, current.state, change.jobs, Date.now(), extraFields(extras, calls), change.cancels))
+        .catch((err: Error) => {
+          this.requeueCalls(orderNo, calls);
+          throw err;
+        });
+      if (r !== 'OK') this.requeueCalls(orderNo, calls); // for the next try, or alone
       if (r === 'OK') {
         if (next.state !== current.state && wakesWaiters(current.state, next.state)) publishStateChange(this.redis, this.keys, orderNo, doc); // wakes status requests (order-waiters.ts)
         return { order: next, change: { ...change, order: next } };
@@ -151,6 +156,10 @@ export class OrderStore implements Orders {
     const key = this.keys.calls(orderNo);
     // the list is cut back to its last 500 entries only once it is longer
     if ((await this.redis.rpush(key, ...calls.map((c) => JSON.stringify(c)))) > 500) await this.redis.ltrim(key, -500, -1);
+  }
+
+  private requeueCalls(orderNo: string, calls: PeerCallRecord[]): void {
+    for (const c of calls) void this.appendCall(orderNo, c);
   }
 
   /** Writes the records still waiting for a step (at shutdown). */
