@@ -113,6 +113,14 @@ describe('orders in Redis', () => {
     expect(await store.calls(orderNo)).toEqual([call]);
   });
 
+  it('still hands out pay parameters kept under their former key (an order paying across a deploy)', async () => {
+    const orderNo = 'O2611231000000PAYOLD';
+    await store.create(orderFixture({ orderNo }));
+    const payment = { channel: 'wechat' as const, mixTradeNo: 'MIX2' };
+    await client.set(keys.vault('payparams', orderNo), JSON.stringify(payment), 'PX', 60_000);
+    expect(await new RedisPayParams(client, keys).get(orderNo)).toEqual(payment);
+  });
+
   it('keeps an acknowledged order across a Redis crash and restart (AOF)', async () => {
     const orderNo = 'O2611231000000AOFOK1';
     await paidByChannel(orderNo);

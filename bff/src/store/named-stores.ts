@@ -38,7 +38,11 @@ export class RedisPayParams implements PayParamsStore {
   /** beside the order document (order-store.ts PAY_PARAMS_FIELD), written by the channel-order step; none past the pay window */
   async get(orderNo: string): Promise<PayParams | null> {
     const raw = await this.redis.hget(this.keys.order(orderNo), PAY_PARAMS_FIELD);
-    if (!raw) return null;
+    if (!raw) {
+      // kept under their own key (with its own expiry) before they moved beside the order: orders in their pay window across a deploy
+      const legacy = await this.redis.get(this.keys.vault('payparams', orderNo));
+      return legacy ? (JSON.parse(legacy) as PayParams) : null;
+    }
     const kept = JSON.parse(raw) as StoredPayParams;
     return Date.parse(kept.expiresAt) > this.now().getTime() ? kept.params : null;
   }
