@@ -1,5 +1,5 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, PAYAUTH_TAKE, RATE_HIT, SEEN_ONCE, SET_IF_EQUALS } from './scripts';
+import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, PAYAUTH_TAKE, RATE_HIT, SET_IF_EQUALS } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
@@ -8,7 +8,6 @@ export interface ScriptCommands {
   jobSettle(k1: string, k2: string, k3: string, group: string, id: string, mode: string, fields: string, due: number): Promise<number>;
   jobKeep(stream: string, group: string, id: string, consumer: string): Promise<number>;
   enqueueJobs(...args: (string | number)[]): Promise<number>;
-  seenOnce(key: string, ttlSeconds: number, fingerprint: string): Promise<'NEW' | 'SAME' | 'DIFFERENT'>;
   acceptOnce(recordKey: string, stream: string, record: string, ttlSeconds: number, jobFields: string): Promise<string | null>;
   setIfEquals(key: string, expected: string, next: string): Promise<number>;
   rateHit(key: string, ttlMs: number, restart: '0' | '1'): Promise<[number, number]>;
@@ -39,7 +38,6 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('jobSettle', { numberOfKeys: 3, lua: JOB_SETTLE });
   r.defineCommand('jobKeep', { numberOfKeys: 1, lua: JOB_KEEP });
   r.defineCommand('enqueueJobs', { numberOfKeys: 2, lua: ENQUEUE });
-  r.defineCommand('seenOnce', { numberOfKeys: 1, lua: SEEN_ONCE });
   r.defineCommand('acceptOnce', { numberOfKeys: 2, lua: ACCEPT_ONCE });
   r.defineCommand('setIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
   r.defineCommand('rateHit', { numberOfKeys: 1, lua: RATE_HIT });

@@ -152,20 +152,6 @@ return redis.call('GET', KEYS[1])
 `;
 
 /**
- * Records an inbound event id once. KEYS: seen key; ARGV: ttlSeconds, fingerprint.
- * Returns 'NEW', 'SAME' (a duplicate with the same content) or 'DIFFERENT' (same id, other content).
- */
-export const SEEN_ONCE = `
-local prev = redis.call('GET', KEYS[1])
-if not prev then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[1]))
-  return 'NEW'
-end
-if prev == ARGV[2] then return 'SAME' end
-return 'DIFFERENT'
-`;
-
-/**
  * Compare-and-set that keeps the key's expiry. KEYS: key; ARGV: expected value, new value.
  * Returns 1 when the value was `expected` and is now the new one, else 0.
  */
