@@ -40,7 +40,11 @@ export class Parties {
     for (;;) {
       const o = await this.store.get(orderNo);
       if (o && ok(o)) return o;
-      if (Date.now() > until) throw new Error(`order ${orderNo}: ${what} did not happen (state ${o?.state})`);
+      if (Date.now() > until) {
+        // the last steps say where it stopped (a retry still scheduled, a person's turn …)
+        const last = (o?.timeline ?? []).slice(-8).map((t) => `${t.at} ${t.from}→${t.to} ${t.event}${t.reason ? ` (${t.reason})` : ''}`);
+        throw new Error(`order ${orderNo}: ${what} did not happen (state ${o?.state})\n  ${last.join('\n  ')}`);
+      }
       await new Promise((r) => setTimeout(r, 150));
     }
   }
