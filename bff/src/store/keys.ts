@@ -4,11 +4,20 @@
  * Sentinel the tags are harmless. The shard count is fixed for the life of a deployment.
  */
 import crypto from 'node:crypto';
+import { BoundedCache } from '../crypto/lru';
 
 export const SHARDS = 16;
 
+/** the shards of recent keys: a step computes its order's shard several times, and SHA-1 costs microseconds each (issue 14) */
+const recentShards = new BoundedCache<string, number>(10_000);
+
 export function shardOf(key: string): number {
-  return crypto.createHash('sha1').update(key).digest().readUInt16BE(0) % SHARDS;
+  let shard = recentShards.get(key);
+  if (shard === undefined) {
+    shard = crypto.createHash('sha1').update(key).digest().readUInt16BE(0) % SHARDS;
+    recentShards.set(key, shard);
+  }
+  return shard;
 }
 
 export class Keys {
