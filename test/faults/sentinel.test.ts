@@ -62,6 +62,10 @@ beforeAll(async () => {
   const s = new Redis(ports.sentinel, '127.0.0.1');
   await waitForValue('the sentinel to see the replica', async () => ((await s.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as unknown[]).length > 0 || undefined, 30_000);
   s.disconnect();
+  // …and the replica must have finished its first full sync, or WAIT counts no replica (a loaded machine takes seconds)
+  const m = new Redis(ports.master, '127.0.0.1');
+  await waitForValue('the replica to be in sync', async () => /slave0:.*state=online/.test(await m.info('replication')) || undefined, 30_000);
+  m.disconnect();
   // connection errors are expected while the failover runs: commands wait and are retried
   client = connectRedis(`redis-sentinel://127.0.0.1:${ports.sentinel}/${MASTER_NAME}`, { onError: () => undefined });
 }, 60_000);
@@ -77,7 +81,7 @@ it('keeps the orders and takes new writes through a failover to the replica', as
   const orderNo = 'O261206000000SENTNL';
   await store.create(orderFixture({ orderNo, state: 'created', timeline: [] }));
   // replication is asynchronous: wait until the replica acknowledged the write (docs: min-replicas-to-write)
-  expect(await client.call('WAIT', '1', '5000')).toBe(1);
+  expect(await client.call('WAIT', '1', '15000')).toBe(1);
 
   children[0].kill('SIGKILL'); // the master
   const sentinel = new Redis(ports.sentinel, '127.0.0.1');
