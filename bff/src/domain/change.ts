@@ -1,5 +1,6 @@
 import { canTransition, type OrderState } from '@mip/shared';
 import { job, type Job } from './jobs';
+import { jsonCopy } from './json-copy';
 import { TIMELINE_LIMIT, type Order, type TimelineEntry } from './order';
 
 /**
@@ -45,7 +46,7 @@ export class Draft {
   private from: OrderState;
 
   constructor(order: Order, readonly now: Date) {
-    this.order = structuredClone(order);
+    this.order = jsonCopy(order);
     this.from = order.state;
   }
 
