@@ -110,27 +110,24 @@ export function countersPerFlow(
     peerCalls[peer].total = r2(peerCalls[peer].total + d / n);
     peerTotal += d;
   }
-  const inbound: Record<string, number> = {};
-  let inTotal = 0;
-  for (const [k, v] of after.inbound) {
-    const d = v - (before.inbound.get(k) ?? 0);
-    if (d <= 0) continue;
-    inbound[k] = r2(d / n);
-    inTotal += d;
-  }
-  const sent: Record<string, number> = {};
-  let sentTotal = 0;
-  for (const [k, v] of after.redisSent) {
-    const d = v - (before.redisSent.get(k) ?? 0);
-    if (d <= 0) continue;
-    sent[k] = r2(d / n);
-    sentTotal += d;
-  }
   return {
-    redisCommandsSent: { total: r2(sentTotal / n), ...Object.fromEntries(Object.entries(sent).sort((a, b) => b[1] - a[1])) },
+    redisCommandsSent: perFlowByKey(before.redisSent, after.redisSent, n),
     peerCalls: { total: { all: r2(peerTotal / n) }, ...peerCalls },
-    inboundRequests: { total: r2(inTotal / n), ...Object.fromEntries(Object.entries(inbound).sort((a, b) => b[1] - a[1])) },
+    inboundRequests: perFlowByKey(before.inbound, after.inbound, n),
   };
+}
+
+/** The growth of each counter between two readings, per flow, largest first, with their total. */
+function perFlowByKey(before: Map<string, number>, after: Map<string, number>, n: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    if (d <= 0) continue;
+    out[k] = r2(d / n);
+    total += d;
+  }
+  return { total: r2(total / n), ...Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1])) };
 }
 
 /**

@@ -38,6 +38,8 @@ export class Api {
   }
 }
 
+// Sandbox dev endpoints answer many unrelated JSON shapes, read field by field in the tests: `any`
+// here, rather than a cast at each of hundreds of call sites (the patient/staff API has its own typed client).
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: jsonOrText(await res.text()) };
@@ -52,6 +54,7 @@ export function jsonOrText(text: string): unknown {
   }
 }
 
+/** any: see postJson */
 export async function getJson(url: string): Promise<any> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url} → ${res.status}`);

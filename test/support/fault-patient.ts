@@ -11,6 +11,7 @@ import type { Chance } from './fault-plan';
 
 export interface Res {
   status: number;
+  /** any: answers of every endpoint the fault suite drives, read field by field (as test/support/api.ts postJson) */
   body: any;
 }
 

@@ -22,16 +22,15 @@ function wakesWaiters(from: string, to: string): boolean {
   return !((from === 'created' || from === 'fee_uploaded') && (to === 'fee_uploaded' || to === 'awaiting_payment'));
 }
 
+/** peer-call records written with a step are fields of the order hash named `call:<at>:<pid>.<sequence>` */
+const CALL_FIELD = 'call:';
+let callSeq = 0;
+
 function extraFields(extras: StepExtras | undefined, calls: PeerCallRecord[]): string[] {
   const out = extras?.payParams ? [PAY_PARAMS_FIELD, JSON.stringify(extras.payParams)] : [];
   for (const c of calls) out.push(`${CALL_FIELD}${c.at}:${process.pid}.${(callSeq = (callSeq + 1) % 1e6)}`, JSON.stringify(c)); // unique per process and millisecond
   return out;
 }
-
-let callSeq = 0;
-
-/** peer-call records written with a step are fields of the order hash named `call:<at>:<pid>.<sequence>` */
-const CALL_FIELD = 'call:';
 
 /**
  * How long a peer-call record waits for the order's next step to carry it (the step that records
@@ -215,7 +214,7 @@ export class OrderStore implements Orders {
   /**
    * Orders by state: the finished ones from the transitions into and out of final states (the
    * states hash, ORDER_WRITE), the open ones from the open index and each order's `s` field
-   * (one HMGET per open order; the open ones are the few in flight or waiting for a person).
+   * (one HGET per open order; the open ones are the few in flight or waiting for a person).
    */
   async countByState(): Promise<Record<string, number>> {
     const out: Record<string, number> = Object.fromEntries(ORDER_STATES.map((st) => [st, 0]));
@@ -229,11 +228,13 @@ export class OrderStore implements Orders {
           if (isFinal(to as Order['state'])) add(to, Number(v));
           if (from && isFinal(from as Order['state'])) add(from, -Number(v));
         }
-        const states = await Promise.all(open.map((no) => this.redis.hmget(this.keys.order(no), 's', 'doc')));
-        for (const [st, doc] of states) {
-          const state = st ?? (doc ? (JSON.parse(doc) as Order).state : null); // an order written before `s` was kept
-          if (state) add(state, 1);
-        }
+        const states = await Promise.all(
+          open.map(async (no) => {
+            const st = await this.redis.hget(this.keys.order(no), 's');
+            return st ?? (await this.get(no))?.state; // an order written before `s` was kept: its document
+          }),
+        );
+        for (const state of states) if (state) add(state, 1);
       }),
     );
     return out;
