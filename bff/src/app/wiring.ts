@@ -25,17 +25,17 @@ import { createCashierChannel } from '../channels/cashier';
 
 /**
  * The process's one subscriber connection (order events, cache invalidations; it ends with the
- * process's Redis client) and the patients' sessions and profiles, kept in memory for
- * `security.sessionCacheMs` and dropped in every process on change (store/shared-cache.ts).
+ * process's Redis client), the patients' sessions, kept in memory for `security.sessionCacheMs` and
+ * dropped in every process when revoked (store/shared-cache.ts), and their profiles.
  */
 export function patientState(redis: RedisClient, keys: Keys, security: Pick<Config['security'], 'patientSessionTtlSeconds' | 'sessionCacheMs'>, now: () => Date) {
   const subscriber = new Subscriber(() => duplicateClient(redis));
   redis.once('end', () => subscriber.close());
-  const cached = <V>(name: string) => new SharedCache<V>(redis, subscriber, invalidationChannel(keys, name), { ttlMs: security.sessionCacheMs, now: () => now().getTime() });
+  const sessionCache = new SharedCache<PatientSession>(redis, subscriber, invalidationChannel(keys, 'sessions'), { ttlMs: security.sessionCacheMs, now: () => now().getTime() });
   return {
     subscriber,
-    sessions: new PatientSessions(redis, keys, security.patientSessionTtlSeconds, now, cached<PatientSession>('sessions')),
-    profiles: new Profiles(redis, keys, cached<string>('profiles')),
+    sessions: new PatientSessions(redis, keys, security.patientSessionTtlSeconds, now, sessionCache),
+    profiles: new Profiles(redis, keys), // read anew every time (sessions/profile.ts)
   };
 }
 

@@ -7,9 +7,9 @@ export const SecurityConfig = z.object({
   payAuthMaxTtlSeconds: z.number().int().positive().optional(),
   patientSessionTtlSeconds: z.number().int().positive().default(2 * 3600),
   /**
-   * How long a BFF process may answer a patient's session and profile from memory (issue 14: one
+   * How long a BFF process may answer a patient's session from memory (issue 14: one
    * Redis read per request saved); 0 = always ask Redis. Safe because a session has a fixed end from
-   * sign-in that a kept copy never outlives, and a revoked session or a changed profile is dropped at
+   * sign-in that a kept copy never outlives, and a revoked session is dropped at
    * once in the process that changed it and, through Redis pub/sub, in every other one; the short
    * life only bounds what a message lost to a broken connection could cost (store/shared-cache.ts).
    */

@@ -1,6 +1,5 @@
 import type { Keys } from '../store/keys';
 import type { RedisClient } from '../store/redis';
-import type { SharedCache } from '../store/shared-cache';
 import type { PatientProfile, PatientProfiles } from './port';
 
 export type { PatientProfile };
@@ -8,29 +7,25 @@ export type { PatientProfile };
 const PROFILE_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
- * The patients' profiles. Read by most steps of a payment (authorize, create order…), written only
- * by the insurance steps (`put`): with a cache (config security.sessionCacheMs), a process answers
- * a profile it read or wrote in the last few seconds from memory, and every `put` drops it in every
- * process (store/shared-cache.ts). The cache holds the stored JSON, so no caller shares an object.
+ * The patients' profiles, read from Redis every time. Not kept in memory like sessions: a profile
+ * changes in the steps just before a payment (identity check, benefit chosen), and the patient's
+ * next request may reach another instance before that instance hears of the change through pub/sub
+ * — it would answer "请先完成医保身份核验" for a benefit just chosen (seen on Redis Cluster with two
+ * instances behind a proxy). A session only ever ends, where those milliseconds do not matter.
  */
 export class Profiles implements PatientProfiles {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly cache?: SharedCache<string>) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   private key(ownerKey: string): string {
     return `${this.keys.prefix}{u:${ownerKey}}:profile`;
   }
 
   async get(ownerKey: string): Promise<PatientProfile | null> {
-    const key = this.key(ownerKey);
-    const raw = this.cache ? await this.cache.read(key, () => this.redis.get(key)) : await this.redis.get(key);
+    const raw = await this.redis.get(this.key(ownerKey));
     return raw ? (JSON.parse(raw) as PatientProfile) : null;
   }
 
   async put(ownerKey: string, p: PatientProfile): Promise<void> {
-    const key = this.key(ownerKey);
-    const raw = JSON.stringify(p);
-    const write = () => this.redis.set(key, raw, 'EX', PROFILE_TTL_SECONDS);
-    if (this.cache) await this.cache.write(key, write, { value: raw });
-    else await write();
+    await this.redis.set(this.key(ownerKey), JSON.stringify(p), 'EX', PROFILE_TTL_SECONDS);
   }
 }
