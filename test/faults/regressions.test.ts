@@ -95,7 +95,7 @@ describe('the durable queue keeps the lease of a job that is still running', () 
 });
 
 describe('HIS write-back after a process died with the request in flight', () => {
-  it('asks HIS whether it booked before writing again (HIS write-back is not idempotent)', async () => {
+  it('asks HIS whether it booked before writing again after a first delivery died unmarked (HIS write-back is not idempotent)', async () => {
     // Before: the next run found the order "paid" with nothing recorded and wrote back again:
     // HIS booked the settlement twice.
     const orderNo = 'O261124000000WBAHD1';
@@ -107,24 +107,54 @@ describe('HIS write-back after a process died with the request in flight', () =>
         queryBooking: async () => (calls.push('queryBooking'), { booked: false }),
       },
     });
-    void writeBackJob(hanging, orderNo);
+    void writeBackJob(hanging, orderNo, { firstDelivery: true });
     await waitFor(() => calls.length > 0);
     expect(calls).toEqual(['writeBack']);
-    expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeDefined();
+    // the first delivery leaves no mark on the order: its pending entry is the mark
+    expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeUndefined();
 
-    // another process claims the job
+    // another process claims the job: a redelivery
     const next = depsWith({
       his: {
         writeBackSettlement: async () => (calls.push('writeBack'), { outcome: 'recorded', hisReceiptNo: 'SJ2' }),
         queryBooking: async () => (calls.push('queryBooking'), { booked: true, hisReceiptNo: 'SJ1' }),
       },
     });
-    expect(await writeBackJob(next, orderNo)).toBe('done');
+    expect(await writeBackJob(next, orderNo, { firstDelivery: false })).toBe('done');
     expect(calls).toEqual(['writeBack', 'queryBooking']);
     const o = (await store.get(orderNo))!;
     expect(o.state).toBe('completed');
     expect(o.writeBack!.hisReceiptNo).toBe('SJ1');
-    expect(o.writeBack!.attemptStartedAt).toBeUndefined();
+  });
+
+  it('marks a request a later run sends, and the run after it asks HIS first', async () => {
+    const orderNo = 'O261124000000WBAHD3';
+    const o = paidOrder(orderNo);
+    o.writeBack!.attempts = 1; // an earlier request's answer (HIS unreachable) is on the order
+    await store.create(o);
+    const calls: string[] = [];
+    const hanging = depsWith({
+      his: {
+        writeBackSettlement: () => (calls.push('writeBack'), new Promise(() => undefined)),
+        queryBooking: async () => (calls.push('queryBooking'), { booked: false }),
+      },
+    });
+    void writeBackJob(hanging, orderNo, { firstDelivery: false });
+    await waitFor(() => calls.length > 0);
+    expect(calls).toEqual(['writeBack']);
+    expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeDefined();
+
+    const next = depsWith({
+      his: {
+        writeBackSettlement: async () => (calls.push('writeBack'), { outcome: 'recorded', hisReceiptNo: 'SJ5' }),
+        queryBooking: async () => (calls.push('queryBooking'), { booked: true, hisReceiptNo: 'SJ4' }),
+      },
+    });
+    expect(await writeBackJob(next, orderNo, { firstDelivery: false })).toBe('done');
+    expect(calls).toEqual(['writeBack', 'queryBooking']);
+    const done = (await store.get(orderNo))!;
+    expect(done.writeBack!.hisReceiptNo).toBe('SJ4');
+    expect(done.writeBack!.attemptStartedAt).toBeUndefined();
   });
 
   it('writes again once HIS says it has no record', async () => {

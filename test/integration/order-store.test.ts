@@ -82,6 +82,22 @@ describe('orders in Redis', () => {
     expect(await scheduled()).toEqual([]);
   });
 
+  it('keeps a delayed job its step schedules even when the step also cancels one that looks the same', async () => {
+    const orderNo = 'O2611231000000RESCHD';
+    const later = { delayMs: 60_000, attempt: 1 };
+    await store.create(orderFixture({ orderNo }), [job('settlement.poll', orderNo, later)]);
+    const scheduled = async () => (await client.zrange(keys.delayed(shardOf(orderNo)), '0', '-1', 'WITHSCORES')).filter((m, i, all) => all[i - 1]?.includes(orderNo) ?? false).map(Number);
+    const [first] = await scheduled();
+    // a step that leaves the unpaid states and schedules the same first poll again, later
+    await store.update(orderNo, (o) => {
+      const change = onCancelled(o, 'test', 'system', new Date())!;
+      return { ...change, jobs: [job('settlement.poll', orderNo, { delayMs: 120_000, attempt: 1 })] };
+    });
+    const after = await scheduled();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toBeGreaterThan(first);
+  });
+
   it('keeps the pay parameters beside the order and hands them out only within the pay window', async () => {
     const orderNo = 'O2611231000000PAYPRM';
     let now = new Date('2026-12-06T10:00:00Z');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Keys, shardOf } from '../../bff/src/store/keys';
 import { connectRedis, type RedisClient } from '../../bff/src/store/redis';
-import { JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
+import { GROUP, JobQueue, Worker, type JobHandler } from '../../bff/src/store/queue';
 import { createLogger } from '../../bff/src/obs/log';
 import { job } from '../../bff/src/domain/jobs';
 import { nodeArgs } from '../../scripts/stack/service';
@@ -134,5 +134,32 @@ describe('the durable job queue', () => {
     await redis.restart();
     const depth = await queue.depth();
     expect(depth.delayed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('trims only entries the group has acknowledged, never one pending or not yet handed out', async () => {
+    const stream = 'trim-test:jobs';
+    await client.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) ids.push((await client.xadd(stream, '*', 'job', String(i)))!);
+    await client.xreadgroup('GROUP', GROUP, 'c', 'COUNT', 3, 'STREAMS', stream, '>');
+    await client.xack(stream, GROUP, ids[0], ids[2]);
+
+    expect(await client.streamTrim(stream)).toBe(1);
+    const left = (await client.xrange(stream, '-', '+')).map(([id]) => id);
+    expect(left).toEqual([ids[1], ids[2], ids[3]]);
+  });
+
+  it('leaves the stream holding no finished job after the worker stops', async () => {
+    const w = new Worker(queue, { 'refund.notice': async () => 'done' }, { ...opts, consumer: 'trimmer', claimIdleMs: 60_000 }, log);
+    await w.start();
+    const key = 'ORDER-TRIMMED-1';
+    for (let i = 0; i < 5; i++) await queue.enqueue(job('refund.notice', key, { data: { n: String(i) } }));
+    await waitForValue('the jobs to be acknowledged', async () => {
+      const d = await queue.depth();
+      return d.ready + d.pending === 0 ? d : undefined;
+    });
+    await w.stop();
+    // the last entry handed out stays (it marks where the group stands); the ones before it go
+    expect(await client.xlen(new Keys(prefix).jobs(shardOf(key)))).toBeLessThanOrEqual(1);
   });
 });

@@ -37,14 +37,24 @@ async function hisWriteBackCalls(orderNo: string): Promise<string[]> {
   return calls.filter((c) => c.peer === 'his' && (c.op === 'writeBack' || c.op === 'queryBooking')).map((c) => c.op);
 }
 
-/** Pays, and kills the BFF while its first write-back request hangs in HIS. */
+/** Whether HIS's fault on the write-back of this order has fired: its request has arrived and hangs there. */
+async function writeBackHangsInHis(orderNo: string): Promise<boolean> {
+  const { fired } = (await getJson(`${stack.urls.his}/sandbox/faults`)) as { fired: { op: string; key?: string }[] };
+  return fired.some((f) => f.op === 'writeBack' && f.key === orderNo);
+}
+
+/**
+ * Pays, and kills the BFF while its first write-back request hangs in HIS. That request is the
+ * job's first delivery, sent without a write-ahead mark: what tells the restarted BFF to ask is
+ * the job's entry, still pending, claimed as a redelivery.
+ */
 async function payAndKillDuringWriteBack(personKey: string): Promise<{ p: WechatPatient; orderNo: string }> {
   const p = await (await new WechatPatient(stack, personKey).login()).onboard();
   const orderNo = await p.payOutpatient();
   await p.waitForState(orderNo, ['paid', 'completed']);
-  // the write-ahead mark shows the request has left
-  for (let i = 0; i < 100 && !(await store.get(orderNo))?.writeBack?.attemptStartedAt; i++) await new Promise((r) => setTimeout(r, 20));
-  expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeDefined();
+  for (let i = 0; i < 250 && !(await writeBackHangsInHis(orderNo)); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await writeBackHangsInHis(orderNo)).toBe(true);
+  expect((await store.get(orderNo))!.writeBack!.attemptStartedAt).toBeUndefined();
   await stack.bffs[0].kill();
   await stack.bffs[0].start();
   return { p, orderNo };

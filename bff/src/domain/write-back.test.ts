@@ -1,5 +1,5 @@
 import { orderFixture } from './fixtures';
-import { onWriteBack, writeBackAction } from './write-back';
+import { onWriteBack, unmarkedFirstRequest, writeBackAction } from './write-back';
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 8000 };
 const paid = () =>
@@ -81,5 +81,22 @@ describe('write-back policy', () => {
     const o = paid();
     o.writeBack!.unclear = true;
     expect(writeBackAction(o, after)).toBe('query');
+  });
+
+  it('tells a run that is not the job’s first delivery to ask HIS first while no answer is on the order, even past the deadline', () => {
+    expect(writeBackAction(paid(), before, true)).toBe('query');
+    expect(writeBackAction(paid(), after, true)).toBe('query');
+  });
+
+  it('lets a later run write without asking once an answer of an earlier request is on the order', () => {
+    const o = onWriteBack(paid(), { kind: 'not_delivered', reason: 'ECONNREFUSED' }, policy, before).change!.order;
+    expect(writeBackAction(o, before, true)).toBe('write');
+  });
+
+  it('sends the first request without the write-ahead step only on the job’s first delivery', () => {
+    expect(unmarkedFirstRequest(paid(), true)).toBe(true);
+    expect(unmarkedFirstRequest(paid(), false)).toBe(false);
+    const retried = onWriteBack(paid(), { kind: 'not_delivered', reason: 'ECONNREFUSED' }, policy, before).change!.order;
+    expect(unmarkedFirstRequest(retried, true)).toBe(false);
   });
 });

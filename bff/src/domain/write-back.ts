@@ -36,11 +36,27 @@ export interface WriteBackDecision {
  * What the next run does, from the order and the ONE clock (the injected `now`, never the
  * process's own): ask HIS first after an unclear answer or a lost request; past the deadline with
  * nothing unclear, HIS certainly has not booked it (→ onWriteBack 'not_booked' reverses); else write.
+ *
+ * `afterUnmarkedRun`: this run is not the job's first delivery, so an earlier run may have sent
+ * the first request without a write-ahead mark (unmarkedFirstRequest) and died, or failed to
+ * record its answer. While no answer of any request is on the order, HIS is asked first.
  */
-export function writeBackAction(o: Order, now: Date): 'query' | 'past_deadline' | 'write' {
+export function writeBackAction(o: Order, now: Date, afterUnmarkedRun = false): 'query' | 'past_deadline' | 'write' {
   if (mustQueryBooking(o)) return 'query';
+  if (afterUnmarkedRun && o.writeBack && o.writeBack.attempts === 0) return 'query';
   if (o.writeBack && now.getTime() >= Date.parse(o.writeBack.deadlineAt)) return 'past_deadline';
   return 'write';
+}
+
+/**
+ * Whether a request may leave without the write-ahead step (onWriteBackAttempt): only on the
+ * job's first delivery (attempt 1, read new from the stream, never handed to anyone before) and
+ * before any request of this order. If that run dies with the request in flight, its entry stays
+ * pending and is claimed by another run — never a first delivery — which asks HIS first
+ * (writeBackAction `afterUnmarkedRun`). Saves one versioned order step per payment (issue 14).
+ */
+export function unmarkedFirstRequest(o: Order, firstDelivery: boolean): boolean {
+  return firstDelivery && !!o.writeBack && o.writeBack.attempts === 0 && !mustQueryBooking(o);
 }
 
 /**

@@ -3,7 +3,7 @@
  * first asks HIS whether it booked it (queryBooking) — a blind retry would book twice on a HIS
  * that is not idempotent. The policy itself is domain/write-back.ts.
  */
-import { onWriteBack, onWriteBackAttempt, writeBackAction, type WriteBackOutcome } from '../domain/write-back';
+import { onWriteBack, onWriteBackAttempt, unmarkedFirstRequest, writeBackAction, type WriteBackOutcome } from '../domain/write-back';
 import { HisUnclearError, type SettlementRecord } from '../his/port';
 import { PeerError } from '../domain/peer-error';
 import type { Order } from '../domain/order';
@@ -36,14 +36,19 @@ function classify(err: unknown): WriteBackOutcome {
 
 export type WriteBackDeps = Pick<Deps, 'his' | 'orders' | 'now' | 'log'> & { config: Pick<Config, 'his'> };
 
-export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promise<JobOutcome> {
+/**
+ * @param run `firstDelivery`: the queue handed this job out for the first time (attempt 1, read
+ *   new, not claimed from another consumer) — the one run that may send its first request
+ *   without the write-ahead step (domain/write-back.ts unmarkedFirstRequest).
+ */
+export async function writeBackJob(deps: WriteBackDeps, orderNo: string, run: { firstDelivery: boolean } = { firstDelivery: false }): Promise<JobOutcome> {
   const policy = { baseDelayMs: deps.config.his.writeBack.baseDelayMs, maxDelayMs: deps.config.his.writeBack.maxDelayMs };
   for (let round = 0; round < 3; round++) {
     const order = await deps.orders.get(orderNo);
     if (!order || order.state !== 'paid' || !order.writeBack) return 'done';
     let outcome: WriteBackOutcome;
     let latest = order;
-    const action = writeBackAction(order, deps.now());
+    const action = writeBackAction(order, deps.now(), round === 0 && !run.firstDelivery);
     if (action === 'query') {
       try {
         const check = await tracked(deps, orderNo, 'his', 'queryBooking', () => deps.his.queryBooking({ orderNo, kind: 'settlement' }));
@@ -56,10 +61,13 @@ export async function writeBackJob(deps: WriteBackDeps, orderNo: string): Promis
       outcome = { kind: 'not_booked' };
     } else {
       // write-ahead: a process killed with this request in flight leaves the mark, and the next
-      // run asks HIS before writing again (HIS write-back is not idempotent: a blind repeat books twice)
-      const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()), order);
-      if (!marked.change) return 'done';
-      latest = marked.order;
+      // run asks HIS before writing again (HIS write-back is not idempotent: a blind repeat books twice).
+      // The job's first delivery needs none: its pending entry is the mark (unmarkedFirstRequest).
+      if (!(round === 0 && unmarkedFirstRequest(order, run.firstDelivery))) {
+        const marked = await deps.orders.update(orderNo, (o) => onWriteBackAttempt(o, deps.now()), order);
+        if (!marked.change) return 'done';
+        latest = marked.order;
+      }
       try {
         const r = await tracked(deps, orderNo, 'his', 'writeBack', () => deps.his.writeBackSettlement(settlementRecord(order, deps.now()), { idempotencyKey: orderNo }));
         outcome = r.outcome === 'recorded' ? { kind: 'recorded', hisReceiptNo: r.hisReceiptNo } : { kind: 'rejected', code: r.code, reason: r.reason, refusal: r.refusal };

@@ -13,7 +13,8 @@ export type { JobOutcome };
  * The durable queue: one Redis Stream per shard read through a consumer group, a delayed-job
  * sorted set per shard, and a dead-letter list. A job leaves the stream only when its handler
  * finished (XACK in the same Lua step that schedules a retry); a job held by a crashed process
- * stays pending and is claimed by another consumer after `claimIdleMs`.
+ * stays pending and is claimed by another consumer after `claimIdleMs`. Acknowledged entries are
+ * trimmed now and then per shard (STREAM_TRIM), not deleted one by one.
  */
 export const GROUP = 'workers';
 
@@ -51,6 +52,8 @@ export interface WorkerOptions {
   blockMs?: number;
   /** how often every shard's delayed jobs are looked at (those this process wrote are moved when due) */
   scanMs?: number;
+  /** how often the shards this process acknowledged jobs in are trimmed of them (default 5000) */
+  trimMs?: number;
 }
 
 export class JobQueue implements Jobs {
@@ -89,25 +92,38 @@ export class JobQueue implements Jobs {
     );
   }
 
-  /** Jobs waiting in streams, pending with consumers, and delayed — for metrics and tests. */
+  /**
+   * Jobs waiting in streams (not yet handed out), pending with consumers, and delayed — for
+   * metrics and tests. A stream also holds acknowledged entries until its next trim, so what is
+   * ready is the group's lag, or the entries after its last-delivered-id where Redis cannot tell.
+   */
   async depth(): Promise<{ ready: number; pending: number; delayed: number; dead: number }> {
     const out = { ready: 0, pending: 0, delayed: 0, dead: 0 };
     await Promise.all(
       Array.from({ length: SHARDS }, async (_, s) => {
-        const [len, pend, del, dead] = await Promise.all([
-          this.redis.xlen(this.keys.jobs(s)),
-          this.redis.xpending(this.keys.jobs(s), GROUP).catch(() => [0]) as Promise<unknown[]>,
-          this.redis.zcard(this.keys.delayed(s)),
-          this.redis.llen(this.keys.dead(s)),
-        ]);
-        const pending = Number((pend as unknown[])[0] ?? 0);
-        out.pending += pending;
-        out.ready += Math.max(0, len - pending);
+        const stream = this.keys.jobs(s);
+        const [group, del, dead] = await Promise.all([this.groupInfo(stream), this.redis.zcard(this.keys.delayed(s)), this.redis.llen(this.keys.dead(s))]);
+        if (group) {
+          out.pending += group.pending;
+          out.ready += group.lag ?? ((await this.redis.xrange(stream, `(${group.lastDeliveredId}`, '+', 'COUNT', 10_000)) as unknown[]).length;
+        }
         out.delayed += del;
         out.dead += dead;
       }),
     );
     return out;
+  }
+
+  private async groupInfo(stream: string): Promise<{ pending: number; lastDeliveredId: string; lag: number | null } | null> {
+    const groups = (await this.redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+    for (const g of groups) {
+      const f = new Map<string, unknown>();
+      for (let i = 0; i < g.length; i += 2) f.set(String(g[i]), g[i + 1]);
+      if (f.get('name') !== GROUP) continue;
+      const lag = f.get('lag');
+      return { pending: Number(f.get('pending') ?? 0), lastDeliveredId: String(f.get('last-delivered-id') ?? '0-0'), lag: lag === null || lag === undefined ? null : Number(lag) };
+    }
+    return null;
   }
 }
 
@@ -122,6 +138,8 @@ export class Worker {
   private readonly inFlightIds = new Set<string>();
   /** per shard: when its next delayed job is due, as far as this process knows */
   private readonly nextDue: number[] = Array.from({ length: SHARDS }, () => 0);
+  /** shards this process acknowledged jobs in since their last trim */
+  private readonly acked = new Set<number>();
   private readonly onDelayed = (shard: number, dueMs: number) => {
     this.nextDue[shard] = Math.min(this.nextDue[shard], dueMs);
   };
@@ -154,6 +172,7 @@ export class Worker {
     for (const c of this.blocking) c.disconnect();
     await Promise.allSettled(this.loops);
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    await this.trimAcked();
   }
 
   private async slot(): Promise<void> {
@@ -192,8 +211,10 @@ export class Worker {
     const k = this.queue.keys;
     const scanMs = this.opts.scanMs ?? 1000;
     const claimEveryMs = Math.max(100, Math.floor(this.opts.claimIdleMs / 3));
+    const trimMs = this.opts.trimMs ?? 5000;
     let lastScan = 0;
     let lastClaim = 0;
+    let lastTrim = Date.now();
     while (this.running) {
       try {
         const now = Date.now();
@@ -221,11 +242,29 @@ export class Worker {
             for (const [id, fields] of res[1] ?? []) if (fields) await this.dispatch(s, id, fields, true);
           }
         }
+        if (now - lastTrim >= trimMs) {
+          lastTrim = now;
+          await this.trimAcked();
+        }
       } catch (err) {
         if (this.running) this.log.warn({ err: (err as Error).message }, 'queue timer failed; retrying');
       }
       await new Promise((res) => setTimeout(res, 100));
     }
+  }
+
+  /** Trims the shards this process acknowledged jobs in (STREAM_TRIM); also on stop. */
+  private async trimAcked(): Promise<void> {
+    const shards = [...this.acked];
+    this.acked.clear();
+    await Promise.all(
+      shards.map((s) =>
+        this.queue.redis.streamTrim(this.queue.keys.jobs(s)).catch((err: Error) => {
+          this.acked.add(s);
+          this.log.warn({ err: err.message, shard: s }, 'job stream trim failed; retrying later');
+        }),
+      ),
+    );
   }
 
   private async dispatch(shard: number, id: string, fields: string[], redelivered: boolean): Promise<void> {
@@ -278,10 +317,9 @@ export class Worker {
     }
     this.log.debug({ job: job.type, key: job.key, ms: Date.now() - started, outcome }, 'job ran');
     if (outcome === 'done') {
-      // two plain commands, sent together: the entry first, then its pending mark — a crash
-      // between them leaves a mark whose entry is gone, which XAUTOCLAIM drops (it never runs again)
-      const r = this.queue.redis;
-      await Promise.all([r.xdel(k.jobs(shard), id), r.xack(k.jobs(shard), GROUP, id)]);
+      // one XACK: the entry itself goes with the shard's next trim (trimAcked)
+      await this.queue.redis.xack(k.jobs(shard), GROUP, id);
+      this.acked.add(shard);
     } else if ('dead' in outcome || job.attempt >= this.opts.maxAttempts) {
       const reason = 'dead' in outcome ? outcome.dead : `gave up after ${job.attempt} attempts`;
       this.log.error({ job: job.type, key: job.key, reason }, 'job moved to dead letters');

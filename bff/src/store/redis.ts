@@ -1,5 +1,5 @@
 import Redis, { type Cluster } from 'ioredis';
-import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, PAYAUTH_TAKE, RATE_HIT, SET_IF_EQUALS } from './scripts';
+import { ACCEPT_ONCE, ENQUEUE, JOB_KEEP, JOB_SETTLE, MOVE_DUE, ORDER_WRITE, PAYAUTH_TAKE, RATE_HIT, SET_IF_EQUALS, STREAM_TRIM } from './scripts';
 
 /** The commands our Lua steps add to an ioredis client. */
 export interface ScriptCommands {
@@ -7,6 +7,7 @@ export interface ScriptCommands {
   moveDue(k1: string, k2: string, now: number, limit: number): Promise<string>;
   jobSettle(k1: string, k2: string, k3: string, group: string, id: string, mode: string, fields: string, due: number): Promise<number>;
   jobKeep(stream: string, group: string, id: string, consumer: string): Promise<number>;
+  streamTrim(stream: string): Promise<number>;
   enqueueJobs(...args: (string | number)[]): Promise<number>;
   acceptOnce(recordKey: string, stream: string, record: string, ttlSeconds: number, jobFields: string): Promise<string | null>;
   setIfEquals(key: string, expected: string, next: string): Promise<number>;
@@ -37,6 +38,7 @@ function defineScripts(r: Redis | Cluster): RedisClient {
   r.defineCommand('moveDue', { numberOfKeys: 2, lua: MOVE_DUE });
   r.defineCommand('jobSettle', { numberOfKeys: 3, lua: JOB_SETTLE });
   r.defineCommand('jobKeep', { numberOfKeys: 1, lua: JOB_KEEP });
+  r.defineCommand('streamTrim', { numberOfKeys: 1, lua: STREAM_TRIM });
   r.defineCommand('enqueueJobs', { numberOfKeys: 2, lua: ENQUEUE });
   r.defineCommand('acceptOnce', { numberOfKeys: 2, lua: ACCEPT_ONCE });
   r.defineCommand('setIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });

@@ -50,15 +50,7 @@ elseif newFinal and not oldFinal then
 elseif oldFinal and not newFinal then
   redis.call('ZADD', KEYS[6], tonumber(ARGV[8]), orderNo)
 end
-for i = 0, n - 1 do
-  local fields = ARGV[11 + i * 2]
-  local due = tonumber(ARGV[12 + i * 2])
-  if due <= now then
-    redis.call('XADD', KEYS[2], '*', 'job', fields)
-  else
-    redis.call('ZADD', KEYS[3], due, fields)
-  end
-end
+-- the pointless delayed jobs go first: a job this change schedules anew may look the same
 local cc = at + 1 + nf * 2
 local nc = tonumber(ARGV[cc] or '0')
 if nc > 0 then
@@ -66,6 +58,18 @@ if nc > 0 then
   for i = 1, nc do gone[i] = ARGV[cc + i] end
   redis.call('ZREM', KEYS[3], unpack(gone))
 end
+local later = {}
+for i = 0, n - 1 do
+  local fields = ARGV[11 + i * 2]
+  local due = tonumber(ARGV[12 + i * 2])
+  if due <= now then
+    redis.call('XADD', KEYS[2], '*', 'job', fields)
+  else
+    later[#later + 1] = due
+    later[#later + 1] = fields
+  end
+end
+if #later > 0 then redis.call('ZADD', KEYS[3], unpack(later)) end
 return 'OK'
 `;
 
@@ -103,6 +107,37 @@ elseif ARGV[3] == 'dead' then
   redis.call('LTRIM', KEYS[3], 0, 9999)
 end
 return 1
+`;
+
+/**
+ * Trims a job stream of the entries every group has acknowledged: those below both the group's
+ * last-delivered-id (anything above has not been handed out yet) and its oldest pending entry
+ * (anything from there may still be running). A finished job is only acknowledged (XACK); this
+ * trim, run now and then per shard (store/queue.ts), takes the place of one XDEL per job.
+ * KEYS: jobs stream. Returns the number of entries removed.
+ */
+export const STREAM_TRIM = `
+local function before(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as < bs)
+end
+local groups = redis.pcall('XINFO', 'GROUPS', KEYS[1])
+if groups.err then return 0 end
+local minid = nil
+for _, g in ipairs(groups) do
+  local name, last
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then last = g[i + 1] end
+  end
+  if not name or not last then return 0 end
+  if not minid or before(last, minid) then minid = last end
+  local p = redis.call('XPENDING', KEYS[1], name)
+  if p[2] and before(p[2], minid) then minid = p[2] end
+end
+if not minid or minid == '0-0' then return 0 end
+return redis.call('XTRIM', KEYS[1], 'MINID', minid)
 `;
 
 /**

@@ -11,7 +11,7 @@ import type { JobHandler } from '../store/queue';
 /** Which flow carries out which job. */
 export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandler>> = {}): Partial<Record<JobType, JobHandler>> {
   return {
-    'his.writeBack': (j) => writeBackJob(deps, j.key),
+    'his.writeBack': (j) => writeBackJob(deps, j.key, { firstDelivery: j.attempt === 1 && !j.redelivered }),
     'settlement.poll': (j) => settlementPollJob(deps, j.key, j.attempt),
     'payment.poll': (j) => paymentPollJob(deps, j.key, j.attempt),
     'reversal.run': (j) => reversalJob(deps, j.key),
