@@ -14,6 +14,7 @@ import type { AppDeps as Deps } from '../../bff/src/app/deps';
 import { createApp } from '../../bff/src/http/app';
 import { mountBillRoutes } from '../../bff/src/http/routes/bills';
 import { chinaDay } from '../../bff/src/reconciliation/days';
+import { clearOfChinaMidnight } from '../support/china-day';
 import { HisClient } from '../support/his-client';
 import { WechatPatient } from '../support/patient';
 import { waitForValue } from '../support/wait';
@@ -23,7 +24,7 @@ let stack: TestStack;
 let deps: Deps;
 let server: http.Server;
 let his: HisClient;
-const today = chinaDay(new Date());
+let today: string;
 const orders: { orderNo: string; amounts: Amounts }[] = [];
 let fullyRefunded: string;
 let partlyRefunded: string;
@@ -46,6 +47,8 @@ async function refundAndWait(orderNo: string, refundNo: string, body: { all: tru
 }
 
 beforeAll(async () => {
+  await clearOfChinaMidnight();
+  today = chinaDay(new Date());
   // the personal account pays nothing, so every order has a self-pay part in WeChat
   stack = await testStack({ sandboxConfig: { national: { policy: { accountPaysSelfPart: false } } } });
   process.env.LOG_LEVEL ??= 'warn'; // the in-process app's logger; the stack's processes log to files
@@ -69,7 +72,7 @@ beforeAll(async () => {
   partlyRefunded = mixed[1].orderNo;
   await refundAndWait(fullyRefunded, 'RFALL0001', { all: true });
   await refundAndWait(partlyRefunded, 'RFPART001', { amounts: { fundFen: 1, acctFen: 0, cashFen: 1 } });
-}, 240_000);
+}, 660_000);
 
 afterAll(async () => {
   await new Promise((r) => server?.close(r));

@@ -12,15 +12,17 @@ import { AlipayPatient } from '../support/alipay-patient';
 import { wire } from '../../bff/src/app/wiring';
 import { loadConfig } from '../../bff/src/config';
 import { chinaDay } from '../../bff/src/reconciliation/days';
+import { clearOfChinaMidnight } from '../support/china-day';
 import { runReconciliation } from '../../bff/src/reconciliation/runner';
 
 let stack: TestStack;
 let his: HisClient;
 
 beforeAll(async () => {
+  await clearOfChinaMidnight(); // the reconciliation below is of the day the payments were made
   stack = await testStack();
   his = HisClient.of(stack);
-}, 120_000);
+}, 540_000);
 afterAll(() => stack?.cleanup());
 
 // 开发参数与业务规则 §四 CASH_ONLY: pay_order_id / pay_auth_no / geo_location / med_ins_order_create_time 禁填; 接入质量检查 #6: no med_ins_* fee
