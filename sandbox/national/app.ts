@@ -163,7 +163,7 @@ export function createNationalSandbox(cfg: NationalSandboxConfig) {
   router.get('/sandbox/orders/:payOrdId', (ctx) => {
     const o = store.orders.get(ctx.params.payOrdId) ?? store.orders.get(store.byMedOrgOrd.get(ctx.params.payOrdId) ?? '');
     if (!o) return void (ctx.status = 404);
-    ctx.body = { order: view(o), lastNotification: o.lastNotification };
+    ctx.body = { order: view(o), lastNotification: o.lastNotification, notificationsAcked: notifier.ackedByKey.get(o.payOrdId) ?? 0 };
   });
   /**
    * Re-send the 6302 notification of an order (as the real centre retries). `?sealedAgoMs=`

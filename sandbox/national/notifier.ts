@@ -11,6 +11,8 @@ import { isNotificationAcknowledged } from './rules';
 export class Notifier {
   sent = 0;
   acked = 0;
+  /** acknowledged deliveries per order (payOrdId): whether the hospital placed a notification */
+  readonly ackedByKey = new Map<string, number>();
 
   constructor(
     private readonly cfg: { url: string; retries: number; baseMs: number },
@@ -28,11 +30,11 @@ export class Notifier {
     const delay = fault?.kind === 'delay' || fault?.kind === 'reorder' ? (fault.ms ?? 2000) : 0;
     void (async () => {
       if (delay) await sleep(delay);
-      await Promise.all(Array.from({ length: copies }, () => this.deliver(envelope)));
+      await Promise.all(Array.from({ length: copies }, () => this.deliver(envelope, key)));
     })();
   }
 
-  private async deliver(envelope: Record<string, unknown>): Promise<void> {
+  private async deliver(envelope: Record<string, unknown>, key: string): Promise<void> {
     for (let attempt = 0; attempt <= this.cfg.retries; attempt++) {
       this.sent++;
       try {
@@ -45,6 +47,7 @@ export class Notifier {
         const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
         if (isNotificationAcknowledged(res.status, body)) {
           this.acked++;
+          this.ackedByKey.set(key, (this.ackedByKey.get(key) ?? 0) + 1);
           return;
         }
       } catch {

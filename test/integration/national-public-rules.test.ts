@@ -6,6 +6,7 @@
 import { patientApi } from '@mip/shared';
 import { testStack, type TestStack, getJson, postJson } from '../support/stack';
 import { WechatPatient } from '../support/patient';
+import { waitForValue } from '../support/wait';
 
 let stack: TestStack;
 
@@ -26,7 +27,7 @@ async function patient(key: string) {
   return p;
 }
 
-const centreOrder = async (orderNo: string) => (await getJson(`${stack.urls.national}/sandbox/orders/${orderNo}`)) as { order: Record<string, unknown>; lastNotification?: Record<string, unknown> };
+const centreOrder = async (orderNo: string) => (await getJson(`${stack.urls.national}/sandbox/orders/${orderNo}`)) as { order: Record<string, unknown>; lastNotification?: Record<string, unknown>; notificationsAcked: number };
 
 describe('the BFF against the strict sandbox centre', () => {
   it('sends every 6203 with the original payAuthNo, which the strict centre requires', async () => {
@@ -131,5 +132,20 @@ describe('the BFF against the strict sandbox centre', () => {
     const orders = ((await getJson(`${stack.urls.national}/sandbox/orders`)).orders as { medOrgOrd: string; ordStas: string }[]).filter((o) => o.medOrgOrd.startsWith(orderNo));
     expect(orders.map((o) => [o.medOrgOrd, o.ordStas]).sort()).toEqual([[orderNo, '0'], [`${orderNo}R1`, '6']]);
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements).toHaveLength(1);
+  }, 60_000);
+
+  it('places a 6302 of an order uploaded again under fresh keys by its medOrgOrd, with no payOrdId index', async () => {
+    const p = await patient('wang');
+    await p.authorize();
+    const orderNo = await p.createOutpatientOrder();
+    await stack.faults('national').add({ op: '6201', kind: 'timeout', after: 'act', key: orderNo, times: 1 });
+    await p.api.call(patientApi.payOrder, { params: { orderNo }, body: {} });
+    const { payment } = await p.pay(orderNo);
+    await p.confirmInWechat(payment as Record<string, unknown>);
+    await p.waitForState(orderNo, ['completed']);
+    const settled = await centreOrder(`${orderNo}R1`);
+    expect((settled.order as { ordStas: string }).ordStas).toBe('6');
+    // the centre stops sending once we answer it; a 6302 we could not place is refused (404)
+    await waitForValue('the 6302 to be acknowledged', async () => ((await centreOrder(`${orderNo}R1`)).notificationsAcked >= 1 ? true : undefined));
   }, 60_000);
 });

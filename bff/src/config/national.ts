@@ -59,6 +59,15 @@ export const NationalConfig = z.object({
    * status request only reads (issue 14). Unset: 30 s for WeChat, 15 s for Alipay (inferred).
    */
   notifyWindowMs: z.number().int().positive().optional(),
+  /**
+   * [I] Whether every order keeps a payOrdId → order number index, for a 6302 that names no
+   * medOrgOrd. Both public forms carry medOrgOrd (TSX normalizeMedicalInsuranceSettlementNotification;
+   * HSA SeltSucCallbackDTO), which finds the order (our order number, or it plus `R<n>` after an
+   * unanswered 6201, domain/payment.ts feeUploadKeys), so by default no index is written (one Redis
+   * command per payment, issue 14). Either way no money is at stake: a 6302 we cannot place is
+   * refused, the centre sends it again, and the 6301 poll settles the order.
+   */
+  payOrdIdIndex: z.boolean().default(false),
   /** paths differ by province; the defaults are the national REST paths */
   paths: z
     .object({

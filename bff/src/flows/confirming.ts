@@ -41,6 +41,23 @@ async function orderByRef(deps: Pick<Deps, 'orders'>, kind: string, ref: string)
 export type QueryDeps = Pick<Deps, 'channels' | 'centre' | 'orders' | 'pii' | 'now' | 'log'> & { config: SettlementConfig };
 export type ConfirmingDeps = QueryDeps & Pick<Deps, 'locks'>;
 
+/**
+ * The order a 6302 is about: by medOrgOrd — the order number, or it plus `R<n>` after an unanswered
+ * 6201 (domain/payment.ts feeUploadKeys) — else by the payOrdId index (national.payOrdIdIndex, and
+ * orders stored while it was kept). Whether the payOrdId is the order's own, the decision checks.
+ */
+async function orderOf6302(deps: Pick<Deps, 'orders'>, answer: { medOrgOrd?: string; payOrdId: string }): Promise<Order | null> {
+  const m = answer.medOrgOrd;
+  if (m) {
+    const exact = await deps.orders.get(m);
+    if (exact) return exact;
+    const reUpload = /^(.+)R\d+$/.exec(m);
+    const byPrefix = reUpload ? await deps.orders.get(reUpload[1]) : null;
+    if (byPrefix) return byPrefix;
+  }
+  return orderByRef(deps, 'payOrdId', answer.payOrdId);
+}
+
 /** POST /notify/national/settlement — 6302. Verified before anything else is read (national/centre.ts). */
 export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Promise<Ack> {
   const n = deps.centre.openNotification(raw);
@@ -49,10 +66,7 @@ export async function onNationalNotification(deps: QueryDeps, raw: Buffer): Prom
     return refused6302(n);
   }
   const { report: answer, stale } = n;
-  // medOrgOrd is the order number, or a fresh key after an unanswered 6201 (domain/payment.ts feeUploadKeys)
-  const byMedOrgOrd = answer.medOrgOrd ? await deps.orders.get(answer.medOrgOrd) : null;
-  const refNo = byMedOrgOrd ? null : await deps.orders.byRef('payOrdId', answer.payOrdId);
-  const order = byMedOrgOrd ?? (refNo ? await deps.orders.get(refNo) : null);
+  const order = await orderOf6302(deps, answer);
   if (!order) {
     // Not ours, or lost on our side: refuse so the centre keeps it, and alert a person.
     deps.log.error({ payOrdId: answer.payOrdId, medOrgOrd: answer.medOrgOrd }, '6302 for an unknown order');

@@ -82,7 +82,7 @@ export async function placeInsuranceOrder(
       if (r.kind === 'unknown') await deps.orders.update(orderNo, (o) => onFeeUploadUnanswered(o, now()));
       throw await centreFailure('6201', r, onExpired);
     }
-    await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
+    if (deps.config.national.payOrdIdIndex) await deps.orders.setRef('payOrdId', r.payOrdId, orderNo);
     const uploaded = { payOrdId: r.payOrdId, payToken: r.payToken, chrgBchno, authorization, ...(r.mdtrtId ? { mdtrtId: r.mdtrtId } : {}) };
     order = (await deps.orders.update(orderNo, (o) => onFeeUploaded(o, uploaded, now()), order)).order;
   }
