@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark of the project in one run on this machine, written to
  * bench/results/<timestamp>.json and bench/results/latest.json.
  *   - crypto: SM2 sign/verify and envelope seal+open, ours beside sm-crypto (ratio)
+ *   - floor: what one flow's fixed work (crypto, HTTP exchanges, Redis round trips, the order
+ *     document) costs alone on this machine, summed at one flow's counts (bench/floor.ts)
  *   - flows: complete payment flows per second through one BFF against the sandboxes; per flow:
  *     BFF CPU ms (also in bare-Koa requests), Redis commands, peer calls, inbound requests; and an
  *     open loop at half that capacity for BFF-added latency p50/p99 (bench/flows.ts)
@@ -14,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchCrypto } from './crypto';
+import { benchFloor } from './floor';
 import { benchFlows } from './flows';
 import { benchLoad } from './load';
 import { benchClientSize, benchH5FirstRender } from './client-size';
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const all: Record<string, Bench> = {
     crypto: () => benchCrypto(),
+    floor: () => benchFloor(),
     flows: () => benchFlows({ concurrency: 100, seconds: 30, openSeconds: 20, helloSeconds: 5 }),
     load: () => benchLoad(),
     client: async () => {
