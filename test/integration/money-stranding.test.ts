@@ -79,6 +79,23 @@ describe('a payment that failed with the cash taken', () => {
     expect((await getJson(`${stack.urls.his}/sandbox/ledger/${orderNo}`)).settlements ?? []).toHaveLength(0);
     expect(await parties.moneyProblems()).toEqual([]);
   }, 60_000);
+
+  it('refunds the self-pay part Alipay took for an order cancelled while the patient was paying', async () => {
+    // Before: the order stayed cancelled and the cash stayed with Alipay (fault suite, seed 72993989 under load)
+    const p = await (await new AlipayPatient(stack, 'huang').login()).onboard();
+    await p.authorize();
+    const { bills } = (await postJson(`${stack.urls.his}/sandbox/bills`, { personKey: 'huang', template: 3 })).body as { bills: { billNo: string }[] };
+    const { order } = await p.api.ok(patientApi.createOrder, { body: { kind: 'outpatient', billNos: [bills[0].billNo] }, headers: { 'idempotency-key': `stranding-${Date.now()}` } });
+    const orderNo = order.orderNo;
+    const { payment } = await p.api.ok(patientApi.payOrder, { params: { orderNo }, body: {} });
+    await p.api.ok(patientApi.cancelOrder, { params: { orderNo } });
+    await postJson(`${stack.urls.alipay}/sandbox/dev/pay`, { tradeNo: (payment as { tradeNo: string }).tradeNo, outcome: 'medical_fail_cash_taken' });
+    const o = await parties.waitFor(orderNo, (x) => ours(x, `${orderNo}RF`)?.state === 'succeeded', 'the cash refund');
+    expect(o.state).toBe('cancelled');
+    const trade = (await getJson(`${stack.urls.alipay}/sandbox/orders/${orderNo}`)) as { refunds: { amountFen: number }[] };
+    expect(trade.refunds.reduce((t, r) => t + r.amountFen, 0)).toBe(o.amounts.cashFen);
+    expect(await parties.moneyProblems()).toEqual([]);
+  }, 60_000);
 });
 
 describe('医保退款通知 refused for an hour', () => {

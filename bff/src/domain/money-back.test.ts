@@ -317,6 +317,29 @@ describe('money back: a payment that failed with money taken', () => {
     expect(onPaymentFailedWithMoneyTaken(new Draft(o, now), { cash: 'taken', insurance: 'not_taken' }, 'channel')).toBeNull();
   });
 
+  it('takes back the cash a channel took for an order cancelled meanwhile, and the order stays cancelled', () => {
+    const cancelled = orderFixture({ state: 'cancelled' });
+    const c = cashFailed({ cash: 'taken', insurance: 'not_taken' }, cancelled)!;
+    expect(c.order.state).toBe('cancelled');
+    expect(refundOf(c.order, RF)).toMatchObject({ requestedBy: 'reversal', state: 'requested', amounts: { totalFen: 2_500, fundFen: 0, acctFen: 0, cashFen: 2_500 } });
+    expect(c.jobs).toEqual([{ type: 'refund.run', key: NO, data: { refundNo: RF } }]);
+    expect(nextMoneyBackStep(c.order, RF, true)).toEqual({ step: 'cash', cashFen: 2_500 });
+  });
+
+  it('finishes that refund with the order still cancelled', () => {
+    const taken = cashFailed({ cash: 'taken', insurance: 'not_taken' }, orderFixture({ state: 'cancelled' }))!.order;
+    const back = onCashLeg(taken, RF, { outcome: 'succeeded', ref: 'WX-RF-1' }, now).change!.order;
+    const done = onMoneyBackFinished(back, RF, now)!.order;
+    expect(done.state).toBe('cancelled');
+    expect(refundOf(done, RF).state).toBe('succeeded');
+  });
+
+  it('gives a cancelled order to a person when the channel says its insurance was taken', () => {
+    const c = cashFailed({ cash: 'taken', insurance: 'taken' }, orderFixture({ state: 'cancelled' }))!;
+    expect(c.order.state).toBe('manual_review');
+    expect(c.order.refunds).toEqual([]);
+  });
+
   it('gives the cash to a person when the channel refuses to refund it', () => {
     const o = onCashLeg(cashFailed()!.order, RF, { outcome: 'refused', detail: 'NOT_ENOUGH' }, now).change!.order;
     expect(o.state).toBe('manual_review');

@@ -50,7 +50,7 @@ export function toOrderView(o: Order, now = new Date(), unpaidTtlMs?: number, ca
     },
     payments: paymentsOf(o),
     refunds: o.refunds
-      .filter((r) => r.requestedBy !== 'reversal' || ['reversed', 'reversing', 'failed'].includes(o.state))
+      .filter((r) => r.requestedBy !== 'reversal' || ['reversed', 'reversing', 'failed', 'cancelled'].includes(o.state))
       .map((r) => ({
         refundNo: r.refundNo,
         state: r.state,

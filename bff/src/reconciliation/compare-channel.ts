@@ -138,9 +138,10 @@ function unknownRow(date: string, byOut: ReadonlyMap<string, Order>, row: Channe
   if (order.paidAt) return shifted(d, paymentDay(order)!);
   if (order.state === 'manual_review') return f.add({ ...d, detail: 'the channel has a payment of an order under manual review' }, 'manual_review');
   if (IN_FLIGHT_STATES.includes(order.state) || order.evidence.cashPaid) return f.add({ ...d, detail: 'the order is still being confirmed' }, 'in_flight');
-  // a failed payment whose cash was taken anyway goes back on its own refund (domain/money-back.ts),
-  // which its refund row checks: the payment row is no difference once that refund is done
-  const back = order.state === 'failed' ? order.refunds.find((r) => r.requestedBy === 'reversal' && r.amounts.cashFen === row.amountFen && r.state !== 'failed') : undefined;
+  // a failed or cancelled payment whose cash was taken anyway goes back on its own refund
+  // (domain/money-back.ts), which its refund row checks: the payment row is no difference once that refund is done
+  const undone = order.state === 'failed' || order.state === 'cancelled';
+  const back = undone ? order.refunds.find((r) => r.requestedBy === 'reversal' && r.amounts.cashFen === row.amountFen && r.state !== 'failed') : undefined;
   if (back?.state === 'succeeded') return;
   if (back) return f.add({ ...d, detail: `the cash of a failed payment is going back as ${back.refundNo}` }, 'refund_processing');
   f.add({ ...d, kind: 'status_mismatch', detail: `the channel took the payment; we say ${order.state}` }, undefined);

@@ -174,6 +174,18 @@ describe('reconciliation of one day', () => {
     expect(r.explained).toEqual([]);
   });
 
+  it('finds no difference for a cancelled order whose cash, taken meanwhile, went back', () => {
+    const back = refund({ refundNo: 'RFBACK', requestedBy: 'reversal', amounts: { totalFen: 2_500, fundFen: 0, acctFen: 0, cashFen: 2_500 } });
+    const cancelled = paidOrder(12, { state: 'cancelled', paidAt: undefined, evidence: {}, refunds: [back] });
+    const orders = [...cleanDay(), cancelled];
+    const centre = new Map(orders.map((o) => [o.orderNo, centreOf(o)]));
+    centre.set(cancelled.orderNo, { ok: true, ordStas: '1' });
+    const rows = [...cleanRows(orders), paymentRow({ ...cancelled, paidAt: NOON_PLUS })];
+    const r = reconcile(reconInput(orders, { centre, channels: [wechatBill(rows)] }));
+    expect(r.differences).toEqual([]);
+    expect(r.explained).toEqual([]);
+  });
+
   it('explains the cash of a failed payment while it is still going back', () => {
     const back = refund({ refundNo: 'RFBACK', requestedBy: 'reversal', state: 'requested', finishedAt: undefined, amounts: { totalFen: 2_500, fundFen: 0, acctFen: 0, cashFen: 2_500 } });
     const failed = paidOrder(11, { state: 'failed', paidAt: undefined, evidence: {}, refunds: [back] });
