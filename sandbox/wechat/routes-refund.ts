@@ -91,6 +91,7 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       const existing = state.refunds.get(outRefundNo);
       if (existing) {
         if (existing.out_trade_no !== txn.out_trade_no || existing.amount.refund !== amount.refund) return fail(ctx, 400, 'INVALID_REQUEST', '退款单号已存在且请求参数不一致');
+        settleDueRefunds(w); // a repeated request is answered with the refund as it stands now, as a query is
         return void (ctx.body = refundView(existing));
       }
       const already = [...state.refunds.values()].filter((r) => r.out_trade_no === txn.out_trade_no && r.status !== 'CLOSED').reduce((s, r) => s + r.amount.refund, 0);
@@ -109,8 +110,14 @@ export function mountRefunds(router: Router, w: WechatCtx, later: (fn: () => voi
       state.refunds.set(r.out_refund_no, r);
       // PROCESSING until the sandbox clock reaches settleAt (refundSettleMs; minutes in real life)
       r.settleAt = state.now() + cfg.refundSettleMs;
+      // A timer runs on the monotonic clock and may fire a millisecond before the sandbox clock
+      // (Date.now) reaches settleAt: then it looks again, instead of leaving the refund PROCESSING for good.
+      const settleWhenDue = () => {
+        settleDueRefunds(w);
+        if (r.status === 'PROCESSING' && r.settleAt !== undefined) later(settleWhenDue, Math.max(1, r.settleAt - state.now()));
+      };
       if (cfg.refundSettleMs === 0) settleDueRefunds(w);
-      else later(() => settleDueRefunds(w), cfg.refundSettleMs);
+      else later(settleWhenDue, cfg.refundSettleMs);
       ctx.body = refundView(r);
     }, sysErr(ctx));
   });

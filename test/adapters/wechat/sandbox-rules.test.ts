@@ -7,6 +7,7 @@ import { WechatChannel } from '../../../bff/src/channels/wechat/adapter';
 import { WechatPayHttp } from '../../../bff/src/channels/wechat/pay-http';
 import { getJson, postJson } from '../../support/channels/servers';
 import { authorizeWechat, paymentInput, startWechatEnv, type WechatEnv } from '../../support/channels/wechat-env';
+import { waitForValue } from '../../support/wait';
 
 const CALLBACK = 'https://bff.sandbox-hospital.cn/notify/wechat/payment';
 const TEN_MINUTES = 10 * 60_000;
@@ -138,6 +139,31 @@ describe('money a failed mix took, family pay, refunds', () => {
     expect((await adapter.refundCash(refund)).status).toBe('processing');
     await postJson(`${env.url}/sandbox/clock`, { advanceMs: 1_000 });
     expect((await adapter.refundCash(refund)).status).toBe('succeeded');
+  });
+
+  it('settles a refund whose timer fires before the sandbox clock reaches its settling time', async () => {
+    // Before: the timer looked once, found the refund not yet due by Date.now, and left it PROCESSING
+    // for good (a reversal stayed 'reversing' under the full suite's load).
+    const quick = await startWechatEnv({ refundSettleMs: 100 });
+    const quickAdapter = new WechatChannel(quick.cfg, { tokens: quick.tokens, sleep: async () => undefined });
+    const real = Date.now.bind(Date);
+    try {
+      const auth = await authorizeWechat(quick, 'chen');
+      const q = paymentInput('chen', auth, mixed, CALLBACK);
+      const c = await quickAdapter.createPayment(q);
+      await postJson(`${quick.url}/sandbox/dev/pay`, { openid: auth.openId, ...c.payParams });
+      const refundNo = `RT${q.orderNo}`;
+      expect((await quickAdapter.refundCash({ orderNo: q.orderNo, outTradeNo: q.orderNo, channelRef: c.channelRef, refundNo, refundFen: 500, paidCashFen: 500, reason: '退费' })).status).toBe('processing');
+      // from here the wall clock runs 50 ms behind the timers
+      jest.spyOn(Date, 'now').mockImplementation(() => real() - 50);
+      await waitForValue('the refund to settle', async () => {
+        const { refunds } = await getJson<{ refunds: { out_refund_no: string; status: string }[] }>(`${quick.url}/sandbox/refunds`);
+        return refunds.find((r) => r.out_refund_no === refundNo && r.status === 'SUCCESS');
+      }, 5_000);
+    } finally {
+      jest.restoreAllMocks();
+      await quick.close();
+    }
   });
 
   it('never reads a refund still rate-limited after the retries as a failed refund', async () => {
