@@ -1,17 +1,49 @@
+import fs from 'node:fs';
 import net from 'node:net';
 
-/** A free loopback port (the tiny race with other processes is acceptable for local stacks). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Where listening ports are looked for: below the kernel's ephemeral range, which outbound
+ * connections take their source ports from. A port the kernel hands out for `listen(0)` is free
+ * only for a moment: under load (several stacks, thousands of connections) an outbound connection
+ * took it before the service bound it (EADDRINUSE, an e2e stack that did not start).
+ */
+function listenRange(): [number, number] {
+  try {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 12_000) return [Math.max(10_000, low - 12_000), low - 1];
+  } catch {
+    // not Linux: the usual default
+  }
+  return [20_000, 32_767];
+}
+
+const handedOut = new Set<number>();
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free loopback port for a service of a local stack: random in listenRange, never one this
+ * process handed out before, checked by binding it. (Another process may still bind it first;
+ * random choice over some 12,000 ports makes that rare.)
+ */
+export async function freePort(): Promise<number> {
+  const [lo, hi] = listenRange();
+  for (let i = 0; i < 100; i++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found in ${lo}-${hi}`);
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
