@@ -196,6 +196,18 @@ describe('expiry of an unpaid order when the centre refuses 6401 for a passing r
     expect((await store.get(orderNo))!.state).toBe('cancelled');
   });
 
+  it('expires an order the polls made payable again after it had been awaiting confirmation at its expiry', async () => {
+    // Before: the expiry ended on an order awaiting confirmation ("polling decides"); 6301 then said
+    // the insurance order existed, the order became payable again, and nothing was left to close it.
+    const orderNo = 'O261124000000EXP403';
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_confirmation' }));
+    const deps = depsWith({ centre: { revokeUpload: async (): Promise<RevokeOutcome> => ({ kind: 'revoked' }) } });
+    expect(await expireJob(deps, orderNo, 1)).toEqual({ retryInMs: expect.any(Number) });
+    await store.update(orderNo, (o) => ({ order: { ...o, state: 'awaiting_payment' }, jobs: [] }));
+    expect(await expireJob(deps, orderNo, 2)).toBe('done');
+    expect((await store.get(orderNo))!.state).toBe('cancelled');
+  });
+
   it('still ends the job when the centre refuses because the order was paid', async () => {
     const orderNo = 'O261124000000EXP402';
     await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));

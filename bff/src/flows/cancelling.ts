@@ -80,11 +80,18 @@ export async function cancelByPatient(deps: CancellingDeps, s: PatientSession, o
   });
 }
 
+/** How long the expiry keeps looking at an order whose outcome the polls are still confirming (40 × 30 s). */
+const EXPIRY_WHILE_CONFIRMING_ATTEMPTS = 40;
+
 /** Job order.expire: an order left unpaid is cancelled so the slot/bills are free again. */
 export async function expireJob(deps: CancellingDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || !CANCELLABLE.includes(order.state)) return 'done';
-  if (order.state === 'awaiting_confirmation') return 'done'; // polling decides this one
+  // The polls decide an order awaiting confirmation, but their answer may make it payable again
+  // (6301: ordered, or not ordered): the expiry waits for that instead of ending, or such an order
+  // stays open with nothing left to close it (1,000-flow fault suite under load). Polling ends in
+  // manual review well before the last look.
+  if (order.state === 'awaiting_confirmation') return attempt >= EXPIRY_WHILE_CONFIRMING_ATTEMPTS ? 'done' : { retryInMs: 30_000 };
   const r = await withLock(deps, `pay:${orderNo}`, 30_000, () => cancelUnpaid(deps, orderNo, '超时未支付', 'system')).catch((e: Error) => {
     deps.log.warn({ orderNo, err: e.message }, 'expiry could not run');
     return null;
