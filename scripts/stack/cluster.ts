@@ -50,7 +50,7 @@ export async function startCluster(opts: { dir: string; masters?: number }): Pro
   const children: (ChildProcess | undefined)[] = [];
 
   for (let i = 0; i < masters; i++) {
-    const port = await freePort();
+    const port = await freePort({ alsoFree: 10_000 }); // the node's cluster bus listens on port + 10000
     const dir = path.join(opts.dir, `node-${i + 1}`);
     fs.mkdirSync(dir, { recursive: true });
     const waitExit = () =>

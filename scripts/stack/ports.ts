@@ -10,11 +10,11 @@ import net from 'node:net';
 function listenRange(): [number, number] {
   try {
     const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    if (Number.isInteger(low) && low > 12_000) return [Math.max(10_000, low - 12_000), low - 1];
+    if (Number.isInteger(low) && low > 12_000) return [Math.max(10_000, low - 22_000), low - 1];
   } catch {
     // not Linux: the usual default
   }
-  return [20_000, 32_767];
+  return [10_768, 32_767];
 }
 
 const handedOut = new Set<number>();
@@ -31,15 +31,19 @@ function tryListen(port: number): Promise<boolean> {
 /**
  * A free loopback port for a service of a local stack: random in listenRange, never one this
  * process handed out before, checked by binding it. (Another process may still bind it first;
- * random choice over some 12,000 ports makes that rare.)
+ * random choice over some 20,000 ports makes that rare.) `alsoFree`: a second port at that offset
+ * must be free and in the range too (a Redis Cluster node's bus port is its port + 10000).
  */
-export async function freePort(): Promise<number> {
-  const [lo, hi] = listenRange();
-  for (let i = 0; i < 100; i++) {
+export async function freePort(opts: { alsoFree?: number } = {}): Promise<number> {
+  const [lo, top] = listenRange();
+  const hi = top - (opts.alsoFree ?? 0);
+  for (let i = 0; i < 200 && hi >= lo; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (handedOut.has(port)) continue;
-    if (await tryListen(port)) {
+    const second = opts.alsoFree ? port + opts.alsoFree : undefined;
+    if (handedOut.has(port) || (second !== undefined && handedOut.has(second))) continue;
+    if ((await tryListen(port)) && (second === undefined || (await tryListen(second)))) {
       handedOut.add(port);
+      if (second !== undefined) handedOut.add(second);
       return port;
     }
   }
