@@ -64,13 +64,11 @@ function procCpuMs(pid: number): number {
 }
 
 function crypto_(): Record<string, number> {
-  const centre = generateKeyPair();
   const ours = generateKeyPair();
   const text = 'appId=1&data={"payOrdId":"ORD440100202612070317190000035","ordStas":"6","feeSumamt":"128.50"}&encType=SM4&signType=SM2&timestamp=1&version=2.0.1&key=S';
   const sig = sign(text, ours.privateKey);
   const sm2Sign = cpuPerCall(() => void sign(text, ours.privateKey), 400);
   const sm2Verify = cpuPerCall(() => void verify(text, sig, ours.publicKey), 400);
-  void centre;
 
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const msg = Buffer.from(`POST\n/v3/med-ins/orders\n1733450000\nNONCE\n${'x'.repeat(900)}\n`);
@@ -91,9 +89,7 @@ function crypto_(): Record<string, number> {
   const aesPair = cpuPerCall(() => void gcm(Buffer.alloc(600, 7)), 5000);
   const k16 = crypto.randomBytes(16);
   const envelope = Buffer.alloc(1500, 65);
-  const sealed = sm4EcbEncrypt(k16, envelope);
   const sm4Pair = cpuPerCall(() => void sm4EcbDecrypt(k16, sm4EcbEncrypt(k16, envelope)), 3000);
-  void sealed;
   return { sm2Sign, sm2Verify, rsaSign, rsaVerify, oaep, aesPair, sm4Pair };
 }
 

@@ -368,20 +368,15 @@ export function onPaymentFailedWithMoneyTaken(d: Draft, legs: TakenLegs, by: By)
   if (!(undecided || o.state === 'failed' || o.state === 'cancelled') || o.evidence.cashPaid || find(o, failedRefundNo(o.orderNo))) return null;
   const cashFen = legs.cash === 'taken' ? o.amounts.cashFen : 0;
   const insurance = legs.insurance === 'taken' || o.evidence.insuranceSettled;
-  if (o.state === 'cancelled') {
-    // Cancelled (expired, or by the patient) while the patient was still paying: a channel that
-    // cannot close its order (Alipay) took the cash anyway. It goes back on its own; insurance
-    // taken on an order whose fee upload was withdrawn (6401) contradicts us, and goes to a person.
-    if (insurance) return d.moveTo('manual_review', '转人工核对', by, '订单已取消，但支付渠道报告已扣医保部分').done();
-    if (cashFen === 0) return null;
-    const reason = '订单已取消，但支付渠道已扣自费部分';
-    openRefund(d, failedRefundNo(o.orderNo), { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen }, reason);
-    return d.note('已扣款项将原路退回', 'system', reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: failedRefundNo(o.orderNo) } })).done();
-  }
+  // Cancelled (expired, or by the patient) while the patient was still paying: a channel that cannot
+  // close its order (Alipay) took the cash anyway, and it goes back the same way; insurance taken on
+  // an order whose fee upload was withdrawn (6401) contradicts us, and goes to a person.
+  const cancelled = o.state === 'cancelled';
+  if (cancelled && insurance) return d.moveTo('manual_review', '转人工核对', by, '订单已取消，但支付渠道报告已扣医保部分').done();
   const amounts = insurance ? { ...o.amounts, cashFen, totalFen: insuranceOf(o.amounts) + cashFen } : { totalFen: cashFen, fundFen: 0, acctFen: 0, cashFen };
   if (amounts.totalFen === 0) return null;
-  const reason = `支付渠道报告支付失败，但已扣${cashFen > 0 ? '自费' : ''}${cashFen > 0 && insurance ? '及' : ''}${insurance ? '医保' : ''}部分`;
-  if (o.state !== 'failed') d.moveTo('failed', '支付未成功', by, reason);
+  const reason = cancelled ? '订单已取消，但支付渠道已扣自费部分' : `支付渠道报告支付失败，但已扣${cashFen > 0 ? '自费' : ''}${cashFen > 0 && insurance ? '及' : ''}${insurance ? '医保' : ''}部分`;
+  if (undecided) d.moveTo('failed', '支付未成功', by, reason);
   openRefund(d, failedRefundNo(o.orderNo), amounts, reason);
   return d.note('已扣款项将原路退回', 'system', reason).enqueue(job('refund.run', o.orderNo, { data: { refundNo: failedRefundNo(o.orderNo) } })).done();
 }
