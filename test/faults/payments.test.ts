@@ -8,6 +8,8 @@
  *   FAULT_FLOWS=… FAULT_CONCURRENCY=…  override either
  *   FAULT_SEED=<n>                 replay a run: the seed is printed first; every random choice of
  *                                  the suite comes from it (test/support/fault-plan.ts)
+ *   FAULT_ARTIFACTS=<dir>          where the report goes (default test-artifacts/): runs side by side
+ *                                  need one each, or the last overwrites the others' order details
  */
 import path from 'node:path';
 import { runFaultSuite, type FaultSuiteOptions } from '../support/fault-suite';
@@ -23,7 +25,7 @@ const opts: FaultSuiteOptions = {
   seed,
   flows: Number(process.env.FAULT_FLOWS ?? base.flows),
   concurrency: Number(process.env.FAULT_CONCURRENCY ?? base.concurrency),
-  artifactsDir: path.resolve(__dirname, '../../test-artifacts'),
+  artifactsDir: path.resolve(process.env.FAULT_ARTIFACTS ?? path.join(__dirname, '../../test-artifacts')),
 };
 
 it(

@@ -1,5 +1,5 @@
 import { orderFixture } from './fixtures';
-import { onCashReport, onOutcomeUnknown, onPollingExhausted, onSettlementReport, type SettlementPolicy } from './settlement';
+import { onCashReport, onExpiryExhausted, onOutcomeUnknown, onPollingExhausted, onSettlementReport, type SettlementPolicy } from './settlement';
 
 const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
 const now = new Date('2026-11-23T02:05:00.000Z');
@@ -103,6 +103,33 @@ describe('settlement decisions', () => {
 
   it('gives an outcome that polling could not learn to a person', () => {
     expect(onPollingExhausted(orderFixture({ state: 'awaiting_confirmation' }), 12, now)!.order.state).toBe('manual_review');
+  });
+
+  it('gives an order whose cash was taken to a person when the centre never told its settlement', () => {
+    const o = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
+    const c = onPollingExhausted(o, 12, now)!;
+    expect(c.order.state).toBe('manual_review');
+    expect(c.order.review?.reason).toBe('自费部分已收款，医保结算结果查询 12 次仍未确定');
+  });
+
+  it('gives an order whose insurance was settled to a person when the channel never confirmed the cash', () => {
+    const o = orderFixture({ state: 'awaiting_payment', evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: now.toISOString() } } });
+    expect(onPollingExhausted(o, 12, now, 'channel')!.order.review?.reason).toBe('医保已结算，支付渠道查询 12 次仍未确认自费部分');
+  });
+
+  it('leaves the cash-taken order to the centre poll when the channel poll runs out, and the reverse', () => {
+    const cash = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
+    const insurance = orderFixture({ state: 'awaiting_payment', evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: now.toISOString() } } });
+    expect(onPollingExhausted(cash, 12, now, 'channel')).toBeNull();
+    expect(onPollingExhausted(insurance, 12, now, 'centre')).toBeNull();
+  });
+
+  it('gives an order its expiry could not cancel to a person', () => {
+    expect(onExpiryExhausted(orderFixture({ state: 'awaiting_payment' }), 20, now)!.order.review?.reason).toBe('订单超时后 20 次仍未能取消或确认');
+  });
+
+  it('leaves an order the expiry gave up on alone once it is no longer open', () => {
+    expect(onExpiryExhausted(orderFixture({ state: 'cancelled' }), 20, now)).toBeNull();
   });
 
   it('moves an unanswered step to awaiting confirmation once', () => {

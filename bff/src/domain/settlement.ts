@@ -215,11 +215,35 @@ export function onOutcomeUnknown(order: Order, what: string, policy: SettlementP
 }
 
 /**
- * Polling gave no final answer after the allowed attempts. Only an outcome we could not learn
- * goes to a person; an order the patient simply has not paid yet is left to its expiry (6401).
+ * Polling gave no final answer after the allowed attempts. An outcome we could not learn goes to a
+ * person: an order awaiting confirmation, and an open order one of whose legs has already taken
+ * money while the other's word is missing — the cash with no settlement from the centre (its 6302
+ * lost and 6301 unanswered), or the insurance with no word from the channel. Nothing else would
+ * close such an order: its expiry ends once money moved (flows/cancelling.ts). The fault suite
+ * under load left one awaiting_payment with the cash taken and ordStas 6 at the centre. An order
+ * the patient simply has not paid yet is left to its expiry (6401). `asked`: whose polling ran out.
  */
-export function onPollingExhausted(order: Order, attempts: number, now: Date): Change | null {
+export function onPollingExhausted(order: Order, attempts: number, now: Date, asked: 'centre' | 'channel' = 'centre'): Change | null {
   const d = new Draft(order, now);
-  if (d.order.state !== 'awaiting_confirmation') return null;
-  return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
+  const o = d.order;
+  if (o.state === 'awaiting_confirmation') return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
+  if (!isOpen(o)) return null;
+  if (asked === 'centre' && o.evidence.cashPaid && !o.evidence.insuranceSettled) {
+    return toReview(d, `自费部分已收款，医保结算结果查询 ${attempts} 次仍未确定`, 'system');
+  }
+  if (asked === 'channel' && o.evidence.insuranceSettled && !o.evidence.cashPaid) {
+    return toReview(d, `医保已结算，支付渠道查询 ${attempts} 次仍未确认自费部分`, 'system');
+  }
+  return null;
+}
+
+/**
+ * The expiry could not cancel an unpaid order in all its attempts (6401 refused or unanswered, the
+ * channel's order not closable): a person finds out what happened, instead of the order staying
+ * open with nothing left to close it.
+ */
+export function onExpiryExhausted(order: Order, attempts: number, now: Date): Change | null {
+  const d = new Draft(order, now);
+  if (!isOpen(d.order)) return null;
+  return toReview(d, `订单超时后 ${attempts} 次仍未能取消或确认`, 'system');
 }

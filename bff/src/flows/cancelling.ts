@@ -4,6 +4,7 @@
  * never into a cancellation of money that moved.
  */
 import { onCancelled } from '../domain/payment';
+import { onExpiryExhausted } from '../domain/settlement';
 import type { Order } from '../domain/order';
 import { DomainError } from '../domain/errors';
 import type { PatientSession } from '../sessions/port';
@@ -82,6 +83,8 @@ export async function cancelByPatient(deps: CancellingDeps, s: PatientSession, o
 
 /** How long the expiry keeps looking at an order whose outcome the polls are still confirming (40 × 30 s). */
 const EXPIRY_WHILE_CONFIRMING_ATTEMPTS = 40;
+/** How long it keeps trying to cancel an order it could not cancel yet (20 × 30 s; inferred, like the above). */
+const EXPIRY_ATTEMPTS = 20;
 
 /** Job order.expire: an order left unpaid is cancelled so the slot/bills are free again. */
 export async function expireJob(deps: CancellingDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
@@ -91,7 +94,7 @@ export async function expireJob(deps: CancellingDeps, orderNo: string, attempt: 
   // (6301: ordered, or not ordered): the expiry waits for that instead of ending, or such an order
   // stays open with nothing left to close it (1,000-flow fault suite under load). Polling ends in
   // manual review well before the last look.
-  if (order.state === 'awaiting_confirmation') return attempt >= EXPIRY_WHILE_CONFIRMING_ATTEMPTS ? 'done' : { retryInMs: 30_000 };
+  if (order.state === 'awaiting_confirmation') return attempt >= EXPIRY_WHILE_CONFIRMING_ATTEMPTS ? giveUp(deps, orderNo, attempt) : { retryInMs: 30_000 };
   const r = await withLock(deps, `pay:${orderNo}`, 30_000, () => cancelUnpaid(deps, orderNo, '超时未支付', 'system')).catch((e: Error) => {
     deps.log.warn({ orderNo, err: e.message }, 'expiry could not run');
     return null;
@@ -102,7 +105,13 @@ export async function expireJob(deps: CancellingDeps, orderNo: string, attempt: 
   // up, so that order is looked at again
   const o = r?.order;
   if (r?.why === 'paid_or_moving' && o && (!CANCELLABLE.includes(o.state) || o.evidence.cashPaid || o.evidence.insuranceSettled)) return 'done';
-  return attempt >= 20 ? 'done' : { retryInMs: 30_000 };
+  return attempt >= EXPIRY_ATTEMPTS ? giveUp(deps, orderNo, attempt) : { retryInMs: 30_000 };
+}
+
+/** The last look found the order still open and unpaid-or-unclear: a person takes it (domain/settlement.ts). */
+async function giveUp(deps: CancellingDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
+  await deps.orders.update(orderNo, (o) => onExpiryExhausted(o, attempt, deps.now()));
+  return 'done';
 }
 
 /** Job order.release: HIS unlocks the slot/bills of a cancelled order. */

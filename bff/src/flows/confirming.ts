@@ -207,7 +207,11 @@ export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: 
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, 'channel query failed');
   }
   // A live order is polled until its pay window has closed (a patient may confirm late, 排障手册 §2.8 C;
-  // MIX_PAY_USER_PAYING stays pending); after that its expiry job cancels it and polling stops.
-  if (attempt >= 12 && Date.parse(order.payment.expiresAt) < deps.now().getTime()) return 'done';
+  // MIX_PAY_USER_PAYING stays pending); after that its expiry job cancels it and polling stops —
+  // unless the centre already settled the insurance part: then a person finds out about the cash.
+  if (attempt >= 12 && Date.parse(order.payment.expiresAt) < deps.now().getTime()) {
+    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now(), 'channel'));
+    return 'done';
+  }
   return { retryInMs: backoffMs(attempt, 15_000, 5 * 60_000) };
 }
