@@ -55,6 +55,17 @@ describe('reconciliation of one day', () => {
     expect(r.differences).toEqual([expect.objectContaining({ kind: 'amount_mismatch', source: 'centre', theirsSplit: { totalFen: 10_000, fundFen: 5_000, acctFen: 2_500, cashFen: 2_500 } })]);
   });
 
+  it('does not report the split of a centre order that took no money (pre-settled, failed, withdrawn)', () => {
+    const failed = paidOrder(8, { state: 'failed', paidAt: undefined, evidence: {} });
+    const orders = [...cleanDay(), failed];
+    const other = { totalFen: 10_000, fundFen: 5_000, acctFen: 2_500, cashFen: 2_500 };
+    for (const ordStas of ['1', '15', '12']) {
+      const centre = new Map(orders.map((o) => [o.orderNo, centreOf(o)]));
+      centre.set(failed.orderNo, { ok: true, ordStas, split: other });
+      expect(kinds(reconcile(reconInput(orders, { centre, channels: [wechatBill(cleanRows(cleanDay()))] })))).toEqual([]);
+    }
+  });
+
   it('reports an insurance refund the centre does not show as status_mismatch', () => {
     const orders = cleanDay();
     const centre = new Map(orders.map((o) => [o.orderNo, centreOf(o)]));
