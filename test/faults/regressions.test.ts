@@ -15,6 +15,10 @@ import type { Deps } from '../../bff/src/flows/deps';
 import { writeBackJob } from '../../bff/src/flows/write-back';
 import { expireJob } from '../../bff/src/flows/cancelling';
 import { paymentPollJob, settlementPollJob } from '../../bff/src/flows/confirming';
+import { jobHandlers } from '../../bff/src/worker/handlers';
+import { onCashReport } from '../../bff/src/domain/settlement';
+import { shardOf } from '../../bff/src/store/keys';
+import type { Job } from '../../bff/src/domain/jobs';
 import type { QueryOutcome, RevokeOutcome } from '../../bff/src/national/port';
 import { buildOrder, type OrderOwner } from '../../bff/src/flows/order-draft';
 import { PeerError } from '../../bff/src/peers/http-client';
@@ -232,20 +236,36 @@ describe('an open order with one leg paid whose other leg was never confirmed', 
   // stayed awaiting_payment with the cash taken and ordStas 6 at the centre, with no job left.
   const cashPaid = () => ({ cashPaid: { source: 'channel_notify' as const, at: new Date().toISOString() } });
   const unanswered = async (): Promise<QueryOutcome> => ({ kind: 'unknown', why: 'timeout', reason: '6301 timed out' });
+  const policy = { settledOrdStas: ['6'], pollBaseMs: 100, pollMaxMs: 1000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
 
-  it('gives the order to a person when the settlement poll runs out with the cash taken', async () => {
+  it('gives the order to a person when the settlement poll the cash started runs out', async () => {
     const orderNo = 'O261124000000POL001';
-    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment', evidence: cashPaid() }));
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment' }));
     const deps = depsWith({ centre: { querySettlement: unanswered } });
-    expect(await settlementPollJob(deps, orderNo, 4)).toEqual({ retryInMs: expect.any(Number) });
+    // the cash report, recorded as the notification records it: its poll goes to the delayed set
+    await store.update(orderNo, (o) => onCashReport(o, { source: 'channel_notify', status: 'paid', cashPaidFen: o.amounts.cashFen }, policy, new Date()));
+    const delayed = (await client.zrange(keys.delayed(shardOf(orderNo)), '0', '-1')).map((m) => JSON.parse(m) as Job & { attempt: number });
+    const poll = delayed.find((j) => j.key === orderNo && j.type === 'settlement.poll')!;
+    expect(poll.data).toEqual({ after: 'cash' });
+    // that poll, run through the worker's handlers at its last attempts
+    const run = (attempt: number) => jobHandlers(deps)['settlement.poll']!({ ...poll, attempt, redelivered: false });
+    expect(await run(4)).toEqual({ retryInMs: expect.any(Number) });
     expect((await store.get(orderNo))!.state).toBe('awaiting_payment');
-    expect(await settlementPollJob(deps, orderNo, 5)).toBe('done');
+    expect(await run(5)).toBe('done');
     const o = (await store.get(orderNo))!;
     expect(o.state).toBe('manual_review');
     expect(o.review?.reason).toMatch(/自费部分已收款/);
   });
 
-  it('gives the order to a person when the payment poll runs out with the insurance settled', async () => {
+  it('does not hand the order over when an older settlement poll, from before the cash came, runs out', async () => {
+    const orderNo = 'O261124000000POL003';
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment', evidence: cashPaid() }));
+    const deps = depsWith({ centre: { querySettlement: unanswered } });
+    expect(await settlementPollJob(deps, orderNo, 5)).toBe('done');
+    expect((await store.get(orderNo))!.state).toBe('awaiting_payment');
+  });
+
+  it('gives the order to a person when the payment poll the settlement started runs out', async () => {
     const orderNo = 'O261124000000POL002';
     const expired = new Date(Date.now() - 60_000).toISOString();
     await store.create(
@@ -258,7 +278,7 @@ describe('an open order with one leg paid whose other leg was never confirmed', 
       }),
     );
     const deps = depsWith({ channels: { wechat: { queryPayment: async () => ({ status: 'pending' }) }, alipay: {} } });
-    expect(await paymentPollJob(deps, orderNo, 12)).toBe('done');
+    expect(await paymentPollJob(deps, orderNo, 12, 'insurance')).toBe('done');
     expect((await store.get(orderNo))!.review?.reason).toMatch(/医保已结算/);
   });
 

@@ -1,5 +1,5 @@
 import { canTransition, type OrderState } from '@mip/shared';
-import { job, type Job } from './jobs';
+import { AFTER_CASH, AFTER_INSURANCE, job, type Job } from './jobs';
 import { jsonCopy } from './json-copy';
 import { TIMELINE_LIMIT, type Order, type TimelineEntry } from './order';
 
@@ -27,7 +27,13 @@ export interface Change {
 export const UNPAID_STATES: readonly OrderState[] = ['created', 'fee_uploaded', 'awaiting_payment', 'awaiting_confirmation'];
 
 function pointlessOnceLeft(orderNo: string): Job[] {
-  return [job('order.expire', orderNo, { attempt: 1 }), job('settlement.poll', orderNo, { attempt: 1 }), job('payment.poll', orderNo, { attempt: 1 })];
+  return [
+    job('order.expire', orderNo, { attempt: 1 }),
+    job('settlement.poll', orderNo, { attempt: 1 }),
+    job('payment.poll', orderNo, { attempt: 1 }),
+    job('settlement.poll', orderNo, { attempt: 1, data: { ...AFTER_CASH } }),
+    job('payment.poll', orderNo, { attempt: 1, data: { ...AFTER_INSURANCE } }),
+  ];
 }
 
 export class TransitionError extends Error {

@@ -24,6 +24,15 @@ export interface Job {
   data?: Record<string, string>;
 }
 
+/**
+ * The poll a leg's money starts: the centre is asked (settlement.poll) from the moment the channel took
+ * the cash, the channel (payment.poll) from the moment the centre settled. Only that poll, when it
+ * runs out, gives the order to a person (domain/settlement.ts onPollingExhausted): an older poll of
+ * the same order, started at the pay step, may run out moments after the money came.
+ */
+export const AFTER_CASH = { after: 'cash' } as const;
+export const AFTER_INSURANCE = { after: 'insurance' } as const;
+
 export function job(type: JobType, key: string, extra: Omit<Job, 'type' | 'key'> = {}): Job {
   return { type, key, ...extra };
 }

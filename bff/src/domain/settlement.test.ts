@@ -1,4 +1,5 @@
 import { orderFixture } from './fixtures';
+import { AFTER_CASH, AFTER_INSURANCE } from './jobs';
 import { onCashReport, onExpiryExhausted, onOutcomeUnknown, onPollingExhausted, onSettlementReport, type SettlementPolicy } from './settlement';
 
 const policy: SettlementPolicy = { settledOrdStas: ['6'], pollBaseMs: 1000, pollMaxMs: 10_000, pollMaxAttempts: 5, writeBackDeadlineMs: 60_000 };
@@ -105,23 +106,26 @@ describe('settlement decisions', () => {
     expect(onPollingExhausted(orderFixture({ state: 'awaiting_confirmation' }), 12, now)!.order.state).toBe('manual_review');
   });
 
-  it('gives an order whose cash was taken to a person when the centre never told its settlement', () => {
+  it('gives an order whose cash was taken to a person when the poll the cash started runs out', () => {
     const o = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
-    const c = onPollingExhausted(o, 12, now)!;
+    const c = onPollingExhausted(o, 12, now, AFTER_CASH.after)!;
     expect(c.order.state).toBe('manual_review');
     expect(c.order.review?.reason).toBe('自费部分已收款，医保结算结果查询 12 次仍未确定');
   });
 
-  it('gives an order whose insurance was settled to a person when the channel never confirmed the cash', () => {
-    const o = orderFixture({ state: 'awaiting_payment', evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: now.toISOString() } } });
-    expect(onPollingExhausted(o, 12, now, 'channel')!.order.review?.reason).toBe('医保已结算，支付渠道查询 12 次仍未确认自费部分');
+  it('leaves the cash-taken order alone when an older poll, started before the cash came, runs out', () => {
+    const o = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
+    expect(onPollingExhausted(o, 12, now)).toBeNull();
   });
 
-  it('leaves the cash-taken order to the centre poll when the channel poll runs out, and the reverse', () => {
-    const cash = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
-    const insurance = orderFixture({ state: 'awaiting_payment', evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: now.toISOString() } } });
-    expect(onPollingExhausted(cash, 12, now, 'channel')).toBeNull();
-    expect(onPollingExhausted(insurance, 12, now, 'centre')).toBeNull();
+  it('gives an order whose insurance was settled to a person when the channel poll the settlement started runs out', () => {
+    const o = orderFixture({ state: 'awaiting_payment', evidence: { insuranceSettled: { source: 'notify_6302', ordStas: '6', at: now.toISOString() } } });
+    expect(onPollingExhausted(o, 12, now, AFTER_INSURANCE.after)!.order.review?.reason).toBe('医保已结算，支付渠道查询 12 次仍未确认自费部分');
+  });
+
+  it('starts the centre poll that may hand the order over when the cash comes first', () => {
+    const c = onCashReport(orderFixture({ state: 'awaiting_payment' }), { source: 'channel_notify', status: 'paid', cashPaidFen: 2_500 }, policy, now)!;
+    expect(c.jobs).toContainEqual(expect.objectContaining({ type: 'settlement.poll', data: AFTER_CASH }));
   });
 
   it('gives an order its expiry could not cancel to a person', () => {

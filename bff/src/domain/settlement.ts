@@ -6,7 +6,7 @@
  */
 import { splitAddsUp, type OrderState, type Split } from '@mip/shared';
 import { type Change, Draft, type By } from './change';
-import { job } from './jobs';
+import { AFTER_CASH, AFTER_INSURANCE, job } from './jobs';
 import type { Order } from './order';
 import { classifyOrdStas, ordStasText } from './ord-stas';
 import { isSelfPay, onSelfPayCashReport } from './self-pay';
@@ -121,7 +121,7 @@ export function onSettlementReport(order: Order, r: SettlementReport, policy: Se
     completeIfBothKnown(d, policy, by);
     if (o.state !== 'paid') {
       // The centre has settled; the channel's word on the self-pay part is still missing.
-      d.enqueue(job('payment.poll', o.orderNo, { delayMs: 1000, attempt: 1 }));
+      d.enqueue(job('payment.poll', o.orderNo, { delayMs: 1000, attempt: 1, data: { ...AFTER_INSURANCE } }));
     }
     return d.done();
   }
@@ -202,7 +202,7 @@ export function onCashReport(order: Order, r: CashReport, policy: SettlementPoli
   d.note('自费部分已收款', by, r.source);
   completeIfBothKnown(d, policy, by);
   // the centre's 6302 is due about when the channel's word is: 6301 asks only once it is late (issue 14)
-  if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1 }));
+  if (o.state !== 'paid') d.enqueue(job('settlement.poll', o.orderNo, { delayMs: policy.pollBaseMs, attempt: 1, data: { ...AFTER_CASH } }));
   return d.done();
 }
 
@@ -216,22 +216,24 @@ export function onOutcomeUnknown(order: Order, what: string, policy: SettlementP
 
 /**
  * Polling gave no final answer after the allowed attempts. An outcome we could not learn goes to a
- * person: an order awaiting confirmation, and an open order one of whose legs has already taken
- * money while the other's word is missing — the cash with no settlement from the centre (its 6302
- * lost and 6301 unanswered), or the insurance with no word from the channel. Nothing else would
- * close such an order: its expiry ends once money moved (flows/cancelling.ts). The fault suite
- * under load left one awaiting_payment with the cash taken and ordStas 6 at the centre. An order
- * the patient simply has not paid yet is left to its expiry (6401). `asked`: whose polling ran out.
+ * person: an order awaiting confirmation, and an open order one of whose legs took money while the
+ * other's word never came — the cash with no settlement from the centre (its 6302 lost, 6301
+ * unanswered), or the insurance with no word from the channel. Nothing else would close such an
+ * order: its expiry ends once money moved (flows/cancelling.ts); the fault suite under load left one
+ * awaiting_payment with the cash taken and ordStas 6 at the centre. Only the poll the money started
+ * (`after`, domain/jobs.ts AFTER_CASH / AFTER_INSURANCE) decides that, so an older poll that runs out
+ * just after the money came does not hand the order over early. An order the patient simply has not
+ * paid yet is left to its expiry (6401).
  */
-export function onPollingExhausted(order: Order, attempts: number, now: Date, asked: 'centre' | 'channel' = 'centre'): Change | null {
+export function onPollingExhausted(order: Order, attempts: number, now: Date, after?: string): Change | null {
   const d = new Draft(order, now);
   const o = d.order;
   if (o.state === 'awaiting_confirmation') return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
   if (!isOpen(o)) return null;
-  if (asked === 'centre' && o.evidence.cashPaid && !o.evidence.insuranceSettled) {
+  if (after === AFTER_CASH.after && o.evidence.cashPaid && !o.evidence.insuranceSettled) {
     return toReview(d, `自费部分已收款，医保结算结果查询 ${attempts} 次仍未确定`, 'system');
   }
-  if (asked === 'channel' && o.evidence.insuranceSettled && !o.evidence.cashPaid) {
+  if (after === AFTER_INSURANCE.after && o.evidence.insuranceSettled && !o.evidence.cashPaid) {
     return toReview(d, `医保已结算，支付渠道查询 ${attempts} 次仍未确认自费部分`, 'system');
   }
   return null;

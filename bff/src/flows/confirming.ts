@@ -175,8 +175,8 @@ export async function confirmNow(deps: ConfirmingDeps, order: Order): Promise<Or
   }
 }
 
-/** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. */
-export async function settlementPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
+/** Job settlement.poll: 6301 with back-off until the outcome is known or attempts run out. `startedBy`: domain/jobs.ts AFTER_CASH. */
+export async function settlementPollJob(deps: QueryDeps, orderNo: string, attempt: number, startedBy?: string): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   // a self-pay order has nothing at the centre to ask (domain/self-pay.ts)
   if (!order || !OPEN.includes(order.state) || order.evidence.insuranceSettled || isSelfPay(order)) return 'done';
@@ -190,14 +190,14 @@ export async function settlementPollJob(deps: QueryDeps, orderNo: string, attemp
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, '6301 query failed');
   }
   if (attempt >= p.pollMaxAttempts) {
-    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now()));
+    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now(), startedBy));
     return 'done';
   }
   return { retryInMs: backoffMs(attempt, p.pollBaseMs, p.pollMaxMs) };
 }
 
-/** Job payment.poll: the channel's notification is missing; ask the channel. */
-export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: number): Promise<JobOutcome> {
+/** Job payment.poll: the channel's notification is missing; ask the channel. `startedBy`: domain/jobs.ts AFTER_INSURANCE. */
+export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: number, startedBy?: string): Promise<JobOutcome> {
   const order = await deps.orders.get(orderNo);
   if (!order || !OPEN.includes(order.state) || order.evidence.cashPaid || !order.payment) return 'done';
   try {
@@ -210,7 +210,7 @@ export async function paymentPollJob(deps: QueryDeps, orderNo: string, attempt: 
   // MIX_PAY_USER_PAYING stays pending); after that its expiry job cancels it and polling stops —
   // unless the centre already settled the insurance part: then a person finds out about the cash.
   if (attempt >= 12 && Date.parse(order.payment.expiresAt) < deps.now().getTime()) {
-    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now(), 'channel'));
+    await deps.orders.update(orderNo, (o) => onPollingExhausted(o, attempt, deps.now(), startedBy));
     return 'done';
   }
   return { retryInMs: backoffMs(attempt, 15_000, 5 * 60_000) };

@@ -12,8 +12,8 @@ import type { JobHandler } from '../store/queue';
 export function jobHandlers(deps: Deps, extra: Partial<Record<JobType, JobHandler>> = {}): Partial<Record<JobType, JobHandler>> {
   return {
     'his.writeBack': (j) => writeBackJob(deps, j.key, { firstDelivery: j.attempt === 1 && !j.redelivered }),
-    'settlement.poll': (j) => settlementPollJob(deps, j.key, j.attempt),
-    'payment.poll': (j) => paymentPollJob(deps, j.key, j.attempt),
+    'settlement.poll': (j) => settlementPollJob(deps, j.key, j.attempt, j.data?.after),
+    'payment.poll': (j) => paymentPollJob(deps, j.key, j.attempt, j.data?.after),
     'reversal.run': (j) => reversalJob(deps, j.key),
     'refund.run': (j) => moneyBackJob(deps, j.key, j.data?.refundNo ?? ''),
     'refund.notice': (j) => noticeJob(deps, j.key, j.data?.refundNo ?? ''),
