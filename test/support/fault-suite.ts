@@ -223,8 +223,9 @@ export async function runFaultSuite(opts: FaultSuiteOptions): Promise<FaultSuite
       if (!run.complete) problems.push(`reconciliation run incomplete: ${JSON.stringify(run.sources)}`);
     } else problems.push(`reconciliation run failed: ${recon.status} ${recon.text.slice(0, 200)}`);
 
-    // what happened to the orders named in a problem, for whoever reads the report
-    const named = new Set(problems.flatMap((p) => p.match(/[RO]\d{12}[0-9A-Z]{6}/g) ?? []));
+    // what happened to the orders named in a problem, and to those sent to a person, for whoever reads the report
+    const reviewed = [...orders.values()].filter((o) => o.state === 'manual_review').map((o) => o.orderNo);
+    const named = new Set([...problems.flatMap((p) => p.match(/[RO]\d{12}[0-9A-Z]{6}/g) ?? []), ...reviewed]);
     const orderDetails: Record<string, unknown> = {};
     for (const n of [...named].slice(0, 30)) {
       const o = orders.get(n);
