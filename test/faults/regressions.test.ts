@@ -257,6 +257,15 @@ describe('an open order with one leg paid whose other leg was never confirmed', 
     expect(o.review?.reason).toMatch(/自费部分已收款/);
   });
 
+  it('gives the order to a person at the last attempt even when the centre cannot be reached at all', async () => {
+    const orderNo = 'O261124000000POL004';
+    await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment', evidence: cashPaid() }));
+    const deps = depsWith({ centre: { querySettlement: async (): Promise<QueryOutcome> => ({ kind: 'unavailable', reason: 'connect ECONNREFUSED' }) } });
+    await expect(settlementPollJob(deps, orderNo, 4, 'cash')).rejects.toThrow(/unavailable/);
+    expect(await settlementPollJob(deps, orderNo, 5, 'cash')).toBe('done');
+    expect((await store.get(orderNo))!.state).toBe('manual_review');
+  });
+
   it('does not hand the order over when an older settlement poll, from before the cash came, runs out', async () => {
     const orderNo = 'O261124000000POL003';
     await store.create(orderFixture({ orderNo, version: 1, state: 'awaiting_payment', evidence: cashPaid() }));

@@ -185,8 +185,10 @@ export async function settlementPollJob(deps: QueryDeps, orderNo: string, attemp
     const after = await querySettlement(deps, order);
     if (!OPEN.includes(after.state) || after.evidence.insuranceSettled) return 'done';
   } catch (err) {
-    // nothing delivered (connection refused, a 4xx): the queue retries the job itself, as before
-    if (!(err instanceof CentreCallError) || err.outcome.kind === 'unavailable') throw err;
+    // nothing delivered (connection refused, a 4xx): the queue retries the job itself, as before —
+    // until the poll's last attempt, which decides like any other (else it ends as a dead letter
+    // and an order with money taken stays open)
+    if (!(err instanceof CentreCallError) || (err.outcome.kind === 'unavailable' && attempt < p.pollMaxAttempts)) throw err;
     deps.log.warn({ orderNo, attempt, err: (err as Error).message }, '6301 query failed');
   }
   if (attempt >= p.pollMaxAttempts) {
