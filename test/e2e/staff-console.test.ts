@@ -142,6 +142,12 @@ describe('the staff console in a browser', () => {
     await page.locator(`#order-detail[data-order-no="${reviewNo}"]`).waitFor({ state: 'visible' });
     await page.locator('#resolve-form').waitFor({ state: 'visible' });
     expect(await page.locator('#detail-review').textContent()).toContain('自费退款');
+    // before deciding, ask the centre and WeChat Pay again: both answers shown and kept on the timeline
+    await page.click('#recheck');
+    await page.locator('#recheck-result', { hasText: '支付渠道：' }).waitFor({ state: 'visible' });
+    expect(await page.textContent('#recheck-result')).toMatch(/^医保中心：ordStas .+；支付渠道：.+/);
+    expect(await page.locator('#detail-timeline tbody tr').last().textContent()).toContain('工作人员重新查询');
+    await shot('review-rechecked');
     await page.selectOption('#resolve-to', 'reversed');
     await page.fill('#resolve-note', '已在微信支付商户平台充值后人工退款，退款单号 50300001');
     await shot('resolve-form');

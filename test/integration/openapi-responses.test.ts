@@ -107,6 +107,9 @@ describe('real answers follow the document', () => {
     await c.call(staffApi.exportOrders, { body: { orderNo } });
     await c.call(staffApi.resolveReview, { params: { orderNo }, body: { to: 'completed', note: '核对无误，已完成', version: 1 } });
     await itStaff.call(staffApi.resolveReview, { params: { orderNo }, body: { to: 'completed', note: '核对无误，已完成', version: 1 } });
+    await c.call(staffApi.recheckOrder, { params: { orderNo }, body: {} });
+    await itStaff.call(staffApi.recheckOrder, { params: { orderNo }, body: {} });
+    await c.call(staffApi.recheckOrder, { params: { orderNo: 'O2611241000000NONE99' }, body: {} });
     const refund = { params: { orderNo }, body: { refundNo: 'OPENAPI001', all: true, reason: '接口文档核对退款', confirmed: true } };
     await itStaff.call(staffApi.createRefund, refund);
     await c.call(staffApi.createRefund, refund);

@@ -64,3 +64,13 @@ export function resolveReview(order: Order, r: Resolution, now: Date): Change {
   for (const refund of o.refunds) settleOpenRefund(refund, r.to, d.iso, r.staffId);
   return d.done();
 }
+
+/**
+ * A staff member asked the centre and the channel again (flows/recheck.ts): who asked and what each
+ * said, on the timeline. The answers themselves went through the usual decisions; this line only
+ * records the asking, so a person resolving the case later sees what was known and when.
+ */
+export function onStaffRecheck(order: Order, staffId: string, answers: { centre?: string; channel?: string }, now: Date): Change {
+  const said = [answers.centre && `医保中心：${answers.centre}`, answers.channel && `支付渠道：${answers.channel}`].filter(Boolean).join('；');
+  return new Draft(order, now).note(`工作人员重新查询 (${staffId})`, 'staff', said || '本单没有可查询的医保或支付渠道订单').done();
+}

@@ -113,6 +113,11 @@ describe('settlement decisions', () => {
     expect(c.order.review?.reason).toBe('自费部分已收款，医保结算结果查询 12 次仍未确定');
   });
 
+  it('says the channel confirmed the payment when the order had no self-pay part', () => {
+    const o = orderFixture({ state: 'awaiting_payment', amounts: { totalFen: 10_000, fundFen: 8_000, acctFen: 2_000, cashFen: 0 }, evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
+    expect(onPollingExhausted(o, 12, now, AFTER_CASH.after)!.order.review?.reason).toBe('支付渠道已确认支付，医保结算结果查询 12 次仍未确定');
+  });
+
   it('leaves the cash-taken order alone when an older poll, started before the cash came, runs out', () => {
     const o = orderFixture({ state: 'awaiting_payment', evidence: { cashPaid: { source: 'channel_notify', at: now.toISOString() } } });
     expect(onPollingExhausted(o, 12, now)).toBeNull();

@@ -231,7 +231,8 @@ export function onPollingExhausted(order: Order, attempts: number, now: Date, af
   if (o.state === 'awaiting_confirmation') return toReview(d, `医保结算结果查询 ${attempts} 次仍未确定`, 'system');
   if (!isOpen(o)) return null;
   if (after === AFTER_CASH.after && o.evidence.cashPaid && !o.evidence.insuranceSettled) {
-    return toReview(d, `自费部分已收款，医保结算结果查询 ${attempts} 次仍未确定`, 'system');
+    // an order with no self-pay part was confirmed by the channel all the same (an insurance-only WeChat order)
+    return toReview(d, `${o.amounts.cashFen > 0 ? '自费部分已收款' : '支付渠道已确认支付'}，医保结算结果查询 ${attempts} 次仍未确定`, 'system');
   }
   if (after === AFTER_INSURANCE.after && o.evidence.insuranceSettled && !o.evidence.cashPaid) {
     return toReview(d, `医保已结算，支付渠道查询 ${attempts} 次仍未确认自费部分`, 'system');

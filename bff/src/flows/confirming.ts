@@ -5,12 +5,12 @@
  * in any order, make one transition.
  */
 import type { ErrorCode } from '@mip/shared';
-import type { Order } from '../domain/order';
+import type { NationalLeg, Order } from '../domain/order';
 import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
 import { backoffMs } from '../domain/jobs';
 import { isSelfPay } from '../domain/self-pay';
-import { ChannelSignatureError, isChannelName, type ChannelName, type NotificationAck, type NotificationRequest } from '../channels/port';
-import type { CentreNotification } from '../national/port';
+import { ChannelSignatureError, isChannelName, type ChannelName, type ChannelPaymentStatus, type NotificationAck, type NotificationRequest } from '../channels/port';
+import type { CentreNotification, CentreOrderStatus } from '../national/port';
 import { CentreCallError } from './centre-call';
 import type { JobOutcome } from '../store/port';
 import { settlementPolicy, type Deps, type SettlementConfig } from './deps';
@@ -120,21 +120,31 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
 
 /** Asks the centre (6301) and applies the answer. Returns the order after; CentreCallError without an answer. */
 export async function querySettlement(deps: QueryDeps, order: Order): Promise<Order> {
-  if (!order.national) return order;
+  return order.national ? (await askCentre(deps, order as Order & { national: NationalLeg })).order : order;
+}
+
+/** querySettlement, with the centre's answer beside the order (the staff recheck shows it, flows/recheck.ts). */
+export async function askCentre(deps: QueryDeps, order: Order & { national: NationalLeg }): Promise<{ order: Order; status: CentreOrderStatus }> {
   const identity = deps.pii.open(order.piiSealed);
   const a = await tracked(deps, order.orderNo, 'national', '6301', () =>
-    deps.centre.querySettlement({ payOrdId: order.national!.payOrdId, payToken: order.national!.payToken, identity }),
+    deps.centre.querySettlement({ payOrdId: order.national.payOrdId, payToken: order.national.payToken, identity }),
   );
   if (a.kind !== 'answered') throw new CentreCallError('6301', a);
   const answer = a.status;
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };
-  return (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order)).order;
+  const after = (await deps.orders.update(order.orderNo, (o) => onSettlementReport(o, report, settlementPolicy(deps.config), deps.now()), order)).order;
+  return { order: after, status: answer };
 }
 
 /** Asks the channel and applies the answer. */
 export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order> {
+  return (await askChannel(deps, order))?.order ?? order;
+}
+
+/** queryChannel, with the channel's answer beside the order; null when the order has no channel payment. */
+export async function askChannel(deps: QueryDeps, order: Order): Promise<{ order: Order; status: ChannelPaymentStatus } | null> {
   const ch = order.payment?.channel;
-  if (!order.payment || !ch || !isChannelName(ch)) return order;
+  if (!order.payment || !ch || !isChannelName(ch)) return null;
   const st = await tracked(deps, order.orderNo, ch, 'queryPayment', () =>
     deps.channels[ch].queryPayment({ outTradeNo: order.payment!.outTradeNo, channelRef: order.payment!.channelRef, ...(isSelfPay(order) ? { cashOnly: true } : {}) }),
   );
@@ -143,7 +153,7 @@ export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order
   // payment poll asks again — never a case for a person on a status we cannot read. (Alipay's
   // unknown values mean "awaiting confirmation", public-rules item 19.)
   const status = st.status === 'unknown' && ch === 'wechat' ? 'pending' : st.status;
-  return (
+  const after = (
     await deps.orders.update(order.orderNo, (o) =>
       onCashReport(
         o,
@@ -154,6 +164,7 @@ export async function queryChannel(deps: QueryDeps, order: Order): Promise<Order
       order,
     )
   ).order;
+  return { order: after, status: st };
 }
 
 /**

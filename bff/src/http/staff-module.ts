@@ -24,7 +24,9 @@ export function createStaffModule(deps: StaffDeps, opts: { loginLimit?: LoginLim
     ...services,
     resolver: createStaffResolver(services),
     mount: (router, routeOpts) => {
-      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, refundDays: deps.refundDays, his: deps.his, staff: services }, routeOpts);
+      // the recheck asks the centre and the channels: only where they are wired (not on a Redis-only console)
+      const query = deps.centre && deps.channels ? { ...deps, centre: deps.centre, channels: deps.channels } : undefined;
+      staffRoutes(router, { orders: deps.orders, pii: deps.pii, log: deps.log, now: deps.now, refundDays: deps.refundDays, his: deps.his, staff: services, query }, routeOpts);
       staffPage(router);
     },
     middleware: staffHeaders(),

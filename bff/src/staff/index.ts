@@ -3,7 +3,7 @@ import { StaffAccounts } from './accounts';
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter, type LoginLimitPolicy } from './rate-limit';
 import { StaffSessions } from './sessions';
 
-export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & Partial<Pick<Deps, 'his'>>;
+export type StaffDeps = Pick<Deps, 'config' | 'redis' | 'keys' | 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & Partial<Pick<Deps, 'his' | 'centre' | 'channels'>>;
 
 export interface StaffServices {
   accounts: StaffAccounts;

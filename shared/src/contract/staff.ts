@@ -254,6 +254,21 @@ export const resolveReview = staffOnly(
   { roles: RESOLVE },
 );
 
+export const recheckOrder = staffOnly(
+  staffEndpoint.post('staff.orders.recheck', '/staff/api/orders/:orderNo/recheck', {
+    summary:
+      'Ask the centre (6301) and the payment channel again about one order, now. The answers go through the same decisions as the background polls (an open order may be decided by them; one in manual review or final only records them), each question is on the call log, and a timeline line records who asked and what each said. Moves no money',
+    params: z.object({ orderNo: OrderNo }),
+    body: z.object({}).strict(),
+    response: z.object({
+      order: StaffOrderDetail,
+      /** what each peer said, in words for staff; absent when the order has nothing there to ask about */
+      answers: z.object({ centre: z.string().optional(), channel: z.string().optional() }),
+    }),
+  }),
+  { roles: RESOLVE },
+);
+
 /** Starting a refund moves money: finance, or admin standing in (issue 12 item 8). */
 export const REFUND_ROLES: readonly StaffRole[] = ['finance', 'admin'];
 
@@ -276,4 +291,4 @@ export const createRefund = staffOnly(
   { roles: REFUND_ROLES },
 );
 
-export const staffApi = { login, logout, me, searchOrders, getOrder, exportOrders, listReviews, resolveReview, createRefund } as const;
+export const staffApi = { login, logout, me, searchOrders, getOrder, exportOrders, listReviews, resolveReview, recheckOrder, createRefund } as const;

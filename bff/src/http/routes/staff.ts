@@ -16,8 +16,15 @@ import { paginate, searchOrders } from '../../staff/search';
 import { toStaffDetail, toStaffRow } from '../../staff/views';
 import { listRegions } from '../../flows/insurance';
 import { staffRefundRoute } from './staff-refund';
+import { recheckOrder } from '../../flows/recheck';
+import type { QueryDeps } from '../../flows/confirming';
 
-export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & { staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>; his?: Deps['his'] };
+export type StaffRouteDeps = Pick<Deps, 'orders' | 'pii' | 'log' | 'now' | 'refundDays'> & {
+  staff: Pick<StaffServices, 'accounts' | 'sessions' | 'limiter'>;
+  his?: Deps['his'];
+  /** the centre and the channels, for the recheck; without them (a console on Redis alone) it answers 502 PEER_UNAVAILABLE */
+  query?: QueryDeps;
+};
 
 
 function rateLimited(ctx: Context, seconds: number): DomainError {
@@ -99,6 +106,13 @@ export function staffRoutes(router: Router, deps: StaffRouteDeps, opts: RouteOpt
   });
 
   staffRefundRoute(router, deps, opts);
+
+  bind(router, api.recheckOrder, opts, async ({ principal, params }) => {
+    allow(principal, api.recheckOrder);
+    if (!deps.query) throw new DomainError('PEER_UNAVAILABLE', '这台服务没有连接医保中心和支付渠道，暂时无法重新查询');
+    const { order, answers } = await recheckOrder(deps.query, params.orderNo, principal.staffId);
+    return { order: await withRegionName(deps, toStaffDetail(order, await deps.orders.calls(order.orderNo))), answers };
+  });
 
   bind(router, api.resolveReview, opts, async ({ principal, params, body }) => {
     allow(principal, api.resolveReview);

@@ -249,6 +249,9 @@ function renderReview(o) {
   facts(/** @type {HTMLElement} */ (box.querySelector('dl')), [['原因', r.reason], ['进入核对', time(r.openedAt)], ['之前状态', word(r.fromState)],
     ['处理时间', time(r.resolvedAt)], ['处理人', r.resolvedBy], ['处理结果', r.resolution && word(r.resolution)], ['处理说明', r.note]]);
   const mayResolve = state.roles.includes('finance') || state.roles.includes('admin');
+  // asking both peers again, before deciding: only while the case is open
+  $('recheck-box').hidden = !(mayResolve && o.state === 'manual_review');
+  $('recheck-result').textContent = '';
   const form = $('resolve-form');
   form.hidden = !(o.reviewTargets.length && mayResolve);
   $('resolve-error').textContent = '';
@@ -269,6 +272,22 @@ async function resolve() {
     void loadReviews();
   } catch (err) {
     $('resolve-error').textContent = /** @type {Error} */ (err).message;
+  }
+}
+
+/** Asks the centre and the channel again; their answers are shown here and written on the timeline. */
+async function recheck() {
+  const o = state.current;
+  if (!o) return;
+  const out = $('recheck-result');
+  out.textContent = '正在查询…';
+  try {
+    const r = await api('POST', `/staff/api/orders/${encodeURIComponent(o.orderNo)}/recheck`, {});
+    await openOrder(o.orderNo);
+    const said = [r.answers.centre && `医保中心：${r.answers.centre}`, r.answers.channel && `支付渠道：${r.answers.channel}`].filter(Boolean);
+    $('recheck-result').textContent = said.join('；') || '本单没有可查询的医保或支付渠道订单';
+  } catch (err) {
+    out.textContent = /** @type {Error} */ (err).message;
   }
 }
 
@@ -353,6 +372,7 @@ function start() {
   $('tab-reviews').addEventListener('click', () => tab('reviews'));
   $('detail-close').addEventListener('click', () => { $('order-detail').hidden = true; });
   $('resolve-form').addEventListener('submit', (e) => { e.preventDefault(); void resolve(); });
+  $('recheck').addEventListener('click', () => void recheck());
   $('refund-form').addEventListener('submit', (e) => { e.preventDefault(); void startRefund(); });
   $('refund-all').addEventListener('change', () => {
     for (const id of ['refund-fund', 'refund-acct', 'refund-cash']) input(id).disabled = input('refund-all').checked;
