@@ -5,7 +5,7 @@
  * in any order, make one transition.
  */
 import type { ErrorCode } from '@mip/shared';
-import type { NationalLeg, Order } from '../domain/order';
+import type { Order } from '../domain/order';
 import { onCashReport, onPollingExhausted, onSettlementReport, type SettlementReport } from '../domain/settlement';
 import { backoffMs } from '../domain/jobs';
 import { isSelfPay } from '../domain/self-pay';
@@ -120,15 +120,15 @@ export async function onChannelNotification(deps: QueryDeps, channel: ChannelNam
 
 /** Asks the centre (6301) and applies the answer. Returns the order after; CentreCallError without an answer. */
 export async function querySettlement(deps: QueryDeps, order: Order): Promise<Order> {
-  return order.national ? (await askCentre(deps, order as Order & { national: NationalLeg })).order : order;
+  return (await askCentre(deps, order))?.order ?? order;
 }
 
-/** querySettlement, with the centre's answer beside the order (the staff recheck shows it, flows/recheck.ts). */
-export async function askCentre(deps: QueryDeps, order: Order & { national: NationalLeg }): Promise<{ order: Order; status: CentreOrderStatus }> {
+/** querySettlement, with the centre's answer beside the order (the staff recheck shows it, flows/recheck.ts); null when the order has nothing at the centre. */
+export async function askCentre(deps: QueryDeps, order: Order): Promise<{ order: Order; status: CentreOrderStatus } | null> {
+  const n = order.national;
+  if (!n) return null;
   const identity = deps.pii.open(order.piiSealed);
-  const a = await tracked(deps, order.orderNo, 'national', '6301', () =>
-    deps.centre.querySettlement({ payOrdId: order.national.payOrdId, payToken: order.national.payToken, identity }),
-  );
+  const a = await tracked(deps, order.orderNo, 'national', '6301', () => deps.centre.querySettlement({ payOrdId: n.payOrdId, payToken: n.payToken, identity }));
   if (a.kind !== 'answered') throw new CentreCallError('6301', a);
   const answer = a.status;
   const report: SettlementReport = { source: 'query_6301', ...answer, ...(answer.split ? { amounts: answer.split } : {}) };

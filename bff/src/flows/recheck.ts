@@ -42,15 +42,14 @@ export async function recheckOrder(deps: QueryDeps, orderNo: string, staffId: st
   let order = await deps.orders.get(orderNo);
   if (!order) throw new DomainError('ORDER_NOT_FOUND');
   const answers: RecheckAnswers = {};
-  if (order.national) {
-    const asked = order as Order & { national: NonNullable<Order['national']> };
-    try {
-      const r = await askCentre(deps, asked);
+  try {
+    const r = await askCentre(deps, order);
+    if (r) {
       order = r.order;
       answers.centre = centreSaid(r.status);
-    } catch (err) {
-      answers.centre = unanswered(err);
     }
+  } catch (err) {
+    answers.centre = unanswered(err);
   }
   try {
     const r = await askChannel(deps, order);
